@@ -1,0 +1,3 @@
+from commdash.cli import main
+
+raise SystemExit(main())
