@@ -1,0 +1,192 @@
+"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from commdash import __version__
+from commdash.errors import CommdashError
+from commdash.inbox import SourceFigures
+from commdash.session import Session, open_session
+from commdash.timeutil import Clock, duration, iso, parse_now
+
+PROG = "commdash"
+WARNINGS_SHOWN = 10
+DEFAULT_SLA_MINUTES = 60.0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args[:1] == ["stats"]:
+            return _stats(_stats_parser().parse_args(args[1:]))
+        return _tui(_main_parser().parse_args(args))
+    except CommdashError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="where triage state, drafts and the outbox are kept "
+        "(default: $COMMDASH_STATE_DIR, else the platform's user data directory)",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="ISO",
+        type=_now_option,
+        help="pin the clock to this time, e.g. 2026-11-25T09:00:00Z (for reproducible runs)",
+    )
+    parser.add_argument(
+        "--sla",
+        metavar="MINUTES",
+        type=_sla_option,
+        default=DEFAULT_SLA_MINUTES,
+        help="a conversation waiting longer than this is over SLA (default: %(default)g)",
+    )
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Triage your community's posts and comments from the terminal.",
+        epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
+        "the TUI. With no SOURCE, commdash opens its bundled demo.",
+    )
+    parser.add_argument(
+        "source", nargs="?", metavar="SOURCE", help="a commdash/v1 export (JSON file)"
+    )
+    _common(parser)
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def _stats_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} stats",
+        description="Print the engagement figures of a source, with the local triage state.",
+    )
+    parser.add_argument(
+        "source", nargs="?", metavar="SOURCE", help="a commdash/v1 export (default: the demo)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _common(parser)
+    return parser
+
+
+def _now_option(value: str) -> float:
+    try:
+        return parse_now(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _sla_option(value: str) -> float:
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not 0 < minutes <= 60 * 24 * 365:
+        raise argparse.ArgumentTypeError(f"not a number of minutes above 0: {value!r}")
+    return minutes
+
+
+def _open(args: argparse.Namespace) -> tuple[Session, Clock]:
+    clock = Clock(args.now)
+    session = open_session(args.source, args.state_dir, clock, args.sla)
+    _warn(session)
+    return session, clock
+
+
+def _warn(session: Session) -> None:
+    skipped = session.inbox.snapshot.skipped
+    where = session.inbox.snapshot.source.location
+    for line in skipped[:WARNINGS_SHOWN]:
+        print(f"{PROG}: warning: {where}: {line}", file=sys.stderr)
+    if len(skipped) > WARNINGS_SHOWN:
+        more = len(skipped) - WARNINGS_SHOWN
+        print(f"{PROG}: warning: {where}: {more} more items skipped or repaired", file=sys.stderr)
+
+
+def _tui(args: argparse.Namespace) -> int:
+    session, clock = _open(args)
+    from commdash.app import CommdashApp  # Textual only when the TUI is wanted
+
+    app = CommdashApp(session, clock)
+    app.run()
+    return app.return_code or 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    session, clock = _open(args)
+    figures = session.inbox.figures()
+    if args.json:
+        document = stats_document(session, figures, clock.now())
+        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        print(_stats_text(session, figures))
+    return 0
+
+
+def stats_document(session: Session, figures: SourceFigures, now: float) -> dict[str, Any]:
+    c = figures.conversation
+    source = session.inbox.snapshot.source
+    return {
+        "source": {"name": source.name, "platform": source.platform, "location": source.location},
+        "now": iso(now),
+        "sla_minutes": session.inbox.sla_seconds / 60.0,
+        "posts": figures.posts,
+        "conversations": c.conversations,
+        "open": c.open,
+        "done": c.done,
+        "snoozed": c.snoozed,
+        "needs_reply": c.needs_reply,
+        "sla_breached": c.sla_breached,
+        "response_rate": c.response_rate,
+        "median_first_response_seconds": c.median_first_response_seconds,
+        "replies_queued": figures.replies_queued,
+        "engagement_total": figures.engagement_total,
+        "engagement_rate_median": figures.engagement_rate_median,
+        "top_posts": [
+            {"id": s.post.id, "engagement": s.engagement, "engagement_rate": s.engagement_rate}
+            for s in figures.top_posts
+        ],
+        "volume_24h": list(c.volume_24h),
+        "volume_14d": list(c.volume_14d),
+        "skipped": len(session.inbox.snapshot.skipped),
+    }
+
+
+def _stats_text(session: Session, figures: SourceFigures) -> str:
+    c = figures.conversation
+    source = session.inbox.snapshot.source
+    rate = "n/a" if c.response_rate is None else f"{c.response_rate:.0%}"
+    first = (
+        "n/a"
+        if c.median_first_response_seconds is None
+        else duration(c.median_first_response_seconds)
+    )
+    rows = [
+        ("Source", f"{source.name} ({source.platform})"),
+        ("Posts", str(figures.posts)),
+        ("Conversations", str(c.conversations)),
+        ("Open / done / snoozed", f"{c.open} / {c.done} / {c.snoozed}"),
+        ("Need a reply", str(c.needs_reply)),
+        (f"Over SLA ({session.inbox.sla_seconds / 60:g} min)", str(c.sla_breached)),
+        ("Response rate", rate),
+        ("Median first response", first),
+        ("Replies queued", str(figures.replies_queued)),
+        ("Engagement", str(figures.engagement_total)),
+        ("Member messages, last 24 h", str(sum(c.volume_24h))),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)

@@ -1,0 +1,164 @@
+"""The engagement figures of FORMATS.md §2, as pure functions.
+
+Hidden messages are ignored everywhere. A reply queued in the outbox counts as a message of
+ours written when it was queued: the manager has answered, so the conversation no longer
+waits, and the gauges move as they work.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from commdash.model import Conversation, Post
+from commdash.outbox import Reply
+from commdash.triage import Status, TriageState
+
+HOUR = 3600.0
+DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the figures need to know about one conversation, independent of the clock."""
+
+    latest_at: float | None
+    """The latest visible message, a queued reply included; None when nothing is visible."""
+    latest_ours: bool
+    latest_member_at: float | None
+    first_member_at: float | None
+    first_response_at: float | None
+    """Our first reply at or after the first member message."""
+    member_times: tuple[float, ...]
+    visible_count: int
+    """Visible comments from the source (queued replies not included)."""
+
+
+def is_visible(message_id: str, hidden_by_source: bool, state: TriageState) -> bool:
+    override = state.hidden_override(message_id)
+    return not (hidden_by_source if override is None else override)
+
+
+def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[Reply]) -> Facts:
+    member_times: list[float] = []
+    our_times: list[float] = []
+    visible = 0
+    for message in conversation.messages:
+        if not is_visible(message.id, message.hidden, state):
+            continue
+        visible += 1
+        (our_times if message.ours else member_times).append(message.created_at)
+    our_times.extend(reply.queued_at for reply in replies)
+    first_member = min(member_times, default=None)
+    latest_member = max(member_times, default=None)
+    latest_ours_at = max(our_times, default=None)
+    first_response = None
+    if first_member is not None:
+        first_response = min((t for t in our_times if t >= first_member), default=None)
+    if latest_member is None:
+        latest_at, latest_ours = latest_ours_at, latest_ours_at is not None
+    elif latest_ours_at is None:
+        latest_at, latest_ours = latest_member, False
+    else:
+        latest_ours = latest_ours_at >= latest_member
+        latest_at = max(latest_member, latest_ours_at)
+    return Facts(
+        latest_at=latest_at,
+        latest_ours=latest_ours,
+        latest_member_at=latest_member,
+        first_member_at=first_member,
+        first_response_at=first_response,
+        member_times=tuple(member_times),
+        visible_count=visible,
+    )
+
+
+def needs_reply(facts: Facts, status: Status) -> bool:
+    return status == "open" and facts.latest_at is not None and not facts.latest_ours
+
+
+def over_sla(facts: Facts, status: Status, now: float, sla_seconds: float) -> bool:
+    return (
+        needs_reply(facts, status)
+        and facts.latest_at is not None
+        and now - facts.latest_at > sla_seconds
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    conversations: int
+    open: int
+    done: int
+    snoozed: int
+    needs_reply: int
+    sla_breached: int
+    response_rate: float | None
+    median_first_response_seconds: float | None
+    volume_24h: tuple[int, ...]
+    """Member messages per hour, oldest hour first, the last ending at ``now``."""
+    volume_14d: tuple[int, ...]
+
+
+def compute(
+    items: Iterable[tuple[Facts, Status]], now: float, sla_seconds: float
+) -> Figures:
+    counts = {"open": 0, "done": 0, "snoozed": 0}
+    waiting = breached = with_member = 0
+    response_times: list[float] = []
+    hourly = [0] * 24
+    daily = [0] * 14
+    total = 0
+    for facts, status in items:
+        total += 1
+        counts[status] += 1
+        if needs_reply(facts, status):
+            waiting += 1
+            if over_sla(facts, status, now, sla_seconds):
+                breached += 1
+        if facts.first_member_at is not None:
+            with_member += 1
+            if facts.first_response_at is not None:
+                response_times.append(facts.first_response_at - facts.first_member_at)
+        _count_volume(facts.member_times, now, hourly, daily)
+    return Figures(
+        conversations=total,
+        open=counts["open"],
+        done=counts["done"],
+        snoozed=counts["snoozed"],
+        needs_reply=waiting,
+        sla_breached=breached,
+        response_rate=len(response_times) / with_member if with_member else None,
+        median_first_response_seconds=(
+            statistics.median(response_times) if response_times else None
+        ),
+        volume_24h=tuple(hourly),
+        volume_14d=tuple(daily),
+    )
+
+
+def _count_volume(times: Sequence[float], now: float, hourly: list[int], daily: list[int]) -> None:
+    """Bucket i of n holds (now - (n - i) * width, now - (n - i - 1) * width]."""
+    for moment in times:
+        age = now - moment
+        if age < 0:
+            continue
+        if age < 24 * HOUR:
+            hourly[23 - int(age // HOUR)] += 1
+        if age < 14 * DAY:
+            daily[13 - int(age // DAY)] += 1
+
+
+def engagement(post: Post, visible_comments: int) -> int:
+    return sum(post.reactions.values()) + visible_comments + (post.shares or 0)
+
+
+def engagement_rate(post: Post, visible_comments: int) -> float | None:
+    if post.reach is None or post.reach <= 0:
+        return None
+    return engagement(post, visible_comments) / post.reach
+
+
+def median_or_none(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None

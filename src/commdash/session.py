@@ -1,0 +1,33 @@
+"""Opening a source together with its saved state: what both the TUI and the CLI start from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from commdash.inbox import Inbox
+from commdash.paths import source_key, state_root
+from commdash.sources import DEMO_PATH, open_file
+from commdash.sources.demo import shift_times
+from commdash.store import Store
+from commdash.timeutil import Clock
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    inbox: Inbox
+    store: Store
+    is_demo: bool
+
+
+def open_session(
+    source: str | None, state_dir: str | None, clock: Clock, sla_minutes: float
+) -> Session:
+    """Read ``source`` (None: the bundled demo) and the state kept for it."""
+    snapshot = open_file(str(DEMO_PATH) if source is None else source)
+    store = Store(state_root(state_dir) / source_key(snapshot.source))
+    if source is None:
+        # The demo is moved to the moment it was first triaged, so it always looks fresh
+        # yet keeps agreeing with the state saved for it.
+        snapshot = shift_times(snapshot, store.anchor(clock.now()))
+    inbox = Inbox(snapshot, store.states(), store.replies(), clock, sla_minutes * 60.0)
+    return Session(inbox, store, is_demo=source is None)

@@ -1,0 +1,31 @@
+"""Opening a local export file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from commdash.errors import SourceError
+from commdash.model import Snapshot
+from commdash.sources.jsondoc import parse_json
+from commdash.sources.native import read_native
+from commdash.text import sanitize
+
+
+def open_file(spec: str) -> Snapshot:
+    """Read a commdash/v1 export from ``spec``; raise :class:`SourceError` on failure."""
+    path = Path(spec).expanduser()
+    location = sanitize(spec)
+    try:
+        data = path.read_bytes()
+        mtime = os.stat(path).st_mtime
+    except FileNotFoundError:
+        raise SourceError(f"{location}: no such file") from None
+    except IsADirectoryError:
+        raise SourceError(f"{location}: is a directory, expected a commdash/v1 JSON file") from None
+    except PermissionError:
+        raise SourceError(f"{location}: permission denied") from None
+    except OSError as exc:
+        raise SourceError(f"{location}: cannot read: {exc.strerror or exc}") from None
+    document = parse_json(data, location)
+    return read_native(document, location, default_name=path.name, default_exported_at=mtime)

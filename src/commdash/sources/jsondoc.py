@@ -1,0 +1,47 @@
+"""Reading a JSON document from bytes, with errors that name the line and column."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+
+from commdash.errors import SourceError
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def parse_json(data: bytes, location: str) -> object:
+    """Parse ``data``; raise :class:`SourceError` naming ``location``, line and column."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    # orjson refuses lone surrogates that JSON allows, and its UTF-8 positions are rough:
+    # find the exact cause with the standard library.
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        raise SourceError(
+            f"{location}: line {line} column {column}: not UTF-8 text "
+            f"(byte 0x{data[exc.start]:02x}); save the export as UTF-8"
+        ) from None
+    if not text.strip():
+        raise SourceError(f"{location}: line 1 column 1: the file is empty, expected JSON")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            f"{location}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise SourceError(f"{location}: line 1 column 1: JSON nested too deeply") from None

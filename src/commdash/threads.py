@@ -1,0 +1,112 @@
+"""Turning a post's flat comment list into conversations.
+
+Parents may be missing, point at themselves, or form cycles; threads may be thousands deep.
+Everything here is iterative so no input can exhaust the stack, and linear in the number of
+comments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from commdash.model import Author, Conversation, Message
+from commdash.text import one_line
+
+
+@dataclass(frozen=True, slots=True)
+class RawComment:
+    """A comment as read, before it is placed in a thread."""
+
+    id: str
+    parent_id: str | None
+    author: Author
+    created_at: float
+    text: str
+    likes: int
+    hidden: bool
+
+
+def build_conversations(
+    post_id: str,
+    comments: Sequence[RawComment],
+    account_id: str,
+    report: Callable[[str], None],
+) -> list[Conversation]:
+    """Group comments (ids already unique) into conversations in thread order."""
+    index = {comment.id: i for i, comment in enumerate(comments)}
+    parent = [index.get(c.parent_id, -1) if c.parent_id is not None else -1 for c in comments]
+    for i, comment in enumerate(comments):
+        if parent[i] == i:
+            parent[i] = -1
+            report(f"post {show_id(post_id)}: comment {show_id(comment.id)} replies to itself")
+    _break_cycles(post_id, comments, parent, report)
+
+    children: list[list[int]] = [[] for _ in comments]
+    roots: list[int] = []
+    for i, p in enumerate(parent):
+        (roots if p == -1 else children[p]).append(i)
+
+    def by_time(i: int) -> tuple[float, int]:
+        return (comments[i].created_at, i)
+
+    roots.sort(key=by_time)
+    conversations = []
+    for root in roots:
+        messages: list[Message] = []
+        stack = [(root, 0, -1)]
+        while stack:
+            i, depth, p = stack.pop()
+            c = comments[i]
+            messages.append(
+                Message(
+                    id=c.id,
+                    post_id=post_id,
+                    parent_id=comments[p].id if p != -1 else None,
+                    author=c.author,
+                    created_at=c.created_at,
+                    text=c.text,
+                    likes=c.likes,
+                    hidden=c.hidden,
+                    ours=c.author.id == account_id,
+                    depth=depth,
+                )
+            )
+            kids = sorted(children[i], key=by_time, reverse=True)
+            stack.extend((k, depth + 1, i) for k in kids)
+        conversations.append(Conversation(id=comments[root].id, post_id=post_id, messages=tuple(messages)))
+    return conversations
+
+
+def show_id(identifier: str) -> str:
+    """An id as it appears in a report line: quoted, one line, at most 40 cells."""
+    return repr(one_line(identifier, 40))
+
+
+def _break_cycles(
+    post_id: str,
+    comments: Sequence[RawComment],
+    parent: list[int],
+    report: Callable[[str], None],
+) -> None:
+    """Cut every parent cycle at its earliest comment, which becomes top level."""
+    unseen, walking, settled = 0, 1, 2
+    mark = [unseen] * len(comments)
+    for start in range(len(comments)):
+        path: list[int] = []
+        node = start
+        while node != -1 and mark[node] == unseen:
+            mark[node] = walking
+            path.append(node)
+            node = parent[node]
+        if node != -1 and mark[node] == walking:
+            cycle = path[path.index(node) :]
+            first = min(cycle, key=lambda i: (comments[i].created_at, i))
+            parent[first] = -1
+            ids = ", ".join(show_id(comments[i].id) for i in cycle[:5])
+            report(
+                f"post {show_id(post_id)}: reply cycle among {ids}; "
+                f"{show_id(comments[first].id)} shown top level"
+            )
+        for i in path:
+            mark[i] = settled

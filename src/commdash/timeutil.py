@@ -1,0 +1,92 @@
+"""Reading timestamps, the clock, and short human ages."""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import UTC, datetime
+
+_MIN_TS = 0.0
+_MAX_TS = 253402300799.0  # 9999-12-31T23:59:59Z
+
+
+def parse_timestamp(value: object) -> float | None:
+    """Read an ISO 8601 string (``Z``, ``+00:00`` or ``+0000``) or Unix seconds.
+
+    Returns Unix seconds, or None when the value is not a usable time. A time with no
+    offset is read as UTC.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        seconds = float(value)
+        if math.isfinite(seconds) and _MIN_TS <= seconds <= _MAX_TS:
+            return seconds
+        return None
+    if not isinstance(value, str) or not 4 <= len(value) <= 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def parse_now(value: str) -> float:
+    """Read the ``--now`` option; raises ValueError with a readable message."""
+    seconds = parse_timestamp(value)
+    if seconds is None:
+        raise ValueError(f"not an ISO 8601 time: {value!r} (try 2026-11-25T09:00:00Z)")
+    return seconds
+
+
+def iso(seconds: float) -> str:
+    """Unix seconds as an ISO 8601 UTC string, for JSON output."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
+
+
+class Clock:
+    """The current time, or a pinned one for reproducible runs."""
+
+    def __init__(self, pinned: float | None = None) -> None:
+        self.pinned = pinned
+
+    def now(self) -> float:
+        return self.pinned if self.pinned is not None else time.time()
+
+
+def short_age(seconds: float) -> str:
+    """A compact age: ``now``, ``5m``, ``3h12``, ``2d4h``, ``3w``; negative means future."""
+    if seconds < 0:
+        return "in " + short_age(-seconds)
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "now"
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h{minutes:02d}"
+    days, hours = divmod(hours, 24)
+    if days < 14:
+        return f"{days}d{hours}h" if hours else f"{days}d"
+    if days < 365:
+        return f"{days // 7}w"
+    return f"{days // 365}y"
+
+
+def duration(seconds: float) -> str:
+    """A readable duration for gauges: ``45 s``, ``48 min``, ``3 h 5 min``, ``2 d 4 h``."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{int(seconds)} s"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"

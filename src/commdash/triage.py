@@ -1,0 +1,155 @@
+"""Triage state of a conversation, and the actions on it as pure transitions.
+
+Every action yields a new :class:`TriageState`; the caller journals ``before`` and ``after``
+so that any action can be undone by putting ``before`` back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+Status = Literal["open", "done", "snoozed"]
+
+
+@dataclass(frozen=True, slots=True)
+class TriageState:
+    done_at: float | None = None
+    snoozed_until: float | None = None
+    tags: tuple[str, ...] = ()
+    assignee: str | None = None
+    hidden: tuple[tuple[str, bool], ...] = ()
+    """Moderation done here: (message id, hidden) pairs overriding the source's flag."""
+
+    def status(self, latest_member_at: float | None, now: float) -> Status:
+        """open unless snoozed until after ``now``, or done with no newer member message."""
+        if self.snoozed_until is not None and self.snoozed_until > now:
+            return "snoozed"
+        if self.done_at is not None and (
+            latest_member_at is None or latest_member_at <= self.done_at
+        ):
+            return "done"
+        return "open"
+
+    def hidden_override(self, message_id: str) -> bool | None:
+        for hidden_id, hidden in self.hidden:
+            if hidden_id == message_id:
+                return hidden
+        return None
+
+    @property
+    def is_blank(self) -> bool:
+        return self == BLANK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "done_at": self.done_at,
+            "snoozed_until": self.snoozed_until,
+            "tags": list(self.tags),
+            "assignee": self.assignee,
+            "hidden": [[message_id, hidden] for message_id, hidden in self.hidden],
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> TriageState:
+        """Tolerant of missing or mistyped fields (a hand-edited state file, an older version)."""
+        return cls(
+            done_at=_number(raw.get("done_at")),
+            snoozed_until=_number(raw.get("snoozed_until")),
+            tags=tuple(t for t in raw.get("tags") or () if isinstance(t, str)),
+            assignee=raw["assignee"] if isinstance(raw.get("assignee"), str) else None,
+            hidden=tuple(
+                (pair[0], pair[1])
+                for pair in raw.get("hidden") or ()
+                if isinstance(pair, list | tuple)
+                and len(pair) == 2
+                and isinstance(pair[0], str)
+                and isinstance(pair[1], bool)
+            ),
+        )
+
+
+BLANK = TriageState()
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def mark_done(state: TriageState, now: float) -> TriageState:
+    return replace(state, done_at=now, snoozed_until=None)
+
+
+def reopen(state: TriageState) -> TriageState:
+    return replace(state, done_at=None, snoozed_until=None)
+
+
+def snooze(state: TriageState, until: float) -> TriageState:
+    return replace(state, snoozed_until=until, done_at=None)
+
+
+def set_tags(state: TriageState, tags: list[str]) -> TriageState:
+    return replace(state, tags=normalise_tags(tags))
+
+
+def assign(state: TriageState, assignee: str) -> TriageState:
+    return replace(state, assignee=assignee.strip() or None)
+
+
+def set_hidden(state: TriageState, message_id: str, hidden: bool) -> TriageState:
+    others = tuple(pair for pair in state.hidden if pair[0] != message_id)
+    return replace(state, hidden=(*others, (message_id, hidden)))
+
+
+def normalise_tags(tags: list[str]) -> tuple[str, ...]:
+    """Lower-case, no spaces inside, no '#', no duplicates, in the order given."""
+    seen: dict[str, None] = {}
+    for tag in tags:
+        clean = "-".join(tag.strip().lstrip("#").lower().split())[:40]
+        if clean:
+            seen.setdefault(clean, None)
+    return tuple(seen)
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed by the manager: separated by commas or spaces."""
+    return [part for part in text.replace(",", " ").split() if part]
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One action as recorded for undo."""
+
+    action: str
+    conversation_id: str
+    before: TriageState
+    after: TriageState
+    at: float
+    session: str
+    reply_id: str | None = None
+    """For a queued reply: undo discards it while it is still queued."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "conversation_id": self.conversation_id,
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+            "at": self.at,
+            "session": self.session,
+            "reply_id": self.reply_id,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> JournalEntry:
+        return cls(
+            action=str(raw.get("action", "")),
+            conversation_id=str(raw.get("conversation_id", "")),
+            before=TriageState.from_dict(raw.get("before") or {}),
+            after=TriageState.from_dict(raw.get("after") or {}),
+            at=_number(raw.get("at")) or 0.0,
+            session=str(raw.get("session", "")),
+            reply_id=raw.get("reply_id") if isinstance(raw.get("reply_id"), str) else None,
+        )
