@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -133,6 +134,9 @@ def _stats(args: argparse.Namespace) -> int:
         document = stats_document(session, figures, clock.now())
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
     else:
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            # A terminal whose encoding cannot show every character must not end in a crash.
+            sys.stdout.reconfigure(errors="replace")
         print(_stats_text(session, figures))
     return 0
 

@@ -101,9 +101,7 @@ class Figures:
     volume_14d: tuple[int, ...]
 
 
-def compute(
-    items: Iterable[tuple[Facts, Status]], now: float, sla_seconds: float
-) -> Figures:
+def compute(items: Iterable[tuple[Facts, Status]], now: float, sla_seconds: float) -> Figures:
     counts = {"open": 0, "done": 0, "snoozed": 0}
     waiting = breached = with_member = 0
     response_times: list[float] = []

@@ -240,8 +240,10 @@ class Inbox:
         cids: Iterable[str] = self._by_post.get(post_id, []) if post_id else self.conversations
         cids = list(cids)
         conversation_figures = figures.compute(
-            ((self._facts[cid], self.state(cid).status(self._facts[cid].latest_member_at, now))
-             for cid in cids),
+            (
+                (self._facts[cid], self.state(cid).status(self._facts[cid].latest_member_at, now))
+                for cid in cids
+            ),
             now,
             self.sla_seconds,
         )
@@ -256,4 +258,3 @@ class Inbox:
             engagement_rate_median=figures.median_or_none(rates),
             top_posts=tuple(sorted(summaries, key=lambda s: (-s.engagement, s.post.id))[:5]),
         )
-

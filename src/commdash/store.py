@@ -37,7 +37,7 @@ JOURNAL_LIMIT = 1000
 LOCK_TIMEOUT = 10.0
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """A TinyDB storage that replaces its file atomically and can batch a transaction."""
 
     def __init__(self, path: Path) -> None:
@@ -163,11 +163,7 @@ class Store:
         """Save ``entry.after`` for its conversation and journal the entry, in one write."""
         with self._writing(self._triage) as table:
             _put_state(table("conversations"), entry.conversation_id, entry.after)
-            journal = table("journal")
-            journal.insert(entry.to_dict())
-            if len(journal) > JOURNAL_LIMIT:
-                oldest = sorted(journal.all(), key=lambda doc: doc.doc_id)
-                journal.remove(doc_ids=[doc.doc_id for doc in oldest[:-JOURNAL_LIMIT]])
+            _journal(table("journal"), entry)
 
     def undo(self) -> JournalEntry | None:
         """Take back the latest action of this session (else the latest of any): restore
@@ -217,7 +213,7 @@ class Store:
         with self._writing(self._outbox) as table:
             table("replies").insert(reply.to_dict())
         with self._writing(self._triage) as table:
-            table("journal").insert(entry.to_dict())
+            _journal(table("journal"), entry)
             table("drafts").remove(Doc.id == reply.conversation_id)
 
     def discard_reply(self, reply_id: str) -> bool:
@@ -262,6 +258,14 @@ def _upsert(table: Table, key: str, document: dict[str, Any]) -> None:
         table.update(document, Doc.id == key)
     else:
         table.insert(document)
+
+
+def _journal(journal: Table, entry: JournalEntry) -> None:
+    """Add the entry, dropping the oldest beyond JOURNAL_LIMIT."""
+    journal.insert(entry.to_dict())
+    if len(journal) > JOURNAL_LIMIT:
+        oldest = sorted(journal.all(), key=lambda doc: doc.doc_id)
+        journal.remove(doc_ids=[doc.doc_id for doc in oldest[:-JOURNAL_LIMIT]])
 
 
 def _put_state(table: Table, conversation_id: str, state: TriageState) -> None:

@@ -74,7 +74,9 @@ def build_conversations(
             )
             kids = sorted(children[i], key=by_time, reverse=True)
             stack.extend((k, depth + 1, i) for k in kids)
-        conversations.append(Conversation(id=comments[root].id, post_id=post_id, messages=tuple(messages)))
+        conversations.append(
+            Conversation(id=comments[root].id, post_id=post_id, messages=tuple(messages))
+        )
     return conversations
 
 

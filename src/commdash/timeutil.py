@@ -19,7 +19,10 @@ def parse_timestamp(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # an int too large for a float (the json module reads any size)
+            return None
         if math.isfinite(seconds) and _MIN_TS <= seconds <= _MAX_TS:
             return seconds
         return None
@@ -31,7 +34,9 @@ def parse_timestamp(value: object) -> float | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+    seconds = moment.timestamp()
+    # The same range as for numbers: outside it, iso() and fromtimestamp() fail.
+    return seconds if _MIN_TS <= seconds <= _MAX_TS else None
 
 
 def parse_now(value: str) -> float:
@@ -60,7 +65,8 @@ class Clock:
 def short_age(seconds: float) -> str:
     """A compact age: ``now``, ``5m``, ``3h12``, ``2d4h``, ``3w``; negative means future."""
     if seconds < 0:
-        return "in " + short_age(-seconds)
+        ahead = short_age(-seconds)
+        return ahead if ahead == "now" else "in " + ahead
     minutes = int(seconds // 60)
     if minutes < 1:
         return "now"

@@ -53,14 +53,16 @@ class TriageState:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> TriageState:
         """Tolerant of missing or mistyped fields (a hand-edited state file, an older version)."""
+        if not isinstance(raw, dict):
+            raw = {}
         return cls(
             done_at=_number(raw.get("done_at")),
             snoozed_until=_number(raw.get("snoozed_until")),
-            tags=tuple(t for t in raw.get("tags") or () if isinstance(t, str)),
+            tags=tuple(t for t in _list(raw.get("tags")) if isinstance(t, str)),
             assignee=raw["assignee"] if isinstance(raw.get("assignee"), str) else None,
             hidden=tuple(
                 (pair[0], pair[1])
-                for pair in raw.get("hidden") or ()
+                for pair in _list(raw.get("hidden"))
                 if isinstance(pair, list | tuple)
                 and len(pair) == 2
                 and isinstance(pair[0], str)
@@ -70,6 +72,11 @@ class TriageState:
 
 
 BLANK = TriageState()
+
+
+def _list(value: object) -> list[Any] | tuple[Any, ...]:
+    """A JSON array as is; anything else (a string, a number, an object) as empty."""
+    return value if isinstance(value, list | tuple) else ()
 
 
 def _number(value: object) -> float | None:

@@ -14,8 +14,11 @@ from commdash.text import sanitize
 
 def open_file(spec: str) -> Snapshot:
     """Read a commdash/v1 export from ``spec``; raise :class:`SourceError` on failure."""
-    path = Path(spec).expanduser()
-    location = sanitize(spec)
+    location = sanitize(spec).replace("\n", " ")  # error messages are one line
+    try:
+        path = Path(spec).expanduser()
+    except RuntimeError:  # "~user/..." for an unknown user: take the path literally
+        path = Path(spec)
     try:
         data = path.read_bytes()
         mtime = os.stat(path).st_mtime
@@ -27,5 +30,7 @@ def open_file(spec: str) -> Snapshot:
         raise SourceError(f"{location}: permission denied") from None
     except OSError as exc:
         raise SourceError(f"{location}: cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL byte in the path
+        raise SourceError(f"{location}: cannot read: {exc}") from None
     document = parse_json(data, location)
     return read_native(document, location, default_name=path.name, default_exported_at=mtime)

@@ -12,9 +12,22 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters, as the json module counts) of byte ``offset``.
+
+    Everything before ``offset`` must be valid UTF-8.
+    """
     line = data.count(b"\n", 0, offset) + 1
-    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8")) + 1
     return line, column
+
+
+def _parse_int(digits: str) -> int | float:
+    """An integer literal; past Python's digit limit it is read as a float, as orjson does."""
+    try:
+        return int(digits)
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        return float(digits)
 
 
 def parse_json(data: bytes, location: str) -> object:
@@ -38,7 +51,7 @@ def parse_json(data: bytes, location: str) -> object:
     if not text.strip():
         raise SourceError(f"{location}: line 1 column 1: the file is empty, expected JSON")
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"{location}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}"

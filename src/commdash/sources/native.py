@@ -58,9 +58,7 @@ def _with_exported_at(source: SourceInfo, exported_at: float) -> SourceInfo:
     return SourceInfo(source.name, source.platform, source.account, exported_at, source.location)
 
 
-def _read_source(
-    raw: object, location: str, default_name: str, exported_at: float
-) -> SourceInfo:
+def _read_source(raw: object, location: str, default_name: str, exported_at: float) -> SourceInfo:
     if not isinstance(raw, dict):
         raise SourceError(f'{location}: "source" is missing; it must name the brand\'s account')
     account = _read_author(raw.get("account"))
@@ -94,7 +92,9 @@ def _read_posts(
             continue
         created_at = parse_timestamp(raw.get("created_at"))
         if created_at is None:
-            report(f"{where} ({show_id(post_id)}): created_at is not a time; skipped with its comments")
+            report(
+                f"{where} ({show_id(post_id)}): created_at is not a time; skipped with its comments"
+            )
             continue
         post_ids.add(post_id)
         posts.append(_read_post(raw, post_id, created_at, account))

@@ -1,0 +1,119 @@
+"""Triage actions: each one is written to disk first, then applied to the inbox.
+
+The UI calls these and shows the result; if the disk refuses, a :class:`StateError` reaches
+the UI and the inbox is left as it was, so the screen never shows what was not saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from commdash import triage
+from commdash.inbox import Inbox
+from commdash.outbox import Reply
+from commdash.store import Store
+from commdash.text import sanitize
+from commdash.timeutil import Clock
+from commdash.triage import JournalEntry, TriageState
+
+SNOOZE_MORNING_HOUR = 9
+
+
+class Triager:
+    def __init__(self, inbox: Inbox, store: Store, clock: Clock) -> None:
+        self.inbox = inbox
+        self.store = store
+        self.clock = clock
+        self.seen = store.fingerprint()
+
+    def _change(
+        self, action: str, cid: str, transition: Callable[[TriageState], TriageState]
+    ) -> TriageState:
+        before = self.inbox.state(cid)
+        after = transition(before)
+        if after != before:
+            entry = JournalEntry(action, cid, before, after, self.clock.now(), self.store.session)
+            self.store.record(entry)
+            self.seen = self.store.fingerprint()
+            self.inbox.set_state(cid, after)
+        return after
+
+    def toggle_done(self, cid: str) -> bool:
+        """Mark done, or reopen a done conversation; True when it is now done."""
+        if self.inbox.status(cid) == "done":
+            self._change("reopen", cid, triage.reopen)
+            return False
+        now = self.clock.now()
+        self._change("done", cid, lambda state: triage.mark_done(state, now))
+        return True
+
+    def snooze(self, cid: str, until: float) -> None:
+        self._change("snooze", cid, lambda state: triage.snooze(state, until))
+
+    def set_tags(self, cid: str, text: str) -> tuple[str, ...]:
+        tags = triage.parse_tags(sanitize(text))
+        return self._change("tag", cid, lambda state: triage.set_tags(state, tags)).tags
+
+    def assign(self, cid: str, who: str) -> str | None:
+        name = " ".join(sanitize(who).split())[:60]
+        return self._change("assign", cid, lambda state: triage.assign(state, name)).assignee
+
+    def toggle_hidden(self, cid: str, message_id: str) -> bool:
+        """Hide or unhide one message; True when it is now hidden."""
+        message = next(m for m in self.inbox.conversations[cid].messages if m.id == message_id)
+        hide = self.inbox.is_visible(cid, message)
+        self._change(
+            "hide" if hide else "unhide",
+            cid,
+            lambda state: triage.set_hidden(state, message_id, hide),
+        )
+        return hide
+
+    def reply(self, cid: str, in_reply_to: str, text: str) -> Reply:
+        now = self.clock.now()
+        reply = Reply.new(cid, in_reply_to, sanitize(text).strip(), now)
+        state = self.inbox.state(cid)
+        entry = JournalEntry("reply", cid, state, state, now, self.store.session, reply.id)
+        self.store.queue_reply(reply, entry)
+        self.seen = self.store.fingerprint()
+        self.inbox.add_reply(reply)
+        return reply
+
+    def save_draft(self, cid: str, text: str) -> None:
+        self.store.save_draft(cid, text)
+        self.seen = self.store.fingerprint()
+
+    def undo(self) -> JournalEntry | None:
+        entry = self.store.undo()
+        self.seen = self.store.fingerprint()
+        if entry is None:
+            return None
+        if entry.reply_id is not None:
+            self.inbox.remove_reply(entry.reply_id)
+        elif entry.conversation_id in self.inbox.conversations:
+            self.inbox.set_state(entry.conversation_id, entry.before)
+        return entry
+
+    def sync_from_disk(self) -> bool:
+        """Take changes another commdash made to this source's state; True if there were."""
+        mark = self.store.fingerprint()
+        if mark == self.seen:
+            return False
+        self.inbox.reload(self.store.states(), self.store.replies())
+        self.seen = mark
+        return True
+
+
+def snooze_choices(now: float) -> list[tuple[str, float]]:
+    """The snooze menu: an hour, four hours, tomorrow morning, next Monday morning (local)."""
+    local = datetime.fromtimestamp(now).astimezone()
+    morning = local.replace(hour=SNOOZE_MORNING_HOUR, minute=0, second=0, microsecond=0)
+    tomorrow = morning + timedelta(days=1)
+    monday = morning + timedelta(days=7 - local.weekday())
+    return [
+        ("1 hour", now + 3600),
+        ("4 hours", now + 4 * 3600),
+        (f"Tomorrow {tomorrow:%a %H:%M}", tomorrow.timestamp()),
+        (f"Next week {monday:%a %d %b %H:%M}", monday.timestamp()),
+    ]

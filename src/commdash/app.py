@@ -1,0 +1,55 @@
+"""The Textual app: holds the session and shows the inbox screen."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from commdash.actions import Triager
+from commdash.screens.help import HelpScreen
+from commdash.screens.inbox import InboxScreen
+from commdash.session import Session
+from commdash.timeutil import Clock
+from commdash.widgets.reply_box import ReplyBox
+from commdash.widgets.thread_view import ThreadView
+from commdash.widgets.virtual_list import VirtualList
+
+
+class CommdashApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "commdash"
+    ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Quit commdash", id="app.quit"),
+        Binding("question_mark", "help", "Help", tooltip="Every key", id="app.help"),
+    ]
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        super().__init__()
+        self.session = session
+        self.triager = Triager(session.inbox, session.store, clock)
+
+    def on_mount(self) -> None:
+        self.push_screen(InboxScreen(self.triager, demo=self.session.is_demo))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Everywhere", list(self.BINDINGS)),
+                    ("Triage and views", list(InboxScreen.BINDINGS)),
+                    ("Lists (posts, conversations)", list(VirtualList.BINDINGS)),
+                    ("Thread", list(ThreadView.BINDINGS)),
+                    ("Reply box", list(ReplyBox.BINDINGS)),
+                ]
+            )
+        )

@@ -1,0 +1,1 @@
+"""Screens: the inbox, and the small dialogs it opens."""

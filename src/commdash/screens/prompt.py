@@ -1,0 +1,51 @@
+"""A one-line prompt (tags, assignee) with completion from values already used."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Returns the text entered, or None when cancelled with escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel")
+    ]
+
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical {
+        width: 60; height: auto; border: round $accent; background: $panel; padding: 0 1;
+    }
+    PromptScreen .hint { color: $text-muted; }
+    """
+
+    def __init__(self, title: str, value: str, hint: str, suggestions: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.hint = hint
+        self.suggestions = suggestions
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, markup=False)
+            yield Input(
+                self.value,
+                suggester=SuggestFromList(self.suggestions, case_sensitive=False),
+                select_on_focus=False,
+            )
+            yield Label(self.hint, markup=False, classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

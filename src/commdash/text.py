@@ -1,0 +1,150 @@
+"""The one boundary that makes untrusted text safe to show in a terminal.
+
+Everything that comes from a social platform (names, posts, comments, URLs) is hostile until
+it has passed through :func:`sanitize`. The result contains no terminal control of any kind:
+no C0/C1 control except ``\\n`` and ``\\t``, no escape sequence (not even a fragment of
+one), no bidi control that could reorder what is shown, no surrogate and no noncharacter.
+
+Square brackets are deliberately left alone: the UI never enables markup on data, so
+``[bold]`` is shown literally.
+
+Everything here is linear in the length of its input; :func:`one_line` only ever looks at a
+bounded prefix. Domain code: stdlib only (no Textual, no Rich).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["clip", "one_line", "sanitize"]
+
+ELLIPSIS = "…"
+
+# The BMP noncharacters. (The astral ones, U+1FFFE and so on, only show as an unknown glyph;
+# matching them would make every scan several times slower.)
+_NONCHARS = "\ufdd0-\ufdef\ufffe\uffff"
+# Bidi controls that can make text display in an order other than the stored one.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Characters that are dropped one by one once escape sequences are gone: every C0 control
+# except \t and \n (this includes \r and ESC), DEL, every C1 control, bidi, noncharacters.
+_DROP = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_NONCHARS}"
+
+# Any character that needs work. If none is present the text is returned as is, so
+# sanitizing is idempotent and nearly free for ordinary text.
+_NEEDS_WORK = re.compile(f"[{_DROP}\u2028\u2029\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = re.compile(
+    "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
+)
+_DROP_RE = re.compile(f"[{_DROP}]+")
+
+# In a run of sequence introducers only the last counts: a terminal abandons a sequence when
+# ESC or a C1 introducer arrives. Collapsing runs first keeps the match count down.
+_INTRODUCERS = "\x1b\x90\x98\x9b\x9d\x9e\x9f"
+_INTRODUCER_RUN = re.compile(f"[{_INTRODUCERS}]+(?=[{_INTRODUCERS}])")
+
+# Whole escape sequences, 7-bit (ESC-introduced) and 8-bit (C1-introduced).
+#
+# Every alternative is a fixed introducer followed by greedy runs over disjoint character
+# classes and an *optional* terminator, so a match never backtracks: each is linear, and an
+# unterminated or garbled sequence is removed up to where it stops being well formed (for
+# the string sequences: up to the next ESC, which starts a new sequence, or the end).
+_ESCAPE_SEQUENCE = re.compile(
+    # OSC (window title, clipboard, hyperlinks...): ends at BEL or ST.
+    "(?:\x1b\\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\\\)?"
+    # DCS, SOS, PM, APC: end at ST.
+    "|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x9c|\x1b\\\\)?"
+    # CSI: parameter bytes, intermediate bytes, final byte.
+    "|(?:\x1b\\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+    # Any other ESC: intermediate bytes and a final byte (covers the two-byte forms).
+    "|\x1b[\x20-\x2f]*[\x30-\x7e]?"
+)
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def sanitize(text: object) -> str:
+    """Return ``text`` as a string that is safe to write to a terminal.
+
+    ``None`` becomes ``""``, bytes are decoded as UTF-8 (invalid bytes become U+FFFD) and
+    anything else that is not a string goes through ``str()``. Line endings become ``\\n``
+    (U+2028 and U+2029 too); ``\\n`` and ``\\t`` are kept. Escape sequences are removed
+    whole, then every remaining control character, bidi control and noncharacter is
+    removed. Surrogate pairs are joined and lone surrogates become U+FFFD.
+
+    ``sanitize(sanitize(x)) == sanitize(x)`` for every ``x``.
+    """
+    s = _as_str(text)
+    if _NEEDS_WORK.search(s) is None:
+        return s
+    if _SURROGATE.search(s) is not None:
+        s = _LONE_SURROGATE.sub("\ufffd", s)
+        if _SURROGATE.search(s) is not None:  # only well-formed pairs are left: join them
+            s = s.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _ESCAPE_SEQUENCE.sub("", _INTRODUCER_RUN.sub("", s))
+    s = s.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _DROP_RE.sub("", s)
+
+
+def _as_str(text: object) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return str.__str__(text)  # a plain str, even for a subclass
+    if isinstance(text, bytes | bytearray | memoryview):
+        return bytes(text).decode("utf-8", "replace")
+    try:
+        return str(text)
+    except Exception:  # a hostile or broken __str__ must not take the UI down
+        return ""
+
+
+def _cells(char: str) -> int:
+    """How many terminal cells ``char`` takes."""
+    if char == "\u200d" or unicodedata.category(char) in ("Mn", "Me"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def one_line(text: str, width: int) -> str:
+    """Return a one-line preview of ``text`` at most ``width`` terminal cells wide.
+
+    Whitespace runs (newlines and tabs included) become one space and the ends are
+    stripped. Wide East Asian characters and most emoji take 2 cells, combining marks and
+    the zero-width joiner take none. When something is cut, ``…`` (1 cell) is appended.
+
+    Only a bounded prefix of ``text`` is looked at, so a huge text costs nothing; if the
+    text goes on past that prefix, the preview ends in ``…`` even when the prefix fits.
+    The result is sanitized, so it is terminal-safe even if ``text`` was not.
+    """
+    if width <= 0:
+        return ""
+    limit = 4 * width + 64
+    more = len(text) > limit
+    line = _WHITESPACE.sub(" ", sanitize(text[:limit])).strip()
+
+    used = 0
+    cut = -1  # where to cut to leave room for the ellipsis; -1 while everything fits
+    for index, char in enumerate(line):
+        used += _cells(char)
+        if cut < 0 and used > width - 1:
+            cut = index
+        if used > width:
+            break
+    else:
+        if not more:
+            return line
+        if cut < 0:
+            cut = len(line)
+    return line[:cut].rstrip(" \u200d") + ELLIPSIS
+
+
+def clip(text: str, limit: int) -> tuple[str, int]:
+    """Return ``text`` cut to at most ``limit`` characters, and how many were cut."""
+    limit = max(limit, 0)
+    if len(text) <= limit:
+        return text, 0
+    return text[:limit], len(text) - limit

@@ -1,0 +1,80 @@
+"""The post queue: "All posts", then every post ranked by how much it needs attention."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+
+from commdash.inbox import Inbox, PostSummary
+from commdash.widgets.cells import fit, right
+from commdash.widgets.virtual_list import VirtualList, cell_style
+
+BADGES = {"scheduled": "SCHED", "pending": "PEND", "draft": "DRAFT"}
+COUNT_WIDTH = 4
+
+
+class PostQueue(VirtualList):
+    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
+        "post-queue--badge",
+        "post-queue--late",
+        "post-queue--waiting",
+        "post-queue--quiet",
+    }
+
+    DEFAULT_CSS = """
+    PostQueue {
+        & > .post-queue--badge { color: $secondary; text-style: bold; }
+        & > .post-queue--late { color: $error; text-style: bold; }
+        & > .post-queue--waiting { color: $warning; }
+        & > .post-queue--quiet { color: $text-muted; }
+    }
+    """
+
+    def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.inbox = inbox
+        self.summaries: list[PostSummary] = []
+        self.total_waiting = 0
+
+    def show(self, summaries: list[PostSummary], total_waiting: int) -> None:
+        """Replace the posts; the cursor stays on the same post when it is still listed."""
+        keep = self.current
+        self.summaries = summaries
+        self.total_waiting = total_waiting
+        ids = [s.post.id for s in summaries]
+        cursor = ids.index(keep) + 1 if keep in ids else None
+        self.set_row_count(len(summaries) + 1, cursor)
+
+    @property
+    def current(self) -> str | None:
+        """The selected post's id; None for "All posts"."""
+        if 1 <= self.cursor <= len(self.summaries):
+            return self.summaries[self.cursor - 1].post.id
+        return None
+
+    def render_row(self, index: int, width: int) -> list[Segment]:
+        text_width = width - 1 - COUNT_WIDTH
+        if index == 0:
+            count = str(self.total_waiting) if self.total_waiting else ""
+            return [
+                Segment(fit("All posts", text_width) + " ", cell_style(self, "post-queue--badge")),
+                Segment(right(count, COUNT_WIDTH), cell_style(self, "post-queue--waiting")),
+            ]
+        summary = self.summaries[index - 1]
+        post = summary.post
+        badge = BADGES.get(post.status, "" if post.status == "published" else post.status.upper())
+        segments = []
+        if badge:
+            badge = fit(badge, min(len(badge), max(0, text_width - 4))) + " "
+            segments.append(Segment(badge, cell_style(self, "post-queue--badge")))
+            text_width -= len(badge)
+        title = post.text or post.channel or post.id
+        segments.append(Segment(fit(title, max(0, text_width)) + " "))
+        if summary.over_sla:
+            style = cell_style(self, "post-queue--late")
+        elif summary.needs_reply:
+            style = cell_style(self, "post-queue--waiting")
+        else:
+            style = cell_style(self, "post-queue--quiet")
+        count = str(summary.needs_reply) if summary.needs_reply else "·"
+        segments.append(Segment(right(count, COUNT_WIDTH), style))
+        return segments

@@ -1,0 +1,31 @@
+"""The top line: which source, how much waits, how old the data is."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from commdash.figures import Figures
+from commdash.model import SourceInfo
+from commdash.timeutil import short_age
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def show(self, source: SourceInfo, figures: Figures, now: float, demo: bool) -> None:
+        waiting, late = figures.needs_reply, figures.sla_breached
+        self.update(
+            Content.assemble(
+                ("commdash", "bold"),
+                " · ",
+                (source.name, "bold"),
+                f" ({source.platform}{', demo' if demo else ''}) · ",
+                (f"{waiting} need reply", "$warning" if waiting else ""),
+                " · ",
+                (f"{late} over SLA", "bold $error" if late else ""),
+                f" · data from {short_age(now - source.exported_at)} ago",
+            )
+        )

@@ -1,0 +1,151 @@
+"""A list that paints only the rows on screen (Textual's Line API).
+
+The cost of a key or a repaint depends on the height of the window, not on the number of
+rows, so a list of a million conversations moves as fast as a list of ten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class VirtualList(ScrollView, can_focus=True):
+    """Rows are drawn by :meth:`render_row`; the list keeps a cursor and scrolls to it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "cursor_first", "First", show=False, id="list.first"),
+        Binding("G,end", "cursor_last", "Last", show=False, id="list.last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page-down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page-up"),
+    ]
+
+    COMPONENT_CLASSES = {"virtual-list--cursor", "virtual-list--cursor-blurred"}
+
+    DEFAULT_CSS = """
+    VirtualList {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        & > .virtual-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+        & > .virtual-list--cursor-blurred { background: $block-cursor-blurred-background; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The manager moved the cursor to another row."""
+
+        list: VirtualList
+        index: int
+
+        @property
+        def control(self) -> VirtualList:
+            return self.list
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.row_count = 0
+
+    def render_row(self, index: int, width: int) -> list[Segment]:
+        """The segments of row ``index``; subclasses draw their rows here."""
+        raise NotImplementedError
+
+    def set_row_count(self, count: int, cursor: int | None = None) -> None:
+        """Replace the rows; the cursor stays at its index (or moves to ``cursor``).
+
+        No :class:`Highlighted` is posted: the caller changed the rows and knows it.
+        """
+        self.row_count = count
+        self.virtual_size = Size(self.size.width, count)
+        target = self.cursor if cursor is None else cursor
+        self.set_reactive(VirtualList.cursor, max(0, min(target, count - 1)))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + int(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= self.row_count or width <= 0:
+            return Strip.blank(width, base)
+        cursor = None
+        if index == self.cursor:
+            name = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
+            cursor = self.get_component_rich_style(name)
+        segments = Segment.apply_style(self.render_row(index, width), base, cursor)
+        return Strip(segments).adjust_cell_length(width, base + cursor if cursor else base)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, new))
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_offset.y)
+        if height <= 0:
+            return
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.row_count)
+        self._scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + int(self.scroll_offset.y)
+        if 0 <= index < self.row_count:
+            self.cursor = index
+
+    def _move(self, delta: int) -> None:
+        if self.row_count:
+            self.cursor = max(0, min(self.row_count - 1, self.cursor + delta))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_first(self) -> None:
+        self._move(-self.row_count)
+
+    def action_cursor_last(self) -> None:
+        self._move(self.row_count)
+
+    def action_page_down(self) -> None:
+        self._move(max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self._move(-max(1, self.scrollable_content_region.height - 1))
+
+
+def cell_style(widget: VirtualList, component: str) -> Style:
+    """A component class's style, for drawing parts of a row."""
+    return widget.get_component_rich_style(component, partial=True)

@@ -1,0 +1,449 @@
+"""The real console entry point, run in a subprocess: ``python -m commdash ...``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from commdash.sources.demo import DEMO_PATH
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+NOW_ISO = "2026-11-25T09:00:00Z"
+ACCOUNT = {"id": "brand", "name": "Bike Shop"}
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    raw_out: bytes
+    raw_err: bytes
+
+
+def commdash(
+    tmp_path: Path,
+    *args: str,
+    pin: bool = True,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Run ``python -m commdash ARGS`` with its state kept under ``tmp_path``.
+
+    Without "stats" this is the TUI: only ever run it with options that must be refused,
+    and a short ``timeout``, so that a bug cannot leave the test waiting on a live TUI.
+    """
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
+    environ["PYTHONUTF8"] = "1"
+    environ.update(env or {})
+    extra = ["--state-dir", str(tmp_path / "state")]
+    if pin:
+        extra += ["--now", NOW_ISO]
+    done = subprocess.run(
+        [sys.executable, "-m", "commdash", *args, *extra],
+        capture_output=True,
+        cwd=tmp_path,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        check=False,
+    )
+    errors = "strict" if env is None else "replace"  # another encoding may have been asked for
+    return Run(
+        done.returncode,
+        done.stdout.decode("utf-8", errors),
+        done.stderr.decode("utf-8", errors),
+        done.stdout,
+        done.stderr,
+    )
+
+
+def ago(hours: float = 0, minutes: float = 0) -> str:
+    return (NOW - timedelta(hours=hours, minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def comment(
+    cid: str, author: Any, at: Any, parent: str | None = None, **fields: Any
+) -> dict[str, Any]:
+    """A comment; ``author`` is "brand", another id, or an ``{id, name}`` object."""
+    if author == "brand":
+        author = ACCOUNT
+    elif isinstance(author, str):
+        author = {"id": author, "name": author.upper()}
+    return {
+        "id": cid,
+        "parent_id": parent,
+        "author": author,
+        "created_at": at,
+        **fields,
+    }
+
+
+def write(tmp_path: Path, document: object, name: str = "export.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return str(path)
+
+
+def small_export() -> dict[str, Any]:
+    """Seven conversations whose figures are worked out by hand in the tests below."""
+    p1_comments = [
+        # A: member 5 h ago, our reply 30 min later.
+        comment("a1", "u1", ago(5)),
+        comment("a2", "brand", ago(4, 30), "a1"),
+        # B: member 30 min ago, no reply.
+        comment("b1", "u2", ago(0, 30)),
+        # C: member 3 h ago, another member 2 h ago, no reply ("+0000" as the Graph API writes).
+        comment("c1", "u3", (NOW - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%S+0000")),
+        comment("c2", "u4", ago(2), "c1"),
+        # D: we start 10 h ago (not a response), member 9 h ago, our reply 8 h ago.
+        comment("d1", "brand", ago(10)),
+        comment("d2", "u5", ago(9), "d1"),
+        comment("d3", {"id": "brand", "name": "Someone at the shop"}, ago(8), "d2"),
+        # E: only a hidden member message.
+        comment("e1", "u6", ago(0, 50), hidden=True),
+        # F: member 6 h ago, our reply 10 min later, a hidden member message 100 min ago.
+        comment("f1", "u7", ago(6)),
+        comment("f2", "brand", ago(5, 50), "f1"),
+        comment("f3", "u7", ago(1, 40), "f2", hidden=True),
+    ]
+    p2_comments = [
+        # H: member exactly 24 h ago (Unix seconds), our reply 1 h later.
+        comment("h1", "u8", (NOW - timedelta(hours=24)).timestamp()),
+        comment("h2", "brand", ago(23), "h1"),
+    ]
+    return {
+        "format": "commdash/v1",
+        "source": {"name": "Bike Shop Page", "platform": "facebook", "account": ACCOUNT},
+        "exported_at": NOW_ISO,
+        "posts": [
+            {
+                "id": "p1",
+                "created_at": ago(12),
+                "metrics": {"reactions": {"like": 10, "love": 2}, "shares": 3, "reach": 100},
+                "comments": p1_comments,
+            },
+            {"id": "p2", "created_at": ago(30), "metrics": None, "comments": p2_comments},
+        ],
+    }
+
+
+def stats_json(tmp_path: Path, *args: str) -> dict[str, Any]:
+    path = write(tmp_path, small_export())
+    run = commdash(tmp_path, "stats", path, "--json", *args)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    document: dict[str, Any] = json.loads(run.stdout)
+    return document
+
+
+def assert_no_controls(text: str) -> None:
+    for char in text:
+        if char != "\n":
+            assert unicodedata.category(char) != "Cc", repr(char)
+
+
+# --- version and help ----------------------------------------------------------------------
+
+
+def test_version(tmp_path: Path) -> None:
+    run = commdash(tmp_path, "--version")
+    assert run.returncode == 0
+    assert run.stdout == "commdash 0.1.0\n"
+
+
+def test_help_mentions_stats(tmp_path: Path) -> None:
+    run = commdash(tmp_path, "--help")
+    assert run.returncode == 0
+    assert "stats" in run.stdout
+    assert "--state-dir" in run.stdout
+    assert run.stderr == ""
+
+
+def test_stats_help(tmp_path: Path) -> None:
+    run = commdash(tmp_path, "stats", "--help", pin=False)
+    assert run.returncode == 0
+    assert "--json" in run.stdout
+    assert "--sla" in run.stdout
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def test_stats_json_figures_by_hand(tmp_path: Path) -> None:
+    doc = stats_json(tmp_path)
+    assert doc["now"] == NOW_ISO
+    assert doc["source"]["name"] == "Bike Shop Page"
+    assert doc["source"]["platform"] == "facebook"
+    assert doc["sla_minutes"] == 60
+    assert doc["posts"] == 2
+    assert doc["conversations"] == 7  # A B C D E F on p1, H on p2
+    assert (doc["open"], doc["done"], doc["snoozed"]) == (7, 0, 0)
+    # Latest visible message not ours: B (30 min) and C (2 h). F's latest visible is ours,
+    # its newer member message is hidden; E has nothing visible.
+    assert doc["needs_reply"] == 2
+    # Of those, older than 60 min: C only.
+    assert doc["sla_breached"] == 1
+    # With a member message: A B C D F H (E's only one is hidden). Replied: A (30 min),
+    # D (60 min, counted from d2; our d1 came before any member message), F (10 min),
+    # H (60 min). 4 / 6.
+    assert doc["response_rate"] == pytest.approx(4 / 6)
+    # median of 600, 1800, 3600, 3600
+    assert doc["median_first_response_seconds"] == 2700
+    assert doc["replies_queued"] == 0
+    # p1: reactions 12 + visible comments 10 (12 less the 2 hidden) + shares 3 = 25,
+    # rate 25 / 100. p2: no metrics, 2 comments = 2, no rate.
+    assert doc["engagement_total"] == 27
+    assert doc["engagement_rate_median"] == pytest.approx(0.25)
+    assert doc["top_posts"] == [
+        {"id": "p1", "engagement": 25, "engagement_rate": 0.25},
+        {"id": "p2", "engagement": 2, "engagement_rate": None},
+    ]
+    assert doc["skipped"] == 0
+
+
+def test_stats_json_volume_buckets(tmp_path: Path) -> None:
+    doc = stats_json(tmp_path)
+    # Hour bucket i holds (now - (24 - i) h, now - (23 - i) h]; visible member messages only:
+    # b1 30 min -> 23, c2 2 h -> 21, c1 3 h -> 20, a1 5 h -> 18, f1 6 h -> 17, d2 9 h -> 14.
+    # h1 is exactly 24 h old: outside the last 24 hours. Hidden e1 and f3 do not count.
+    hourly = [0] * 24
+    for bucket in (23, 21, 20, 18, 17, 14):
+        hourly[bucket] = 1
+    assert doc["volume_24h"] == hourly
+    # Day buckets: the six above in the last day; h1 (exactly one day old) in the one before.
+    assert doc["volume_14d"] == [0] * 12 + [1, 6]
+
+
+@pytest.mark.parametrize(("sla", "breached"), [("25", 2), ("90", 1), ("150", 0), ("29.5", 2)])
+def test_stats_json_custom_sla(tmp_path: Path, sla: str, breached: int) -> None:
+    # B waits 30 min, C waits 120 min.
+    doc = stats_json(tmp_path, "--sla", sla)
+    assert doc["sla_minutes"] == float(sla)
+    assert doc["sla_breached"] == breached
+    assert doc["needs_reply"] == 2
+
+
+def test_pinned_now_moves_the_figures(tmp_path: Path) -> None:
+    path = write(tmp_path, small_export())
+    later = (NOW + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    run = commdash(tmp_path, "stats", path, "--json", "--now", later, pin=False)
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["now"] == later
+    assert doc["needs_reply"] == 2
+    assert doc["sla_breached"] == 2  # B now waits 90 min, C 180 min
+    hourly = [0] * 24
+    for bucket in (22, 20, 19, 17, 16, 13):  # everything one hour older
+        hourly[bucket] = 1
+    assert doc["volume_24h"] == hourly
+
+
+def test_stats_text(tmp_path: Path) -> None:
+    path = write(tmp_path, small_export())
+    run = commdash(tmp_path, "stats", path)
+    assert run.returncode == 0, run.stderr
+    rows = {
+        label.strip(): value.strip()
+        for label, _, value in (line.partition("  ") for line in run.stdout.splitlines())
+    }
+    assert rows["Source"] == "Bike Shop Page (facebook)"
+    assert rows["Need a reply"] == "2"
+    assert rows["Over SLA (60 min)"] == "1"
+    assert rows["Response rate"] == "67%"
+    assert rows["Median first response"] == "45 min"
+    assert rows["Engagement"] == "27"
+    assert rows["Member messages, last 24 h"] == "6"
+
+
+def test_stats_text_on_a_terminal_that_cannot_show_every_character(tmp_path: Path) -> None:
+    document = small_export()
+    document["source"]["name"] = "Caf\u00e9 \U0001f6b2"
+    path = write(tmp_path, document)
+    run = commdash(tmp_path, "stats", path, env={"PYTHONIOENCODING": "latin-1"})
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.raw_out.startswith(b"Source")
+    assert b"Caf\xe9 ? (facebook)" in run.raw_out
+
+
+# --- errors and warnings -------------------------------------------------------------------
+
+
+def assert_one_error_line(run: Run, prefix: str) -> None:
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    assert run.stderr.endswith("\n")
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith(prefix), run.stderr
+
+
+def test_bad_json_is_one_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_bytes(b'{\n  "format": "commdash/v1",\n  "posts": [}\n')
+    run = commdash(tmp_path, "stats", str(path), "--json")
+    assert_one_error_line(run, f"commdash: error: {path}: line 3 column 13: ")
+    assert "not valid JSON" in run.stderr
+
+
+def test_bad_json_without_json_flag(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_bytes(b'{"format": "commdash/v1",\n\n\n   "x": tru}')
+    run = commdash(tmp_path, "stats", str(path))
+    assert_one_error_line(run, f"commdash: error: {path}: line 4 column 9: ")
+
+
+def test_not_utf8_is_one_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"format": "commdash/v1",\n "source": {"name": "Caf\xe9"}}')
+    run = commdash(tmp_path, "stats", str(path), "--json")
+    assert_one_error_line(run, f"commdash: error: {path}: line 2 column 25: not UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"", "empty"),
+        (b"[]", "not a commdash/v1 export"),
+        (b'{"format": "other"}', '"format"'),
+        (b'{"format": "commdash/v1", "source": {"name": "x"}}', "source.account"),
+        (b'{"format": "commdash/v1", "source": {"account": {"id": "a"}}, "posts": 3}', "posts"),
+    ],
+)
+def test_unusable_documents_are_one_error_line(tmp_path: Path, content: bytes, needle: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    run = commdash(tmp_path, "stats", str(path), "--json")
+    assert_one_error_line(run, f"commdash: error: {path}: ")
+    assert needle in run.stderr
+
+
+def test_missing_file_is_one_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "nope.json"
+    run = commdash(tmp_path, "stats", str(path))
+    assert_one_error_line(run, f"commdash: error: {path}: no such file")
+
+
+def test_hostile_file_warns_but_works(tmp_path: Path) -> None:
+    osc52 = "\x1b]52;c;cm0gLXJmIH4=\x07"
+    title = "\x1b]0;owned\x07"
+    mallory = {"id": "u\x1b[31m3", "name": title + "Mallory\x9b2J\u202e"}
+    first = [
+        comment("loop", "u1", ago(3), "loop", text=osc52 + "[bold]hi[/bold]"),
+        comment("x" + title, mallory, ago(1), text="\x07\x1b[2Jclear"),
+    ]
+    copies = [comment("dup", "u2", ago(2), text=f"copy {i}") for i in range(12)]
+    document = {
+        "format": "commdash/v1",
+        "source": {"name": title + "Evil [red]Page[/red]", "account": ACCOUNT},
+        "exported_at": NOW_ISO,
+        "posts": [
+            {"id": "p" + osc52, "created_at": ago(4), "comments": first, "text": osc52},
+            {"id": "q", "created_at": ago(5), "comments": copies},
+            {"id": "p" + osc52, "created_at": ago(4)},
+            {"id": "no-time", "created_at": title},
+        ],
+    }
+    path = write(tmp_path, document, name="hostile.json")
+    run = commdash(tmp_path, "stats", path, "--json")
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    for raw in (run.raw_out, run.raw_err):
+        assert b"\x1b" not in raw
+        assert b"\x07" not in raw
+        assert b"\xc2\x9b" not in raw  # C1 CSI in UTF-8
+    assert_no_controls(run.stderr)
+    lines = run.stderr.splitlines()
+    # 1 self-reply + 11 duplicate comments + 1 duplicate post + 1 bad time = 14 reports:
+    # the first 10 are shown, then one line for the rest.
+    assert len(lines) == 11
+    assert all(line.startswith(f"commdash: warning: {path}: ") for line in lines)
+    assert lines[-1] == f"commdash: warning: {path}: 4 more items skipped or repaired"
+    assert any("itself" in line for line in lines)
+    assert any("duplicate comment id 'dup'" in line for line in lines)
+    doc = json.loads(run.stdout)
+    assert doc["skipped"] == 14
+    assert doc["source"]["name"] == "Evil [red]Page[/red]"
+    assert doc["posts"] == 2
+    assert doc["conversations"] == 3  # loop, x, dup
+    assert doc["needs_reply"] == 3
+    assert doc["top_posts"][0]["id"] == "p"
+    assert_no_controls(json.dumps(doc, ensure_ascii=False))
+
+
+def test_huge_numbers_warn_instead_of_crashing(tmp_path: Path) -> None:
+    digits = "9" * 5000
+    path = tmp_path / "big.json"
+    path.write_text(
+        '{"format": "commdash/v1", "source": {"account": {"id": "brand"}}, "posts": ['
+        f'{{"id": "p1", "created_at": "{ago(1)}", "metrics": {{"reach": {digits}}},'
+        f' "comments": [{{"id": "c1", "author": "u1", "created_at": {digits}}}]}}]}}',
+        encoding="utf-8",
+    )
+    run = commdash(tmp_path, "stats", str(path), "--json")
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stderr.startswith(f"commdash: warning: {path}: ")
+    assert "created_at" in run.stderr
+    assert json.loads(run.stdout)["conversations"] == 0
+
+
+# --- bad options ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["yesterday", "", "1700000000", "2026-02-30T00:00:00Z", "0001-01-01T00:00:00+14:00"]
+)
+@pytest.mark.parametrize("command", [["stats"], []])
+def test_bad_now(tmp_path: Path, value: str, command: list[str]) -> None:
+    path = write(tmp_path, small_export())
+    run = commdash(tmp_path, *command, path, f"--now={value}", pin=False, timeout=30)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    assert "--now" in run.stderr
+    assert "not an ISO 8601 time" in run.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "abc", "nan", "inf", "", "1e9"])
+@pytest.mark.parametrize("command", [["stats"], []])
+def test_bad_sla(tmp_path: Path, value: str, command: list[str]) -> None:
+    path = write(tmp_path, small_export())
+    run = commdash(tmp_path, *command, path, f"--sla={value}", timeout=30)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    assert "--sla" in run.stderr
+    assert "not a number of minutes above 0" in run.stderr
+
+
+# --- the bundled demo ----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not DEMO_PATH.exists(),
+    reason=f"the bundled demo {DEMO_PATH} does not exist yet (it is being generated)",
+)
+def test_bundled_demo_stats(tmp_path: Path) -> None:
+    first = commdash(tmp_path, "stats", "--json")
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == ""
+    doc = json.loads(first.stdout)
+    assert doc["now"] == NOW_ISO
+    assert doc["posts"] > 0
+    assert doc["conversations"] > 0
+    assert doc["skipped"] == 0
+    assert any((tmp_path / "state").iterdir())  # the demo's anchor went to --state-dir
+    second = commdash(tmp_path, "stats", "--json")
+    assert second.returncode == 0
+    assert json.loads(second.stdout) == doc

@@ -1,0 +1,501 @@
+"""Tests for commdash.store against real TinyDB files, including other processes and kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+from tinydb import TinyDB
+
+from commdash import store as store_module
+from commdash.errors import StateError
+from commdash.outbox import Reply
+from commdash.store import Store
+from commdash.triage import BLANK, JournalEntry, TriageState, assign, mark_done, set_tags
+
+NOW = 1_764_061_200.0
+FILES = {"triage.json", "outbox.json", ".lock"}
+
+
+def entry(
+    store: Store,
+    cid: str,
+    after: TriageState,
+    before: TriageState = BLANK,
+    *,
+    action: str = "done",
+    reply_id: str | None = None,
+) -> JournalEntry:
+    return JournalEntry(action, cid, before, after, NOW, store.session, reply_id)
+
+
+def queue(store: Store, cid: str, text: str = "Thanks!") -> Reply:
+    reply = Reply.new(cid, cid, text, NOW)
+    state = store.states().get(cid, BLANK)
+    store.queue_reply(reply, entry(store, cid, state, state, action="reply", reply_id=reply.id))
+    return reply
+
+
+def raw_tables(path: Path) -> dict[str, list[dict[str, object]]]:
+    """The file as plain TinyDB reads it: proof that it is an ordinary TinyDB file."""
+    with TinyDB(path, access_mode="r") as db:
+        return {name: list(db.table(name).all()) for name in db.tables()}
+
+
+# Triage state ------------------------------------------------------------------------------
+
+
+def test_fresh_directory_is_empty_and_not_created_by_reading(tmp_path: Path) -> None:
+    directory = tmp_path / "src"
+    store = Store(directory)
+    assert store.states() == {}
+    assert store.drafts() == {}
+    assert store.replies() == []
+    assert not directory.exists()
+    assert store.undo() is None
+
+
+def test_record_is_seen_by_a_new_store(tmp_path: Path) -> None:
+    first = Store(tmp_path)
+    done = mark_done(BLANK, NOW)
+    tagged = set_tags(assign(BLANK, "ana"), ["vip"])
+    first.record(entry(first, "c1", done))
+    first.record(entry(first, "c2", tagged))
+    assert Store(tmp_path).states() == {"c1": done, "c2": tagged}
+
+
+def test_record_of_a_blank_state_removes_the_conversation(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    done = mark_done(BLANK, NOW)
+    store.record(entry(store, "c1", done))
+    store.record(entry(store, "c1", BLANK, before=done, action="reopen"))
+    assert Store(tmp_path).states() == {}
+    assert raw_tables(tmp_path / "triage.json")["conversations"] == []
+
+
+def test_record_replaces_the_previous_state(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
+    store.record(entry(store, "c1", set_tags(BLANK, ["x"]), before=mark_done(BLANK, NOW)))
+    docs = raw_tables(tmp_path / "triage.json")["conversations"]
+    assert len(docs) == 1
+    assert Store(tmp_path).states() == {"c1": TriageState(tags=("x",))}
+
+
+def test_undo_restores_before_and_removes_the_entry(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    tagged = set_tags(BLANK, ["vip"])
+    store.record(entry(store, "c1", tagged, action="tag"))
+    store.record(entry(store, "c1", mark_done(tagged, NOW), before=tagged))
+    undone = store.undo()
+    assert undone is not None
+    assert undone.action == "done"
+    assert Store(tmp_path).states() == {"c1": tagged}
+    assert len(raw_tables(tmp_path / "triage.json")["journal"]) == 1
+    undone = store.undo()
+    assert undone is not None and undone.action == "tag"
+    assert Store(tmp_path).states() == {}
+    assert store.undo() is None
+
+
+def test_undo_prefers_this_session_then_others(tmp_path: Path) -> None:
+    mine = Store(tmp_path, session="mine")
+    theirs = Store(tmp_path, session="theirs")
+    mine.record(entry(mine, "c1", mark_done(BLANK, NOW)))
+    theirs.record(entry(theirs, "c2", mark_done(BLANK, NOW)))  # the newest action overall
+
+    first = mine.undo()
+    assert first is not None
+    assert (first.conversation_id, first.session) == ("c1", "mine")
+    assert set(Store(tmp_path).states()) == {"c2"}
+
+    second = mine.undo()  # nothing of mine left: the latest of anyone's
+    assert second is not None
+    assert (second.conversation_id, second.session) == ("c2", "theirs")
+    assert Store(tmp_path).states() == {}
+    assert theirs.undo() is None
+
+
+def test_undo_takes_this_sessions_latest_not_its_first(tmp_path: Path) -> None:
+    mine = Store(tmp_path, session="mine")
+    theirs = Store(tmp_path, session="theirs")
+    mine.record(entry(mine, "c1", mark_done(BLANK, NOW)))
+    theirs.record(entry(theirs, "c2", mark_done(BLANK, NOW)))
+    mine.record(entry(mine, "c3", mark_done(BLANK, NOW)))
+    undone = mine.undo()
+    assert undone is not None and undone.conversation_id == "c3"
+    undone = mine.undo()
+    assert undone is not None and undone.conversation_id == "c1"
+
+
+def test_undo_after_undo_and_new_action_stays_in_order(tmp_path: Path) -> None:
+    # Document ids are reused after the newest entry is removed; order must still hold.
+    store = Store(tmp_path)
+    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
+    store.record(entry(store, "c2", mark_done(BLANK, NOW)))
+    store.undo()
+    store.record(entry(store, "c3", mark_done(BLANK, NOW)))
+    assert [e.conversation_id for e in iter(store.undo, None)] == ["c3", "c1"]
+
+
+def test_journal_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 5)
+    store = Store(tmp_path)
+    for i in range(8):
+        store.record(entry(store, f"c{i}", mark_done(BLANK, NOW + i)))
+    assert len(raw_tables(tmp_path / "triage.json")["journal"]) == 5
+    assert len(store.states()) == 8  # states are never dropped, only journal entries
+    undone = [e.conversation_id for e in iter(store.undo, None)]
+    assert undone == ["c7", "c6", "c5", "c4", "c3"]  # the oldest three were dropped
+
+
+def test_queued_replies_respect_the_journal_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 3)
+    store = Store(tmp_path)
+    for i in range(6):
+        queue(store, f"c{i}")
+    assert len(raw_tables(tmp_path / "triage.json")["journal"]) == 3
+    assert len(store.replies()) == 6
+
+
+def test_journal_limit_default_is_large() -> None:
+    assert store_module.JOURNAL_LIMIT >= 100
+
+
+# Replies -----------------------------------------------------------------------------------
+
+
+def test_queue_reply_is_saved_and_drops_the_draft(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save_draft("c1", "Thanks, we")
+    store.save_draft("c2", "Other draft")
+    reply = queue(store, "c1", "Thanks, we are on it")
+    again = Store(tmp_path)
+    assert again.replies() == [reply]
+    assert again.drafts() == {"c2": "Other draft"}
+
+
+def test_undo_of_a_reply_discards_the_queued_reply(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    done = mark_done(BLANK, NOW)
+    store.record(entry(store, "c1", done))
+    kept = queue(store, "c2")
+    reply = queue(store, "c1")
+    undone = store.undo()
+    assert undone is not None and undone.reply_id == reply.id
+    assert Store(tmp_path).replies() == [kept]
+    assert Store(tmp_path).states() == {"c1": done}  # the state is left alone
+    # Next undo goes on to the earlier reply, then to the done mark.
+    undone = store.undo()
+    assert undone is not None and undone.reply_id == kept.id
+    assert Store(tmp_path).replies() == []
+    undone = store.undo()
+    assert undone is not None and undone.reply_id is None
+    assert Store(tmp_path).states() == {}
+
+
+def test_undo_of_a_sent_reply_does_not_discard_it(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    reply = queue(store, "c1")
+    with TinyDB(tmp_path / "outbox.json") as db:  # the sender marks it sent
+        db.table("replies").update({"status": "sent"})
+    undone = store.undo()
+    assert undone is not None and undone.reply_id == reply.id
+    remaining = Store(tmp_path).replies()
+    assert [(r.id, r.status) for r in remaining] == [(reply.id, "sent")]
+    assert store.undo() is None
+
+
+def test_discard_reply(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    reply = queue(store, "c1")
+    assert store.discard_reply(reply.id)
+    assert not store.discard_reply(reply.id)
+    assert not store.discard_reply("never-queued")
+    assert store.replies() == []
+
+
+# Drafts ------------------------------------------------------------------------------------
+
+
+def test_drafts_save_overwrite_and_delete(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save_draft("c1", "Hello")
+    store.save_draft("c2", "Hi")
+    store.save_draft("c1", "Hello there")
+    assert Store(tmp_path).drafts() == {"c1": "Hello there", "c2": "Hi"}
+    store.save_draft("c1", "   \n")
+    assert Store(tmp_path).drafts() == {"c2": "Hi"}
+    assert len(raw_tables(tmp_path / "triage.json")["drafts"]) == 1
+    store.save_draft("absent", "")  # deleting nothing is fine
+    assert Store(tmp_path).drafts() == {"c2": "Hi"}
+
+
+def test_drafts_keep_text_exactly(tmp_path: Path) -> None:
+    text = '  Line one\nLine two — "quoted" \\ émoji 🙂  '
+    Store(tmp_path).save_draft("c1", text)
+    assert Store(tmp_path).drafts() == {"c1": text}
+
+
+# Anchor ------------------------------------------------------------------------------------
+
+
+def test_anchor_is_kept_only_while_there_is_state(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    assert store.anchor(100.0) == 100.0
+    assert store.anchor(200.0) == 200.0  # no state yet: follows the clock
+    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
+    assert store.anchor(300.0) == 200.0  # state exists: the first anchor is kept
+    assert Store(tmp_path).anchor(400.0) == 200.0  # also for a later run
+    store.undo()  # state and journal are empty again
+    assert store.anchor(500.0) == 500.0
+    assert store.anchor(600.0) == 600.0
+
+
+def test_anchor_is_kept_while_only_the_journal_has_entries(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.anchor(100.0)
+    done = mark_done(BLANK, NOW)
+    store.record(entry(store, "c1", done))
+    store.record(entry(store, "c1", BLANK, before=done, action="reopen"))
+    assert store.states() == {}
+    assert store.anchor(900.0) == 100.0
+
+
+# Files -------------------------------------------------------------------------------------
+
+
+def test_corrupt_triage_file_raises_state_error_and_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "triage.json"
+    garbage = b'{"conversations": {"1": {"id": "c1", '
+    path.write_bytes(garbage)
+    store = Store(tmp_path)
+    with pytest.raises(StateError) as caught:
+        store.states()
+    assert str(path) in str(caught.value)
+    for action in (
+        lambda: store.record(entry(store, "c1", mark_done(BLANK, NOW))),
+        lambda: store.save_draft("c1", "hi"),
+        store.undo,
+        lambda: store.anchor(NOW),
+    ):
+        with pytest.raises(StateError, match="not valid JSON"):
+            action()
+    assert path.read_bytes() == garbage
+    # The lock was released each time: another store writes the outbox without waiting.
+    started = time.monotonic()
+    Store(tmp_path).discard_reply("x")
+    assert time.monotonic() - started < 2
+    assert set(os.listdir(tmp_path)) <= FILES
+
+
+@pytest.mark.parametrize("content", [b"[1, 2, 3]", b'"text"', b"null"])
+def test_triage_file_that_is_not_a_tinydb_document_is_an_error(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "triage.json"
+    path.write_bytes(content)
+    with pytest.raises(StateError, match=r"triage\.json"):
+        Store(tmp_path).record(entry(Store(tmp_path), "c1", mark_done(BLANK, NOW)))
+    assert path.read_bytes() == content
+
+
+def test_corrupt_outbox_raises_state_error(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.json"
+    path.write_bytes(b"{not json")
+    with pytest.raises(StateError) as caught:
+        Store(tmp_path).replies()
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == b"{not json"
+
+
+def test_empty_files_are_empty_state(tmp_path: Path) -> None:
+    (tmp_path / "triage.json").write_bytes(b"")
+    (tmp_path / "outbox.json").write_bytes(b"  \n")
+    store = Store(tmp_path)
+    assert store.states() == {}
+    assert store.replies() == []
+    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
+    assert set(Store(tmp_path).states()) == {"c1"}
+
+
+def test_hand_edited_state_document_is_tolerated(tmp_path: Path) -> None:
+    (tmp_path / "triage.json").write_bytes(
+        orjson.dumps(
+            {
+                "conversations": {
+                    "1": {"id": "c1", "state": {"tags": "urgent", "done_at": "x"}},
+                    "2": {"id": "c2", "state": "done"},
+                    "3": {"id": 3, "state": {}},
+                    "4": {"id": "c4", "state": {"assignee": "ana"}},
+                }
+            }
+        )
+    )
+    assert Store(tmp_path).states() == {
+        "c1": BLANK,
+        "c2": BLANK,
+        "c4": TriageState(assignee="ana"),
+    }
+
+
+def test_files_are_plain_tinydb_json(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.record(entry(store, "c1", set_tags(BLANK, ["vip"])))
+    store.save_draft("c2", "draft")
+    reply = queue(store, "c3")
+    store.anchor(NOW)
+    for name in ("triage.json", "outbox.json"):
+        json.loads((tmp_path / name).read_text(encoding="utf-8"))
+    triage = raw_tables(tmp_path / "triage.json")
+    assert triage["conversations"] == [{"id": "c1", "state": set_tags(BLANK, ["vip"]).to_dict()}]
+    assert [doc["conversation_id"] for doc in triage["journal"]] == ["c1", "c3"]
+    assert triage["drafts"] == [{"id": "c2", "text": "draft"}]
+    assert triage["meta"] == [{"id": "anchor", "at": NOW}]
+    assert raw_tables(tmp_path / "outbox.json")["replies"] == [reply.to_dict()]
+
+
+def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    for i in range(5):
+        store.record(entry(store, f"c{i}", mark_done(BLANK, NOW)))
+        store.save_draft(f"c{i}", "x")
+        queue(store, f"c{i}")
+    store.undo()
+    store.save_draft("c0", "")
+    store.anchor(NOW)
+    assert set(os.listdir(tmp_path)) <= FILES
+
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path)
+    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
+    before = (tmp_path / "triage.json").read_bytes()
+
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "replace", refuse)
+    with pytest.raises(StateError, match="No space left on device"):
+        store.record(entry(store, "c2", mark_done(BLANK, NOW)))
+    monkeypatch.undo()
+    assert (tmp_path / "triage.json").read_bytes() == before
+    assert set(os.listdir(tmp_path)) <= FILES
+    store.record(entry(store, "c2", mark_done(BLANK, NOW)))  # the lock is free again
+    assert set(Store(tmp_path).states()) == {"c1", "c2"}
+
+
+def test_fingerprint_changes_when_another_store_writes(tmp_path: Path) -> None:
+    reader = Store(tmp_path)
+    empty = reader.fingerprint()
+    writer = Store(tmp_path)
+    writer.record(entry(writer, "c1", mark_done(BLANK, NOW)))
+    after_record = reader.fingerprint()
+    assert after_record != empty
+    queue(writer, "c2")
+    assert reader.fingerprint() != after_record
+
+
+# Other processes ---------------------------------------------------------------------------
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from commdash.store import Store
+from commdash.triage import BLANK, JournalEntry, mark_done
+directory, prefix, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+store = Store(directory, session=prefix)
+deadline = time.monotonic() + 10
+while not go.exists() and time.monotonic() < deadline:
+    time.sleep(0.001)
+for i in range(count):
+    cid = f"{prefix}-{i}"
+    store.record(JournalEntry("done", cid, BLANK, mark_done(BLANK, float(i)), 0.0, prefix))
+    if i % 10 == 0:
+        store.save_draft(cid, "draft " + cid)
+"""
+
+
+def test_concurrent_processes_lose_no_update(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    go = tmp_path / "go"
+    prefixes = ["a", "b", "c", "d"]
+    processes = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(state), p, "50", str(go)])
+        for p in prefixes
+    ]
+    time.sleep(0.3)  # let them all start and wait at the line
+    go.touch()
+    for process in processes:
+        assert process.wait(timeout=30) == 0
+    states = Store(state).states()
+    expected = {f"{p}-{i}" for p in prefixes for i in range(50)}
+    assert set(states) == expected
+    assert all(states[f"{p}-{i}"].done_at == float(i) for p in prefixes for i in range(50))
+    assert set(Store(state).drafts()) == {f"{p}-{i}" for p in prefixes for i in range(0, 50, 10)}
+    assert len(raw_tables(state / "triage.json")["journal"]) == 200
+    assert set(os.listdir(state)) <= FILES
+
+
+CRASHER = """
+import sys
+from pathlib import Path
+from commdash.store import Store
+from commdash.triage import BLANK, JournalEntry, mark_done
+directory, prefix = Path(sys.argv[1]), sys.argv[2]
+store = Store(directory, session=prefix)
+i = 0
+while True:
+    cid = f"{prefix}-{i}"
+    store.record(JournalEntry("done", cid, BLANK, mark_done(BLANK, float(i)), 0.0, prefix))
+    if i % 3 == 0:
+        store.save_draft(cid, "x" * (i % 50))
+    print(cid, flush=True)
+    i += 1
+"""
+
+
+def test_kill_9_loses_no_acknowledged_action(tmp_path: Path) -> None:
+    rng = random.Random(1234)
+    acknowledged: set[str] = set()
+    for round_ in range(5):
+        process = subprocess.Popen(
+            [sys.executable, "-c", CRASHER, str(tmp_path), f"r{round_}"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        for _ in range(rng.randint(1, 40)):
+            line = process.stdout.readline()
+            assert line, "the writer stopped on its own"
+            acknowledged.add(line.strip())
+        time.sleep(rng.uniform(0, 0.02))
+        os.kill(process.pid, signal.SIGKILL)
+        rest, _ = process.communicate(timeout=10)
+        assert process.returncode == -signal.SIGKILL
+        # Printed before the kill, hence recorded before the kill.
+        acknowledged.update(rest.split())
+
+        path = tmp_path / "triage.json"
+        json.loads(path.read_bytes())  # whole and valid, whenever the kill struck
+        raw_tables(path)
+        states = Store(tmp_path).states()
+        missing = acknowledged - set(states)
+        assert not missing, f"round {round_}: lost {sorted(missing)[:5]}"
+        # Only the kill may leave a temporary behind; it never hides the real file.
+        assert {name for name in os.listdir(tmp_path) if not name.startswith(".triage.json.")} <= (
+            FILES
+        )
+    assert len(acknowledged) >= 5
