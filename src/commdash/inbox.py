@@ -237,8 +237,8 @@ class Inbox:
 
     def figures(self, post_id: str | None = None) -> SourceFigures:
         now = self.clock.now()
-        cids: Iterable[str] = self._by_post.get(post_id, []) if post_id else self.conversations
-        cids = list(cids)
+        pool = self.conversations if post_id is None else self._by_post.get(post_id, [])
+        cids = list(pool)
         conversation_figures = figures.compute(
             (
                 (self._facts[cid], self.state(cid).status(self._facts[cid].latest_member_at, now))
@@ -247,7 +247,10 @@ class Inbox:
             now,
             self.sla_seconds,
         )
-        posts = [self.posts[post_id]] if post_id in self.posts else list(self.snapshot.posts)
+        if post_id is None:
+            posts = list(self.snapshot.posts)
+        else:
+            posts = [self.posts[post_id]] if post_id in self.posts else []
         summaries = [self._summarise(post) for post in posts]
         rates = [s.engagement_rate for s in summaries if s.engagement_rate is not None]
         return SourceFigures(

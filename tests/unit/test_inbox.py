@@ -318,11 +318,6 @@ def test_top_posts_are_at_most_five_by_engagement() -> None:
     assert fig.conversation.response_rate is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inbox.py bug: figures(post_id) for a post id that is not in the snapshot "
-    "counts no conversations but every post (posts, engagement_total, top_posts)",
-)
 def test_figures_of_an_unknown_post_are_empty() -> None:
     fig = build().figures("no-such-post")
     assert fig.conversation.conversations == 0

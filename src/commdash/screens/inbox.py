@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from commdash.actions import Triager, snooze_choices
@@ -31,6 +32,7 @@ from commdash.widgets.thread_view import ThreadView
 
 VIEW_KEYS: list[View] = ["needs-reply", "open", "snoozed", "done", "all"]
 SYNC_SECONDS = 2.0
+DRAFT_SAVE_SECONDS = 1.0
 
 
 class InboxScreen(Screen[None]):
@@ -47,7 +49,12 @@ class InboxScreen(Screen[None]):
         Binding("t", "tag", "Tag", tooltip="Set the conversation's tags", id="triage.tag"),
         Binding("a", "assign", "Assign", tooltip="Assign to a teammate", id="triage.assign"),
         Binding(
-            "h", "hide", "Hide", tooltip="Hide or unhide the highlighted comment", id="triage.hide"
+            "h",
+            "hide",
+            "Hide",
+            show=False,
+            tooltip="Hide or unhide the highlighted comment",
+            id="triage.hide",
         ),
         Binding("u", "undo", "Undo", tooltip="Undo the last action", id="triage.undo"),
         Binding(
@@ -113,6 +120,9 @@ class InboxScreen(Screen[None]):
         self.view: View = "needs-reply"
         self.query_text = ""
         self.drafts = triager.store.drafts()
+        self._draft_timer: Timer | None = None
+        self.replying: tuple[str, str] | None = None
+        """While the reply box is open: the conversation and the message it answers."""
 
     # Layout -------------------------------------------------------------------------------
 
@@ -216,7 +226,8 @@ class InboxScreen(Screen[None]):
 
     @on(ConversationList.Highlighted)
     def _conversation_changed(self) -> None:
-        self._close_reply_box(save=True)
+        if self.replying is not None and self.replying[0] != self.current:
+            self._close_reply_box()
         self.query_one(ThreadView).show(self.current)
 
     # Actions ------------------------------------------------------------------------------
@@ -388,8 +399,10 @@ class InboxScreen(Screen[None]):
         cid = self.current
         if cid is None or not self._act("reply to"):
             return
+        message_id, author = self._reply_target(cid)
+        self.replying = (cid, message_id)
         box = self.query_one(ReplyBox)
-        box.border_title = f"Reply to {one_line(self._reply_target(cid)[1], 40)}"
+        box.border_title = f"Reply to {one_line(author, 40)}"
         box.border_subtitle = "ctrl+s queue · escape keep draft · ctrl+e $EDITOR"
         box.text = self.drafts.get(cid, "")
         box.display = True
@@ -411,19 +424,19 @@ class InboxScreen(Screen[None]):
 
     @on(ReplyBox.Queued)
     def _reply_queued(self, event: ReplyBox.Queued) -> None:
-        cid = self.current
-        if cid is None:
+        if self.replying is None:
             return
         if not event.text.strip():
             self.notify("The reply is empty.", severity="warning", timeout=2)
             return
-        in_reply_to, _ = self._reply_target(cid)
+        cid, in_reply_to = self.replying
         try:
             self.triager.reply(cid, in_reply_to, event.text)
         except StateError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self.drafts.pop(cid, None)
+        self.replying = None
         event.box.text = ""
         event.box.display = False
         self.refresh_all(keep=cid)
@@ -432,26 +445,45 @@ class InboxScreen(Screen[None]):
 
     @on(ReplyBox.Closed)
     def _reply_closed(self) -> None:
-        self._close_reply_box(save=True)
+        self._close_reply_box()
         self.conversation_list.focus()
 
-    def _close_reply_box(self, save: bool) -> None:
+    def _close_reply_box(self) -> None:
+        """Hide the reply box, keeping what was typed as the conversation's draft."""
         box = self.query_one(ReplyBox)
-        if not box.display:
-            return
+        replying = self.replying
+        self._keep_draft()
+        self.replying = None
         box.display = False
-        cid = self.query_one(ThreadView).conversation_id
-        if save and cid is not None and box.text != self.drafts.get(cid, ""):
-            try:
-                self.triager.save_draft(cid, box.text)
-            except StateError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            if box.text.strip():
-                self.drafts[cid] = box.text
-                self.notify("Draft kept", timeout=2)
-            else:
-                self.drafts.pop(cid, None)
+        if replying is not None and box.text.strip():
+            self.notify("Draft kept", timeout=2)
+
+    def _keep_draft(self) -> None:
+        """Save the reply box's text as its conversation's draft, if it changed."""
+        if self.replying is None:
+            return
+        cid, text = self.replying[0], self.query_one(ReplyBox).text
+        if text == self.drafts.get(cid, ""):
+            return
+        try:
+            self.triager.save_draft(cid, text)
+        except StateError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if text.strip():
+            self.drafts[cid] = text
+        else:
+            self.drafts.pop(cid, None)
+
+    @on(ReplyBox.Changed)
+    def _reply_typed(self) -> None:
+        """Drafts reach the disk while typing (a crash loses at most a second or two)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self._keep_draft)
+
+    def on_unmount(self) -> None:
+        self._keep_draft()
 
     @on(ReplyBox.EditorRequested)
     def _edit_externally(self, event: ReplyBox.EditorRequested) -> None:

@@ -6,12 +6,20 @@ from rich.cells import cell_len, set_cell_size
 
 from commdash.text import one_line
 
+EMOJI_PRESENTATION = "\ufe0f"
+
+
+def terminal_text(text: str) -> str:
+    """Text as terminals measure it: without the emoji presentation selector (U+FE0F), which
+    makes terminals draw some symbols two cells wide while width tables count one."""
+    return text.replace(EMOJI_PRESENTATION, "")
+
 
 def fit(text: str, width: int) -> str:
     """``text`` on one line, cut with an ellipsis or padded to exactly ``width`` cells."""
     if width <= 0:
         return ""
-    return set_cell_size(one_line(text, width), width)
+    return set_cell_size(one_line(terminal_text(text), width), width)
 
 
 def right(text: str, width: int) -> str:

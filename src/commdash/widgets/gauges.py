@@ -9,7 +9,7 @@ from commdash.inbox import SourceFigures
 from commdash.timeutil import duration
 from commdash.widgets.sparkline import meter, sparkline
 
-LABEL_WIDTH = 13
+LABEL_WIDTH = 14
 METER_WIDTH = 8
 
 Part = str | tuple[str, str]

@@ -8,6 +8,13 @@ from textual.widgets import Static
 from commdash.figures import Figures
 from commdash.model import SourceInfo
 from commdash.timeutil import short_age
+from commdash.widgets.cells import terminal_text
+
+
+def data_age(seconds: float) -> str:
+    if seconds < 60:
+        return "data just in" if seconds > -60 else "data from the future"
+    return f"data {short_age(seconds)} old"
 
 
 class StatusBar(Static):
@@ -21,11 +28,11 @@ class StatusBar(Static):
             Content.assemble(
                 ("commdash", "bold"),
                 " · ",
-                (source.name, "bold"),
+                (terminal_text(source.name), "bold"),
                 f" ({source.platform}{', demo' if demo else ''}) · ",
                 (f"{waiting} need reply", "$warning" if waiting else ""),
                 " · ",
                 (f"{late} over SLA", "bold $error" if late else ""),
-                f" · data from {short_age(now - source.exported_at)} ago",
+                f" · {data_age(now - source.exported_at)}",
             )
         )

@@ -26,6 +26,7 @@ from commdash import model
 from commdash.inbox import Inbox
 from commdash.text import clip
 from commdash.timeutil import short_age
+from commdash.widgets.cells import terminal_text
 
 MAX_INDENT_LEVELS = 8
 INDENT = 2
@@ -136,7 +137,7 @@ class ThreadView(ScrollView, can_focus=True):
         author_style = "thread-view--ours" if message.ours else "thread-view--author"
         text = Text(no_wrap=False)
         prefix = "└ " if message.depth else ""
-        text.append(prefix + message.author.name, self._style(author_style))
+        text.append(prefix + terminal_text(message.author.name), self._style(author_style))
         meta = f" · {short_age(now - message.created_at)} ago"
         if message.likes:
             meta += f" · ♥ {message.likes}"
@@ -145,7 +146,7 @@ class ThreadView(ScrollView, can_focus=True):
         if not visible:
             meta += " · hidden"
         text.append(meta + "\n", self._style("thread-view--meta"))
-        body, cut = clip(message.text, TEXT_LIMIT)
+        body, cut = clip(terminal_text(message.text), TEXT_LIMIT)
         text.append(body, self._style("thread-view--hidden") if not visible else Style())
         if cut:
             text.append(f"\n… {cut:,} more characters not shown", self._style("thread-view--meta"))
@@ -158,7 +159,7 @@ class ThreadView(ScrollView, can_focus=True):
             f"└ {self.inbox.snapshot.source.account.name}", self._style("thread-view--ours")
         )
         text.append(f" · queued {age} ago, not sent yet\n", self._style("thread-view--queued"))
-        text.append(clip(body, TEXT_LIMIT)[0])
+        text.append(clip(terminal_text(body), TEXT_LIMIT)[0])
         return text
 
     def _style(self, component: str) -> Style:
