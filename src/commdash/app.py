@@ -8,6 +8,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from commdash.actions import Triager
+from commdash.commands import InboxCommands
 from commdash.screens.help import HelpScreen
 from commdash.screens.inbox import InboxScreen
 from commdash.session import Session
@@ -31,8 +32,11 @@ class CommdashApp(App[None]):
         Binding("question_mark", "help", "Help", tooltip="Every key", id="app.help"),
     ]
 
+    COMMANDS = App.COMMANDS | {InboxCommands}
+
     def __init__(self, session: Session, clock: Clock) -> None:
         super().__init__()
+        self.animation_level = "none"  # over SSH every frame costs; nothing slides or fades
         self.session = session
         self.triager = Triager(session.inbox, session.store, clock)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -120,6 +120,7 @@ class InboxScreen(Screen[None]):
         self.view: View = "needs-reply"
         self.query_text = ""
         self.drafts = triager.store.drafts()
+        self.reply_box = ReplyBox(id="reply")
         self._draft_timer: Timer | None = None
         self.replying: tuple[str, str] | None = None
         """While the reply box is open: the conversation and the message it answers."""
@@ -137,13 +138,13 @@ class InboxScreen(Screen[None]):
                 yield Input(placeholder="filter: name, words, #tag, @assignee", id="filter")
                 yield ConversationList(self.inbox, id="conversations")
                 yield ThreadView(self.inbox, id="thread")
-                yield ReplyBox(id="reply")
+                yield self.reply_box
             yield Gauges(id="gauges")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.query_one(ReplyBox).display = False
+        self.reply_box.display = False
         self.refresh_all()
         self.query_one(ConversationList).focus()
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
@@ -401,7 +402,7 @@ class InboxScreen(Screen[None]):
             return
         message_id, author = self._reply_target(cid)
         self.replying = (cid, message_id)
-        box = self.query_one(ReplyBox)
+        box = self.reply_box
         box.border_title = f"Reply to {one_line(author, 40)}"
         box.border_subtitle = "ctrl+s queue · escape keep draft · ctrl+e $EDITOR"
         box.text = self.drafts.get(cid, "")
@@ -450,7 +451,7 @@ class InboxScreen(Screen[None]):
 
     def _close_reply_box(self) -> None:
         """Hide the reply box, keeping what was typed as the conversation's draft."""
-        box = self.query_one(ReplyBox)
+        box = self.reply_box
         replying = self.replying
         self._keep_draft()
         self.replying = None
@@ -462,7 +463,7 @@ class InboxScreen(Screen[None]):
         """Save the reply box's text as its conversation's draft, if it changed."""
         if self.replying is None:
             return
-        cid, text = self.replying[0], self.query_one(ReplyBox).text
+        cid, text = self.replying[0], self.reply_box.text
         if text == self.drafts.get(cid, ""):
             return
         try:
@@ -494,7 +495,7 @@ class InboxScreen(Screen[None]):
             try:
                 with self.app.suspend():
                     subprocess.run([*shlex.split(editor), str(path)], check=False)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, SuspendNotSupported) as exc:
                 self.notify(f"Could not run {editor!r}: {exc}", severity="error", markup=False)
                 return
             event.box.text = path.read_text(encoding="utf-8", errors="replace").rstrip("\n")
