@@ -7,7 +7,7 @@ from rich.segment import Segment
 from commdash.inbox import Inbox
 from commdash.timeutil import short_age
 from commdash.widgets.cells import fit, right
-from commdash.widgets.virtual_list import VirtualList, cell_style
+from commdash.widgets.virtual_list import VirtualList
 
 AGE_WIDTH = 6
 AUTHOR_WIDTH = 16
@@ -56,11 +56,11 @@ class ConversationList(VirtualList):
         facts = inbox.facts(cid)
         status = inbox.status(cid)
         state = inbox.state(cid)
-        quiet = cell_style(self, "conversation-list--quiet")
+        quiet = self.component_style("conversation-list--quiet")
         if inbox.over_sla(cid):
-            marker, marker_style = "●", cell_style(self, "conversation-list--late")
+            marker, marker_style = "●", self.component_style("conversation-list--late")
         elif inbox.needs_reply(cid):
-            marker, marker_style = "●", cell_style(self, "conversation-list--waiting")
+            marker, marker_style = "●", self.component_style("conversation-list--waiting")
         elif status == "done":
             marker, marker_style = "✓", quiet
         elif status == "snoozed":
@@ -83,11 +83,13 @@ class ConversationList(VirtualList):
             Segment(right(age, AGE_WIDTH) + " ", marker_style if marker != " " else quiet),
             Segment(
                 fit(conversation.root.author.name, AUTHOR_WIDTH) + " ",
-                cell_style(self, "conversation-list--author"),
+                self.component_style("conversation-list--author"),
             ),
             Segment(fit(conversation.root.text, max(0, snippet_width))),
             Segment(count, quiet),
         ]
         if label_text:
-            segments.append(Segment(" " + label_text, cell_style(self, "conversation-list--label")))
+            segments.append(
+                Segment(" " + label_text, self.component_style("conversation-list--label"))
+            )
         return segments

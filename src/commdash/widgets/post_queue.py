@@ -6,7 +6,7 @@ from rich.segment import Segment
 
 from commdash.inbox import Inbox, PostSummary
 from commdash.widgets.cells import fit, right
-from commdash.widgets.virtual_list import VirtualList, cell_style
+from commdash.widgets.virtual_list import VirtualList
 
 BADGES = {"scheduled": "SCHED", "pending": "PEND", "draft": "DRAFT"}
 COUNT_WIDTH = 4
@@ -56,8 +56,10 @@ class PostQueue(VirtualList):
         if index == 0:
             count = str(self.total_waiting) if self.total_waiting else ""
             return [
-                Segment(fit("All posts", text_width) + " ", cell_style(self, "post-queue--badge")),
-                Segment(right(count, COUNT_WIDTH), cell_style(self, "post-queue--waiting")),
+                Segment(
+                    fit("All posts", text_width) + " ", self.component_style("post-queue--badge")
+                ),
+                Segment(right(count, COUNT_WIDTH), self.component_style("post-queue--waiting")),
             ]
         summary = self.summaries[index - 1]
         post = summary.post
@@ -65,16 +67,16 @@ class PostQueue(VirtualList):
         segments = []
         if badge:
             badge = fit(badge, min(len(badge), max(0, text_width - 4))) + " "
-            segments.append(Segment(badge, cell_style(self, "post-queue--badge")))
+            segments.append(Segment(badge, self.component_style("post-queue--badge")))
             text_width -= len(badge)
         title = post.text or post.channel or post.id
         segments.append(Segment(fit(title, max(0, text_width)) + " "))
         if summary.over_sla:
-            style = cell_style(self, "post-queue--late")
+            style = self.component_style("post-queue--late")
         elif summary.needs_reply:
-            style = cell_style(self, "post-queue--waiting")
+            style = self.component_style("post-queue--waiting")
         else:
-            style = cell_style(self, "post-queue--quiet")
+            style = self.component_style("post-queue--quiet")
         count = str(summary.needs_reply) if summary.needs_reply else "·"
         segments.append(Segment(right(count, COUNT_WIDTH), style))
         return segments

@@ -10,10 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Console
 from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -22,11 +19,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from commdash import model
 from commdash.inbox import Inbox
+from commdash.outbox import Reply
 from commdash.text import clip
 from commdash.timeutil import short_age
-from commdash.widgets.cells import terminal_text
+from commdash.widgets.cells import terminal_text, wrap
+from commdash.widgets.styles import CachedStyles
 
 MAX_INDENT_LEVELS = 8
 INDENT = 2
@@ -34,17 +32,28 @@ TEXT_LIMIT = 4000
 GUTTER = 2
 
 
+HEADER, BODY, NOTE, BLANK = range(4)
+
+
 @dataclass(frozen=True, slots=True)
 class _Block:
-    """The lines of one message (or queued reply) in the laid-out thread."""
+    """One message (or queued reply) of the laid-out thread."""
 
+    header: tuple[tuple[str, str], ...]
+    """(text, component class) pieces of the first line."""
+    body: str
+    body_style: str
+    note: str
+    indent: int
     start: int
+    """The block's first line in the thread."""
     end: int
+    """One past its last line of text (the blank line after it is not included)."""
     message_id: str | None
     """None for a queued reply, which has no id on the platform yet."""
 
 
-class ThreadView(ScrollView, can_focus=True):
+class ThreadView(CachedStyles, ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "next_message", "Next message", show=False, id="thread.next"),
         Binding("k,up", "previous_message", "Previous message", show=False, id="thread.previous"),
@@ -87,8 +96,10 @@ class ThreadView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.inbox = inbox
         self.conversation_id: str | None = None
-        self._lines: list[Strip] = []
+        self._lines: list[tuple[int, int, int, int]] = []
+        """Per line: (block index, kind, start and end offsets in the block's body)."""
         self._blocks: list[_Block] = []
+        self._strips: dict[int, Strip] = {}
         self._laid_out_width = -1
 
     @property
@@ -110,88 +121,112 @@ class ThreadView(ScrollView, can_focus=True):
         self.refresh()
 
     def _layout(self) -> None:
+        """Wrap every message to the current width. Only offsets are kept; strips are made
+        when a line is drawn, so a thread 10,000 messages deep lays out in a blink."""
         width = self.scrollable_content_region.width
         self._laid_out_width = width
-        self._lines, self._blocks = [], []
+        self._lines, self._blocks, self._strips = [], [], {}
         cid = self.conversation_id
         if cid is None or width <= GUTTER + 4:
             self.virtual_size = Size(width, 0)
             return
-        console = self.app.console
         inbox = self.inbox
-        replies_by_parent: dict[str, list[Text]] = {}
+        now = inbox.clock.now()
+        replies_by_parent: dict[str, list[Reply]] = {}
         for reply in inbox.replies(cid):
-            replies_by_parent.setdefault(reply.in_reply_to, []).append(
-                self._reply_text(reply.text, reply.queued_at)
-            )
+            replies_by_parent.setdefault(reply.in_reply_to, []).append(reply)
         for message in inbox.conversations[cid].messages:
             indent = min(message.depth, MAX_INDENT_LEVELS) * INDENT
             visible = inbox.is_visible(cid, message)
-            self._add_block(console, self._message_text(message, visible), indent, message.id)
-            for reply_text in replies_by_parent.get(message.id, []):
-                self._add_block(console, reply_text, indent + INDENT, None)
+            meta = f" · {short_age(now - message.created_at)} ago"
+            if message.likes:
+                meta += f" · ♥ {message.likes}"
+            if message.depth > MAX_INDENT_LEVELS:
+                meta += f" · depth {message.depth}"
+            if not visible:
+                meta += " · hidden"
+            author = ("└ " if message.depth else "") + terminal_text(message.author.name)
+            header = (
+                (author, "thread-view--ours" if message.ours else "thread-view--author"),
+                (meta, "thread-view--meta"),
+            )
+            body, cut = clip(message.text, TEXT_LIMIT)
+            note = f"… {cut:,} more characters not shown" if cut else ""
+            style = "" if visible else "thread-view--hidden"
+            self._add_block(header, terminal_text(body), style, note, indent, message.id)
+            for reply in replies_by_parent.get(message.id, []):
+                header = (
+                    ("└ " + terminal_text(inbox.snapshot.source.account.name), "thread-view--ours"),
+                    (
+                        f" · queued {short_age(now - reply.queued_at)} ago, not sent yet",
+                        "thread-view--queued",
+                    ),
+                )
+                text = terminal_text(clip(reply.text, TEXT_LIMIT)[0])
+                self._add_block(header, text, "", "", indent + INDENT, None)
         self.virtual_size = Size(width, len(self._lines))
 
-    def _message_text(self, message: model.Message, visible: bool) -> Text:
-        now = self.inbox.clock.now()
-        author_style = "thread-view--ours" if message.ours else "thread-view--author"
-        text = Text(no_wrap=False)
-        prefix = "└ " if message.depth else ""
-        text.append(prefix + terminal_text(message.author.name), self._style(author_style))
-        meta = f" · {short_age(now - message.created_at)} ago"
-        if message.likes:
-            meta += f" · ♥ {message.likes}"
-        if message.depth > MAX_INDENT_LEVELS:
-            meta += f" · depth {message.depth}"
-        if not visible:
-            meta += " · hidden"
-        text.append(meta + "\n", self._style("thread-view--meta"))
-        body, cut = clip(terminal_text(message.text), TEXT_LIMIT)
-        text.append(body, self._style("thread-view--hidden") if not visible else Style())
-        if cut:
-            text.append(f"\n… {cut:,} more characters not shown", self._style("thread-view--meta"))
-        return text
-
-    def _reply_text(self, body: str, queued_at: float) -> Text:
-        age = short_age(self.inbox.clock.now() - queued_at)
-        text = Text(no_wrap=False)
-        text.append(
-            f"└ {self.inbox.snapshot.source.account.name}", self._style("thread-view--ours")
-        )
-        text.append(f" · queued {age} ago, not sent yet\n", self._style("thread-view--queued"))
-        text.append(clip(terminal_text(body), TEXT_LIMIT)[0])
-        return text
-
-    def _style(self, component: str) -> Style:
-        return self.get_component_rich_style(component, partial=True)
-
-    def _add_block(self, console: Console, text: Text, indent: int, message_id: str | None) -> None:
-        width = self._laid_out_width - GUTTER - indent
+    def _add_block(
+        self,
+        header: tuple[tuple[str, str], ...],
+        body: str,
+        body_style: str,
+        note: str,
+        indent: int,
+        message_id: str | None,
+    ) -> None:
+        index = len(self._blocks)
         start = len(self._lines)
-        pad = Segment(" " * indent)
-        for line in text.wrap(console, max(4, width)):
-            self._lines.append(Strip([pad, *line.render(console)]))
-        self._lines.append(Strip([]))
-        self._blocks.append(_Block(start, len(self._lines) - 1, message_id))
+        self._lines.append((index, HEADER, 0, 0))
+        if body:
+            width = self._laid_out_width - GUTTER - indent
+            self._lines.extend((index, BODY, a, b) for a, b in wrap(body, width))
+        if note:
+            self._lines.append((index, NOTE, 0, 0))
+        end = len(self._lines)
+        self._lines.append((index, BLANK, 0, 0))
+        self._blocks.append(_Block(header, body, body_style, note, indent, start, end, message_id))
+
+    def _strip(self, index: int) -> Strip:
+        """The text of line ``index``, without gutter or background (cached)."""
+        strip = self._strips.get(index)
+        if strip is None:
+            block_index, kind, start, end = self._lines[index]
+            block = self._blocks[block_index]
+            segments = [Segment(" " * block.indent)]
+            if kind == HEADER:
+                segments += [
+                    Segment(text, self.component_style(style)) for text, style in block.header
+                ]
+            elif kind == BODY:
+                segments.append(
+                    Segment(block.body[start:end], self.component_style(block.body_style))
+                )
+            elif kind == NOTE:
+                segments.append(Segment(block.note, self.component_style("thread-view--meta")))
+            strip = self._strips[index] = Strip(segments)
+        return strip
 
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_offset.y)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if index >= len(self._lines):
             return Strip.blank(width, base)
         block = self._blocks[self.cursor] if self.cursor < len(self._blocks) else None
-        marked = block is not None and block.start <= index < block.end
-        gutter = Segment(
-            "▌ " if marked and self.has_focus else "  ", self._style("thread-view--cursor")
-        )
-        segments = Segment.apply_style([gutter, *self._lines[index]], base)
+        marked = block is not None and block.start <= index < block.end and self.has_focus
+        gutter = Segment("▌ " if marked else "  ", self.component_style("thread-view--cursor"))
+        segments = Segment.apply_style([gutter, *self._strip(index)], base)
         return Strip(segments).adjust_cell_length(width, base)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.scrollable_content_region.width != self._laid_out_width:
             self._layout()
             self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
 
     def on_focus(self) -> None:
         self.refresh()

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -19,8 +18,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from commdash.widgets.styles import CachedStyles
 
-class VirtualList(ScrollView, can_focus=True):
+
+class VirtualList(CachedStyles, ScrollView, can_focus=True):
     """Rows are drawn by :meth:`render_row`; the list keeps a cursor and scrolls to it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,13 +84,13 @@ class VirtualList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_offset.y)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if index >= self.row_count or width <= 0:
             return Strip.blank(width, base)
         cursor = None
         if index == self.cursor:
             name = "virtual-list--cursor" if self.has_focus else "virtual-list--cursor-blurred"
-            cursor = self.get_component_rich_style(name)
+            cursor = self.component_style(name, partial=False)
         segments = Segment.apply_style(self.render_row(index, width), base, cursor)
         return Strip(segments).adjust_cell_length(width, base + cursor if cursor else base)
 
@@ -144,8 +145,3 @@ class VirtualList(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self._move(-max(1, self.scrollable_content_region.height - 1))
-
-
-def cell_style(widget: VirtualList, component: str) -> Style:
-    """A component class's style, for drawing parts of a row."""
-    return widget.get_component_rich_style(component, partial=True)
