@@ -40,8 +40,8 @@ class CommdashApp(App[None]):
         self.session = session
         self.triager = Triager(session.inbox, session.store, clock)
 
-    def on_mount(self) -> None:
-        self.push_screen(InboxScreen(self.triager, demo=self.session.is_demo))
+    def get_default_screen(self) -> InboxScreen:
+        return InboxScreen(self.triager, demo=self.session.is_demo)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
