@@ -30,14 +30,12 @@ class Triager:
     def _change(
         self, action: str, cid: str, transition: Callable[[TriageState], TriageState]
     ) -> TriageState:
-        before = self.inbox.state(cid)
-        after = transition(before)
-        if after != before:
-            entry = JournalEntry(action, cid, before, after, self.clock.now(), self.store.session)
-            self.store.record(entry)
-            self.seen = self.store.fingerprint()
-            self.inbox.set_state(cid, after)
-        return after
+        """Apply ``transition`` to the state on disk (another manager's change included) and
+        show the result."""
+        entry = self.store.apply(cid, action, transition, self.clock.now())
+        if entry is not None:
+            self.inbox.set_state(cid, entry.after)
+        return self.inbox.state(cid)
 
     def toggle_done(self, cid: str) -> bool:
         """Mark done, or reopen a done conversation; True when it is now done."""
@@ -73,20 +71,15 @@ class Triager:
     def reply(self, cid: str, in_reply_to: str, text: str) -> Reply:
         now = self.clock.now()
         reply = Reply.new(cid, in_reply_to, sanitize(text).strip(), now)
-        state = self.inbox.state(cid)
-        entry = JournalEntry("reply", cid, state, state, now, self.store.session, reply.id)
-        self.store.queue_reply(reply, entry)
-        self.seen = self.store.fingerprint()
+        self.store.queue_reply(reply)
         self.inbox.add_reply(reply)
         return reply
 
     def save_draft(self, cid: str, text: str) -> None:
         self.store.save_draft(cid, text)
-        self.seen = self.store.fingerprint()
 
     def undo(self) -> JournalEntry | None:
         entry = self.store.undo()
-        self.seen = self.store.fingerprint()
         if entry is None:
             return None
         if entry.reply_id is not None:
@@ -96,7 +89,10 @@ class Triager:
         return entry
 
     def sync_from_disk(self) -> bool:
-        """Take changes another commdash made to this source's state; True if there were."""
+        """Take changes another commdash made to this source's state; True if there were.
+
+        Any change of the files counts, this process's own writes included: a write of ours
+        may have landed just after another manager's, whose change must not be missed."""
         mark = self.store.fingerprint()
         if mark == self.seen:
             return False

@@ -200,7 +200,7 @@ class Inbox:
         found = self._haystacks.get(cid)
         if found is None:
             state = self.state(cid)
-            parts = [state.assignee or "", *state.tags]
+            parts = [f"@{state.assignee}" if state.assignee else "", *(f"#{t}" for t in state.tags)]
             for message in self.conversations[cid].messages:
                 parts.append(message.author.name)
                 parts.append(message.text[:2000])

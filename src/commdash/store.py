@@ -14,7 +14,9 @@ file, and two processes never lose each other's updates.
 
 from __future__ import annotations
 
+import getpass
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +36,7 @@ from commdash.triage import JournalEntry, TriageState
 JOURNAL_LIMIT = 1000
 """Undo reaches this many actions back; older entries are dropped."""
 
-LOCK_TIMEOUT = 10.0
+LOCK_TIMEOUT = 3.0
 
 
 class AtomicJSONStorage(Storage):
@@ -123,9 +125,12 @@ Doc = Query()
 class Store:
     """One source's state directory."""
 
-    def __init__(self, directory: Path, session: str | None = None) -> None:
+    def __init__(
+        self, directory: Path, session: str | None = None, manager: str | None = None
+    ) -> None:
         self.directory = directory
         self.session = session or uuid.uuid4().hex
+        self.manager = manager or default_manager()
         self._triage = AtomicJSONStorage(directory / "triage.json")
         self._outbox = AtomicJSONStorage(directory / "outbox.json")
         self._lock = FileLock(str(directory / ".lock"), timeout=LOCK_TIMEOUT)
@@ -159,28 +164,76 @@ class Store:
             if isinstance(doc.get("id"), str)
         }
 
-    def record(self, entry: JournalEntry) -> None:
-        """Save ``entry.after`` for its conversation and journal the entry, in one write."""
+    def apply(
+        self,
+        conversation_id: str,
+        action: str,
+        transition: Callable[[TriageState], TriageState],
+        at: float,
+    ) -> JournalEntry | None:
+        """Apply ``transition`` to the conversation's state *as it is on disk now* and journal
+        it, in one write under the lock: another process's change made a moment earlier is
+        built upon, never overwritten. None when the state did not change."""
         with self._writing(self._triage) as table:
-            _put_state(table("conversations"), entry.conversation_id, entry.after)
+            conversations = table("conversations")
+            found = conversations.get(Doc.id == conversation_id)
+            raw = found.get("state") if isinstance(found, dict) else None
+            before = TriageState.from_dict(raw if isinstance(raw, dict) else {})
+            after = transition(before)
+            if after == before:
+                return None
+            entry = self._entry(action, conversation_id, before, after, at)
+            _put_state(conversations, conversation_id, after)
             _journal(table("journal"), entry)
+        return entry
+
+    def _entry(
+        self,
+        action: str,
+        conversation_id: str,
+        before: TriageState,
+        after: TriageState,
+        at: float,
+        reply_id: str | None = None,
+    ) -> JournalEntry:
+        return JournalEntry(
+            action,
+            conversation_id,
+            before,
+            after,
+            at,
+            self.session,
+            reply_id,
+            manager=self.manager,
+            pid=os.getpid(),
+        )
 
     def undo(self) -> JournalEntry | None:
-        """Take back the latest action of this session (else the latest of any): restore
-        the state before it, or discard the reply it queued. None when nothing is left."""
+        """Take back this manager's latest action: of this session if it has any, else of an
+        earlier session that has ended (never one of a commdash still running, nor another
+        manager's). Restores the state before it, or turns the reply it queued back into a
+        draft. None when nothing is left to undo."""
         with self._writing(self._triage) as table:
             journal = table("journal")
             entries = journal.all()
-            if not entries:
-                return None
             own = [doc for doc in entries if doc.get("session") == self.session]
-            latest = max(own or entries, key=lambda doc: doc.doc_id)
+            if not own:
+                own = [
+                    doc
+                    for doc in entries
+                    if doc.get("manager") == self.manager and not _is_running(doc.get("pid"))
+                ]
+            if not own:
+                return None
+            latest = max(own, key=lambda doc: doc.doc_id)
             entry = JournalEntry.from_dict(latest)
             journal.remove(doc_ids=[latest.doc_id])
             if entry.reply_id is None:
                 _put_state(table("conversations"), entry.conversation_id, entry.before)
         if entry.reply_id is not None:
-            self.discard_reply(entry.reply_id)
+            reply = self.discard_reply(entry.reply_id)
+            if reply is not None and entry.conversation_id not in self.drafts():
+                self.save_draft(entry.conversation_id, reply.text)
         return entry
 
     # Drafts -------------------------------------------------------------------------------
@@ -208,19 +261,32 @@ class Store:
         table = _table(self._outbox, "replies")
         return [reply for doc in table.all() if (reply := Reply.from_dict(doc)) is not None]
 
-    def queue_reply(self, reply: Reply, entry: JournalEntry) -> None:
-        """Put the reply in the outbox, then journal it and drop its draft."""
+    def queue_reply(self, reply: Reply) -> JournalEntry:
+        """Put the reply in the outbox (first, so it is never lost), then journal it and drop
+        the conversation's draft."""
         with self._writing(self._outbox) as table:
             table("replies").insert(reply.to_dict())
         with self._writing(self._triage) as table:
+            found = table("conversations").get(Doc.id == reply.conversation_id)
+            raw = found.get("state") if isinstance(found, dict) else None
+            state = TriageState.from_dict(raw if isinstance(raw, dict) else {})
+            entry = self._entry(
+                "reply", reply.conversation_id, state, state, reply.queued_at, reply.id
+            )
             _journal(table("journal"), entry)
             table("drafts").remove(Doc.id == reply.conversation_id)
+        return entry
 
-    def discard_reply(self, reply_id: str) -> bool:
-        """Remove a reply that has not been sent; False when it is gone or already sent."""
+    def discard_reply(self, reply_id: str) -> Reply | None:
+        """Remove a reply that has not been sent; None when it is gone or already sent."""
         with self._writing(self._outbox) as table:
             replies = table("replies")
-            return bool(replies.remove((Doc.id == reply_id) & (Doc.status != "sent")))
+            query = (Doc.id == reply_id) & (Doc.status != "sent")
+            found = replies.get(query)
+            if not isinstance(found, dict):
+                return None
+            replies.remove(query)
+            return Reply.from_dict(found)
 
     # Meta ---------------------------------------------------------------------------------
 
@@ -245,6 +311,30 @@ class Store:
             except FileNotFoundError:
                 marks += [0, 0, 0]
         return tuple(marks)
+
+
+def default_manager() -> str:
+    """Who is acting, as journalled for undo: ``user@host``."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    return f"{user}@{socket.gethostname()}"
+
+
+def _is_running(pid: object) -> bool:
+    """Whether a process of this host with that id is alive (it may be another commdash)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, owned by someone else
+    return True
 
 
 def _table(storage: AtomicJSONStorage, name: str) -> Table:

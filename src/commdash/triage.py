@@ -137,6 +137,10 @@ class JournalEntry:
     session: str
     reply_id: str | None = None
     """For a queued reply: undo discards it while it is still queued."""
+    manager: str = ""
+    """Who acted (user@host): undo only ever takes back one's own actions."""
+    pid: int = 0
+    """The process that acted, to tell a finished session from one still running."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +151,8 @@ class JournalEntry:
             "at": self.at,
             "session": self.session,
             "reply_id": self.reply_id,
+            "manager": self.manager,
+            "pid": self.pid,
         }
 
     @classmethod
@@ -159,4 +165,6 @@ class JournalEntry:
             at=_number(raw.get("at")) or 0.0,
             session=str(raw.get("session", "")),
             reply_id=raw.get("reply_id") if isinstance(raw.get("reply_id"), str) else None,
+            manager=str(raw.get("manager", "")),
+            pid=raw["pid"] if isinstance(raw.get("pid"), int) else 0,
         )

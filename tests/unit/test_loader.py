@@ -701,9 +701,9 @@ def test_deeply_nested_json_is_an_error_not_a_crash(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("document", "needles"),
     [
-        ([export([])], ["not a commdash/v1 export", "list"]),
-        ("commdash/v1", ["not a commdash/v1 export", "str"]),
-        (None, ["not a commdash/v1 export"]),
+        ([export([])], ["not a commdash/v1 export", "an array"]),
+        ("commdash/v1", ["not a commdash/v1 export", "a string"]),
+        (None, ["not a commdash/v1 export", "null"]),
         ({**export([]), "format": "commdash/v2"}, ['"format"', "commdash/v2"]),
         ({**export([]), "format": None}, ['"format" is missing']),
         ({k: v for k, v in export([]).items() if k != "format"}, ['"format" is missing']),
@@ -713,8 +713,8 @@ def test_deeply_nested_json_is_an_error_not_a_crash(tmp_path: Path) -> None:
         ({**export([]), "source": {"name": "x"}}, ['"source.account"']),
         ({**export([]), "source": {"account": {"name": "x"}}}, ['"source.account"']),
         ({**export([]), "source": {"account": None}}, ['"source.account"']),
-        ({**export([]), "posts": {"p1": {}}}, ['"posts" must be a list', "dict"]),
-        ({**export([]), "posts": "none"}, ['"posts" must be a list', "str"]),
+        ({**export([]), "posts": {"p1": {}}}, ['"posts" must be an array', "an object"]),
+        ({**export([]), "posts": "none"}, ['"posts" must be an array', "a string"]),
     ],
 )
 def test_documents_that_are_not_exports(
@@ -750,3 +750,13 @@ def test_unknown_home_directory_is_a_source_error() -> None:
 def test_nul_in_path_is_a_source_error() -> None:
     with pytest.raises(SourceError, match="cannot read"):
         open_file("bad\x00name.json")
+
+
+def test_an_author_name_with_nothing_visible_shows_the_author_id(tmp_path: Path) -> None:
+    comment = {
+        "id": "c1",
+        "author": {"id": "u-ghost", "name": "\u200b\u200d\u2060\ufeff "},
+        "created_at": "2026-11-24T10:00:00Z",
+    }
+    snapshot = load(tmp_path, export([post("p1", [comment])]))
+    assert snapshot.conversations[0].root.author.name == "u-ghost"

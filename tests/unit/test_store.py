@@ -25,22 +25,16 @@ NOW = 1_764_061_200.0
 FILES = {"triage.json", "outbox.json", ".lock"}
 
 
-def entry(
-    store: Store,
-    cid: str,
-    after: TriageState,
-    before: TriageState = BLANK,
-    *,
-    action: str = "done",
-    reply_id: str | None = None,
-) -> JournalEntry:
-    return JournalEntry(action, cid, before, after, NOW, store.session, reply_id)
+def record(
+    store: Store, cid: str, after: TriageState, *, action: str = "done"
+) -> JournalEntry | None:
+    """Set the conversation's state to ``after``, as an action would."""
+    return store.apply(cid, action, lambda _: after, NOW)
 
 
 def queue(store: Store, cid: str, text: str = "Thanks!") -> Reply:
     reply = Reply.new(cid, cid, text, NOW)
-    state = store.states().get(cid, BLANK)
-    store.queue_reply(reply, entry(store, cid, state, state, action="reply", reply_id=reply.id))
+    store.queue_reply(reply)
     return reply
 
 
@@ -67,24 +61,24 @@ def test_record_is_seen_by_a_new_store(tmp_path: Path) -> None:
     first = Store(tmp_path)
     done = mark_done(BLANK, NOW)
     tagged = set_tags(assign(BLANK, "ana"), ["vip"])
-    first.record(entry(first, "c1", done))
-    first.record(entry(first, "c2", tagged))
+    record(first, "c1", done)
+    record(first, "c2", tagged)
     assert Store(tmp_path).states() == {"c1": done, "c2": tagged}
 
 
 def test_record_of_a_blank_state_removes_the_conversation(tmp_path: Path) -> None:
     store = Store(tmp_path)
     done = mark_done(BLANK, NOW)
-    store.record(entry(store, "c1", done))
-    store.record(entry(store, "c1", BLANK, before=done, action="reopen"))
+    record(store, "c1", done)
+    record(store, "c1", BLANK, action="reopen")
     assert Store(tmp_path).states() == {}
     assert raw_tables(tmp_path / "triage.json")["conversations"] == []
 
 
 def test_record_replaces_the_previous_state(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
-    store.record(entry(store, "c1", set_tags(BLANK, ["x"]), before=mark_done(BLANK, NOW)))
+    record(store, "c1", mark_done(BLANK, NOW))
+    record(store, "c1", set_tags(BLANK, ["x"]))
     docs = raw_tables(tmp_path / "triage.json")["conversations"]
     assert len(docs) == 1
     assert Store(tmp_path).states() == {"c1": TriageState(tags=("x",))}
@@ -93,8 +87,8 @@ def test_record_replaces_the_previous_state(tmp_path: Path) -> None:
 def test_undo_restores_before_and_removes_the_entry(tmp_path: Path) -> None:
     store = Store(tmp_path)
     tagged = set_tags(BLANK, ["vip"])
-    store.record(entry(store, "c1", tagged, action="tag"))
-    store.record(entry(store, "c1", mark_done(tagged, NOW), before=tagged))
+    record(store, "c1", tagged, action="tag")
+    record(store, "c1", mark_done(tagged, NOW))
     undone = store.undo()
     assert undone is not None
     assert undone.action == "done"
@@ -106,30 +100,70 @@ def test_undo_restores_before_and_removes_the_entry(tmp_path: Path) -> None:
     assert store.undo() is None
 
 
-def test_undo_prefers_this_session_then_others(tmp_path: Path) -> None:
+def test_undo_never_takes_back_another_running_sessions_action(tmp_path: Path) -> None:
     mine = Store(tmp_path, session="mine")
-    theirs = Store(tmp_path, session="theirs")
-    mine.record(entry(mine, "c1", mark_done(BLANK, NOW)))
-    theirs.record(entry(theirs, "c2", mark_done(BLANK, NOW)))  # the newest action overall
+    theirs = Store(tmp_path, session="theirs")  # alive: this very process
+    record(mine, "c1", mark_done(BLANK, NOW))
+    record(theirs, "c2", mark_done(BLANK, NOW))  # the newest action overall
 
     first = mine.undo()
     assert first is not None
     assert (first.conversation_id, first.session) == ("c1", "mine")
+    assert mine.undo() is None  # c2 belongs to a commdash that is still running
     assert set(Store(tmp_path).states()) == {"c2"}
 
-    second = mine.undo()  # nothing of mine left: the latest of anyone's
-    assert second is not None
-    assert (second.conversation_id, second.session) == ("c2", "theirs")
+
+def test_undo_never_takes_back_another_managers_action(tmp_path: Path) -> None:
+    record(Store(tmp_path, manager="kari@desk"), "c1", mark_done(BLANK, NOW))
+    assert Store(tmp_path, manager="ola@laptop").undo() is None
+    assert set(Store(tmp_path).states()) == {"c1"}
+
+
+def test_undo_after_a_restart_takes_back_the_ended_sessions_actions(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from commdash.store import Store\n"
+        "from commdash.triage import BLANK, mark_done\n"
+        "store = Store(Path(sys.argv[1]), manager='kari@desk')\n"
+        "store.apply('c1', 'done', lambda s: mark_done(s, 1.0), 1.0)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, timeout=60)
+    restarted = Store(tmp_path, manager="kari@desk")
+    undone = restarted.undo()
+    assert undone is not None and undone.conversation_id == "c1"
     assert Store(tmp_path).states() == {}
-    assert theirs.undo() is None
+
+
+def test_apply_builds_on_another_processs_change_instead_of_overwriting(tmp_path: Path) -> None:
+    first = Store(tmp_path)
+    second = Store(tmp_path)
+    first.apply("c1", "tag", lambda s: set_tags(s, ["urgent"]), NOW)
+    entry = second.apply("c1", "assign", lambda s: assign(s, "ola"), NOW)
+    assert entry is not None and entry.before == TriageState(tags=("urgent",))
+    assert Store(tmp_path).states()["c1"] == TriageState(tags=("urgent",), assignee="ola")
+
+
+def test_apply_that_changes_nothing_is_not_journalled(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    assert record(store, "c1", BLANK) is None
+    assert store.undo() is None
+
+
+def test_undo_of_a_queued_reply_keeps_its_text_as_the_draft(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    queue(store, "c1", "Sorry for the wait!")
+    store.undo()
+    assert store.replies() == []
+    assert store.drafts() == {"c1": "Sorry for the wait!"}
 
 
 def test_undo_takes_this_sessions_latest_not_its_first(tmp_path: Path) -> None:
     mine = Store(tmp_path, session="mine")
     theirs = Store(tmp_path, session="theirs")
-    mine.record(entry(mine, "c1", mark_done(BLANK, NOW)))
-    theirs.record(entry(theirs, "c2", mark_done(BLANK, NOW)))
-    mine.record(entry(mine, "c3", mark_done(BLANK, NOW)))
+    record(mine, "c1", mark_done(BLANK, NOW))
+    record(theirs, "c2", mark_done(BLANK, NOW))
+    record(mine, "c3", mark_done(BLANK, NOW))
     undone = mine.undo()
     assert undone is not None and undone.conversation_id == "c3"
     undone = mine.undo()
@@ -139,10 +173,10 @@ def test_undo_takes_this_sessions_latest_not_its_first(tmp_path: Path) -> None:
 def test_undo_after_undo_and_new_action_stays_in_order(tmp_path: Path) -> None:
     # Document ids are reused after the newest entry is removed; order must still hold.
     store = Store(tmp_path)
-    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
-    store.record(entry(store, "c2", mark_done(BLANK, NOW)))
+    record(store, "c1", mark_done(BLANK, NOW))
+    record(store, "c2", mark_done(BLANK, NOW))
     store.undo()
-    store.record(entry(store, "c3", mark_done(BLANK, NOW)))
+    record(store, "c3", mark_done(BLANK, NOW))
     assert [e.conversation_id for e in iter(store.undo, None)] == ["c3", "c1"]
 
 
@@ -150,7 +184,7 @@ def test_journal_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 5)
     store = Store(tmp_path)
     for i in range(8):
-        store.record(entry(store, f"c{i}", mark_done(BLANK, NOW + i)))
+        record(store, f"c{i}", mark_done(BLANK, NOW + i))
     assert len(raw_tables(tmp_path / "triage.json")["journal"]) == 5
     assert len(store.states()) == 8  # states are never dropped, only journal entries
     undone = [e.conversation_id for e in iter(store.undo, None)]
@@ -188,7 +222,7 @@ def test_queue_reply_is_saved_and_drops_the_draft(tmp_path: Path) -> None:
 def test_undo_of_a_reply_discards_the_queued_reply(tmp_path: Path) -> None:
     store = Store(tmp_path)
     done = mark_done(BLANK, NOW)
-    store.record(entry(store, "c1", done))
+    record(store, "c1", done)
     kept = queue(store, "c2")
     reply = queue(store, "c1")
     undone = store.undo()
@@ -254,7 +288,7 @@ def test_anchor_is_kept_only_while_there_is_state(tmp_path: Path) -> None:
     store = Store(tmp_path)
     assert store.anchor(100.0) == 100.0
     assert store.anchor(200.0) == 200.0  # no state yet: follows the clock
-    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
+    record(store, "c1", mark_done(BLANK, NOW))
     assert store.anchor(300.0) == 200.0  # state exists: the first anchor is kept
     assert Store(tmp_path).anchor(400.0) == 200.0  # also for a later run
     store.undo()  # state and journal are empty again
@@ -266,8 +300,8 @@ def test_anchor_is_kept_while_only_the_journal_has_entries(tmp_path: Path) -> No
     store = Store(tmp_path)
     store.anchor(100.0)
     done = mark_done(BLANK, NOW)
-    store.record(entry(store, "c1", done))
-    store.record(entry(store, "c1", BLANK, before=done, action="reopen"))
+    record(store, "c1", done)
+    record(store, "c1", BLANK, action="reopen")
     assert store.states() == {}
     assert store.anchor(900.0) == 100.0
 
@@ -284,7 +318,7 @@ def test_corrupt_triage_file_raises_state_error_and_is_kept(tmp_path: Path) -> N
         store.states()
     assert str(path) in str(caught.value)
     for action in (
-        lambda: store.record(entry(store, "c1", mark_done(BLANK, NOW))),
+        lambda: record(store, "c1", mark_done(BLANK, NOW)),
         lambda: store.save_draft("c1", "hi"),
         store.undo,
         lambda: store.anchor(NOW),
@@ -306,7 +340,7 @@ def test_triage_file_that_is_not_a_tinydb_document_is_an_error(
     path = tmp_path / "triage.json"
     path.write_bytes(content)
     with pytest.raises(StateError, match=r"triage\.json"):
-        Store(tmp_path).record(entry(Store(tmp_path), "c1", mark_done(BLANK, NOW)))
+        record(Store(tmp_path), "c1", mark_done(BLANK, NOW))
     assert path.read_bytes() == content
 
 
@@ -325,7 +359,7 @@ def test_empty_files_are_empty_state(tmp_path: Path) -> None:
     store = Store(tmp_path)
     assert store.states() == {}
     assert store.replies() == []
-    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
+    record(store, "c1", mark_done(BLANK, NOW))
     assert set(Store(tmp_path).states()) == {"c1"}
 
 
@@ -351,7 +385,7 @@ def test_hand_edited_state_document_is_tolerated(tmp_path: Path) -> None:
 
 def test_files_are_plain_tinydb_json(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    store.record(entry(store, "c1", set_tags(BLANK, ["vip"])))
+    record(store, "c1", set_tags(BLANK, ["vip"]))
     store.save_draft("c2", "draft")
     reply = queue(store, "c3")
     store.anchor(NOW)
@@ -368,7 +402,7 @@ def test_files_are_plain_tinydb_json(tmp_path: Path) -> None:
 def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
     store = Store(tmp_path)
     for i in range(5):
-        store.record(entry(store, f"c{i}", mark_done(BLANK, NOW)))
+        record(store, f"c{i}", mark_done(BLANK, NOW))
         store.save_draft(f"c{i}", "x")
         queue(store, f"c{i}")
     store.undo()
@@ -381,7 +415,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(tmp_path)
-    store.record(entry(store, "c1", mark_done(BLANK, NOW)))
+    record(store, "c1", mark_done(BLANK, NOW))
     before = (tmp_path / "triage.json").read_bytes()
 
     def refuse(src: object, dst: object) -> None:
@@ -389,11 +423,11 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(
 
     monkeypatch.setattr(store_module.os, "replace", refuse)
     with pytest.raises(StateError, match="No space left on device"):
-        store.record(entry(store, "c2", mark_done(BLANK, NOW)))
+        record(store, "c2", mark_done(BLANK, NOW))
     monkeypatch.undo()
     assert (tmp_path / "triage.json").read_bytes() == before
     assert set(os.listdir(tmp_path)) <= FILES
-    store.record(entry(store, "c2", mark_done(BLANK, NOW)))  # the lock is free again
+    record(store, "c2", mark_done(BLANK, NOW))  # the lock is free again
     assert set(Store(tmp_path).states()) == {"c1", "c2"}
 
 
@@ -401,7 +435,7 @@ def test_fingerprint_changes_when_another_store_writes(tmp_path: Path) -> None:
     reader = Store(tmp_path)
     empty = reader.fingerprint()
     writer = Store(tmp_path)
-    writer.record(entry(writer, "c1", mark_done(BLANK, NOW)))
+    record(writer, "c1", mark_done(BLANK, NOW))
     after_record = reader.fingerprint()
     assert after_record != empty
     queue(writer, "c2")
@@ -422,7 +456,7 @@ while not go.exists() and time.monotonic() < deadline:
     time.sleep(0.001)
 for i in range(count):
     cid = f"{prefix}-{i}"
-    store.record(JournalEntry("done", cid, BLANK, mark_done(BLANK, float(i)), 0.0, prefix))
+    store.apply(cid, "done", lambda _: mark_done(BLANK, float(i)), 0.0)
     if i % 10 == 0:
         store.save_draft(cid, "draft " + cid)
 """
@@ -449,6 +483,36 @@ def test_concurrent_processes_lose_no_update(tmp_path: Path) -> None:
     assert set(os.listdir(state)) <= FILES
 
 
+SAME_CONVERSATION_WRITER = """
+import sys, time
+from pathlib import Path
+from commdash.store import Store
+from commdash.triage import set_tags
+directory, prefix, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+store = Store(directory)
+deadline = time.monotonic() + 10
+while not go.exists() and time.monotonic() < deadline:
+    time.sleep(0.001)
+for i in range(40):
+    store.apply("c1", "tag", lambda s: set_tags(s, [*s.tags, f"{prefix}{i}"]), 0.0)
+"""
+
+
+def test_two_managers_changing_the_same_conversation_lose_nothing(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    go = tmp_path / "go"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", SAME_CONVERSATION_WRITER, str(state), p, str(go)])
+        for p in ("a", "b")
+    ]
+    time.sleep(0.3)
+    go.touch()
+    for process in processes:
+        assert process.wait(timeout=30) == 0
+    tags = Store(state).states()["c1"].tags
+    assert sorted(tags) == sorted(f"{p}{i}" for p in "ab" for i in range(40))
+
+
 CRASHER = """
 import sys
 from pathlib import Path
@@ -459,7 +523,7 @@ store = Store(directory, session=prefix)
 i = 0
 while True:
     cid = f"{prefix}-{i}"
-    store.record(JournalEntry("done", cid, BLANK, mark_done(BLANK, float(i)), 0.0, prefix))
+    store.apply(cid, "done", lambda _: mark_done(BLANK, float(i)), 0.0)
     if i % 3 == 0:
         store.save_draft(cid, "x" * (i % 50))
     print(cid, flush=True)

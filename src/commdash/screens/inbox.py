@@ -491,7 +491,7 @@ class InboxScreen(Screen[None]):
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory(prefix="commdash-") as folder:
             path = Path(folder) / "reply.txt"
-            path.write_text(event.box.text, encoding="utf-8")
+            path.write_text(event.box.text + "\n" if event.box.text else "", encoding="utf-8")
             try:
                 with self.app.suspend():
                     subprocess.run([*shlex.split(editor), str(path)], check=False)

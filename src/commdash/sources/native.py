@@ -7,6 +7,7 @@ commdash/v1 export at all is an error.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -29,8 +30,8 @@ def read_native(
 ) -> Snapshot:
     """Map a parsed commdash/v1 document into a :class:`Snapshot`."""
     if not isinstance(document, dict):
-        kind = type(document).__name__
-        raise SourceError(f"{location}: not a commdash/v1 export (the top level is a {kind})")
+        kind = json_kind(document)
+        raise SourceError(f"{location}: not a commdash/v1 export (the top level is {kind})")
     declared = document.get("format")
     if declared != FORMAT:
         said = "missing" if declared is None else repr(one_line(sanitize(declared), 40))
@@ -49,9 +50,22 @@ def read_native(
     if raw_posts is None:
         raw_posts = []
     if not isinstance(raw_posts, list):
-        raise SourceError(f'{location}: "posts" must be a list, not {type(raw_posts).__name__}')
+        raise SourceError(f'{location}: "posts" must be an array, not {json_kind(raw_posts)}')
     posts, conversations = _read_posts(raw_posts, source.account, skipped.append)
     return Snapshot(source, tuple(posts), tuple(conversations), tuple(skipped))
+
+
+def json_kind(value: object) -> str:
+    """What a parsed JSON value is, in JSON's words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _with_exported_at(source: SourceInfo, exported_at: float) -> SourceInfo:
@@ -190,8 +204,13 @@ def _read_author(raw: object) -> Author | None:
     author_id = _identifier(raw.get("id"))
     if author_id is None:
         return None
-    name = one_line(_text(raw.get("name")), 80) or author_id
-    return Author(author_id, name)
+    name = one_line(_text(raw.get("name")), 80)
+    return Author(author_id, name if _visible(name) else author_id)
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not empty, nor only spaces and invisible marks."""
+    return any(unicodedata.category(char)[0] not in "CZ" for char in text)
 
 
 def _text(value: object) -> str:

@@ -1,0 +1,742 @@
+"""Triage from the keyboard: reply, done, snooze, tag, assign, hide, undo, views, filter, help."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from commdash.app import CommdashApp
+from commdash.inbox import VIEWS
+from commdash.screens.choose import ChooseScreen
+from commdash.screens.help import HelpScreen
+from commdash.screens.inbox import InboxScreen
+from commdash.screens.prompt import PromptScreen
+from commdash.widgets.conversation_list import ConversationList
+from commdash.widgets.gauges import Gauges
+from commdash.widgets.reply_box import ReplyBox
+from commdash.widgets.status_bar import StatusBar
+from commdash.widgets.thread_view import ThreadView
+
+AppFactory = Callable[..., CommdashApp]
+SIZE = (120, 40)
+HOUR = 3600.0
+
+
+def shown(widget: Widget) -> list[str]:
+    """The text of every line the widget draws now."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+def gauge(app: CommdashApp, label: str) -> str:
+    for line in shown(app.screen.query_one(Gauges)):
+        found = re.match(rf"\s*{re.escape(label)}\s+(\S.*?)\s*$", line)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no {label!r} row in the gauges")
+
+
+def title(app: CommdashApp) -> str:
+    return shown(app.screen.query_one("#list-title", Static))[0].strip()
+
+
+def listing(app: CommdashApp) -> ConversationList:
+    return app.screen.query_one(ConversationList)
+
+
+def thread(app: CommdashApp) -> ThreadView:
+    return app.screen.query_one(ThreadView)
+
+
+def row_of(app: CommdashApp, cid: str) -> str:
+    """The conversation's row as drawn (it must be on screen)."""
+    conversations = listing(app)
+    index = conversations.ids.index(cid) - int(conversations.scroll_offset.y)
+    return shown(conversations)[index]
+
+
+def notice_count(app: CommdashApp) -> int:
+    """How many notifications were raised so far."""
+    return len(list(app._notifications))
+
+
+def last_notice(app: CommdashApp) -> str:
+    notices = list(app._notifications)
+    return notices[-1].message if notices else ""
+
+
+async def go_to(pilot: Pilot[None], app: CommdashApp, cid: str) -> None:
+    """Move the list cursor to ``cid`` with the keyboard, the shortest way (j/k, g, G)."""
+    conversations = listing(app)
+    target, here, last = (
+        conversations.ids.index(cid),
+        conversations.cursor,
+        len(conversations.ids) - 1,
+    )
+    ways = [
+        (abs(target - here), []),
+        (target + 1, ["g"]),
+        (last - target + 1, ["G"]),
+    ]
+    _, start = min(ways, key=lambda way: way[0])
+    await pilot.press(*start)
+    here = conversations.cursor
+    await pilot.press(*(["j"] * (target - here) if target > here else ["k"] * (here - target)))
+    assert conversations.current == cid
+
+
+async def thread_to_queued_reply(pilot: Pilot[None], app: CommdashApp) -> list[str]:
+    """Focus the thread and move its cursor to the first queued reply; its lines as shown."""
+    view = thread(app)
+    await pilot.press("enter")
+    assert app.focused is view
+    for _ in range(30):
+        if view.current_message_id is None:
+            break
+        await pilot.press("j")
+    assert view.current_message_id is None, "no queued reply in the thread"
+    return shown(view)
+
+
+# Reply ------------------------------------------------------------------------------------
+
+
+async def test_reply_is_queued_and_the_conversation_leaves_needs_reply(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox, store = app.triager.inbox, app.triager.store
+        before = list(listing(app).ids)
+        cid = before[0]
+        waiting = inbox.figures().conversation.needs_reply
+        assert gauge(app, "Queued") == "0"
+
+        await pilot.press("r")
+        box = app.screen.query_one(ReplyBox)
+        assert box.display
+        assert app.focused is box
+        await pilot.press(*"On it!", "ctrl+s")
+        await pilot.pause()
+
+        replies = store.replies()
+        assert [(r.conversation_id, r.text, r.status) for r in replies] == [
+            (cid, "On it!", "queued")
+        ]
+        assert not box.display
+        assert app.focused is listing(app)
+        assert cid not in listing(app).ids
+        assert listing(app).ids == before[1:]
+        assert listing(app).current == before[1]
+        assert thread(app).conversation_id == before[1]
+        assert inbox.figures().conversation.needs_reply == waiting - 1
+        assert gauge(app, "Queued") == "1"
+        assert gauge(app, "Waiting") == str(waiting - 1)
+        assert f" {waiting - 1} need reply" in shown(app.screen.query_one(StatusBar))[0]
+        assert store.drafts() == {}
+
+        # In "everything" the conversation shows its queued reply, in the row and the thread.
+        await pilot.press("5")
+        await go_to(pilot, app, cid)
+        assert "↩queued" in row_of(app, cid)
+        lines = await thread_to_queued_reply(pilot, app)
+        text = "\n".join(lines)
+        assert "queued" in text
+        assert "not sent yet" in text
+        assert "On it!" in text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="widgets/thread_view.py _reply_text: short_age() says 'now' under a minute, "
+    "so a fresh reply reads 'queued now ago'",
+)
+async def test_a_reply_just_queued_reads_naturally(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("r", *"Hi", "ctrl+s", "5")
+        await go_to(pilot, app, cid)
+        text = "\n".join(await thread_to_queued_reply(pilot, app))
+        assert "queued" in text
+        assert "now ago" not in text
+
+
+async def test_reply_answers_the_message_highlighted_in_the_thread(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        cid = next(c for c in listing(app).ids if len(inbox.conversations[c].messages) >= 3)
+        await go_to(pilot, app, cid)
+        second = inbox.conversations[cid].messages[1]
+        await pilot.press("enter", "j")
+        assert thread(app).current_message_id == second.id
+        await pilot.press("r", *"Noted", "ctrl+s")
+        await pilot.pause()
+        (reply,) = app.triager.store.replies()
+        assert reply.conversation_id == cid
+        assert reply.in_reply_to == second.id
+
+
+async def test_an_empty_reply_is_not_queued(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("r", "space", "space", "ctrl+s")
+        await pilot.pause()
+        assert app.triager.store.replies() == []
+        assert app.screen.query_one(ReplyBox).display
+        assert "empty" in last_notice(app)
+        assert listing(app).current == cid
+
+
+async def test_escape_keeps_the_draft_and_reply_shows_it_again(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        store = app.triager.store
+        first, second = listing(app).ids[:2]
+        box = app.screen.query_one(ReplyBox)
+
+        await pilot.press("r", *"Half", "escape")
+        await pilot.pause()
+        assert not box.display
+        assert app.focused is listing(app)
+        assert store.drafts() == {first: "Half"}
+        assert store.replies() == []
+        assert listing(app).current == first  # still waiting for a reply
+
+        # Another conversation starts with an empty box; its own draft is separate.
+        await pilot.press("j", "r")
+        assert box.text == ""
+        await pilot.press(*"Other", "escape")
+        await pilot.pause()
+        assert store.drafts() == {first: "Half", second: "Other"}
+
+        await pilot.press("k", "r")
+        assert box.display
+        assert box.text == "Half"
+        await pilot.press(*" done", "ctrl+s")
+        await pilot.pause()
+        assert [r.text for r in store.replies()] == ["Half done"]
+        assert store.drafts() == {second: "Other"}
+
+
+async def test_moving_away_with_the_reply_box_open_keeps_the_draft(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = listing(app).current
+        await pilot.press("r", *"Draft", "shift+tab", "shift+tab")
+        assert app.focused is listing(app)
+        await pilot.press("j")
+        await pilot.pause()
+        assert not app.screen.query_one(ReplyBox).display
+        assert thread(app).conversation_id == listing(app).current != first
+        assert app.triager.store.drafts() == {first: "Draft"}
+
+
+async def test_keys_typed_in_the_reply_box_are_text_not_commands(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("r", *"queue 12345 /?")
+        box = app.screen.query_one(ReplyBox)
+        assert box.text == "queue 12345 /?"
+        assert app.is_running
+        assert isinstance(app.screen, InboxScreen)
+        assert app.triager.inbox.status(cid) == "open"
+        assert app.triager.inbox.state(cid).is_blank
+
+
+# Done, snooze, tag, assign ----------------------------------------------------------------
+
+
+async def test_done_marks_the_conversation_and_moves_to_the_next(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        before = list(listing(app).ids)
+        first, second = before[:2]
+
+        await pilot.press("e")
+        assert inbox.status(first) == "done"
+        assert inbox.state(first).done_at == app.triager.clock.now()
+        assert app.triager.store.states()[first].done_at is not None
+        assert listing(app).ids == before[1:]
+        assert listing(app).current == second
+        assert thread(app).conversation_id == second
+        assert gauge(app, "Done") == "1"
+        assert title(app) == f"Conversations · needs reply ({len(before) - 1})"
+
+        await pilot.press("e")
+        assert inbox.status(second) == "done"
+        assert listing(app).current == before[2]
+
+        # The done view lists both, and e there reopens.
+        await pilot.press("4")
+        assert set(listing(app).ids) == {first, second}
+        assert row_of(app, first).startswith("✓")
+        await go_to(pilot, app, first)
+        await pilot.press("e")
+        assert inbox.status(first) == "open"
+        assert listing(app).ids == [second]
+        assert last_notice(app) == "Reopened"
+
+
+async def test_done_in_everything_moves_to_the_next_row(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        await pilot.press("5", "g", "j")
+        rows = list(listing(app).ids)
+        cid = rows[1]
+        assert listing(app).current == cid
+        await pilot.press("e")
+        assert inbox.status(cid) == "done"
+        assert listing(app).ids == rows  # still listed in "everything"
+        assert listing(app).current == rows[2]
+        assert thread(app).conversation_id == rows[2]
+        assert row_of(app, cid).startswith("✓")
+
+
+async def test_done_on_the_last_row_stays_on_a_conversation(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        await pilot.press("5", "G")
+        rows = list(listing(app).ids)
+        last = rows[-1]
+        await pilot.press("e")
+        assert inbox.status(last) == "done"
+        assert listing(app).current == last
+        assert listing(app).cursor == len(rows) - 1
+        assert thread(app).conversation_id == last
+        # And e works again right away (it reopens).
+        await pilot.press("e")
+        assert inbox.status(last) == "open"
+
+
+async def test_snooze_with_a_digit_puts_it_in_the_snoozed_view(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        now = app.triager.clock.now()
+        first, second = listing(app).ids[:2]
+
+        await pilot.press("s")
+        assert isinstance(app.screen, ChooseScreen)
+        await pilot.press("1")
+        assert isinstance(app.screen, InboxScreen)
+        assert inbox.state(first).snoozed_until == now + HOUR
+        assert inbox.status(first) == "snoozed"
+        assert app.triager.store.states()[first].snoozed_until == now + HOUR
+        assert first not in listing(app).ids
+        assert listing(app).current == second
+        assert gauge(app, "Snoozed") == "1"
+
+        await pilot.press("3")
+        assert listing(app).ids == [first]
+        assert title(app) == "Conversations · snoozed (1)"
+        assert row_of(app, first).startswith("z")
+        assert thread(app).conversation_id == first
+
+
+async def test_snooze_with_enter_takes_the_highlighted_choice(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        now = app.triager.clock.now()
+        first, second = listing(app).ids[:2]
+        await pilot.press("s", "enter")
+        assert inbox.state(first).snoozed_until == now + HOUR
+        await pilot.press("s", "down", "enter")
+        assert inbox.state(second).snoozed_until == now + 4 * HOUR
+        # escape cancels without a change.
+        third = listing(app).current
+        await pilot.press("s", "escape")
+        assert isinstance(app.screen, InboxScreen)
+        assert inbox.state(third).is_blank
+        await pilot.press("3")
+        assert listing(app).ids == [first, second]
+
+
+async def test_tag_and_assign_are_saved_and_shown(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox, store = app.triager.inbox, app.triager.store
+        first, second = listing(app).ids[:2]
+
+        await pilot.press("t")
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"billing urgent", "enter")
+        assert isinstance(app.screen, InboxScreen)
+        assert inbox.state(first).tags == ("billing", "urgent")
+        assert store.states()[first].tags == ("billing", "urgent")
+        assert listing(app).current == first  # a tag does not take it out of the view
+        assert "#billing" in row_of(app, first)
+
+        # The prompt starts from the tags already set.
+        await pilot.press("t")
+        assert app.screen.query_one(Input).value == "billing urgent"
+        await pilot.press("escape")
+        assert inbox.state(first).tags == ("billing", "urgent")
+
+        await pilot.press("j", "a", *"Kari", "enter")
+        assert inbox.state(second).assignee == "Kari"
+        assert store.states()[second].assignee == "Kari"
+        assert "@Kari" in row_of(app, second)
+
+        # An empty assignee unassigns.
+        await pilot.press("a")
+        assert app.screen.query_one(Input).value == "Kari"
+        await pilot.press(*["backspace"] * 4, "enter")
+        assert inbox.state(second).assignee is None
+
+
+# Hide -------------------------------------------------------------------------------------
+
+
+async def test_hide_toggles_the_root_comment(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        await pilot.press("5")
+        cid = listing(app).current
+        root = inbox.conversations[cid].root
+        assert not any("· hidden" in line for line in shown(thread(app)))
+
+        await pilot.press("h")
+        assert inbox.state(cid).hidden == ((root.id, True),)
+        assert app.triager.store.states()[cid].hidden == ((root.id, True),)
+        assert not inbox.is_visible(cid, root)
+        assert thread(app).conversation_id == cid
+        hidden_lines = [line for line in shown(thread(app)) if "· hidden" in line]
+        assert len(hidden_lines) == 1
+        assert root.author.name in hidden_lines[0]
+
+        await pilot.press("h")
+        assert inbox.is_visible(cid, root)
+        assert not any("· hidden" in line for line in shown(thread(app)))
+
+
+async def test_hide_in_the_thread_hides_the_highlighted_reply(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        cid = next(
+            c
+            for c in listing(app).ids
+            if len(inbox.conversations[c].messages) >= 2
+            and not inbox.conversations[c].messages[1].ours
+        )
+        await go_to(pilot, app, cid)
+        root, reply = inbox.conversations[cid].messages[:2]
+        await pilot.press("enter", "j")
+        assert thread(app).current_message_id == reply.id
+
+        await pilot.press("h")
+        assert inbox.state(cid).hidden == ((reply.id, True),)
+        assert inbox.is_visible(cid, root)
+        assert not inbox.is_visible(cid, reply)
+        assert app.focused is thread(app)
+        hidden_lines = [line for line in shown(thread(app)) if "· hidden" in line]
+        assert len(hidden_lines) == 1
+        assert reply.author.name in hidden_lines[0]
+        assert root.author.name not in hidden_lines[0]
+
+        # escape leaves the thread for the list.
+        await pilot.press("escape")
+        assert app.focused is listing(app)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="screens/inbox.py action_hide: with the thread cursor on a queued reply "
+    "(current_message_id is None) `message_id or root.id` hides the root comment instead",
+)
+async def test_hide_on_a_queued_reply_does_not_hide_the_root(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        cid = listing(app).current
+        await pilot.press("r", *"On its way", "ctrl+s", "5")
+        await go_to(pilot, app, cid)
+        await thread_to_queued_reply(pilot, app)
+        await pilot.press("h")
+        assert inbox.state(cid).hidden == ()
+
+
+# Undo -------------------------------------------------------------------------------------
+
+
+async def test_undo_goes_back_step_by_step(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox, store = app.triager.inbox, app.triager.store
+        before = list(listing(app).ids)
+        a, b, c = before[:3]
+
+        await pilot.press("e")  # a: done
+        await pilot.press("s", "1")  # b: snoozed
+        await pilot.press("t", *"vip", "enter")  # c: tagged
+        assert listing(app).current == c
+        assert inbox.status(a) == "done"
+        assert inbox.status(b) == "snoozed"
+        assert inbox.state(c).tags == ("vip",)
+
+        await pilot.press("u")
+        assert inbox.state(c).tags == ()
+        assert inbox.status(b) == "snoozed"
+        assert listing(app).current == c
+        assert "tag" in last_notice(app)
+
+        await pilot.press("u")
+        assert inbox.state(b).is_blank
+        assert inbox.status(a) == "done"
+        assert listing(app).current == b
+        assert thread(app).conversation_id == b
+
+        await pilot.press("u")
+        assert inbox.state(a).is_blank
+        assert listing(app).ids == before
+        assert listing(app).current == a
+        assert store.states() == {}
+        assert gauge(app, "Done") == "0"
+        assert gauge(app, "Snoozed") == "0"
+
+        await pilot.press("u")
+        assert last_notice(app) == "Nothing to undo."
+        assert listing(app).ids == before
+
+
+async def test_undo_takes_a_queued_reply_out_of_the_outbox(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        store = app.triager.store
+        before = list(listing(app).ids)
+        cid = before[0]
+        await pilot.press("e")  # an earlier action, on another conversation
+        await pilot.press("r", *"Sorry", "ctrl+s")
+        await pilot.pause()
+        assert len(store.replies()) == 1
+        assert gauge(app, "Queued") == "1"
+        assert before[1] not in listing(app).ids
+
+        await pilot.press("u")
+        assert store.replies() == []
+        assert app.triager.inbox.replies(before[1]) == []
+        assert gauge(app, "Queued") == "0"
+        assert listing(app).current == before[1]
+        assert app.triager.inbox.status(cid) == "done"
+
+        await pilot.press("u")
+        assert listing(app).ids == before
+        assert app.triager.inbox.status(cid) == "open"
+
+
+# Views, filter ----------------------------------------------------------------------------
+
+
+async def test_views_change_the_list_and_its_title(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        await pilot.press("e", "e", "s", "1")  # two done, one snoozed
+        sizes = {}
+        for key, view in [("2", "open"), ("3", "snoozed"), ("4", "done"), ("5", "all")]:
+            await pilot.press(key)
+            expected = inbox.conversation_ids(view)
+            sizes[view] = len(expected)
+            assert listing(app).ids == expected
+            assert title(app) == f"Conversations · {VIEWS[view]} ({len(expected)})"
+            assert app.focused is listing(app)
+            assert thread(app).conversation_id == listing(app).current
+        assert sizes["snoozed"] == 1
+        assert sizes["done"] == 2
+        assert sizes["all"] == len(inbox.conversations)
+        assert sizes["open"] == len(inbox.conversations) - 3
+
+        await pilot.press("1")
+        expected = inbox.conversation_ids("needs-reply")
+        assert listing(app).ids == expected
+        assert title(app) == f"Conversations · needs reply ({len(expected)})"
+
+
+async def test_filter_narrows_live_enter_keeps_it_escape_clears_it(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        everything = list(listing(app).ids)
+        box = app.screen.query_one("#filter", Input)
+        assert not box.display
+
+        await pilot.press("slash")
+        assert box.display
+        assert app.focused is box
+        typed = ""
+        sizes = []
+        for char in "order":
+            await pilot.press(char)
+            typed += char
+            assert listing(app).ids == inbox.conversation_ids("needs-reply", None, typed)
+            sizes.append(len(listing(app).ids))
+        assert sizes == sorted(sizes, reverse=True)
+        assert 0 < sizes[-1] < len(everything)
+        assert all(cid in everything for cid in listing(app).ids)
+        assert title(app) == f"Conversations · needs reply ({sizes[-1]}) · filter: order"
+        assert thread(app).conversation_id == listing(app).ids[0]
+
+        await pilot.press("enter")
+        assert app.focused is listing(app)
+        assert box.display  # the filter stays on show while it applies
+        assert len(listing(app).ids) == sizes[-1]
+        # The filter applies in other views too.
+        await pilot.press("5")
+        assert listing(app).ids == inbox.conversation_ids("all", None, "order")
+        await pilot.press("1")
+
+        await pilot.press("slash")
+        assert box.value == "order"
+        await pilot.press("escape")
+        assert not box.display
+        assert app.focused is listing(app)
+        assert listing(app).ids == everything
+        assert title(app) == f"Conversations · needs reply ({len(everything)})"
+
+        # escape while typing clears too.
+        await pilot.press("slash", *"zzzz")
+        assert listing(app).ids == []
+        await pilot.press("escape")
+        assert listing(app).ids == everything
+
+
+async def test_filter_finds_tags_and_assignees(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("t", *"billing", "enter", "a", *"Kari", "enter")
+        await pilot.press("slash", *"billing")
+        assert listing(app).ids == [cid]
+        await pilot.press("escape", "slash", *"kari")
+        assert listing(app).ids == [cid]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="inbox.py _haystack: tags and assignee go in without '#' and '@', so the "
+    "'#tag' and '@assignee' the filter's placeholder offers never match",
+)
+async def test_filter_with_hash_tag_and_at_assignee(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("t", *"billing", "enter", "a", *"Kari", "enter")
+        await pilot.press("slash", *"#billing")
+        assert listing(app).ids == [cid]
+        await pilot.press("escape", "slash", *"@kari")
+        assert listing(app).ids == [cid]
+
+
+async def test_keys_on_an_empty_list_change_nothing(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"zqx", "enter")
+        assert listing(app).ids == []
+        assert listing(app).current is None
+        assert thread(app).conversation_id is None
+        assert title(app) == "Conversations · needs reply (0) · filter: zqx"
+        await pilot.press(*"estahr")
+        await pilot.press("escape")
+        assert isinstance(app.screen, InboxScreen)
+        assert not app.screen.query_one(ReplyBox).display
+        assert app.triager.store.states() == {}
+        assert app.triager.store.replies() == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="screens/inbox.py: `if cid is None or not self._act(...)` returns before _act "
+    "runs, so the 'Nothing to ...: the list is empty.' warning is never shown",
+)
+async def test_keys_on_an_empty_list_say_why_nothing_happens(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"zqx", "enter")
+        assert listing(app).ids == []
+        for key in "estahr":
+            count = notice_count(app)
+            await pilot.press(key)
+            assert notice_count(app) == count + 1
+            assert "the list is empty" in last_notice(app)
+
+
+# Help, quit -------------------------------------------------------------------------------
+
+KEY_LABELS = {"slash": "/", "enter": "⏎", "question_mark": "?"}
+
+
+async def test_help_lists_every_binding_of_the_inbox(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(" ".join(shown(app.screen.query_one(Static))).split())
+        assert "Snooze" in text
+        for binding in InboxScreen.BINDINGS:
+            key = KEY_LABELS.get(binding.key, binding.key)
+            words = binding.tooltip or binding.description
+            assert f" {key} {words}" in text, f"{binding.key} ({binding.description})"
+        assert " q Quit commdash" in text
+        assert " ? Every key" in text
+
+        await pilot.press("escape")
+        assert isinstance(app.screen, InboxScreen)
+        assert app.focused is listing(app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, InboxScreen)
+
+
+async def test_q_quits_but_not_while_typing(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r", "q")
+        assert app.is_running
+        assert app.screen.query_one(ReplyBox).text == "q"
+        await pilot.press("escape", "slash", "q")
+        assert app.is_running
+        assert app.screen.query_one("#filter", Input).value == "q"
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
