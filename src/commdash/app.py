@@ -17,6 +17,12 @@ from commdash.widgets.reply_box import ReplyBox
 from commdash.widgets.thread_view import ThreadView
 from commdash.widgets.virtual_list import VirtualList
 
+EVERYWHERE = [
+    Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: actions by name"),
+    Binding("ctrl+q", "quit", "Quit", tooltip="Quit (also from inside the reply box)"),
+]
+"""Textual's own keys, listed in the help too."""
+
 
 class CommdashApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -49,7 +55,7 @@ class CommdashApp(App[None]):
         self.push_screen(
             HelpScreen(
                 [
-                    ("Everywhere", list(self.BINDINGS)),
+                    ("Everywhere", [*self.BINDINGS, *EVERYWHERE]),
                     ("Triage and views", list(InboxScreen.BINDINGS)),
                     ("Lists (posts, conversations)", list(VirtualList.BINDINGS)),
                     ("Thread", list(ThreadView.BINDINGS)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from commdash.timeutil import Clock, duration, iso, parse_now
 PROG = "commdash"
 WARNINGS_SHOWN = 10
 DEFAULT_SLA_MINUTES = 60.0
+MAX_SLA_MINUTES = 60 * 24 * 365
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,6 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`commdash stats | head`): not an error of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -96,8 +103,10 @@ def _sla_option(value: str) -> float:
         minutes = float(value)
     except ValueError:
         minutes = -1.0
-    if not 0 < minutes <= 60 * 24 * 365:
-        raise argparse.ArgumentTypeError(f"not a number of minutes above 0: {value!r}")
+    if not 0 < minutes <= MAX_SLA_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give minutes above 0 and at most {MAX_SLA_MINUTES} (a year)"
+        )
     return minutes
 
 
@@ -119,6 +128,11 @@ def _warn(session: Session) -> None:
 
 
 def _tui(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
+        raise CommdashError(
+            "the dashboard needs a terminal (stdin and stderr); "
+            "for figures without one, use 'commdash stats'"
+        )
     session, clock = _open(args)
     from commdash.app import CommdashApp  # Textual only when the TUI is wanted
 

@@ -157,7 +157,10 @@ class Inbox:
     # Lists --------------------------------------------------------------------------------
 
     def conversation_ids(
-        self, view: View = "needs-reply", post_id: str | None = None, query: str = ""
+        self,
+        view: View = "needs-reply",
+        post_id: str | None = None,
+        query: str = "",
     ) -> list[str]:
         """The conversations of a view, in the order the manager works through them."""
         pool = self._by_post.get(post_id, []) if post_id is not None else self.conversations

@@ -40,10 +40,13 @@ def parse_timestamp(value: object) -> float | None:
 
 
 def parse_now(value: str) -> float:
-    """Read the ``--now`` option; raises ValueError with a readable message."""
-    seconds = parse_timestamp(value)
+    """Read the ``--now`` option (ISO 8601 or Unix seconds); ValueError when it is neither."""
+    try:
+        seconds = parse_timestamp(float(value))
+    except ValueError:
+        seconds = parse_timestamp(value)
     if seconds is None:
-        raise ValueError(f"not an ISO 8601 time: {value!r} (try 2026-11-25T09:00:00Z)")
+        raise ValueError(f"not a time: {value!r} (try 2026-11-25T09:00:00Z)")
     return seconds
 
 

@@ -402,7 +402,7 @@ def test_huge_numbers_warn_instead_of_crashing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["yesterday", "", "1700000000", "2026-02-30T00:00:00Z", "0001-01-01T00:00:00+14:00"]
+    "value", ["yesterday", "", "2026-02-30T00:00:00Z", "0001-01-01T00:00:00+14:00"]
 )
 @pytest.mark.parametrize("command", [["stats"], []])
 def test_bad_now(tmp_path: Path, value: str, command: list[str]) -> None:
@@ -412,7 +412,7 @@ def test_bad_now(tmp_path: Path, value: str, command: list[str]) -> None:
     assert run.stdout == ""
     assert "Traceback" not in run.stderr
     assert "--now" in run.stderr
-    assert "not an ISO 8601 time" in run.stderr
+    assert "not a time" in run.stderr
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "abc", "nan", "inf", "", "1e9"])
@@ -424,7 +424,7 @@ def test_bad_sla(tmp_path: Path, value: str, command: list[str]) -> None:
     assert run.stdout == ""
     assert "Traceback" not in run.stderr
     assert "--sla" in run.stderr
-    assert "not a number of minutes above 0" in run.stderr
+    assert "give minutes above 0" in run.stderr
 
 
 # --- the bundled demo ----------------------------------------------------------------------
@@ -447,3 +447,35 @@ def test_bundled_demo_stats(tmp_path: Path) -> None:
     second = commdash(tmp_path, "stats", "--json")
     assert second.returncode == 0
     assert json.loads(second.stdout) == doc
+
+
+def test_now_accepts_unix_seconds(tmp_path: Path) -> None:
+    path = write(tmp_path, small_export())
+    run = commdash(tmp_path, "stats", path, "--json", "--now=1764061200", pin=False)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["now"] == "2025-11-25T09:00:00Z"
+
+
+def test_the_dashboard_without_a_terminal_says_so_in_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, small_export())
+    run = commdash(tmp_path, path, timeout=30)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1
+    assert run.stderr.startswith("commdash: error: the dashboard needs a terminal")
+
+
+def test_stats_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    writer = subprocess.run(
+        [sys.executable, "-m", "commdash", "stats", "--json", "--state-dir", str(tmp_path)],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait(timeout=10)
+    assert "Traceback" not in writer.stderr
+    assert writer.returncode == 0

@@ -1,28 +1,33 @@
-"""The main screen: post queue, conversation list, thread, gauges, triage keys."""
+"""The main screen: post queue, conversation list, thread, gauges, triage keys.
+
+Everything shown here that comes from a source is passed as plain text or :class:`Content`
+(never a markup string), and every notification is sent with ``markup=False``.
+"""
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
-from pathlib import Path
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, Literal, TypeVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from commdash import editor
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
 from commdash.inbox import VIEWS, View
 from commdash.screens.choose import ChooseScreen
 from commdash.screens.prompt import PromptScreen
 from commdash.text import one_line
+from commdash.timeutil import short_age
+from commdash.widgets.cells import terminal_text
 from commdash.widgets.conversation_list import ConversationList
 from commdash.widgets.gauges import Gauges
 from commdash.widgets.post_queue import PostQueue
@@ -30,9 +35,18 @@ from commdash.widgets.reply_box import ReplyBox
 from commdash.widgets.status_bar import StatusBar
 from commdash.widgets.thread_view import ThreadView
 
-VIEW_KEYS: list[View] = ["needs-reply", "open", "snoozed", "done", "all"]
 SYNC_SECONDS = 2.0
+"""How often another commdash's changes to the same state are looked for."""
+TICK_SECONDS = 30.0
+"""How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
 DRAFT_SAVE_SECONDS = 1.0
+
+Severity = Literal["information", "warning", "error"]
+T = TypeVar("T")
+
+
+def _view(key: str, view: View, title: str, tooltip: str) -> Binding:
+    return Binding(key, f"view('{view}')", title, show=False, tooltip=tooltip, id=f"view.{view}")
 
 
 class InboxScreen(Screen[None]):
@@ -42,7 +56,7 @@ class InboxScreen(Screen[None]):
             "e",
             "done",
             "Done",
-            tooltip="Mark done (again: reopen) and go to the next",
+            tooltip="Mark done (again: reopen), go to the next",
             id="triage.done",
         ),
         Binding("s", "snooze", "Snooze", tooltip="Snooze until later", id="triage.snooze"),
@@ -56,58 +70,31 @@ class InboxScreen(Screen[None]):
             tooltip="Hide or unhide the highlighted comment",
             id="triage.hide",
         ),
-        Binding("u", "undo", "Undo", tooltip="Undo the last action", id="triage.undo"),
+        Binding("u", "undo", "Undo", tooltip="Undo your last action", id="triage.undo"),
         Binding(
             "slash", "filter", "Filter", tooltip="Filter the conversation list", id="inbox.filter"
         ),
         Binding(
             "enter",
             "open_thread",
-            "Thread",
+            "Open",
             show=False,
-            tooltip="Read the thread of the conversation",
-            id="inbox.thread",
+            tooltip="Posts: go to the conversations; conversations: read the thread",
+            id="inbox.open",
         ),
         Binding(
-            "1",
-            "view('needs-reply')",
-            "Needs reply",
+            "escape",
+            "back",
+            "Back",
             show=False,
-            tooltip="View: conversations that need a reply",
-            id="view.needs-reply",
+            tooltip="Leave the thread, or clear the filter",
+            id="inbox.back",
         ),
-        Binding(
-            "2",
-            "view('open')",
-            "All open",
-            show=False,
-            tooltip="View: every open conversation",
-            id="view.open",
-        ),
-        Binding(
-            "3",
-            "view('snoozed')",
-            "Snoozed",
-            show=False,
-            tooltip="View: snoozed conversations",
-            id="view.snoozed",
-        ),
-        Binding(
-            "4",
-            "view('done')",
-            "Done",
-            show=False,
-            tooltip="View: conversations marked done",
-            id="view.done",
-        ),
-        Binding(
-            "5",
-            "view('all')",
-            "Everything",
-            show=False,
-            tooltip="View: every conversation",
-            id="view.all",
-        ),
+        _view("1", "needs-reply", "Needs reply", "View: conversations that need a reply"),
+        _view("2", "open", "All open", "View: every open conversation"),
+        _view("3", "snoozed", "Snoozed", "View: snoozed conversations"),
+        _view("4", "done", "Done", "View: conversations marked done"),
+        _view("5", "all", "Everything", "View: every conversation"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="pane.next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="pane.previous"),
     ]
@@ -119,11 +106,15 @@ class InboxScreen(Screen[None]):
         self.demo = demo
         self.view: View = "needs-reply"
         self.query_text = ""
+        self.sticky: str | None = None
+        """A conversation kept in the list after an action moved it out of the view, until
+        the cursor leaves it: a reply must not make the next key act on another one."""
         self.drafts = triager.store.drafts()
         self.reply_box = ReplyBox(id="reply")
-        self._draft_timer: Timer | None = None
         self.replying: tuple[str, str] | None = None
         """While the reply box is open: the conversation and the message it answers."""
+        self._return_focus: Widget | None = None
+        self._draft_timer: Timer | None = None
 
     # Layout -------------------------------------------------------------------------------
 
@@ -137,17 +128,19 @@ class InboxScreen(Screen[None]):
                 yield Static(id="list-title", classes="pane-title")
                 yield Input(placeholder="filter: name, words, #tag, @assignee", id="filter")
                 yield ConversationList(self.inbox, id="conversations")
+                yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
                 yield self.reply_box
             yield Gauges(id="gauges")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.reply_box.display = False
         self.refresh_all()
-        self.query_one(ConversationList).focus()
+        self.conversation_list.focus()
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
+        self.set_interval(TICK_SECONDS, self.refresh_all)
         skipped = self.inbox.snapshot.skipped
         if skipped:
             more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
@@ -159,11 +152,19 @@ class InboxScreen(Screen[None]):
                 markup=False,
             )
 
+    def say(self, message: str, severity: Severity = "information", timeout: float = 2) -> None:
+        """A notification; source text in it is never read as markup."""
+        self.notify(message, severity=severity, timeout=timeout, markup=False)
+
     # Reading the widgets ------------------------------------------------------------------
 
     @property
     def conversation_list(self) -> ConversationList:
         return self.query_one(ConversationList)
+
+    @property
+    def thread(self) -> ThreadView:
+        return self.query_one(ThreadView)
 
     @property
     def current(self) -> str | None:
@@ -173,49 +174,70 @@ class InboxScreen(Screen[None]):
     def post_id(self) -> str | None:
         return self.query_one(PostQueue).current
 
+    def _who(self, cid: str) -> str:
+        return one_line(self.inbox.conversations[cid].root.author.name, 30)
+
     # Refreshing ---------------------------------------------------------------------------
 
     def refresh_all(self, keep: str | None = None) -> None:
-        """Recompute the list, the posts, the gauges and the header from the inbox."""
+        """Recompute the list, the posts, the gauges and the titles from the inbox."""
         listing = self.conversation_list
         keep = keep if keep is not None else listing.current
         ids = self.inbox.conversation_ids(self.view, self.post_id, self.query_text)
+        sticky = self.sticky
+        if sticky is not None and sticky not in ids and sticky == listing.current:
+            ids.insert(min(listing.cursor, len(ids)), sticky)
         listing.show(ids, keep)
-        self.query_one(PostQueue).show(
-            self.inbox.post_summaries(), self.inbox.figures().conversation.needs_reply
-        )
-        self._refresh_figures()
-        self._refresh_title()
-        self.query_one(ThreadView).show(listing.current)
-
-    def _refresh_figures(self) -> None:
-        now = self.inbox.clock.now()
         whole = self.inbox.figures()
+        self.query_one(PostQueue).show(self.inbox.post_summaries(), whole.conversation.needs_reply)
         self.query_one(StatusBar).show(
-            self.inbox.snapshot.source, whole.conversation, now, self.demo
+            self.inbox.snapshot.source, whole.conversation, self.inbox.clock.now(), self.demo
         )
         post_id = self.post_id
         selection = whole if post_id is None else self.inbox.figures(post_id)
         scope = "All posts" if post_id is None else "This post"
         self.query_one(Gauges).show(selection, self.inbox.sla_seconds / 60, scope)
+        self._refresh_list_title()
+        self._show_thread()
 
-    def _refresh_title(self) -> None:
-        count = self.conversation_list.row_count
-        title = f"Conversations · {VIEWS[self.view]} ({count})"
+    def _refresh_list_title(self) -> None:
+        title = f"Conversations · {VIEWS[self.view]} ({self.conversation_list.row_count})"
         post_id = self.post_id
         if post_id is not None:
             post = self.inbox.posts[post_id]
-            title += " · " + one_line(post.text or post.id, 30)
+            title += " · " + one_line(terminal_text(post.text or post.id), 30)
         if self.query_text:
             title += f" · filter: {one_line(self.query_text, 20)}"
-        self.query_one("#list-title", Static).update(title)
+        self.query_one("#list-title", Static).update(Content(title))
+
+    def _show_thread(self) -> None:
+        cid = self.current
+        self.thread.show(cid)
+        title = "Thread"
+        if cid is not None:
+            state = self.inbox.state(cid)
+            status = self.inbox.status(cid)
+            if self.inbox.needs_reply(cid):
+                title += " · over SLA" if self.inbox.over_sla(cid) else " · needs a reply"
+            elif status == "snoozed" and state.snoozed_until is not None:
+                wake = short_age(state.snoozed_until - self.inbox.clock.now())
+                title += f" · snoozed, back {wake}"
+            else:
+                title += f" · {status}"
+            if state.assignee:
+                title += f" · @{state.assignee}"
+            if state.tags:
+                title += " · " + " ".join(f"#{tag}" for tag in state.tags)
+            if cid in self.drafts:
+                title += " · draft"
+        self.query_one("#thread-title", Static).update(Content(one_line(title, 200)))
 
     def sync_from_disk(self) -> None:
         """Another commdash may have changed this source's state: take its changes."""
         try:
             changed = self.triager.sync_from_disk()
         except StateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.say(str(exc), "error", 8)
             return
         if changed:
             self.drafts = self.triager.store.drafts()
@@ -223,142 +245,165 @@ class InboxScreen(Screen[None]):
 
     @on(PostQueue.Highlighted)
     def _post_changed(self) -> None:
+        self.sticky = None
         self.refresh_all()
 
     @on(ConversationList.Highlighted)
     def _conversation_changed(self) -> None:
         if self.replying is not None and self.replying[0] != self.current:
             self._close_reply_box()
-        self.query_one(ThreadView).show(self.current)
+        if self.sticky is not None and self.sticky != self.current:
+            self.sticky = None
+            self.refresh_all()
+        else:
+            self._show_thread()
 
-    # Actions ------------------------------------------------------------------------------
+    # Triage -------------------------------------------------------------------------------
 
-    def _act(self, action: str) -> bool:
-        """Common guard: a conversation must be highlighted."""
-        if self.current is None:
-            self.notify(f"Nothing to {action}: the list is empty.", severity="warning")
-            return False
-        return True
+    def _target(self, doing: str) -> str | None:
+        """The highlighted conversation, or None after saying there is none."""
+        cid = self.current
+        if cid is None:
+            self.say(f"Nothing to {doing}: the list is empty.", "warning")
+        return cid
 
-    def _advance(self, cid: str) -> None:
-        """After an action: stay on the same row, which now shows the next conversation if
-        this one left the view."""
+    def _attempt(self, action: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run a triage action: (True, its result), or (False, None) after showing the disk
+        error; then nothing changed, on disk or on screen."""
+        try:
+            return True, action()
+        except StateError as exc:
+            self.say(str(exc), "error", 8)
+            return False, None
+
+    def _stay_on(self, cid: str) -> None:
+        """After an action that keeps the manager on the conversation."""
+        self.sticky = cid
         self.refresh_all(keep=cid)
+
+    def _move_on(self, cid: str) -> None:
+        """After an action that finishes with the conversation: the row now shows the next
+        one (or the next row, when this one is still listed)."""
+        index = self.conversation_list.cursor
+        self.sticky = None
+        self.refresh_all(keep=cid)
+        if self.current == cid:
+            self.conversation_list.cursor = index + 1
 
     def action_done(self) -> None:
-        cid = self.current
-        if cid is None or not self._act("mark done"):
+        cid = self._target("mark done")
+        if cid is None:
             return
-        index = self.conversation_list.cursor
-        try:
-            done = self.triager.toggle_done(cid)
-        except StateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        ok, done = self._attempt(lambda: self.triager.toggle_done(cid))
+        if not ok:
             return
-        self.refresh_all(keep=cid)
-        if done and self.current == cid:
-            self.conversation_list.cursor = index + 1
-        self.notify("Done · u undoes" if done else "Reopened", timeout=2)
+        if done:
+            self._move_on(cid)
+            self.say(f"Done: {self._who(cid)} · u undoes")
+        else:
+            self._stay_on(cid)
+            self.say(f"Reopened: {self._who(cid)}")
 
     def action_snooze(self) -> None:
-        cid = self.current
-        if cid is None or not self._act("snooze"):
+        cid = self._target("snooze")
+        if cid is None:
             return
+        now = self.inbox.clock.now()
+        choices = snooze_choices(now)
+        if self.inbox.status(cid) == "snoozed":
+            choices.insert(0, ("Wake up now", now))
 
         def chosen(until: float | None) -> None:
-            if until is None:
+            if until is None or not self._attempt(lambda: self.triager.snooze(cid, until))[0]:
                 return
-            try:
-                self.triager.snooze(cid, until)
-            except StateError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self._advance(cid)
-            self.notify("Snoozed · u undoes", timeout=2)
+            if until > now:
+                self._move_on(cid)
+                self.say(f"Snoozed: {self._who(cid)}, back {short_age(until - now)} · u undoes")
+            else:
+                self._stay_on(cid)
+                self.say(f"Awake again: {self._who(cid)}")
 
-        choices = snooze_choices(self.inbox.clock.now())
         self.app.push_screen(ChooseScreen("Snooze until…", choices), chosen)
 
     def action_tag(self) -> None:
-        cid = self.current
-        if cid is None or not self._act("tag"):
+        cid = self._target("tag")
+        if cid is None:
             return
         known = sorted({t for c in self.inbox.conversations for t in self.inbox.state(c).tags})
+        tags = self.inbox.state(cid).tags
 
         def entered(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                self.triager.set_tags(cid, text)
-            except StateError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self._advance(cid)
+            if text is not None and self._attempt(lambda: self.triager.set_tags(cid, text))[0]:
+                self._stay_on(cid)
 
-        current = " ".join(self.inbox.state(cid).tags)
-        hint = (
-            "Separate tags with spaces or commas; empty removes all. enter saves, escape cancels."
-        )
+        hint = "Tags separated by spaces or commas; empty removes all. enter saves, esc cancels."
+        current = " ".join(tags) + " " if tags else ""
         self.app.push_screen(PromptScreen("Tags", current, hint, known), entered)
 
     def action_assign(self) -> None:
-        cid = self.current
-        if cid is None or not self._act("assign"):
+        cid = self._target("assign")
+        if cid is None:
             return
         known = sorted({a for c in self.inbox.conversations if (a := self.inbox.state(c).assignee)})
 
         def entered(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                self.triager.assign(cid, text)
-            except StateError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self._advance(cid)
+            if text is not None and self._attempt(lambda: self.triager.assign(cid, text))[0]:
+                self._stay_on(cid)
 
+        hint = "A teammate's name; empty unassigns. enter saves, esc cancels."
         current = self.inbox.state(cid).assignee or ""
-        hint = "A teammate's name; empty unassigns. enter saves, escape cancels."
         self.app.push_screen(PromptScreen("Assign to", current, hint, known), entered)
 
     def action_hide(self) -> None:
-        cid = self.current
-        if cid is None or not self._act("hide"):
+        cid = self._target("hide")
+        if cid is None:
             return
-        thread = self.query_one(ThreadView)
-        message_id = thread.current_message_id if thread.has_focus else None
+        message_id = self.thread.current_message_id if self.thread.has_focus else None
         message_id = message_id or self.inbox.conversations[cid].root.id
-        try:
-            hidden = self.triager.toggle_hidden(cid, message_id)
-        except StateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self._advance(cid)
-        self.notify("Comment hidden · u undoes" if hidden else "Comment shown again", timeout=2)
+        ok, hidden = self._attempt(lambda: self.triager.toggle_hidden(cid, message_id))
+        if ok:
+            self._stay_on(cid)
+            self.say("Comment hidden · u undoes" if hidden else "Comment shown again")
 
     def action_undo(self) -> None:
-        try:
-            entry = self.triager.undo()
-        except StateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        ok, entry = self._attempt(self.triager.undo)
+        if not ok:
             return
         if entry is None:
-            self.notify("Nothing to undo.", timeout=2)
+            self.say("Nothing of yours to undo.")
             return
-        self.refresh_all(keep=entry.conversation_id)
-        self.notify(f"Undone: {entry.action}", timeout=2)
+        self.drafts = self.triager.store.drafts()
+        cid = entry.conversation_id
+        if cid in self.inbox.conversations:
+            self.sticky = cid
+            self.refresh_all(keep=cid)
+            self.say(f"Undone: {entry.action}, {self._who(cid)}")
+        else:
+            self.refresh_all()
+            self.say(f"Undone: {entry.action}")
+
+    # Navigation ---------------------------------------------------------------------------
 
     def action_view(self, view: str) -> None:
-        if view in VIEWS:
-            self.view = view
-            self.refresh_all()
-            self.conversation_list.focus()
+        for known in VIEWS:
+            if known == view:
+                self.view = known
+                self.sticky = None
+                self.refresh_all()
+                self.conversation_list.focus()
 
     def action_open_thread(self) -> None:
         if self.focused is self.query_one(PostQueue):
             self.conversation_list.focus()
         elif self.current is not None:
-            self.query_one(ThreadView).focus()
+            self.thread.focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus or (self.query_text and not self.thread.has_focus):
+            self._set_filter("")
+            box.display = False
+        self.conversation_list.focus()
 
     # Filter -------------------------------------------------------------------------------
 
@@ -368,58 +413,45 @@ class InboxScreen(Screen[None]):
         box.value = self.query_text
         box.focus()
 
+    def _set_filter(self, text: str) -> None:
+        self.query_text = text
+        self.sticky = None
+        self.refresh_all()
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value
-        self.refresh_all()
+        self._set_filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = bool(self.query_text)
+        self.query_one("#filter", Input).display = bool(self.query_text)
         self.conversation_list.focus()
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key != "escape":
-            return
-        box = self.query_one("#filter", Input)
-        if box.has_focus:
-            event.stop()
-            box.value = ""
-            self.query_text = ""
-            box.display = False
-            self.refresh_all()
-            self.conversation_list.focus()
-        elif self.query_one(ThreadView).has_focus:
-            event.stop()
-            self.conversation_list.focus()
 
     # Reply --------------------------------------------------------------------------------
 
     def action_reply(self) -> None:
-        cid = self.current
-        if cid is None or not self._act("reply to"):
+        cid = self._target("reply to")
+        if cid is None:
             return
         message_id, author = self._reply_target(cid)
         self.replying = (cid, message_id)
+        self._return_focus = self.focused
         box = self.reply_box
-        box.border_title = f"Reply to {one_line(author, 40)}"
-        box.border_subtitle = "ctrl+s queue · escape keep draft · ctrl+e $EDITOR"
+        box.border_title = Content(f"Reply to {one_line(author, 40)}")
+        box.border_subtitle = Content("ctrl+s queue · esc keep draft · ctrl+e editor")
         box.text = self.drafts.get(cid, "")
         box.display = True
         box.focus()
         box.move_cursor(box.document.end)
 
     def _reply_target(self, cid: str) -> tuple[str, str]:
-        """The message a reply answers (the one highlighted in the thread, else the latest
-        member message) and its author's name."""
+        """The message a reply answers: the one highlighted in the thread when the thread
+        has focus, else the latest member message; and its author's name."""
         conversation = self.inbox.conversations[cid]
-        thread = self.query_one(ThreadView)
-        chosen = thread.current_message_id if thread.conversation_id == cid else None
-        if chosen is None or chosen == conversation.root.id:
+        chosen = self.thread.current_message_id if self.thread.has_focus else None
+        if chosen is None:
             members = [m for m in conversation.messages if not m.ours]
-            latest = max(members, key=lambda m: m.created_at, default=conversation.root)
-            chosen = latest.id
+            chosen = max(members, key=lambda m: m.created_at, default=conversation.root).id
         message = next(m for m in conversation.messages if m.id == chosen)
         return message.id, message.author.name
 
@@ -428,36 +460,34 @@ class InboxScreen(Screen[None]):
         if self.replying is None:
             return
         if not event.text.strip():
-            self.notify("The reply is empty.", severity="warning", timeout=2)
+            self.say("The reply is empty.", "warning")
             return
         cid, in_reply_to = self.replying
-        try:
-            self.triager.reply(cid, in_reply_to, event.text)
-        except StateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        if not self._attempt(lambda: self.triager.reply(cid, in_reply_to, event.text))[0]:
             return
         self.drafts.pop(cid, None)
         self.replying = None
         event.box.text = ""
         event.box.display = False
-        self.refresh_all(keep=cid)
+        self._stay_on(cid)
         self.conversation_list.focus()
-        self.notify("Reply queued · u undoes", timeout=2)
+        self.say(f"Reply to {self._who(cid)} queued · e marks done · u undoes")
 
     @on(ReplyBox.Closed)
     def _reply_closed(self) -> None:
+        back = self._return_focus
         self._close_reply_box()
-        self.conversation_list.focus()
+        (back if back is not None and back.is_mounted else self.conversation_list).focus()
 
     def _close_reply_box(self) -> None:
         """Hide the reply box, keeping what was typed as the conversation's draft."""
-        box = self.reply_box
-        replying = self.replying
+        kept = self.replying is not None and bool(self.reply_box.text.strip())
         self._keep_draft()
         self.replying = None
-        box.display = False
-        if replying is not None and box.text.strip():
-            self.notify("Draft kept", timeout=2)
+        self.reply_box.display = False
+        self._show_thread()
+        if kept:
+            self.say("Draft kept")
 
     def _keep_draft(self) -> None:
         """Save the reply box's text as its conversation's draft, if it changed."""
@@ -466,10 +496,7 @@ class InboxScreen(Screen[None]):
         cid, text = self.replying[0], self.reply_box.text
         if text == self.drafts.get(cid, ""):
             return
-        try:
-            self.triager.save_draft(cid, text)
-        except StateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        if not self._attempt(lambda: self.triager.save_draft(cid, text))[0]:
             return
         if text.strip():
             self.drafts[cid] = text
@@ -488,15 +515,14 @@ class InboxScreen(Screen[None]):
 
     @on(ReplyBox.EditorRequested)
     def _edit_externally(self, event: ReplyBox.EditorRequested) -> None:
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.TemporaryDirectory(prefix="commdash-") as folder:
-            path = Path(folder) / "reply.txt"
-            path.write_text(event.box.text + "\n" if event.box.text else "", encoding="utf-8")
-            try:
-                with self.app.suspend():
-                    subprocess.run([*shlex.split(editor), str(path)], check=False)
-            except (OSError, ValueError, SuspendNotSupported) as exc:
-                self.notify(f"Could not run {editor!r}: {exc}", severity="error", markup=False)
-                return
-            event.box.text = path.read_text(encoding="utf-8", errors="replace").rstrip("\n")
+        try:
+            with self.app.suspend():
+                text, error = editor.edit(event.box.text)
+        except SuspendNotSupported:
+            text, error = None, "this terminal cannot hand over to an editor"
+        if error is not None:
+            self.say(error, "error", 8)
+        elif text is not None:
+            event.box.text = text
+            event.box.move_cursor(event.box.document.end)
         event.box.focus()

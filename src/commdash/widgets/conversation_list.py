@@ -49,6 +49,15 @@ class ConversationList(VirtualList):
     def current(self) -> str | None:
         return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
+    def _snippet(self, cid: str, width: int) -> list[Segment]:
+        """What the conversation's starter said; marked when a moderator hid it."""
+        root = self.inbox.conversations[cid].root
+        if self.inbox.is_visible(cid, root):
+            return [Segment(fit(root.text, width))]
+        label = "(hidden) "[:width]
+        quiet = self.component_style("conversation-list--quiet")
+        return [Segment(label, quiet), Segment(fit(root.text, width - len(label)), quiet)]
+
     def render_row(self, index: int, width: int) -> list[Segment]:
         inbox = self.inbox
         cid = self.ids[index]
@@ -58,7 +67,7 @@ class ConversationList(VirtualList):
         state = inbox.state(cid)
         quiet = self.component_style("conversation-list--quiet")
         if inbox.over_sla(cid):
-            marker, marker_style = "●", self.component_style("conversation-list--late")
+            marker, marker_style = "!", self.component_style("conversation-list--late")
         elif inbox.needs_reply(cid):
             marker, marker_style = "●", self.component_style("conversation-list--waiting")
         elif status == "done":
@@ -85,7 +94,7 @@ class ConversationList(VirtualList):
                 fit(conversation.root.author.name, AUTHOR_WIDTH) + " ",
                 self.component_style("conversation-list--author"),
             ),
-            Segment(fit(conversation.root.text, max(0, snippet_width))),
+            *self._snippet(cid, max(0, snippet_width)),
             Segment(count, quiet),
         ]
         if label_text:

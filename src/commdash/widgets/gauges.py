@@ -37,14 +37,14 @@ class Gauges(Static):
         row("First reply", "n/a" if first is None else duration(first))
         row(
             f"Over SLA {sla_minutes:g}m",
-            str(c.sla_breached),
+            f"{c.sla_breached:,}",
             "bold $error" if c.sla_breached else "",
         )
-        row("Waiting", str(c.needs_reply), "$warning" if c.needs_reply else "")
-        row("Open", str(c.open))
-        row("Done", str(c.done))
-        row("Snoozed", str(c.snoozed))
-        row("Queued", str(figures.replies_queued))
+        row("Waiting", f"{c.needs_reply:,}", "$warning" if c.needs_reply else "")
+        row("Open", f"{c.open:,}")
+        row("Done", f"{c.done:,}")
+        row("Snoozed", f"{c.snoozed:,}")
+        row("Queued", f"{figures.replies_queued:,}")
         row("Engagement", f"{figures.engagement_total:,}")
         rate = figures.engagement_rate_median
         row("Eng. rate", "n/a" if rate is None else f"{rate:.1%}")

@@ -12,6 +12,17 @@ BADGES = {"scheduled": "SCHED", "pending": "PEND", "draft": "DRAFT"}
 COUNT_WIDTH = 4
 
 
+def compact_count(number: int) -> str:
+    """A count in at most four cells: 7, 950, 1.2k, 13k, 250k, 1.5M."""
+    if number < 1000:
+        return str(number)
+    if number < 10_000:
+        return f"{number / 1000:.1f}k"
+    if number < 1_000_000:
+        return f"{number // 1000}k"
+    return f"{number / 1_000_000:.1f}M"
+
+
 class PostQueue(VirtualList):
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
         "post-queue--badge",
@@ -54,7 +65,7 @@ class PostQueue(VirtualList):
     def render_row(self, index: int, width: int) -> list[Segment]:
         text_width = width - 1 - COUNT_WIDTH
         if index == 0:
-            count = str(self.total_waiting) if self.total_waiting else ""
+            count = compact_count(self.total_waiting) if self.total_waiting else ""
             return [
                 Segment(
                     fit("All posts", text_width) + " ", self.component_style("post-queue--badge")
@@ -77,6 +88,6 @@ class PostQueue(VirtualList):
             style = self.component_style("post-queue--waiting")
         else:
             style = self.component_style("post-queue--quiet")
-        count = str(summary.needs_reply) if summary.needs_reply else "·"
+        count = compact_count(summary.needs_reply) if summary.needs_reply else "·"
         segments.append(Segment(right(count, COUNT_WIDTH), style))
         return segments

@@ -12,13 +12,14 @@ from textual.widgets import TextArea
 
 class ReplyBox(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "queue", "Queue reply", id="reply.queue", priority=True),
+        Binding("ctrl+s", "queue", "Queue reply", id="reply.queue"),
         Binding("escape", "close", "Close, keep draft", id="reply.close"),
         Binding("ctrl+e", "edit_externally", "Edit in $EDITOR", id="reply.editor"),
     ]
 
     DEFAULT_CSS = """
     ReplyBox { height: 8; border: round $accent; }
+    .-narrow ReplyBox { height: 6; }
     """
 
     @dataclass

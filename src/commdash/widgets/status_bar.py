@@ -30,9 +30,9 @@ class StatusBar(Static):
                 " · ",
                 (terminal_text(source.name), "bold"),
                 f" ({source.platform}{', demo' if demo else ''}) · ",
-                (f"{waiting} need reply", "$warning" if waiting else ""),
+                (f"{waiting:,} need reply", "$warning" if waiting else ""),
                 " · ",
-                (f"{late} over SLA", "bold $error" if late else ""),
+                (f"{late:,} over SLA", "bold $error" if late else ""),
                 f" · {data_age(now - source.exported_at)}",
             )
         )

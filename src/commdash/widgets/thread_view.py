@@ -59,8 +59,10 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         Binding("k,up", "previous_message", "Previous message", show=False, id="thread.previous"),
         Binding("g,home", "first_message", "First message", show=False, id="thread.first"),
         Binding("G,end", "last_message", "Last message", show=False, id="thread.last"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="thread.page-down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="thread.page-up"),
+        Binding(
+            "pagedown,space,ctrl+f", "page_down", "Page down", show=False, id="thread.page-down"
+        ),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="thread.page-up"),
     ]
 
     COMPONENT_CLASSES = {
@@ -75,6 +77,7 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ThreadView {
         background: $surface;
+        overflow-x: hidden;
         scrollbar-size-vertical: 1;
         & > .thread-view--author { text-style: bold; }
         & > .thread-view--ours { color: $accent; text-style: bold; }

@@ -38,6 +38,7 @@ class VirtualList(CachedStyles, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     VirtualList {
         background: $surface;
+        overflow-x: hidden;
         scrollbar-size-vertical: 1;
         & > .virtual-list--cursor {
             background: $block-cursor-background;
