@@ -86,6 +86,13 @@ def short_age(seconds: float) -> str:
     return f"{days // 365}y"
 
 
+def ago(seconds: float) -> str:
+    """``just now``, ``5m ago``, ``3h12 ago``; a time in the future reads ``in 5m``."""
+    if -60 < seconds < 60:
+        return "just now"
+    return short_age(seconds) if seconds < 0 else f"{short_age(seconds)} ago"
+
+
 def duration(seconds: float) -> str:
     """A readable duration for gauges: ``45 s``, ``48 min``, ``3 h 5 min``, ``2 d 4 h``."""
     seconds = max(0.0, seconds)

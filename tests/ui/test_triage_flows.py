@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import pytest
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -130,15 +130,20 @@ async def test_reply_is_queued_and_the_conversation_leaves_needs_reply(
         ]
         assert not box.display
         assert app.focused is listing(app)
-        assert cid not in listing(app).ids
-        assert listing(app).ids == before[1:]
-        assert listing(app).current == before[1]
-        assert thread(app).conversation_id == before[1]
+        assert not inbox.needs_reply(cid)
+        assert inbox.conversation_ids("needs-reply") == before[1:]
         assert inbox.figures().conversation.needs_reply == waiting - 1
         assert gauge(app, "Queued") == "1"
         assert gauge(app, "Waiting") == str(waiting - 1)
         assert f" {waiting - 1} need reply" in shown(app.screen.query_one(StatusBar))[0]
         assert store.drafts() == {}
+        # The answered conversation is out of the list once it is redrawn (it may stay
+        # highlighted until the manager moves on, so that e or u still act on it).
+        await pilot.press("1")
+        assert cid not in listing(app).ids
+        assert listing(app).ids == before[1:]
+        assert listing(app).current == before[1]
+        assert thread(app).conversation_id == before[1]
 
         # In "everything" the conversation shows its queued reply, in the row and the thread.
         await pilot.press("5")
@@ -151,11 +156,6 @@ async def test_reply_is_queued_and_the_conversation_leaves_needs_reply(
         assert "On it!" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="widgets/thread_view.py _reply_text: short_age() says 'now' under a minute, "
-    "so a fresh reply reads 'queued now ago'",
-)
 async def test_a_reply_just_queued_reads_naturally(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -290,8 +290,11 @@ async def test_done_marks_the_conversation_and_moves_to_the_next(make_app: AppFa
         await go_to(pilot, app, first)
         await pilot.press("e")
         assert inbox.status(first) == "open"
+        assert "Reopened" in last_notice(app)
+        await pilot.press("4")
         assert listing(app).ids == [second]
-        assert last_notice(app) == "Reopened"
+        await pilot.press("1")
+        assert listing(app).ids[0] == first
 
 
 async def test_done_in_everything_moves_to_the_next_row(make_app: AppFactory) -> None:
@@ -393,7 +396,7 @@ async def test_tag_and_assign_are_saved_and_shown(make_app: AppFactory) -> None:
 
         # The prompt starts from the tags already set.
         await pilot.press("t")
-        assert app.screen.query_one(Input).value == "billing urgent"
+        assert app.screen.query_one(Input).value.split() == ["billing", "urgent"]
         await pilot.press("escape")
         assert inbox.state(first).tags == ("billing", "urgent")
 
@@ -404,8 +407,9 @@ async def test_tag_and_assign_are_saved_and_shown(make_app: AppFactory) -> None:
 
         # An empty assignee unassigns.
         await pilot.press("a")
-        assert app.screen.query_one(Input).value == "Kari"
-        await pilot.press(*["backspace"] * 4, "enter")
+        prompt = app.screen.query_one(Input)
+        assert prompt.value.strip() == "Kari"
+        await pilot.press(*["backspace"] * len(prompt.value), "enter")
         assert inbox.state(second).assignee is None
 
 
@@ -467,11 +471,6 @@ async def test_hide_in_the_thread_hides_the_highlighted_reply(make_app: AppFacto
         assert app.focused is listing(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screens/inbox.py action_hide: with the thread cursor on a queued reply "
-    "(current_message_id is None) `message_id or root.id` hides the root comment instead",
-)
 async def test_hide_on_a_queued_reply_does_not_hide_the_root(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -525,7 +524,8 @@ async def test_undo_goes_back_step_by_step(make_app: AppFactory) -> None:
         assert gauge(app, "Snoozed") == "0"
 
         await pilot.press("u")
-        assert last_notice(app) == "Nothing to undo."
+        assert "Nothing" in last_notice(app)
+        assert "to undo" in last_notice(app)
         assert listing(app).ids == before
 
 
@@ -541,11 +541,12 @@ async def test_undo_takes_a_queued_reply_out_of_the_outbox(make_app: AppFactory)
         await pilot.pause()
         assert len(store.replies()) == 1
         assert gauge(app, "Queued") == "1"
-        assert before[1] not in listing(app).ids
+        assert before[1] not in app.triager.inbox.conversation_ids("needs-reply")
 
         await pilot.press("u")
         assert store.replies() == []
         assert app.triager.inbox.replies(before[1]) == []
+        assert store.drafts() == {before[1]: "Sorry"}  # back as a draft
         assert gauge(app, "Queued") == "0"
         assert listing(app).current == before[1]
         assert app.triager.inbox.status(cid) == "done"
@@ -643,20 +644,8 @@ async def test_filter_finds_tags_and_assignees(make_app: AppFactory) -> None:
         assert listing(app).ids == [cid]
         await pilot.press("escape", "slash", *"kari")
         assert listing(app).ids == [cid]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="inbox.py _haystack: tags and assignee go in without '#' and '@', so the "
-    "'#tag' and '@assignee' the filter's placeholder offers never match",
-)
-async def test_filter_with_hash_tag_and_at_assignee(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        cid = listing(app).current
-        await pilot.press("t", *"billing", "enter", "a", *"Kari", "enter")
-        await pilot.press("slash", *"#billing")
+        # The placeholder offers "#tag" and "@assignee".
+        await pilot.press("escape", "slash", *"#billing")
         assert listing(app).ids == [cid]
         await pilot.press("escape", "slash", *"@kari")
         assert listing(app).ids == [cid]
@@ -679,11 +668,6 @@ async def test_keys_on_an_empty_list_change_nothing(make_app: AppFactory) -> Non
         assert app.triager.store.replies() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screens/inbox.py: `if cid is None or not self._act(...)` returns before _act "
-    "runs, so the 'Nothing to ...: the list is empty.' warning is never shown",
-)
 async def test_keys_on_an_empty_list_say_why_nothing_happens(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -699,7 +683,11 @@ async def test_keys_on_an_empty_list_say_why_nothing_happens(make_app: AppFactor
 
 # Help, quit -------------------------------------------------------------------------------
 
-KEY_LABELS = {"slash": "/", "enter": "⏎", "question_mark": "?"}
+
+def key_display(app: CommdashApp, binding: Binding) -> str:
+    return ", ".join(
+        app.get_key_display(Binding(key.strip(), binding.action)) for key in binding.key.split(",")
+    )
 
 
 async def test_help_lists_every_binding_of_the_inbox(make_app: AppFactory) -> None:
@@ -708,14 +696,21 @@ async def test_help_lists_every_binding_of_the_inbox(make_app: AppFactory) -> No
         await pilot.pause()
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(" ".join(shown(app.screen.query_one(Static))).split())
+        # Every line of the help text (taller than the screen, so read from the Static).
+        text = " " + " ".join(" ".join(shown(app.screen.query_one(Static))).split())
         assert "Snooze" in text
-        for binding in InboxScreen.BINDINGS:
-            key = KEY_LABELS.get(binding.key, binding.key)
+        listed = 0
+        for binding in [*InboxScreen.BINDINGS, *app.BINDINGS]:
+            assert isinstance(binding, Binding)
+            if not binding.description:
+                continue
             words = binding.tooltip or binding.description
-            assert f" {key} {words}" in text, f"{binding.key} ({binding.description})"
-        assert " q Quit commdash" in text
-        assert " ? Every key" in text
+            keys = key_display(app, binding)
+            assert f" {keys} {words}" in text, f"{binding.key} ({binding.description})"
+            listed += 1
+        assert listed >= 18
+        assert " / Filter the conversation list" in text
+        assert " r Reply to the conversation" in text
 
         await pilot.press("escape")
         assert isinstance(app.screen, InboxScreen)

@@ -243,12 +243,12 @@ class InboxScreen(Screen[None]):
             self.drafts = self.triager.store.drafts()
             self.refresh_all()
 
-    @on(PostQueue.Highlighted)
+    @on(PostQueue.Highlighted, "#posts")
     def _post_changed(self) -> None:
         self.sticky = None
         self.refresh_all()
 
-    @on(ConversationList.Highlighted)
+    @on(ConversationList.Highlighted, "#conversations")
     def _conversation_changed(self) -> None:
         if self.replying is not None and self.replying[0] != self.current:
             self._close_reply_box()
@@ -284,11 +284,12 @@ class InboxScreen(Screen[None]):
     def _move_on(self, cid: str) -> None:
         """After an action that finishes with the conversation: the row now shows the next
         one (or the next row, when this one is still listed)."""
-        index = self.conversation_list.cursor
+        listing = self.conversation_list
+        index = listing.cursor
         self.sticky = None
         self.refresh_all(keep=cid)
         if self.current == cid:
-            self.conversation_list.cursor = index + 1
+            listing.cursor = min(index + 1, listing.row_count - 1)
 
     def action_done(self) -> None:
         cid = self._target("mark done")
@@ -358,8 +359,12 @@ class InboxScreen(Screen[None]):
         cid = self._target("hide")
         if cid is None:
             return
-        message_id = self.thread.current_message_id if self.thread.has_focus else None
-        message_id = message_id or self.inbox.conversations[cid].root.id
+        message_id = self.inbox.conversations[cid].root.id
+        if self.thread.has_focus:
+            if self.thread.current_message_id is None:
+                self.say("A queued reply is not on the platform yet; u takes it back.", "warning")
+                return
+            message_id = self.thread.current_message_id
         ok, hidden = self._attempt(lambda: self.triager.toggle_hidden(cid, message_id))
         if ok:
             self._stay_on(cid)

@@ -27,7 +27,8 @@ class Gauges(Static):
         parts: list[Part] = [(f"{scope}\n", "bold")]
 
         def row(label: str, value: str, style: str = "") -> None:
-            parts.extend([(f"{label:<{LABEL_WIDTH}}", "$text-muted"), (f"{value}\n", style)])
+            shown = f"{label:<{LABEL_WIDTH}}" if len(label) < LABEL_WIDTH else f"{label} "
+            parts.extend([(shown, "$text-muted"), (f"{value}\n", style)])
 
         if c.response_rate is None:
             row("Response rate", "n/a")

@@ -22,7 +22,7 @@ from textual.strip import Strip
 from commdash.inbox import Inbox
 from commdash.outbox import Reply
 from commdash.text import clip
-from commdash.timeutil import short_age
+from commdash.timeutil import ago
 from commdash.widgets.cells import terminal_text, wrap
 from commdash.widgets.styles import CachedStyles
 
@@ -141,7 +141,7 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         for message in inbox.conversations[cid].messages:
             indent = min(message.depth, MAX_INDENT_LEVELS) * INDENT
             visible = inbox.is_visible(cid, message)
-            meta = f" · {short_age(now - message.created_at)} ago"
+            meta = f" · {ago(now - message.created_at)}"
             if message.likes:
                 meta += f" · ♥ {message.likes}"
             if message.depth > MAX_INDENT_LEVELS:
@@ -161,7 +161,7 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
                 header = (
                     ("└ " + terminal_text(inbox.snapshot.source.account.name), "thread-view--ours"),
                     (
-                        f" · queued {short_age(now - reply.queued_at)} ago, not sent yet",
+                        f" · queued {ago(now - reply.queued_at)}, not sent yet",
                         "thread-view--queued",
                     ),
                 )
