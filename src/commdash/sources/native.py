@@ -94,22 +94,10 @@ def _read_posts(
     comment_ids: set[str] = set()
     for p, raw in enumerate(raw_posts):
         where = f"posts[{p}]"
-        if not isinstance(raw, dict):
-            report(f"{where}: not an object; skipped")
+        found = _identified(raw, where, "post", post_ids, report)
+        if found is None:
             continue
-        post_id = _identifier(raw.get("id"))
-        if post_id is None:
-            report(f"{where}: no id; skipped with its comments")
-            continue
-        if post_id in post_ids:
-            report(f"{where}: duplicate post id {show_id(post_id)}; skipped with its comments")
-            continue
-        created_at = parse_timestamp(raw.get("created_at"))
-        if created_at is None:
-            report(
-                f"{where} ({show_id(post_id)}): created_at is not a time; skipped with its comments"
-            )
-            continue
+        raw, post_id, created_at = found
         post_ids.add(post_id)
         posts.append(_read_post(raw, post_id, created_at, account))
         comments = _read_comments(raw.get("comments"), where, comment_ids, report)
@@ -149,23 +137,13 @@ def _read_comments(
     comments: list[RawComment] = []
     for c, raw in enumerate(raw_comments):
         here = f"{where}.comments[{c}]"
-        if not isinstance(raw, dict):
-            report(f"{here}: not an object; skipped")
+        found = _identified(raw, here, "comment", seen, report)
+        if found is None:
             continue
-        comment_id = _identifier(raw.get("id"))
-        if comment_id is None:
-            report(f"{here}: no id; skipped")
-            continue
-        if comment_id in seen:
-            report(f"{here}: duplicate comment id {show_id(comment_id)}; skipped")
-            continue
+        raw, comment_id, created_at = found
         author = _read_author(raw.get("author"))
         if author is None:
             report(f"{here} ({show_id(comment_id)}): no author; skipped")
-            continue
-        created_at = parse_timestamp(raw.get("created_at"))
-        if created_at is None:
-            report(f"{here} ({show_id(comment_id)}): created_at is not a time; skipped")
             continue
         seen.add(comment_id)
         parent_id = _identifier(raw.get("parent_id"))
@@ -181,6 +159,29 @@ def _read_comments(
             )
         )
     return comments
+
+
+def _identified(
+    raw: object, where: str, kind: str, seen: set[str], report: Callable[[str], None]
+) -> tuple[dict[str, Any], str, float] | None:
+    """A post or comment with the fields every item needs: an object, an id not seen before,
+    and a creation time. None, reported, when one of them is missing."""
+    skipped = "skipped with its comments" if kind == "post" else "skipped"
+    if not isinstance(raw, dict):
+        report(f"{where}: not an object; {skipped}")
+        return None
+    identifier = _identifier(raw.get("id"))
+    if identifier is None:
+        report(f"{where}: no id; {skipped}")
+        return None
+    if identifier in seen:
+        report(f"{where}: duplicate {kind} id {show_id(identifier)}; {skipped}")
+        return None
+    created_at = parse_timestamp(raw.get("created_at"))
+    if created_at is None:
+        report(f"{where} ({show_id(identifier)}): created_at is not a time; {skipped}")
+        return None
+    return raw, identifier, created_at
 
 
 def _identifier(value: object) -> str | None:
