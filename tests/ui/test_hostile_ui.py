@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -208,3 +209,40 @@ async def test_the_deep_thread_and_the_huge_comment_stay_usable(make_app: AppFac
             await pilot.press("j")
         assert "more characters not shown" in thread_text(app)
         assert_clean(drawn(app), "huge comment")
+
+
+async def test_titles_show_post_text_and_author_names_literally(make_app: AppFactory) -> None:
+    """The list title repeats the selected post's text and the reply box names the author:
+    both are source text, so markup in them must be shown, never obeyed."""
+    app = make_app(HOSTILE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        posts = screen.query_one(PostQueue)
+        row = next(
+            i + 1 for i, s in enumerate(posts.summaries) if s.post.text.startswith("[bold red]")
+        )
+        posts.focus()
+        posts.cursor = row
+        await pilot.pause()
+        title = "\n".join(shown(screen.query_one("#list-title")))
+        assert "[bold red]Markup[/]" in title
+
+        listing = screen.query_one(ConversationList)
+        inbox = app.triager.inbox
+        marked = next(
+            cid
+            for cid in inbox.conversation_ids("all")
+            if "[" in inbox.conversations[cid].root.author.name
+        )
+        await pilot.press("5")
+        await highlight(pilot, listing, marked)
+        await pilot.press("enter", "g", "r")  # from the thread, answering the top comment
+        await pilot.pause()
+        name = inbox.conversations[marked].root.author.name
+        # The title as it will be drawn: the name's brackets are text, not markup.
+        title_markup = screen.reply_box.border_title
+        assert title_markup is not None
+        assert Content.from_markup(title_markup).plain.startswith(f"Reply to {name.split()[0]}")
+        assert_clean(drawn(app), "with the reply box open")
