@@ -33,9 +33,17 @@ class Triager:
         """Apply ``transition`` to the state on disk (another manager's change included) and
         show the result."""
         entry = self.store.apply(cid, action, transition, self.clock.now())
+        self._note_own_write()
         if entry is not None:
             self.inbox.set_state(cid, entry.after)
         return self.inbox.state(cid)
+
+    def _note_own_write(self) -> None:
+        """After a write of ours: if the files were as we last read them, what is on disk now
+        is what we show, and the next sync need not reload."""
+        written = self.store.last_write
+        if written is not None and written[0] == self.seen:
+            self.seen = written[1]
 
     def toggle_done(self, cid: str) -> bool:
         """Mark done, or reopen a done conversation; True when it is now done."""
@@ -49,9 +57,13 @@ class Triager:
     def snooze(self, cid: str, until: float) -> None:
         self._change("snooze", cid, lambda state: triage.snooze(state, until))
 
-    def set_tags(self, cid: str, text: str) -> tuple[str, ...]:
-        tags = triage.parse_tags(sanitize(text))
-        return self._change("tag", cid, lambda state: triage.set_tags(state, tags)).tags
+    def set_tags(self, cid: str, text: str, shown: tuple[str, ...]) -> tuple[str, ...]:
+        """The manager edited the tags ``shown`` into ``text``: apply just those additions
+        and removals, so a colleague's tag added meanwhile is kept."""
+        wanted = triage.normalise_tags(triage.parse_tags(sanitize(text)))
+        added = [tag for tag in wanted if tag not in shown]
+        removed = [tag for tag in shown if tag not in wanted]
+        return self._change("tag", cid, lambda s: triage.edit_tags(s, added, removed)).tags
 
     def assign(self, cid: str, who: str) -> str | None:
         name = " ".join(sanitize(who).split())[:60]
@@ -77,6 +89,7 @@ class Triager:
 
     def save_draft(self, cid: str, text: str) -> None:
         self.store.save_draft(cid, text)
+        self._note_own_write()
 
     def undo(self) -> JournalEntry | None:
         entry = self.store.undo()
@@ -85,7 +98,7 @@ class Triager:
         if entry.reply_id is not None:
             self.inbox.remove_reply(entry.reply_id)
         elif entry.conversation_id in self.inbox.conversations:
-            self.inbox.set_state(entry.conversation_id, entry.before)
+            self.inbox.set_state(entry.conversation_id, self.store.state(entry.conversation_id))
         return entry
 
     def sync_from_disk(self) -> bool:

@@ -46,6 +46,10 @@ class CommdashApp(App[None]):
         self.session = session
         self.triager = Triager(session.inbox, session.store, clock)
 
+    def on_mount(self) -> None:
+        if self.no_color:
+            self.add_class("-no-color")
+
     def get_default_screen(self) -> InboxScreen:
         return InboxScreen(self.triager, demo=self.session.is_demo)
 

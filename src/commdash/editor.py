@@ -7,6 +7,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+NOT_FOUND = 127
+"""What sh exits with when the command is not found."""
+
 
 def editor_command() -> str:
     """``$VISUAL``, else ``$EDITOR``, else ``vi``: a shell command, as git treats it."""
@@ -29,6 +32,8 @@ def edit(text: str) -> tuple[str | None, str | None]:
             ).returncode
         except OSError as exc:
             return None, f"could not run the editor {command!r}: {exc.strerror or exc}"
+        if status == NOT_FOUND:
+            return None, f"editor not found: {command!r}; set $EDITOR or $VISUAL"
         if status != 0:
             return None, f"the editor {command!r} exited with status {status}; reply unchanged"
         return path.read_text(encoding="utf-8", errors="replace").rstrip("\n"), None

@@ -31,7 +31,7 @@ from tinydb.table import Table
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
-from commdash.triage import JournalEntry, TriageState
+from commdash.triage import JournalEntry, TriageState, revert
 
 JOURNAL_LIMIT = 1000
 """Undo reaches this many actions back; older entries are dropped."""
@@ -131,6 +131,9 @@ class Store:
         self.directory = directory
         self.session = session or uuid.uuid4().hex
         self.manager = manager or default_manager()
+        self.last_write: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+        """The files' fingerprints just before and after this store's latest write, taken
+        under the lock: if nobody else wrote in between, a reader can skip reloading."""
         self._triage = AtomicJSONStorage(directory / "triage.json")
         self._outbox = AtomicJSONStorage(directory / "outbox.json")
         self._lock = FileLock(str(directory / ".lock"), timeout=LOCK_TIMEOUT)
@@ -148,8 +151,10 @@ class Store:
         except OSError as exc:
             raise StateError(f"{self.directory}: cannot write: {exc.strerror or exc}") from None
         try:
+            before = self.fingerprint()
             with storage.batch():
                 yield lambda name: _table(storage, name)
+            self.last_write = (before, self.fingerprint())
         finally:
             self._lock.release()
 
@@ -164,6 +169,10 @@ class Store:
             if isinstance(doc.get("id"), str)
         }
 
+    def state(self, conversation_id: str) -> TriageState:
+        """One conversation's saved state."""
+        return _get_state(_table(self._triage, "conversations"), conversation_id)
+
     def apply(
         self,
         conversation_id: str,
@@ -176,9 +185,7 @@ class Store:
         built upon, never overwritten. None when the state did not change."""
         with self._writing(self._triage) as table:
             conversations = table("conversations")
-            found = conversations.get(Doc.id == conversation_id)
-            raw = found.get("state") if isinstance(found, dict) else None
-            before = TriageState.from_dict(raw if isinstance(raw, dict) else {})
+            before = _get_state(conversations, conversation_id)
             after = transition(before)
             if after == before:
                 return None
@@ -229,31 +236,38 @@ class Store:
             entry = JournalEntry.from_dict(latest)
             journal.remove(doc_ids=[latest.doc_id])
             if entry.reply_id is None:
-                _put_state(table("conversations"), entry.conversation_id, entry.before)
+                conversations = table("conversations")
+                current = _get_state(conversations, entry.conversation_id)
+                reverted = revert(current, entry.before, entry.after)
+                _put_state(conversations, entry.conversation_id, reverted)
         if entry.reply_id is not None:
             reply = self.discard_reply(entry.reply_id)
-            if reply is not None and entry.conversation_id not in self.drafts():
-                self.save_draft(entry.conversation_id, reply.text)
+            if reply is not None:
+                draft = self.drafts().get(entry.conversation_id, "").rstrip()
+                self.save_draft(entry.conversation_id, f"{reply.text}\n\n{draft}".strip())
         return entry
 
     # Drafts -------------------------------------------------------------------------------
 
     def drafts(self) -> dict[str, str]:
+        """This manager's drafts, by conversation (a colleague's half-written reply is theirs)."""
         table = _table(self._triage, "drafts")
         return {
             doc["id"]: doc["text"]
             for doc in table.all()
-            if isinstance(doc.get("id"), str) and isinstance(doc.get("text"), str)
+            if isinstance(doc.get("id"), str)
+            and isinstance(doc.get("text"), str)
+            and doc.get("manager", self.manager) == self.manager
         }
 
     def save_draft(self, conversation_id: str, text: str) -> None:
         """Keep the draft; an empty one is deleted."""
+        mine = (Doc.id == conversation_id) & (Doc.manager == self.manager)
         with self._writing(self._triage) as table:
             drafts = table("drafts")
+            drafts.remove(mine | ((Doc.id == conversation_id) & ~Doc.manager.exists()))
             if text.strip():
-                _upsert(drafts, conversation_id, {"id": conversation_id, "text": text})
-            else:
-                drafts.remove(Doc.id == conversation_id)
+                drafts.insert({"id": conversation_id, "manager": self.manager, "text": text})
 
     # Outbox -------------------------------------------------------------------------------
 
@@ -267,14 +281,14 @@ class Store:
         with self._writing(self._outbox) as table:
             table("replies").insert(reply.to_dict())
         with self._writing(self._triage) as table:
-            found = table("conversations").get(Doc.id == reply.conversation_id)
-            raw = found.get("state") if isinstance(found, dict) else None
-            state = TriageState.from_dict(raw if isinstance(raw, dict) else {})
+            state = _get_state(table("conversations"), reply.conversation_id)
             entry = self._entry(
                 "reply", reply.conversation_id, state, state, reply.queued_at, reply.id
             )
             _journal(table("journal"), entry)
-            table("drafts").remove(Doc.id == reply.conversation_id)
+            table("drafts").remove(
+                (Doc.id == reply.conversation_id) & (Doc.manager == self.manager)
+            )
         return entry
 
     def discard_reply(self, reply_id: str) -> Reply | None:
@@ -356,6 +370,12 @@ def _journal(journal: Table, entry: JournalEntry) -> None:
     if len(journal) > JOURNAL_LIMIT:
         oldest = sorted(journal.all(), key=lambda doc: doc.doc_id)
         journal.remove(doc_ids=[doc.doc_id for doc in oldest[:-JOURNAL_LIMIT]])
+
+
+def _get_state(table: Table, conversation_id: str) -> TriageState:
+    found = table.get(Doc.id == conversation_id)
+    raw = found.get("state") if isinstance(found, dict) else None
+    return TriageState.from_dict(raw if isinstance(raw, dict) else {})
 
 
 def _put_state(table: Table, conversation_id: str, state: TriageState) -> None:

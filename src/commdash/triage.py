@@ -110,6 +110,37 @@ def set_hidden(state: TriageState, message_id: str, hidden: bool) -> TriageState
     return replace(state, hidden=(*others, (message_id, hidden)))
 
 
+def edit_tags(state: TriageState, added: list[str], removed: list[str]) -> TriageState:
+    """Add and remove tags, keeping the others: two managers tagging at once both count."""
+    gone = set(normalise_tags(removed))
+    kept = [tag for tag in state.tags if tag not in gone]
+    return replace(state, tags=normalise_tags([*kept, *added]))
+
+
+def revert(current: TriageState, before: TriageState, after: TriageState) -> TriageState:
+    """Undo one action (``before`` → ``after``) on the state as it is now: only what that
+    action changed goes back, and only where nobody has changed it since. A colleague's tag
+    or assignment made in between stays."""
+    reverted = current
+    for name in ("done_at", "snoozed_until", "assignee"):
+        was, became = getattr(before, name), getattr(after, name)
+        if was != became and getattr(current, name) == became:
+            reverted = replace(reverted, **{name: was})
+    added = [tag for tag in after.tags if tag not in before.tags]
+    removed = [tag for tag in before.tags if tag not in after.tags]
+    reverted = edit_tags(reverted, added=removed, removed=added)
+    for message_id, hidden in after.hidden:
+        earlier = before.hidden_override(message_id)
+        if earlier != hidden and current.hidden_override(message_id) == hidden:
+            reverted = _restore_hidden(reverted, message_id, earlier)
+    return reverted
+
+
+def _restore_hidden(state: TriageState, message_id: str, value: bool | None) -> TriageState:
+    others = tuple(pair for pair in state.hidden if pair[0] != message_id)
+    return replace(state, hidden=others if value is None else (*others, (message_id, value)))
+
+
 def normalise_tags(tags: list[str]) -> tuple[str, ...]:
     """Lower-case, no spaces inside, no '#', no duplicates, in the order given."""
     seen: dict[str, None] = {}

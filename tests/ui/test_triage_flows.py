@@ -601,6 +601,7 @@ async def test_filter_narrows_live_enter_keeps_it_escape_clears_it(make_app: App
         sizes = []
         for char in "order":
             await pilot.press(char)
+            await pilot.pause(0.15)  # the list follows once typing pauses
             typed += char
             assert listing(app).ids == inbox.conversation_ids("needs-reply", None, typed)
             sizes.append(len(listing(app).ids))
@@ -629,6 +630,7 @@ async def test_filter_narrows_live_enter_keeps_it_escape_clears_it(make_app: App
 
         # escape while typing clears too.
         await pilot.press("slash", *"zzzz")
+        await pilot.pause(0.15)
         assert listing(app).ids == []
         await pilot.press("escape")
         assert listing(app).ids == everything
@@ -640,15 +642,11 @@ async def test_filter_finds_tags_and_assignees(make_app: AppFactory) -> None:
         await pilot.pause()
         cid = listing(app).current
         await pilot.press("t", *"billing", "enter", "a", *"Kari", "enter")
-        await pilot.press("slash", *"billing")
-        assert listing(app).ids == [cid]
-        await pilot.press("escape", "slash", *"kari")
-        assert listing(app).ids == [cid]
-        # The placeholder offers "#tag" and "@assignee".
-        await pilot.press("escape", "slash", *"#billing")
-        assert listing(app).ids == [cid]
-        await pilot.press("escape", "slash", *"@kari")
-        assert listing(app).ids == [cid]
+        # The placeholder offers "#tag" and "@assignee"; enter applies the filter at once.
+        for query in ("billing", "kari", "#billing", "@kari"):
+            await pilot.press("slash", *query, "enter")
+            assert listing(app).ids == [cid], query
+            await pilot.press("escape")
 
 
 async def test_keys_on_an_empty_list_change_nothing(make_app: AppFactory) -> None:
@@ -735,3 +733,49 @@ async def test_q_quits_but_not_while_typing(make_app: AppFactory) -> None:
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
+
+
+async def test_a_digit_in_the_snooze_menu_does_not_also_switch_the_view(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("s", "3")
+        await pilot.pause()
+        assert app.triager.inbox.status(cid) == "snoozed"
+        assert title(app).startswith("Conversations · needs reply")
+
+
+async def test_r_on_a_queued_reply_warns_instead_of_answering_someone_else(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("r", *"On its way", "ctrl+s")
+        await thread_to_queued_reply(pilot, app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert not app.screen.query_one(ReplyBox).display
+        assert len(app.triager.inbox.replies(cid)) == 1
+
+
+async def test_a_colleagues_done_does_not_move_an_open_reply_box(make_app: AppFactory) -> None:
+    one, two = make_app(), make_app()
+    async with one.run_test(size=SIZE) as p1, two.run_test(size=SIZE) as p2:
+        await p1.pause()
+        await p2.pause()
+        cid = listing(two).current
+        await p2.press("r", *"Hello")
+        await p1.press("e")  # the colleague closes the same conversation meanwhile
+        two.screen.sync_from_disk()
+        await p2.pause()
+        assert listing(two).current == cid
+        assert thread(two).conversation_id == cid
+        await p2.press("ctrl+s")
+        await p2.pause()
+        assert [r.conversation_id for r in two.triager.store.replies()] == [cid]
+        assert listing(two).current == cid

@@ -394,7 +394,7 @@ def test_files_are_plain_tinydb_json(tmp_path: Path) -> None:
     triage = raw_tables(tmp_path / "triage.json")
     assert triage["conversations"] == [{"id": "c1", "state": set_tags(BLANK, ["vip"]).to_dict()}]
     assert [doc["conversation_id"] for doc in triage["journal"]] == ["c1", "c3"]
-    assert triage["drafts"] == [{"id": "c2", "text": "draft"}]
+    assert triage["drafts"] == [{"id": "c2", "manager": store.manager, "text": "draft"}]
     assert triage["meta"] == [{"id": "anchor", "at": NOW}]
     assert raw_tables(tmp_path / "outbox.json")["replies"] == [reply.to_dict()]
 
@@ -563,3 +563,39 @@ def test_kill_9_loses_no_acknowledged_action(tmp_path: Path) -> None:
             FILES
         )
     assert len(acknowledged) >= 5
+
+
+def test_drafts_belong_to_their_manager(tmp_path: Path) -> None:
+    kari = Store(tmp_path, manager="kari@desk")
+    ola = Store(tmp_path, manager="ola@laptop")
+    kari.save_draft("c1", "Kari's half-written thought")
+    assert ola.drafts() == {}
+    ola.save_draft("c1", "Ola's own")
+    assert kari.drafts() == {"c1": "Kari's half-written thought"}
+    assert ola.drafts() == {"c1": "Ola's own"}
+
+
+def test_undo_of_a_reply_keeps_an_existing_draft_too(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    queue(store, "c1", "FIRST queued reply")
+    store.save_draft("c1", "second draft")
+    store.undo()
+    assert store.drafts() == {"c1": "FIRST queued reply\n\nsecond draft"}
+
+
+def test_undo_takes_back_only_what_its_action_changed(tmp_path: Path) -> None:
+    kari = Store(tmp_path, manager="kari@desk")
+    ola = Store(tmp_path, manager="ola@laptop")
+    kari.apply("c1", "tag", lambda s: set_tags(s, ["urgent", "billing"]), NOW)
+    ola.apply("c1", "assign", lambda s: assign(s, "dana"), NOW)
+    ola.undo()
+    assert Store(tmp_path).state("c1") == TriageState(tags=("urgent", "billing"))
+    kari.undo()
+    assert Store(tmp_path).state("c1") == BLANK
+
+
+def test_a_write_records_the_fingerprints_around_it(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    before = store.fingerprint()
+    record(store, "c1", mark_done(BLANK, NOW))
+    assert store.last_write == (before, store.fingerprint())

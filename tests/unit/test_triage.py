@@ -11,10 +11,12 @@ from commdash.triage import (
     JournalEntry,
     TriageState,
     assign,
+    edit_tags,
     mark_done,
     normalise_tags,
     parse_tags,
     reopen,
+    revert,
     set_hidden,
     set_tags,
     snooze,
@@ -240,3 +242,35 @@ def test_journal_entry_from_garbage() -> None:
     assert entry.action == "3"
     assert entry.conversation_id == ""
     assert entry.session == ""
+
+
+def test_edit_tags_adds_and_removes_without_touching_the_rest() -> None:
+    state = TriageState(tags=("urgent", "vip"))
+    assert edit_tags(state, ["billing"], ["vip"]).tags == ("urgent", "billing")
+    assert edit_tags(state, ["URGENT"], []).tags == ("urgent", "vip")
+
+
+def test_revert_keeps_changes_made_since_by_someone_else() -> None:
+    before = TriageState(tags=("vip",))
+    after = TriageState(tags=("vip",), assignee="dana")
+    now = TriageState(tags=("vip", "urgent"), assignee="dana", done_at=5.0)
+    assert revert(now, before, after) == TriageState(tags=("vip", "urgent"), done_at=5.0)
+
+
+def test_revert_leaves_a_field_that_was_changed_again_since() -> None:
+    before, after = BLANK, TriageState(assignee="dana")
+    now = TriageState(assignee="ola")
+    assert revert(now, before, after) == now
+
+
+def test_revert_of_done_brings_back_the_snooze_it_replaced() -> None:
+    before = TriageState(snoozed_until=99.0)
+    after = mark_done(before, 50.0)
+    assert revert(after, before, after) == before
+
+
+def test_revert_of_a_hide() -> None:
+    after = set_hidden(BLANK, "m1", True)
+    assert revert(after, BLANK, after) == BLANK
+    shown_again = set_hidden(after, "m1", False)
+    assert revert(shown_again, after, shown_again) == after

@@ -40,6 +40,7 @@ SYNC_SECONDS = 2.0
 TICK_SECONDS = 30.0
 """How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
 DRAFT_SAVE_SECONDS = 1.0
+FILTER_PAUSE_SECONDS = 0.08
 
 Severity = Literal["information", "warning", "error"]
 T = TypeVar("T")
@@ -114,6 +115,8 @@ class InboxScreen(Screen[None]):
         self.replying: tuple[str, str] | None = None
         """While the reply box is open: the conversation and the message it answers."""
         self._return_focus: Widget | None = None
+        self._view_ids: set[str] = set()
+        self._filter_timer: Timer | None = None
         self._draft_timer: Timer | None = None
 
     # Layout -------------------------------------------------------------------------------
@@ -140,7 +143,7 @@ class InboxScreen(Screen[None]):
         self.refresh_all()
         self.conversation_list.focus()
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
-        self.set_interval(TICK_SECONDS, self.refresh_all)
+        self.set_interval(TICK_SECONDS, self._refresh_in_place)
         skipped = self.inbox.snapshot.skipped
         if skipped:
             more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
@@ -179,29 +182,39 @@ class InboxScreen(Screen[None]):
 
     # Refreshing ---------------------------------------------------------------------------
 
-    def refresh_all(self, keep: str | None = None) -> None:
-        """Recompute the list, the posts, the gauges and the titles from the inbox."""
+    def refresh_all(self, keep: str | None = None, posts: bool = True) -> None:
+        """Recompute the list, the gauges, the titles and (unless ``posts`` is False: only
+        another post was selected) the post queue and header from the inbox."""
         listing = self.conversation_list
         keep = keep if keep is not None else listing.current
         ids = self.inbox.conversation_ids(self.view, self.post_id, self.query_text)
+        self._view_ids = set(ids)
         sticky = self.sticky
         if sticky is not None and sticky not in ids and sticky == listing.current:
             ids.insert(min(listing.cursor, len(ids)), sticky)
         listing.show(ids, keep)
-        whole = self.inbox.figures()
-        self.query_one(PostQueue).show(self.inbox.post_summaries(), whole.conversation.needs_reply)
-        self.query_one(StatusBar).show(
-            self.inbox.snapshot.source, whole.conversation, self.inbox.clock.now(), self.demo
-        )
         post_id = self.post_id
-        selection = whole if post_id is None else self.inbox.figures(post_id)
+        whole = None
+        if posts:
+            whole = self.inbox.figures()
+            summaries = self.inbox.post_summaries()
+            self.query_one(PostQueue).show(summaries, whole.conversation.needs_reply)
+            self.query_one(StatusBar).show(
+                self.inbox.snapshot.source, whole.conversation, self.inbox.clock.now(), self.demo
+            )
+        if post_id is not None:
+            selection = self.inbox.figures(post_id)
+        else:
+            selection = whole or self.inbox.figures()
         scope = "All posts" if post_id is None else "This post"
         self.query_one(Gauges).show(selection, self.inbox.sla_seconds / 60, scope)
         self._refresh_list_title()
         self._show_thread()
 
     def _refresh_list_title(self) -> None:
-        title = f"Conversations · {VIEWS[self.view]} ({self.conversation_list.row_count})"
+        listed = self.conversation_list.ids
+        count = len(listed) - (self.sticky in listed and not self._matches_view(self.sticky))
+        title = f"Conversations · {VIEWS[self.view]} ({count:,})"
         post_id = self.post_id
         if post_id is not None:
             post = self.inbox.posts[post_id]
@@ -209,6 +222,9 @@ class InboxScreen(Screen[None]):
         if self.query_text:
             title += f" · filter: {one_line(self.query_text, 20)}"
         self.query_one("#list-title", Static).update(Content(title))
+
+    def _matches_view(self, cid: str | None) -> bool:
+        return cid is not None and cid in self._view_ids
 
     def _show_thread(self) -> None:
         cid = self.current
@@ -241,22 +257,31 @@ class InboxScreen(Screen[None]):
             return
         if changed:
             self.drafts = self.triager.store.drafts()
-            self.refresh_all()
+            self._refresh_in_place()
+
+    def _refresh_in_place(self) -> None:
+        """Redraw for a change the manager did not make (a colleague, the clock): the
+        conversation under the cursor stays there even if it left the view, so the next key
+        acts on what is on screen."""
+        self.sticky = self.current
+        self.refresh_all()
 
     @on(PostQueue.Highlighted, "#posts")
     def _post_changed(self) -> None:
         self.sticky = None
-        self.refresh_all()
+        self.refresh_all(posts=False)
 
     @on(ConversationList.Highlighted, "#conversations")
     def _conversation_changed(self) -> None:
         if self.replying is not None and self.replying[0] != self.current:
             self._close_reply_box()
         if self.sticky is not None and self.sticky != self.current:
+            kept_outside_the_view = self.sticky not in self._view_ids
             self.sticky = None
-            self.refresh_all()
-        else:
-            self._show_thread()
+            if kept_outside_the_view:
+                self.refresh_all()
+                return
+        self._show_thread()
 
     # Triage -------------------------------------------------------------------------------
 
@@ -334,12 +359,14 @@ class InboxScreen(Screen[None]):
         tags = self.inbox.state(cid).tags
 
         def entered(text: str | None) -> None:
-            if text is not None and self._attempt(lambda: self.triager.set_tags(cid, text))[0]:
+            if text is None:
+                return
+            if self._attempt(lambda: self.triager.set_tags(cid, text, tags))[0]:
                 self._stay_on(cid)
 
-        hint = "Tags separated by spaces or commas; empty removes all. enter saves, esc cancels."
+        hint = "Spaces or commas between tags; empty removes all. ⏎ saves, esc cancels."
         current = " ".join(tags) + " " if tags else ""
-        self.app.push_screen(PromptScreen("Tags", current, hint, known), entered)
+        self.app.push_screen(PromptScreen("Tags", current, hint, known, by_word=True), entered)
 
     def action_assign(self) -> None:
         cid = self._target("assign")
@@ -351,7 +378,7 @@ class InboxScreen(Screen[None]):
             if text is not None and self._attempt(lambda: self.triager.assign(cid, text))[0]:
                 self._stay_on(cid)
 
-        hint = "A teammate's name; empty unassigns. enter saves, esc cancels."
+        hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
         current = self.inbox.state(cid).assignee or ""
         self.app.push_screen(PromptScreen("Assign to", current, hint, known), entered)
 
@@ -406,6 +433,8 @@ class InboxScreen(Screen[None]):
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)
         if box.has_focus or (self.query_text and not self.thread.has_focus):
+            if self._filter_timer is not None:
+                self._filter_timer.stop()
             self._set_filter("")
             box.display = False
         self.conversation_list.focus()
@@ -425,10 +454,18 @@ class InboxScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._set_filter(event.value)
+        """Filter as the manager types, once typing pauses: keys never wait for the list."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        value = event.value
+        self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, lambda: self._set_filter(value))
 
     @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        if event.value != self.query_text:
+            self._set_filter(event.value)
         self.query_one("#filter", Input).display = bool(self.query_text)
         self.conversation_list.focus()
 
@@ -438,8 +475,13 @@ class InboxScreen(Screen[None]):
         cid = self._target("reply to")
         if cid is None:
             return
-        message_id, author = self._reply_target(cid)
+        target = self._reply_target(cid)
+        if target is None:
+            self.say("That is your queued reply: highlight a message to answer it.", "warning")
+            return
+        message_id, author = target
         self.replying = (cid, message_id)
+        self.sticky = cid
         self._return_focus = self.focused
         box = self.reply_box
         box.border_title = Content(f"Reply to {one_line(author, 40)}")
@@ -449,11 +491,16 @@ class InboxScreen(Screen[None]):
         box.focus()
         box.move_cursor(box.document.end)
 
-    def _reply_target(self, cid: str) -> tuple[str, str]:
+    def _reply_target(self, cid: str) -> tuple[str, str] | None:
         """The message a reply answers: the one highlighted in the thread when the thread
-        has focus, else the latest member message; and its author's name."""
+        has focus (None when that is a queued reply), else the latest member message; and
+        its author's name."""
         conversation = self.inbox.conversations[cid]
-        chosen = self.thread.current_message_id if self.thread.has_focus else None
+        chosen = None
+        if self.thread.has_focus:
+            chosen = self.thread.current_message_id
+            if chosen is None:
+                return None
         if chosen is None:
             members = [m for m in conversation.messages if not m.ours]
             chosen = max(members, key=lambda m: m.created_at, default=conversation.root).id

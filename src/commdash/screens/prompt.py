@@ -8,8 +8,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Label
+
+
+class LastWordSuggester(Suggester):
+    """Completes the word being typed from known values, whatever came before it."""
+
+    def __init__(self, known: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.known = known
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value or value[-1] in " ,":
+            return None
+        start = max(value.rfind(" "), value.rfind(",")) + 1
+        word = value[start:].casefold()
+        for candidate in self.known:
+            if candidate.casefold().startswith(word) and len(candidate) > len(word):
+                return value[:start] + candidate
+        return None
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -22,26 +40,29 @@ class PromptScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
     PromptScreen > Vertical {
-        width: 60; height: auto; border: round $accent; background: $panel; padding: 0 1;
+        width: 64; max-width: 100%; height: auto; border: round $accent; background: $panel;
+        padding: 0 1;
     }
     PromptScreen .hint { color: $text-muted; }
     """
 
-    def __init__(self, title: str, value: str, hint: str, suggestions: list[str]) -> None:
+    def __init__(
+        self, title: str, value: str, hint: str, suggestions: list[str], by_word: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.hint = hint
-        self.suggestions = suggestions
+        self.suggester: Suggester = (
+            LastWordSuggester(suggestions)
+            if by_word
+            else SuggestFromList(suggestions, case_sensitive=False)
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, markup=False)
-            yield Input(
-                self.value,
-                suggester=SuggestFromList(self.suggestions, case_sensitive=False),
-                select_on_focus=False,
-            )
+            yield Input(self.value, suggester=self.suggester, select_on_focus=False)
             yield Label(self.hint, markup=False, classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

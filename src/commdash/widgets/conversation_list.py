@@ -78,7 +78,7 @@ class ConversationList(VirtualList):
             marker, marker_style = " ", quiet
         age = "" if facts.latest_at is None else short_age(inbox.clock.now() - facts.latest_at)
         labels = " ".join(
-            [f"#{tag}" for tag in state.tags] + ([f"@{state.assignee}"] if state.assignee else [])
+            ([f"@{state.assignee}"] if state.assignee else []) + [f"#{tag}" for tag in state.tags]
         )
         extra = len(conversation.messages) - 1
         count = f" +{extra}" if extra else ""

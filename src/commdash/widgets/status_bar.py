@@ -22,6 +22,10 @@ class StatusBar(Static):
     StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
+    @property
+    def _urgent(self) -> str:
+        return "bold reverse" if self.app.no_color else "bold $error"
+
     def show(self, source: SourceInfo, figures: Figures, now: float, demo: bool) -> None:
         waiting, late = figures.needs_reply, figures.sla_breached
         self.update(
@@ -32,7 +36,7 @@ class StatusBar(Static):
                 f" ({source.platform}{', demo' if demo else ''}) · ",
                 (f"{waiting:,} need reply", "$warning" if waiting else ""),
                 " · ",
-                (f"{late:,} over SLA", "bold $error" if late else ""),
+                (f"{late:,} over SLA", self._urgent if late else ""),
                 f" · {data_age(now - source.exported_at)}",
             )
         )
