@@ -364,7 +364,7 @@ class InboxScreen(Screen[None]):
             if self._attempt(lambda: self.triager.set_tags(cid, text, tags))[0]:
                 self._stay_on(cid)
 
-        hint = "Spaces or commas between tags; empty removes all. ⏎ saves, esc cancels."
+        hint = "Spaces or commas between tags. ⏎ saves, esc cancels."
         current = " ".join(tags) + " " if tags else ""
         self.app.push_screen(PromptScreen("Tags", current, hint, known, by_word=True), entered)
 
