@@ -4,12 +4,11 @@ conversation and post without letting markup or terminal control through."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
+from _screen import SIZE, AppFactory, shown
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widget import Widget
 
 from commdash.app import CommdashApp
 from commdash.screens.inbox import InboxScreen
@@ -17,17 +16,11 @@ from commdash.widgets.conversation_list import ConversationList
 from commdash.widgets.post_queue import PostQueue
 from commdash.widgets.thread_view import ThreadView
 
-AppFactory = Callable[..., CommdashApp]
-SIZE = (120, 40)
 HOSTILE = Path(__file__).parents[2] / "sample_data" / "hostile.json"
 
 # ESC, BEL and the 8-bit CSI first; then any other C0 or C1 control (a tab included: it
 # would break the cell grid) and the bidi overrides and isolates.
 CONTROL = re.compile("[\x1b\x07\x9b\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def shown(widget: Widget) -> list[str]:
-    return [widget.render_line(y).text for y in range(widget.size.height)]
 
 
 def drawn(app: CommdashApp) -> list[str]:

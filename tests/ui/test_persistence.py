@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widget import Widget
+from _screen import SIZE, AppFactory, listing, shown
 
-from commdash.app import CommdashApp
-from commdash.widgets.conversation_list import ConversationList
 from commdash.widgets.reply_box import ReplyBox
 from commdash.widgets.thread_view import ThreadView
-
-AppFactory = Callable[..., CommdashApp]
-SIZE = (120, 40)
-
-
-def shown(widget: Widget) -> list[str]:
-    return [widget.render_line(y).text for y in range(widget.size.height)]
-
-
-def listing(app: CommdashApp) -> ConversationList:
-    return app.screen.query_one(ConversationList)
 
 
 async def test_actions_survive_a_restart(make_app: AppFactory) -> None:

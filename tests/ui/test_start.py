@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
-from textual.widget import Widget
-from textual.widgets import Static
+from _screen import SIZE, AppFactory, gauge, shown, title
 
 from commdash.app import CommdashApp
 from commdash.widgets.conversation_list import ConversationList
@@ -15,27 +13,6 @@ from commdash.widgets.gauges import Gauges
 from commdash.widgets.post_queue import PostQueue
 from commdash.widgets.status_bar import StatusBar
 from commdash.widgets.thread_view import ThreadView
-
-AppFactory = Callable[..., CommdashApp]
-SIZE = (120, 40)
-
-
-def shown(widget: Widget) -> list[str]:
-    """The text of every line the widget draws now."""
-    return [widget.render_line(y).text for y in range(widget.size.height)]
-
-
-def gauge(app: CommdashApp, label: str) -> str:
-    """The value the gauges show next to ``label``."""
-    for line in shown(app.screen.query_one(Gauges)):
-        found = re.match(rf"\s*{re.escape(label)}\s+(\S.*?)\s*$", line)
-        if found:
-            return found.group(1)
-    raise AssertionError(f"no {label!r} row in the gauges: {shown(app.screen.query_one(Gauges))}")
-
-
-def title(app: CommdashApp) -> str:
-    return shown(app.screen.query_one("#list-title", Static))[0].strip()
 
 
 def assert_thread_shows(app: CommdashApp, cid: str) -> None:

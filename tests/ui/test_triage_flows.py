@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
+from _screen import SIZE, AppFactory, gauge, listing, shown, thread, title
 from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from commdash.app import CommdashApp
@@ -16,40 +13,10 @@ from commdash.screens.choose import ChooseScreen
 from commdash.screens.help import HelpScreen
 from commdash.screens.inbox import InboxScreen
 from commdash.screens.prompt import PromptScreen
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.gauges import Gauges
 from commdash.widgets.reply_box import ReplyBox
 from commdash.widgets.status_bar import StatusBar
-from commdash.widgets.thread_view import ThreadView
 
-AppFactory = Callable[..., CommdashApp]
-SIZE = (120, 40)
 HOUR = 3600.0
-
-
-def shown(widget: Widget) -> list[str]:
-    """The text of every line the widget draws now."""
-    return [widget.render_line(y).text for y in range(widget.size.height)]
-
-
-def gauge(app: CommdashApp, label: str) -> str:
-    for line in shown(app.screen.query_one(Gauges)):
-        found = re.match(rf"\s*{re.escape(label)}\s+(\S.*?)\s*$", line)
-        if found:
-            return found.group(1)
-    raise AssertionError(f"no {label!r} row in the gauges")
-
-
-def title(app: CommdashApp) -> str:
-    return shown(app.screen.query_one("#list-title", Static))[0].strip()
-
-
-def listing(app: CommdashApp) -> ConversationList:
-    return app.screen.query_one(ConversationList)
-
-
-def thread(app: CommdashApp) -> ThreadView:
-    return app.screen.query_one(ThreadView)
 
 
 def row_of(app: CommdashApp, cid: str) -> str:
