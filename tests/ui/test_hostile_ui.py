@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 
 from commdash.app import CommdashApp
 from commdash.screens.inbox import InboxScreen
+from commdash.screens.report import ReportScreen
 from commdash.widgets.conversation_list import ConversationList
 from commdash.widgets.post_queue import PostQueue
 from commdash.widgets.thread_view import ThreadView
@@ -239,3 +240,21 @@ async def test_titles_show_post_text_and_author_names_literally(make_app: AppFac
         assert title_markup is not None
         assert Content.from_markup(title_markup).plain.startswith(f"Reply to {name.split()[0]}")
         assert_clean(drawn(app), "with the reply box open")
+
+
+async def test_l_lists_everything_that_was_skipped(make_app: AppFactory) -> None:
+    app = make_app(HOSTILE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        skipped = app.triager.inbox.snapshot.skipped
+        await pilot.press("L")
+        await pilot.pause()
+        report = app.screen
+        assert isinstance(report, ReportScreen)
+        assert f"{len(skipped)} items skipped or repaired" in "\n".join(drawn(app))
+        await pilot.press("G")
+        await pilot.pause()
+        assert skipped[-1][:40] in "\n".join(drawn(app))
+        assert_clean(drawn(app), "load report")
+        await pilot.press("escape")
+        assert isinstance(app.screen, InboxScreen)

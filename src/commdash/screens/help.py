@@ -58,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.assemble(*parts))
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False, immediate=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -25,6 +25,7 @@ from commdash.errors import StateError
 from commdash.inbox import VIEWS, View
 from commdash.screens.choose import ChooseScreen
 from commdash.screens.prompt import PromptScreen
+from commdash.screens.report import ReportScreen
 from commdash.text import one_line
 from commdash.timeutil import short_age
 from commdash.widgets.cells import terminal_text
@@ -91,6 +92,14 @@ class InboxScreen(Screen[None]):
             tooltip="Leave the thread, or clear the filter",
             id="inbox.back",
         ),
+        Binding(
+            "L",
+            "load_report",
+            "Load report",
+            show=False,
+            tooltip="What was skipped or repaired while loading",
+            id="inbox.load-report",
+        ),
         _view("1", "needs-reply", "Needs reply", "View: conversations that need a reply"),
         _view("2", "open", "All open", "View: every open conversation"),
         _view("3", "snoozed", "Snoozed", "View: snoozed conversations"),
@@ -146,7 +155,8 @@ class InboxScreen(Screen[None]):
         self.set_interval(TICK_SECONDS, self._refresh_in_place)
         skipped = self.inbox.snapshot.skipped
         if skipped:
-            more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
+            more = f" (and {len(skipped) - 1:,} more)" if len(skipped) > 1 else ""
+            more += "; L lists them all"
             self.notify(
                 f"{one_line(skipped[0], 120)}{more}",
                 title=f"{len(skipped)} items skipped or repaired while loading",
@@ -415,6 +425,10 @@ class InboxScreen(Screen[None]):
             self.say(f"Undone: {entry.action}")
 
     # Navigation ---------------------------------------------------------------------------
+
+    def action_load_report(self) -> None:
+        source = self.inbox.snapshot.source
+        self.app.push_screen(ReportScreen(source.location, self.inbox.snapshot.skipped))
 
     def action_view(self, view: str) -> None:
         for known in VIEWS:

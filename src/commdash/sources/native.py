@@ -18,11 +18,6 @@ from commdash.threads import RawComment, build_conversations, show_id
 from commdash.timeutil import parse_timestamp
 
 FORMAT = "commdash/v1"
-POST_STATUSES = ("published", "scheduled", "draft", "pending")
-
-
-def looks_native(document: object) -> bool:
-    return isinstance(document, dict) and document.get("format") == FORMAT
 
 
 def read_native(
