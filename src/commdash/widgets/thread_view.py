@@ -14,7 +14,6 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -89,11 +88,6 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
     """
 
     cursor: reactive[int] = reactive(0, init=False)
-
-    @dataclass
-    class MessageHighlighted(Message):
-        view: ThreadView
-        message_id: str | None
 
     def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -247,7 +241,6 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
             elif block.end > top + height:
                 self.scroll_to(y=block.end - height, animate=False, immediate=True)
         self.refresh()
-        self.post_message(self.MessageHighlighted(self, self.current_message_id))
 
     def _move(self, delta: int) -> None:
         if self._blocks:
