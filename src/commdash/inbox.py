@@ -226,15 +226,20 @@ class Inbox:
 
     def _summarise(self, post: Post) -> PostSummary:
         cids = self._by_post.get(post.id, [])
-        visible = sum(self._facts[cid].visible_count for cid in cids)
+        engagement, rate = self._engagement(post)
         return PostSummary(
             post=post,
             conversations=len(cids),
             needs_reply=sum(1 for cid in cids if self.needs_reply(cid)),
             over_sla=sum(1 for cid in cids if self.over_sla(cid)),
-            engagement=figures.engagement(post, visible),
-            engagement_rate=figures.engagement_rate(post, visible),
+            engagement=engagement,
+            engagement_rate=rate,
         )
+
+    def _engagement(self, post: Post) -> tuple[int, float | None]:
+        """A post's engagement and engagement rate (without the waiting counts)."""
+        visible = sum(self._facts[cid].visible_count for cid in self._by_post.get(post.id, []))
+        return figures.engagement(post, visible), figures.engagement_rate(post, visible)
 
     # Figures ------------------------------------------------------------------------------
 
@@ -254,13 +259,14 @@ class Inbox:
             posts = list(self.snapshot.posts)
         else:
             posts = [self.posts[post_id]] if post_id in self.posts else []
-        summaries = [self._summarise(post) for post in posts]
-        rates = [s.engagement_rate for s in summaries if s.engagement_rate is not None]
+        engagement = {post.id: self._engagement(post) for post in posts}
+        rates = [rate for _, rate in engagement.values() if rate is not None]
+        top = sorted(posts, key=lambda post: (-engagement[post.id][0], post.id))[:5]
         return SourceFigures(
             posts=len(posts),
             replies_queued=sum(len(self.replies(cid)) for cid in cids),
             conversation=conversation_figures,
-            engagement_total=sum(s.engagement for s in summaries),
+            engagement_total=sum(total for total, _ in engagement.values()),
             engagement_rate_median=figures.median_or_none(rates),
-            top_posts=tuple(sorted(summaries, key=lambda s: (-s.engagement, s.post.id))[:5]),
+            top_posts=tuple(self._summarise(post) for post in top),
         )
