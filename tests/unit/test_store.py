@@ -202,8 +202,13 @@ def test_queued_replies_respect_the_journal_cap(
     assert len(store.replies()) == 6
 
 
-def test_journal_limit_default_is_large() -> None:
-    assert store_module.JOURNAL_LIMIT >= 100
+def test_a_morning_of_actions_can_all_be_undone(tmp_path: Path) -> None:
+    store = Store(tmp_path)  # the real journal limit, not a patched one
+    for i in range(120):
+        record(store, f"c{i}", mark_done(BLANK, NOW))
+    undone = [entry.conversation_id for _ in range(120) if (entry := store.undo()) is not None]
+    assert undone == [f"c{i}" for i in reversed(range(120))]
+    assert Store(tmp_path).states() == {}
 
 
 # Replies -----------------------------------------------------------------------------------
