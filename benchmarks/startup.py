@@ -71,8 +71,10 @@ def main() -> int:
             time_to_marker(command, marker, env)  # warm the file cache
             runs = [time_to_marker(command, marker, env) for _ in range(args.runs)]
             results[name] = statistics.median(runs)
-            print(f"{name:<18} median {results[name] * 1000:7.0f} ms  "
-                  f"(runs: {', '.join(f'{r * 1000:.0f}' for r in runs)})")
+            print(
+                f"{name:<18} median {results[name] * 1000:7.0f} ms  "
+                f"(runs: {', '.join(f'{r * 1000:.0f}' for r in runs)})"
+            )
     ratio = results["commdash demo"] / results["bare Textual app"]
     print(f"{'ratio':<18} {ratio:.2f}x")
     return 0
