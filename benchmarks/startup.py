@@ -2,6 +2,7 @@
 
 Each command runs in a pseudo-terminal of 120x40; the clock stops when its marker text is
 painted. Prints the median of N runs for the bare Textual anchor and for commdash on the demo.
+(``benchmarks/run.py`` measures this and much more, against the generated exports.)
 
     python benchmarks/startup.py [--runs 5]
 """
@@ -9,50 +10,15 @@ painted. Prints the median of N runs for the bare Textual anchor and for commdas
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
-import pty
-import select
-import signal
 import statistics
-import struct
 import sys
 import tempfile
-import termios
-import time
 from pathlib import Path
 
+from pty_timing import time_to_marker
+
 HERE = Path(__file__).resolve().parent
-TIMEOUT = 60.0
-
-
-def time_to_marker(command: list[str], marker: bytes, env: dict[str, str]) -> float:
-    """Seconds from spawning ``command`` in a pty until ``marker`` appears in its output."""
-    start = time.perf_counter()
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvpe(command[0], command, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    seen = b""
-    try:
-        while time.perf_counter() - start < TIMEOUT:
-            ready, _, _ = select.select([fd], [], [], 0.5)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen = (seen + chunk)[-65536:]
-            if marker in seen:
-                return time.perf_counter() - start
-        raise RuntimeError(f"{command[0]}: marker {marker!r} not seen within {TIMEOUT} s")
-    finally:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(fd)
 
 
 def main() -> int:
@@ -69,7 +35,7 @@ def main() -> int:
         results = {}
         for name, (command, marker) in cases.items():
             time_to_marker(command, marker, env)  # warm the file cache
-            runs = [time_to_marker(command, marker, env) for _ in range(args.runs)]
+            runs = [time_to_marker(command, marker, env).seconds for _ in range(args.runs)]
             results[name] = statistics.median(runs)
             print(
                 f"{name:<18} median {results[name] * 1000:7.0f} ms  "

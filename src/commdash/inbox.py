@@ -1,20 +1,25 @@
 """The manager's inbox: a snapshot seen through the local triage state.
 
 It answers what the screens ask (which conversations a view holds and in what order, how
-posts rank, the figures of a selection) and keeps its derived facts up to date as actions
-are applied, one conversation at a time.
+posts rank, the figures of a selection). Everything derived is kept up to date one
+conversation at a time as actions are applied, and as the clock moves (conversations
+passing their SLA, snoozes ending): nothing is recounted over the whole source, so a key
+costs the same with a hundred conversations or a million.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from commdash import figures
-from commdash.figures import Facts, Figures
+from commdash.figures import DAY, HOUR, Facts, Figures
 from commdash.model import Conversation, Message, Post, Snapshot
+from commdash.ordered import OrderedIds, SortedTimes
 from commdash.outbox import Reply
 from commdash.timeutil import Clock
 from commdash.triage import BLANK, Status, TriageState
@@ -53,6 +58,39 @@ class SourceFigures:
     top_posts: tuple[PostSummary, ...]
 
 
+class PostRanking(Sequence[PostSummary]):
+    """Posts in order of how much they need attention; summaries are made when read, so a
+    hundred thousand posts cost nothing until they are on screen."""
+
+    def __init__(self, inbox: Inbox, order: list[str]) -> None:
+        self._inbox = inbox
+        self._order = order
+        self._position: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> PostSummary: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PostSummary]: ...
+    def __getitem__(self, index: int | slice) -> PostSummary | list[PostSummary]:
+        if isinstance(index, slice):
+            return [self._inbox.summary(pid) for pid in self._order[index]]
+        return self._inbox.summary(self._order[index])
+
+    def __iter__(self) -> Iterator[PostSummary]:
+        return (self._inbox.summary(pid) for pid in self._order)
+
+    def post_id(self, index: int) -> str:
+        return self._order[index]
+
+    def position(self, post_id: str) -> int | None:
+        if self._position is None:
+            self._position = {pid: i for i, pid in enumerate(self._order)}
+        return self._position.get(post_id)
+
+
 class Inbox:
     def __init__(
         self,
@@ -77,10 +115,8 @@ class Inbox:
         for reply in replies:
             if reply.conversation_id in self.conversations and reply.pending:
                 self._replies[reply.conversation_id].append(reply)
-        self._facts: dict[str, Facts] = {}
         self._haystacks: dict[str, str] = {}
-        for cid in self.conversations:
-            self._refresh(cid)
+        self._build()
 
     # One conversation ---------------------------------------------------------------------
 
@@ -109,23 +145,23 @@ class Inbox:
     # Changes ------------------------------------------------------------------------------
 
     def set_state(self, cid: str, state: TriageState) -> None:
-        if state.is_blank:
-            self._states.pop(cid, None)
-        else:
-            self._states[cid] = state
-        self._refresh(cid)
+        with self._changing(cid):
+            if state.is_blank:
+                self._states.pop(cid, None)
+            else:
+                self._states[cid] = state
 
     def add_reply(self, reply: Reply) -> None:
-        self._replies[reply.conversation_id].append(reply)
-        self._refresh(reply.conversation_id)
+        with self._changing(reply.conversation_id):
+            self._replies[reply.conversation_id].append(reply)
 
     def remove_reply(self, reply_id: str) -> str | None:
         """Forget a reply; returns its conversation's id when it was known."""
         for cid, replies in self._replies.items():
             for reply in replies:
                 if reply.id == reply_id:
-                    replies.remove(reply)
-                    self._refresh(cid)
+                    with self._changing(cid):
+                        replies.remove(reply)
                     return cid
         return None
 
@@ -144,15 +180,183 @@ class Inbox:
                 or fresh_replies.get(cid, []) != self._replies.get(cid, [])
             )
         }
-        self._states = {cid: s for cid, s in states.items() if cid in self.conversations}
-        self._replies = fresh_replies
         for cid in changed:
-            self._refresh(cid)
+            with self._changing(cid):
+                self._states.pop(cid, None)
+                if cid in states:
+                    self._states[cid] = states[cid]
+                self._replies.pop(cid, None)
+                if cid in fresh_replies:
+                    self._replies[cid] = fresh_replies[cid]
 
-    def _refresh(self, cid: str) -> None:
-        conversation = self.conversations[cid]
-        self._facts[cid] = figures.facts_of(conversation, self.state(cid), self.replies(cid))
+    # Keeping the derived figures ----------------------------------------------------------
+
+    def _build(self) -> None:
+        """Derive everything from scratch (once, at load)."""
+        now = self.clock.now()
+        self._now = now
+        self._cutoff = now - self.sla_seconds
+        self._facts: dict[str, Facts] = {}
+        self._counted: dict[str, Status] = {}
+        self._status_counts = {"open": 0, "done": 0, "snoozed": 0}
+        self._with_member = 0
+        self._queued = 0
+        self._post_waiting: dict[str, int] = defaultdict(int)
+        self._post_over: dict[str, int] = defaultdict(int)
+        self._post_visible: dict[str, int] = defaultdict(int)
+        self._snoozes: list[tuple[float, str]] = []
+        waiting: list[tuple[float, str]] = []
+        latest: list[tuple[float, str]] = []
+        response_times: list[float] = []
+        member_times: list[float] = []
+        facts_of, needs, blank = figures.facts_of, figures.needs_reply, BLANK
+        for cid, conversation in self.conversations.items():
+            state = self._states.get(cid, blank)
+            replies = self._replies.get(cid, ())
+            facts = self._facts[cid] = facts_of(conversation, state, replies)
+            status = state.status(facts.latest_member_at, now)
+            self._counted[cid] = status
+            self._status_counts[status] += 1
+            self._queued += len(replies)
+            pid = conversation.post_id
+            self._post_visible[pid] += facts.visible_count
+            latest.append((-(facts.latest_at or 0.0), cid))
+            if needs(facts, status):
+                assert facts.latest_at is not None
+                waiting.append((facts.latest_at, cid))
+                self._post_waiting[pid] += 1
+                if facts.latest_at < self._cutoff:
+                    self._post_over[pid] += 1
+            if status == "snoozed" and state.snoozed_until is not None:
+                self._snoozes.append((state.snoozed_until, cid))
+            if facts.first_member_at is not None:
+                self._with_member += 1
+                if facts.first_response_at is not None:
+                    response_times.append(facts.first_response_at - facts.first_member_at)
+            member_times.extend(facts.member_times)
+        heapq.heapify(self._snoozes)
+        self._waiting = OrderedIds(waiting)
+        self._latest = OrderedIds(latest)
+        self._response_times = SortedTimes(response_times)
+        self._member_times = SortedTimes(member_times)
+        self._post_engagement = {pid: self._engagement(post) for pid, post in self.posts.items()}
+        self._engagement_total = sum(total for total, _ in self._post_engagement.values())
+        self._rates = SortedTimes(
+            rate for _, rate in self._post_engagement.values() if rate is not None
+        )
+        self._by_engagement = OrderedIds(
+            (-total, pid) for pid, (total, _) in self._post_engagement.items()
+        )
+        self._post_keys = {pid: self._rank_key(pid) for pid in self.posts}
+        self._ranking = OrderedIds((key, pid) for pid, key in self._post_keys.items())
+        self._rank_copy: PostRanking | None = None
+
+    def _rank_key(self, pid: str) -> tuple[int, int, bool, int]:
+        return (
+            -self._post_over.get(pid, 0),
+            -self._post_waiting.get(pid, 0),
+            self.posts[pid].status != "pending",
+            -self._post_engagement[pid][0],
+        )
+
+    @contextmanager
+    def _changing(self, cid: str) -> Iterator[None]:
+        """Around a change of one conversation's state or replies: its part in every figure
+        is taken out before and put back, recomputed, after."""
         self._haystacks.pop(cid, None)
+        self._advance()
+        self._count(cid, -1)
+        try:
+            yield
+        finally:
+            state, replies = self.state(cid), self.replies(cid)
+            facts = self._facts[cid] = figures.facts_of(self.conversations[cid], state, replies)
+            status = self._counted[cid] = state.status(facts.latest_member_at, self._now)
+            if status == "snoozed" and state.snoozed_until is not None:
+                heapq.heappush(self._snoozes, (state.snoozed_until, cid))
+            self._count(cid, +1)
+
+    def _count(self, cid: str, sign: int) -> None:
+        """Add (+1) or take away (-1) a conversation's part in every figure and ranking."""
+        facts, status = self._facts[cid], self._counted[cid]
+        pid = self.conversations[cid].post_id
+        self._status_counts[status] += sign
+        self._queued += sign * len(self.replies(cid))
+        before = self._post_keys[pid]
+        latest_key = -(facts.latest_at or 0.0)
+        if sign > 0:
+            self._latest.add(latest_key, cid)
+        else:
+            self._latest.discard(latest_key, cid)
+        if figures.needs_reply(facts, status):
+            assert facts.latest_at is not None
+            if sign > 0:
+                self._waiting.add(facts.latest_at, cid)
+            else:
+                self._waiting.discard(facts.latest_at, cid)
+            self._post_waiting[pid] += sign
+            if facts.latest_at < self._cutoff:
+                self._post_over[pid] += sign
+        if facts.first_member_at is not None:
+            self._with_member += sign
+            if facts.first_response_at is not None:
+                delay = facts.first_response_at - facts.first_member_at
+                if sign > 0:
+                    self._response_times.add(delay)
+                else:
+                    self._response_times.remove(delay)
+        for moment in facts.member_times:
+            if sign > 0:
+                self._member_times.add(moment)
+            else:
+                self._member_times.remove(moment)
+        if facts.visible_count:
+            self._post_visible[pid] += sign * facts.visible_count
+            self._change_engagement(pid)
+        self._rerank(pid, before)
+
+    def _change_engagement(self, pid: str) -> None:
+        old_total, old_rate = self._post_engagement[pid]
+        new_total, new_rate = self._post_engagement[pid] = self._engagement(self.posts[pid])
+        self._engagement_total += new_total - old_total
+        if old_rate is not None:
+            self._rates.remove(old_rate)
+        if new_rate is not None:
+            self._rates.add(new_rate)
+        self._by_engagement.discard(-old_total, pid)
+        self._by_engagement.add(-new_total, pid)
+
+    def _rerank(self, pid: str, before: tuple[int, int, bool, int]) -> None:
+        after = self._rank_key(pid)
+        if after != before:
+            self._post_keys[pid] = after
+            self._ranking.discard(before, pid)
+            self._ranking.add(after, pid)
+            self._rank_copy = None
+
+    def _advance(self) -> None:
+        """Bring the time-dependent figures to the clock's time: conversations that passed
+        their SLA since, snoozes that ended."""
+        now = self.clock.now()
+        if now == self._now:
+            return
+        if now < self._now:  # the clock went back (a pinned clock was moved): start over
+            self._build()
+            return
+        self._now = now
+        cutoff = now - self.sla_seconds
+        for cid in self._waiting.between(self._cutoff, cutoff):
+            pid = self.conversations[cid].post_id
+            before = self._post_keys[pid]
+            self._post_over[pid] += 1
+            self._rerank(pid, before)
+        self._cutoff = cutoff
+        while self._snoozes and self._snoozes[0][0] <= now:
+            _, cid = heapq.heappop(self._snoozes)
+            if self._counted[cid] == "snoozed":
+                self._count(cid, -1)
+                self._counted[cid] = self.state(cid).status(self._facts[cid].latest_member_at, now)
+                self._count(cid, +1)
 
     # Lists --------------------------------------------------------------------------------
 
@@ -163,15 +367,23 @@ class Inbox:
         query: str = "",
     ) -> list[str]:
         """The conversations of a view, in the order the manager works through them."""
-        pool = self._by_post.get(post_id, []) if post_id is not None else self.conversations
-        now = self.clock.now()
+        self._advance()
         needle = query.casefold().strip()
+        if post_id is None and view in ("needs-reply", "all"):
+            ordered = (self._waiting if view == "needs-reply" else self._latest).ids()
+            return [cid for cid in ordered if needle in self._haystack(cid)] if needle else ordered
+        if post_id is not None:
+            pool: Iterable[str] = self._by_post.get(post_id, [])
+        elif view in ("done", "snoozed"):
+            pool = self._states  # only a conversation with state can be done or snoozed
+        else:
+            pool = self.conversations
+        counted = self._counted
         chosen = []
         for cid in pool:
-            facts = self._facts[cid]
-            status = self.state(cid).status(facts.latest_member_at, now)
+            status = counted[cid]
             if view == "needs-reply":
-                keep = figures.needs_reply(facts, status)
+                keep = status == "open" and figures.needs_reply(self._facts[cid], status)
             elif view == "all":
                 keep = True
             else:
@@ -193,7 +405,7 @@ class Inbox:
             # What waits for us first (longest-waiting first), then the rest, latest first.
             return lambda cid: (
                 (0, self._facts[cid].latest_at or 0.0)
-                if self.needs_reply(cid)
+                if figures.needs_reply(self._facts[cid], self._counted[cid])
                 else (1, -(self._facts[cid].latest_at or 0.0)),
                 cid,
             )
@@ -210,63 +422,82 @@ class Inbox:
             found = self._haystacks[cid] = "\n".join(parts).casefold()
         return found
 
-    def post_summaries(self) -> list[PostSummary]:
+    def post_summaries(self) -> PostRanking:
         """Posts ranked by how much they need attention."""
-        summaries = [self._summarise(post) for post in self.snapshot.posts]
-        summaries.sort(
-            key=lambda s: (
-                -s.over_sla,
-                -s.needs_reply,
-                s.post.status != "pending",
-                -s.engagement,
-                s.post.id,
-            )
-        )
-        return summaries
+        self._advance()
+        if self._rank_copy is None:
+            self._rank_copy = PostRanking(self, self._ranking.ids())
+        return self._rank_copy
 
-    def _summarise(self, post: Post) -> PostSummary:
-        cids = self._by_post.get(post.id, [])
-        engagement, rate = self._engagement(post)
+    def summary(self, post_id: str) -> PostSummary:
+        post = self.posts[post_id]
+        engagement, rate = self._post_engagement[post_id]
         return PostSummary(
             post=post,
-            conversations=len(cids),
-            needs_reply=sum(1 for cid in cids if self.needs_reply(cid)),
-            over_sla=sum(1 for cid in cids if self.over_sla(cid)),
+            conversations=len(self._by_post.get(post_id, ())),
+            needs_reply=self._post_waiting.get(post_id, 0),
+            over_sla=self._post_over.get(post_id, 0),
             engagement=engagement,
             engagement_rate=rate,
         )
 
     def _engagement(self, post: Post) -> tuple[int, float | None]:
-        """A post's engagement and engagement rate (without the waiting counts)."""
-        visible = sum(self._facts[cid].visible_count for cid in self._by_post.get(post.id, []))
+        """A post's engagement and engagement rate."""
+        visible = self._post_visible.get(post.id, 0)
         return figures.engagement(post, visible), figures.engagement_rate(post, visible)
 
     # Figures ------------------------------------------------------------------------------
 
     def figures(self, post_id: str | None = None) -> SourceFigures:
-        now = self.clock.now()
-        pool = self.conversations if post_id is None else self._by_post.get(post_id, [])
-        cids = list(pool)
-        conversation_figures = figures.compute(
-            (
-                (self._facts[cid], self.state(cid).status(self._facts[cid].latest_member_at, now))
-                for cid in cids
-            ),
-            now,
-            self.sla_seconds,
+        self._advance()
+        if post_id is not None:
+            return self._post_figures(post_id)
+        now = self._now
+        hourly = tuple(
+            self._member_times.count_in(now - (24 - i) * HOUR, now - (23 - i) * HOUR)
+            for i in range(24)
         )
-        if post_id is None:
-            posts = list(self.snapshot.posts)
-        else:
-            posts = [self.posts[post_id]] if post_id in self.posts else []
-        engagement = {post.id: self._engagement(post) for post in posts}
-        rates = [rate for _, rate in engagement.values() if rate is not None]
-        top = sorted(posts, key=lambda post: (-engagement[post.id][0], post.id))[:5]
+        daily = tuple(
+            self._member_times.count_in(now - (14 - i) * DAY, now - (13 - i) * DAY)
+            for i in range(14)
+        )
+        responded = len(self._response_times)
+        conversation = Figures(
+            conversations=len(self.conversations),
+            open=self._status_counts["open"],
+            done=self._status_counts["done"],
+            snoozed=self._status_counts["snoozed"],
+            needs_reply=len(self._waiting),
+            sla_breached=self._waiting.count_below(self._cutoff),
+            response_rate=responded / self._with_member if self._with_member else None,
+            median_first_response_seconds=self._response_times.median(),
+            volume_24h=hourly,
+            volume_14d=daily,
+        )
+        top = [self._by_engagement.id_at(i) for i in range(min(5, len(self._by_engagement)))]
         return SourceFigures(
-            posts=len(posts),
+            posts=len(self.posts),
+            replies_queued=self._queued,
+            conversation=conversation,
+            engagement_total=self._engagement_total,
+            engagement_rate_median=self._rates.median(),
+            top_posts=tuple(self.summary(pid) for pid in top),
+        )
+
+    def _post_figures(self, post_id: str) -> SourceFigures:
+        """One post's figures, counted afresh: a post has few conversations."""
+        now = self._now
+        cids = self._by_post.get(post_id, [])
+        conversation_figures = figures.compute(
+            ((self._facts[cid], self._counted[cid]) for cid in cids), now, self.sla_seconds
+        )
+        post = self.posts.get(post_id)
+        engagement, rate = self._post_engagement[post_id] if post else (0, None)
+        return SourceFigures(
+            posts=1 if post else 0,
             replies_queued=sum(len(self.replies(cid)) for cid in cids),
             conversation=conversation_figures,
-            engagement_total=sum(total for total, _ in engagement.values()),
-            engagement_rate_median=figures.median_or_none(rates),
-            top_posts=tuple(self._summarise(post) for post in top),
+            engagement_total=engagement,
+            engagement_rate_median=rate,
+            top_posts=(self.summary(post_id),) if post else (),
         )

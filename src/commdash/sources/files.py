@@ -7,8 +7,7 @@ from pathlib import Path
 
 from commdash.errors import SourceError
 from commdash.model import Snapshot
-from commdash.sources.jsondoc import parse_json
-from commdash.sources.native import read_native
+from commdash.sources.native import read_native_bytes
 from commdash.text import sanitize
 
 
@@ -32,5 +31,4 @@ def open_file(spec: str) -> Snapshot:
         raise SourceError(f"{location}: cannot read: {exc.strerror or exc}") from None
     except ValueError as exc:  # a NUL byte in the path
         raise SourceError(f"{location}: cannot read: {exc}") from None
-    document = parse_json(data, location)
-    return read_native(document, location, default_name=path.name, default_exported_at=mtime)
+    return read_native_bytes(data, location, default_name=path.name, default_exported_at=mtime)

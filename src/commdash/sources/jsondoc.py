@@ -8,7 +8,7 @@ import orjson
 
 from commdash.errors import SourceError
 
-_BOM = b"\xef\xbb\xbf"
+BOM = b"\xef\xbb\xbf"
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
@@ -32,8 +32,8 @@ def _parse_int(digits: str) -> int | float:
 
 def parse_json(data: bytes, location: str) -> object:
     """Parse ``data``; raise :class:`SourceError` naming ``location``, line and column."""
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:

@@ -8,11 +8,14 @@ commdash/v1 export at all is an error.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+import msgspec
 
 from commdash.errors import SourceError
 from commdash.model import Author, Conversation, Post, Snapshot, SourceInfo
+from commdash.sources.jsondoc import BOM, parse_json
 from commdash.text import one_line, sanitize
 from commdash.threads import RawComment, build_conversations, show_id
 from commdash.timeutil import parse_timestamp
@@ -20,32 +23,163 @@ from commdash.timeutil import parse_timestamp
 FORMAT = "commdash/v1"
 
 
+class _RawAuthor(msgspec.Struct, gc=False):
+    id: Any = None
+    name: Any = None
+
+
+class _RawComment(msgspec.Struct, gc=False):
+    """A comment as it stands in the file: every field may be missing or of any type."""
+
+    id: Any = None
+    parent_id: Any = None
+    created_at: Any = None
+    author: _RawAuthor | str | None = None
+    text: Any = None
+    likes: Any = None
+    hidden: Any = None
+
+
+class _RawPost(msgspec.Struct, gc=False):
+    id: Any = None
+    channel: Any = None
+    author: Any = None
+    created_at: Any = None
+    status: Any = None
+    text: Any = None
+    scheduled_at: Any = None
+    permalink: Any = None
+    metrics: Any = None
+    comments: list[_RawComment] | None = None
+
+
+class _RawExport(msgspec.Struct):
+    format: Any = None
+    exported_at: Any = None
+    source: Any = None
+    posts: list[msgspec.Raw] | None = None
+
+
+_EXPORT = msgspec.json.Decoder(_RawExport)
+_POST = msgspec.json.Decoder(_RawPost)
+
+
+def read_native_bytes(
+    data: bytes, location: str, default_name: str, default_exported_at: float
+) -> Snapshot:
+    """Read a commdash/v1 export from its bytes.
+
+    The fast way decodes the top level and then one post at a time into typed structures,
+    so that the whole document never exists as Python objects at once. Anything unusual (a
+    syntax error to report, a lone surrogate, a field of an odd type) falls back to the
+    tolerant reading of plain JSON values, for that post or for the whole document.
+    """
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    try:
+        export = _EXPORT.decode(data)
+    except (msgspec.DecodeError, ValueError, OverflowError):
+        document = parse_json(data, location)  # raises with the line and column if invalid
+        return read_native(document, location, default_name, default_exported_at)
+    header = {"format": export.format, "source": export.source}
+    if export.exported_at is not None:
+        header["exported_at"] = export.exported_at
+    posts: Iterable[_RawPost | object] = ()
+    if export.posts is not None:
+        posts = (_decode_post(raw) for raw in export.posts)
+    return _read_document(header, posts, location, default_name, default_exported_at)
+
+
+def _decode_post(raw: msgspec.Raw) -> _RawPost | object:
+    try:
+        return _POST.decode(raw)
+    except (msgspec.DecodeError, ValueError, OverflowError):
+        pass
+    # Valid JSON (the whole document decoded), yet not for msgspec: a lone surrogate, a huge
+    # number. The general reader takes it.
+    return _as_raw_post(parse_json(bytes(raw), "a post"))
+
+
+def _as_raw_post(value: object) -> _RawPost | object:
+    """A post read as plain JSON values, in the shape of the fast way's structures."""
+    if not isinstance(value, dict):
+        return value
+    comments = value.get("comments")
+    return _RawPost(
+        id=value.get("id"),
+        channel=value.get("channel"),
+        author=value.get("author"),
+        created_at=value.get("created_at"),
+        status=value.get("status"),
+        text=value.get("text"),
+        scheduled_at=value.get("scheduled_at"),
+        permalink=value.get("permalink"),
+        metrics=value.get("metrics"),
+        # Items that are not objects, or comments that are not a list, stay as they are for
+        # the reader to report.
+        comments=cast(
+            Any, [_as_raw_comment(c) for c in comments] if isinstance(comments, list) else comments
+        ),
+    )
+
+
+def _as_raw_comment(value: object) -> _RawComment | object:
+    if not isinstance(value, dict):
+        return value
+    author = value.get("author")
+    if isinstance(author, dict):
+        author = _RawAuthor(author.get("id"), author.get("name"))
+    return _RawComment(
+        id=value.get("id"),
+        parent_id=value.get("parent_id"),
+        created_at=value.get("created_at"),
+        author=author,
+        text=value.get("text"),
+        likes=value.get("likes"),
+        hidden=value.get("hidden"),
+    )
+
+
 def read_native(
     document: object, location: str, default_name: str, default_exported_at: float
 ) -> Snapshot:
-    """Map a parsed commdash/v1 document into a :class:`Snapshot`."""
+    """Map a parsed commdash/v1 document (plain JSON values) into a :class:`Snapshot`."""
     if not isinstance(document, dict):
         kind = json_kind(document)
         raise SourceError(f"{location}: not a commdash/v1 export (the top level is {kind})")
-    declared = document.get("format")
+    raw_posts = document.get("posts")
+    if raw_posts is not None and not isinstance(raw_posts, list):
+        _check_header(document, location)
+        raise SourceError(f'{location}: "posts" must be an array, not {json_kind(raw_posts)}')
+    posts = (_as_raw_post(raw) for raw in raw_posts or ())
+    return _read_document(document, posts, location, default_name, default_exported_at)
+
+
+def _check_header(header: dict[str, Any], location: str) -> None:
+    declared = header.get("format")
     if declared != FORMAT:
         said = "missing" if declared is None else repr(one_line(sanitize(declared), 40))
         raise SourceError(
             f'{location}: not a commdash/v1 export ("format" is {said}, expected "{FORMAT}")'
         )
+
+
+def _read_document(
+    header: dict[str, Any],
+    raw_posts: Iterable[_RawPost | object],
+    location: str,
+    default_name: str,
+    default_exported_at: float,
+) -> Snapshot:
+    _check_header(header, location)
     skipped: list[str] = []
-    source = _read_source(document.get("source"), location, default_name, default_exported_at)
-    if "exported_at" in document:
-        exported_at = parse_timestamp(document["exported_at"])
+    source = _read_source(header.get("source"), location, default_name, default_exported_at)
+    if "exported_at" in header:
+        exported_at = parse_timestamp(header["exported_at"])
         if exported_at is None:
             skipped.append("exported_at: not a time; using the file's modification time")
         else:
             source = _with_exported_at(source, exported_at)
-    raw_posts = document.get("posts")
-    if raw_posts is None:
-        raw_posts = []
-    if not isinstance(raw_posts, list):
-        raise SourceError(f'{location}: "posts" must be an array, not {json_kind(raw_posts)}')
     posts, conversations = _read_posts(raw_posts, source.account, skipped.append)
     return Snapshot(source, tuple(posts), tuple(conversations), tuple(skipped))
 
@@ -70,7 +204,7 @@ def _with_exported_at(source: SourceInfo, exported_at: float) -> SourceInfo:
 def _read_source(raw: object, location: str, default_name: str, exported_at: float) -> SourceInfo:
     if not isinstance(raw, dict):
         raise SourceError(f'{location}: "source" is missing; it must name the brand\'s account')
-    account = _read_author(raw.get("account"))
+    account = _Authors().read(raw.get("account"))
     if account is None:
         raise SourceError(
             f'{location}: "source.account" needs an "id": it tells the brand\'s own messages'
@@ -81,39 +215,45 @@ def _read_source(raw: object, location: str, default_name: str, exported_at: flo
 
 
 def _read_posts(
-    raw_posts: list[Any], account: Author, report: Callable[[str], None]
+    raw_posts: Iterable[_RawPost | object], account: Author, report: Callable[[str], None]
 ) -> tuple[list[Post], list[Conversation]]:
     posts: list[Post] = []
     conversations: list[Conversation] = []
     post_ids: set[str] = set()
     comment_ids: set[str] = set()
+    authors = _Authors()
     for p, raw in enumerate(raw_posts):
         where = f"posts[{p}]"
-        found = _identified(raw, where, "post", post_ids, report)
+        if not isinstance(raw, _RawPost):
+            report(f"{where}: not an object; skipped with its comments")
+            continue
+        found = _identified(raw.id, raw.created_at, where, "post", post_ids, report)
         if found is None:
             continue
-        raw, post_id, created_at = found
+        post_id, created_at = found
         post_ids.add(post_id)
-        posts.append(_read_post(raw, post_id, created_at, account))
-        comments = _read_comments(raw.get("comments"), where, comment_ids, report)
+        posts.append(_read_post(raw, post_id, created_at, account, authors))
+        comments = _read_comments(raw.comments, where, comment_ids, authors, report)
         conversations.extend(build_conversations(post_id, comments, account.id, report))
     return posts, conversations
 
 
-def _read_post(raw: dict[str, Any], post_id: str, created_at: float, account: Author) -> Post:
-    metrics = raw.get("metrics")
+def _read_post(
+    raw: _RawPost, post_id: str, created_at: float, account: Author, authors: _Authors
+) -> Post:
+    metrics = raw.metrics
     if not isinstance(metrics, dict):
         metrics = {}
-    status = one_line(_text(raw.get("status")), 20).lower() or "published"
+    status = one_line(_text(raw.status), 20).lower() or "published"
     return Post(
         id=post_id,
-        channel=one_line(_text(raw.get("channel")), 80),
-        author=_read_author(raw.get("author")) or account,
+        channel=one_line(_text(raw.channel), 80),
+        author=authors.read(raw.author) or account,
         created_at=created_at,
         status=status,
-        text=_text(raw.get("text")),
-        scheduled_at=parse_timestamp(raw.get("scheduled_at")),
-        permalink=one_line(_text(raw.get("permalink")), 2000) or None,
+        text=_text(raw.text),
+        scheduled_at=parse_timestamp(raw.scheduled_at),
+        permalink=one_line(_text(raw.permalink), 2000) or None,
         reactions=_read_reactions(metrics.get("reactions")),
         shares=_count(metrics.get("shares")),
         reach=_count(metrics.get("reach")),
@@ -122,7 +262,11 @@ def _read_post(raw: dict[str, Any], post_id: str, created_at: float, account: Au
 
 
 def _read_comments(
-    raw_comments: object, where: str, seen: set[str], report: Callable[[str], None]
+    raw_comments: object,
+    where: str,
+    seen: set[str],
+    authors: _Authors,
+    report: Callable[[str], None],
 ) -> list[RawComment]:
     if raw_comments is None:
         return []
@@ -131,52 +275,58 @@ def _read_comments(
         return []
     comments: list[RawComment] = []
     for c, raw in enumerate(raw_comments):
-        here = f"{where}.comments[{c}]"
-        found = _identified(raw, here, "comment", seen, report)
+        if not isinstance(raw, _RawComment):
+            report(f"{where}.comments[{c}]: not an object; skipped")
+            continue
+        found = _identified(
+            raw.id, raw.created_at, f"{where}.comments[{c}]", "comment", seen, report
+        )
         if found is None:
             continue
-        raw, comment_id, created_at = found
-        author = _read_author(raw.get("author"))
+        comment_id, created_at = found
+        author = authors.read(raw.author)
         if author is None:
-            report(f"{here} ({show_id(comment_id)}): no author; skipped")
+            report(f"{where}.comments[{c}] ({show_id(comment_id)}): no author; skipped")
             continue
         seen.add(comment_id)
-        parent_id = _identifier(raw.get("parent_id"))
+        likes = raw.likes
         comments.append(
             RawComment(
                 id=comment_id,
-                parent_id=parent_id,
+                parent_id=_identifier(raw.parent_id),
                 author=author,
                 created_at=created_at,
-                text=_text(raw.get("text")),
-                likes=_count(raw.get("likes")) or 0,
-                hidden=raw.get("hidden") is True,
+                text=_text(raw.text),
+                likes=likes if type(likes) is int and 0 <= likes <= 10**15 else _count(likes) or 0,
+                hidden=raw.hidden is True,
             )
         )
     return comments
 
 
 def _identified(
-    raw: object, where: str, kind: str, seen: set[str], report: Callable[[str], None]
-) -> tuple[dict[str, Any], str, float] | None:
-    """A post or comment with the fields every item needs: an object, an id not seen before,
-    and a creation time. None, reported, when one of them is missing."""
+    raw_id: object,
+    raw_created_at: object,
+    where: str,
+    kind: str,
+    seen: set[str],
+    report: Callable[[str], None],
+) -> tuple[str, float] | None:
+    """The id (not seen before) and creation time every item needs; None, reported, when
+    one of them is missing."""
     skipped = "skipped with its comments" if kind == "post" else "skipped"
-    if not isinstance(raw, dict):
-        report(f"{where}: not an object; {skipped}")
-        return None
-    identifier = _identifier(raw.get("id"))
+    identifier = _identifier(raw_id)
     if identifier is None:
         report(f"{where}: no id; {skipped}")
         return None
     if identifier in seen:
         report(f"{where}: duplicate {kind} id {show_id(identifier)}; {skipped}")
         return None
-    created_at = parse_timestamp(raw.get("created_at"))
+    created_at = parse_timestamp(raw_created_at)
     if created_at is None:
         report(f"{where} ({show_id(identifier)}): created_at is not a time; {skipped}")
         return None
-    return raw, identifier, created_at
+    return identifier, created_at
 
 
 def _identifier(value: object) -> str | None:
@@ -190,17 +340,40 @@ def _identifier(value: object) -> str | None:
     return None
 
 
-def _read_author(raw: object) -> Author | None:
+class _Authors:
+    """Reads authors, sharing one :class:`Author` among all the messages of a person."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str | None, bool], Author | None] = {}
+
+    def read(self, raw: object) -> Author | None:
+        if isinstance(raw, _RawAuthor):
+            raw_id, raw_name, bare = raw.id, raw.name, False
+        elif isinstance(raw, dict):
+            raw_id, raw_name, bare = raw.get("id"), raw.get("name"), False
+        elif isinstance(raw, str):
+            raw_id, raw_name, bare = raw, None, True
+        else:
+            return None
+        if type(raw_id) is not str or not (raw_name is None or type(raw_name) is str):
+            return _read_author(raw_id, raw_name, bare)
+        key = (raw_id, raw_name, bare)
+        try:
+            return self._known[key]
+        except KeyError:
+            found = self._known[key] = _read_author(raw_id, raw_name, bare)
+            return found
+
+
+def _read_author(raw_id: object, raw_name: object, bare: bool) -> Author | None:
     """``{id, name}``; a bare string is taken as both. None when there is no id."""
-    if isinstance(raw, str):
-        name = one_line(sanitize(raw), 80)
+    if bare:
+        name = one_line(sanitize(raw_id), 80)
         return Author(name, name) if name else None
-    if not isinstance(raw, dict):
-        return None
-    author_id = _identifier(raw.get("id"))
+    author_id = _identifier(raw_id)
     if author_id is None:
         return None
-    name = one_line(_text(raw.get("name")), 80)
+    name = one_line(_text(raw_name), 80)
     return Author(author_id, name if _visible(name) else author_id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 
-from commdash.inbox import Inbox, PostSummary
+from commdash.inbox import Inbox, PostRanking
 from commdash.widgets.cells import fit, right
 from commdash.widgets.virtual_list import VirtualList
 
@@ -43,23 +43,22 @@ class PostQueue(VirtualList):
     def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = inbox
-        self.summaries: list[PostSummary] = []
+        self.summaries: PostRanking | None = None
         self.total_waiting = 0
 
-    def show(self, summaries: list[PostSummary], total_waiting: int) -> None:
+    def show(self, summaries: PostRanking, total_waiting: int) -> None:
         """Replace the posts; the cursor stays on the same post when it is still listed."""
         keep = self.current
         self.summaries = summaries
         self.total_waiting = total_waiting
-        ids = [s.post.id for s in summaries]
-        cursor = ids.index(keep) + 1 if keep in ids else None
-        self.set_row_count(len(summaries) + 1, cursor)
+        position = summaries.position(keep) if keep is not None else None
+        self.set_row_count(len(summaries) + 1, None if position is None else position + 1)
 
     @property
     def current(self) -> str | None:
         """The selected post's id; None for "All posts"."""
-        if 1 <= self.cursor <= len(self.summaries):
-            return self.summaries[self.cursor - 1].post.id
+        if self.summaries is not None and 1 <= self.cursor <= len(self.summaries):
+            return self.summaries.post_id(self.cursor - 1)
         return None
 
     def render_row(self, index: int, width: int) -> list[Segment]:
@@ -72,6 +71,8 @@ class PostQueue(VirtualList):
                 ),
                 Segment(right(count, COUNT_WIDTH), self.component_style("post-queue--waiting")),
             ]
+        if self.summaries is None:
+            return []
         summary = self.summaries[index - 1]
         post = summary.post
         badge = BADGES.get(post.status, "" if post.status == "published" else post.status.upper())
