@@ -2,24 +2,30 @@
 
 Layout of a source's directory (``<state root>/<source key>/``):
 
-- ``triage.json``: tables ``conversations`` (one document per conversation that has state),
-  ``journal`` (actions, for undo), ``drafts`` and ``meta``;
+- ``states/00.json`` … ``states/ff.json``: table ``conversations``, one document per
+  conversation that has state, spread over 256 shards by a hash of its id, so that an action
+  rewrites a few hundred documents however many conversations have been triaged;
+- ``triage.json``: tables ``journal`` (the latest actions, for undo), ``drafts`` and ``meta``;
 - ``outbox.json``: table ``replies``;
 - ``.lock``: the lock that serialises writers across processes.
 
-Every change runs under the lock, reads the file afresh, and replaces it atomically (temporary
-file, fsync, rename, fsync of the directory): a kill -9 at any moment leaves the old or the new
-file, and two processes never lose each other's updates.
+Every change runs under the lock, reads the files afresh, and replaces each atomically
+(temporary file, fsync, rename, fsync of the directory): a kill -9 at any moment leaves the
+old or the new file, and two processes never lose each other's updates. A state directory of
+version 0.1 (every conversation in ``triage.json``) is moved to shards on first use, after a
+copy of ``triage.json`` is kept as ``triage.json.v1-backup``.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+import shutil
 import socket
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,8 @@ JOURNAL_LIMIT = 1000
 """Undo reaches this many actions back; older entries are dropped."""
 
 LOCK_TIMEOUT = 3.0
+
+SHARDS = 256
 
 
 class AtomicJSONStorage(Storage):
@@ -137,9 +145,12 @@ class Store:
         self._triage = AtomicJSONStorage(directory / "triage.json")
         self._outbox = AtomicJSONStorage(directory / "outbox.json")
         self._lock = FileLock(str(directory / ".lock"), timeout=LOCK_TIMEOUT)
+        self._shards: dict[int, AtomicJSONStorage] = {}
+        self._shard_cache: dict[int, tuple[tuple[int, int, int], dict[str, TriageState]]] = {}
+        self._migrated = False
 
     @contextmanager
-    def _writing(self, storage: AtomicJSONStorage) -> Iterator[Callable[[str], Table]]:
+    def _locked(self) -> Iterator[None]:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
@@ -151,27 +162,94 @@ class Store:
         except OSError as exc:
             raise StateError(f"{self.directory}: cannot write: {exc.strerror or exc}") from None
         try:
+            if not self._migrated:
+                with suppress(StateError):  # an unreadable triage.json: its own users say so
+                    self._migrate()
             before = self.fingerprint()
-            with storage.batch():
-                yield lambda name: _table(storage, name)
+            yield
             self.last_write = (before, self.fingerprint())
         finally:
             self._lock.release()
 
+    @contextmanager
+    def _writing(self, storage: AtomicJSONStorage) -> Iterator[Callable[[str], Table]]:
+        with self._locked(), storage.batch():
+            yield lambda name: _table(storage, name)
+
+    def _shard(self, conversation_id: str) -> AtomicJSONStorage:
+        number = zlib.crc32(conversation_id.encode("utf-8", "surrogatepass")) % SHARDS
+        return self._shard_storage(number)
+
+    def _shard_storage(self, number: int) -> AtomicJSONStorage:
+        found = self._shards.get(number)
+        if found is None:
+            path = self.directory / "states" / f"{number:02x}.json"
+            found = self._shards[number] = AtomicJSONStorage(path)
+        return found
+
+    def _migrate(self) -> None:
+        """Move the conversations of a 0.1 state directory into shards (under the lock)."""
+        self._migrated = True
+        with self._triage.batch():
+            old = _table(self._triage, "conversations")
+            documents = old.all()
+            if not documents:
+                return
+            backup = self._triage.path.with_name("triage.json.v1-backup")
+            if not backup.exists():
+                shutil.copy2(self._triage.path, backup)
+            by_shard: dict[int, list[dict[str, Any]]] = {}
+            for doc in documents:
+                if isinstance(doc.get("id"), str):
+                    number = zlib.crc32(doc["id"].encode("utf-8", "surrogatepass")) % SHARDS
+                    by_shard.setdefault(number, []).append(dict(doc))
+            for number, docs in by_shard.items():
+                storage = self._shard_storage(number)
+                with storage.batch():
+                    table = _table(storage, "conversations")
+                    merged = {doc["id"]: dict(doc) for doc in table.all()}
+                    merged.update((doc["id"], doc) for doc in docs)
+                    table.truncate()
+                    table.insert_multiple(merged.values())
+            old.truncate()
+
     # Triage state -------------------------------------------------------------------------
 
     def states(self) -> dict[str, TriageState]:
-        """Every conversation's saved state, by conversation id."""
-        table = _table(self._triage, "conversations")
-        return {
+        """Every conversation's saved state, by conversation id. Shards that have not changed
+        since the last call are not read again."""
+        if not self._migrated:
+            if _table(self._triage, "conversations"):
+                with self._locked():
+                    pass
+            self._migrated = True
+        states: dict[str, TriageState] = {}
+        for number in range(SHARDS):
+            states.update(self._shard_states(number))
+        return states
+
+    def _shard_states(self, number: int) -> dict[str, TriageState]:
+        storage = self._shard_storage(number)
+        try:
+            stat = storage.path.stat()
+        except FileNotFoundError:
+            self._shard_cache.pop(number, None)
+            return {}
+        mark = (stat.st_mtime_ns, stat.st_ino, stat.st_size)
+        cached = self._shard_cache.get(number)
+        if cached is not None and cached[0] == mark:
+            return cached[1]
+        states = {
             doc["id"]: TriageState.from_dict(doc.get("state") or {})
-            for doc in table.all()
+            for doc in _table(storage, "conversations").all()
             if isinstance(doc.get("id"), str)
         }
+        self._shard_cache[number] = (mark, states)
+        return states
 
     def state(self, conversation_id: str) -> TriageState:
         """One conversation's saved state."""
-        return _get_state(_table(self._triage, "conversations"), conversation_id)
+        return _get_state(_table(self._shard(conversation_id), "conversations"), conversation_id)
 
     def apply(
         self,
@@ -183,16 +261,38 @@ class Store:
         """Apply ``transition`` to the conversation's state *as it is on disk now* and journal
         it, in one write under the lock: another process's change made a moment earlier is
         built upon, never overwritten. None when the state did not change."""
-        with self._writing(self._triage) as table:
-            conversations = table("conversations")
-            before = _get_state(conversations, conversation_id)
-            after = transition(before)
-            if after == before:
-                return None
-            entry = self._entry(action, conversation_id, before, after, at)
-            _put_state(conversations, conversation_id, after)
-            _journal(table("journal"), entry)
-        return entry
+        entries = self.apply_many([conversation_id], action, transition, at)
+        return entries[0] if entries else None
+
+    def apply_many(
+        self,
+        conversation_ids: Iterable[str],
+        action: str,
+        transition: Callable[[TriageState], TriageState],
+        at: float,
+    ) -> list[JournalEntry]:
+        """:meth:`apply` to many conversations under one lock, one write per shard touched.
+        Returns the entries of the conversations that changed."""
+        by_shard: dict[AtomicJSONStorage, list[str]] = {}
+        for cid in conversation_ids:
+            by_shard.setdefault(self._shard(cid), []).append(cid)
+        entries: list[JournalEntry] = []
+        with self._locked():
+            for storage, cids in by_shard.items():
+                with storage.batch():
+                    conversations = _table(storage, "conversations")
+                    for cid in cids:
+                        before = _get_state(conversations, cid)
+                        after = transition(before)
+                        if after != before:
+                            entries.append(self._entry(action, cid, before, after, at))
+                            _put_state(conversations, cid, after)
+            if entries:
+                with self._triage.batch():
+                    journal = _table(self._triage, "journal")
+                    for entry in entries[-JOURNAL_LIMIT:]:
+                        _journal(journal, entry)
+        return entries
 
     def _entry(
         self,
@@ -220,8 +320,8 @@ class Store:
         earlier session that has ended (never one of a commdash still running, nor another
         manager's). Restores the state before it, or turns the reply it queued back into a
         draft. None when nothing is left to undo."""
-        with self._writing(self._triage) as table:
-            journal = table("journal")
+        with self._locked(), self._triage.batch():
+            journal = _table(self._triage, "journal")
             entries = journal.all()
             own = [doc for doc in entries if doc.get("session") == self.session]
             if not own:
@@ -236,10 +336,12 @@ class Store:
             entry = JournalEntry.from_dict(latest)
             journal.remove(doc_ids=[latest.doc_id])
             if entry.reply_id is None:
-                conversations = table("conversations")
-                current = _get_state(conversations, entry.conversation_id)
-                reverted = revert(current, entry.before, entry.after)
-                _put_state(conversations, entry.conversation_id, reverted)
+                shard = self._shard(entry.conversation_id)
+                with shard.batch():
+                    conversations = _table(shard, "conversations")
+                    current = _get_state(conversations, entry.conversation_id)
+                    reverted = revert(current, entry.before, entry.after)
+                    _put_state(conversations, entry.conversation_id, reverted)
         if entry.reply_id is not None:
             reply = self.discard_reply(entry.reply_id)
             if reply is not None:
@@ -280,8 +382,8 @@ class Store:
         the conversation's draft."""
         with self._writing(self._outbox) as table:
             table("replies").insert(reply.to_dict())
+        state = self.state(reply.conversation_id)
         with self._writing(self._triage) as table:
-            state = _get_state(table("conversations"), reply.conversation_id)
             entry = self._entry(
                 "reply", reply.conversation_id, state, state, reply.queued_at, reply.id
             )
@@ -308,7 +410,9 @@ class Store:
         """The moment the bundled demo is shifted to: kept while there is state to match."""
         with self._writing(self._triage) as table:
             meta = table("meta")
-            has_state = bool(table("conversations")) or bool(table("journal"))
+            has_state = bool(table("journal")) or any(
+                self._shard_states(number) for number in range(SHARDS)
+            )
             found = meta.get(Doc.id == "anchor")
             if has_state and isinstance(found, dict) and isinstance(found.get("at"), float):
                 return float(found["at"])

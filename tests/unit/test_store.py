@@ -22,7 +22,7 @@ from commdash.store import Store
 from commdash.triage import BLANK, JournalEntry, TriageState, assign, mark_done, set_tags
 
 NOW = 1_764_061_200.0
-FILES = {"triage.json", "outbox.json", ".lock"}
+FILES = {"triage.json", "outbox.json", ".lock", "states"}
 
 
 def record(
@@ -42,6 +42,19 @@ def raw_tables(path: Path) -> dict[str, list[dict[str, object]]]:
     """The file as plain TinyDB reads it: proof that it is an ordinary TinyDB file."""
     with TinyDB(path, access_mode="r") as db:
         return {name: list(db.table(name).all()) for name in db.tables()}
+
+
+def raw_states(directory: Path) -> list[dict[str, object]]:
+    """Every conversation document of every shard, as plain TinyDB reads them."""
+    return [
+        doc
+        for shard in sorted((directory / "states").glob("*.json"))
+        for doc in raw_tables(shard).get("conversations", [])
+    ]
+
+
+def temporaries(directory: Path) -> list[Path]:
+    return [path for path in directory.rglob(".*") if path.name != ".lock"]
 
 
 # Triage state ------------------------------------------------------------------------------
@@ -72,14 +85,14 @@ def test_record_of_a_blank_state_removes_the_conversation(tmp_path: Path) -> Non
     record(store, "c1", done)
     record(store, "c1", BLANK, action="reopen")
     assert Store(tmp_path).states() == {}
-    assert raw_tables(tmp_path / "triage.json")["conversations"] == []
+    assert raw_states(tmp_path) == []
 
 
 def test_record_replaces_the_previous_state(tmp_path: Path) -> None:
     store = Store(tmp_path)
     record(store, "c1", mark_done(BLANK, NOW))
     record(store, "c1", set_tags(BLANK, ["x"]))
-    docs = raw_tables(tmp_path / "triage.json")["conversations"]
+    docs = raw_states(tmp_path)
     assert len(docs) == 1
     assert Store(tmp_path).states() == {"c1": TriageState(tags=("x",))}
 
@@ -397,7 +410,8 @@ def test_files_are_plain_tinydb_json(tmp_path: Path) -> None:
     for name in ("triage.json", "outbox.json"):
         json.loads((tmp_path / name).read_text(encoding="utf-8"))
     triage = raw_tables(tmp_path / "triage.json")
-    assert triage["conversations"] == [{"id": "c1", "state": set_tags(BLANK, ["vip"]).to_dict()}]
+    assert "conversations" not in triage
+    assert raw_states(tmp_path) == [{"id": "c1", "state": set_tags(BLANK, ["vip"]).to_dict()}]
     assert [doc["conversation_id"] for doc in triage["journal"]] == ["c1", "c3"]
     assert triage["drafts"] == [{"id": "c2", "manager": store.manager, "text": "draft"}]
     assert triage["meta"] == [{"id": "anchor", "at": NOW}]
@@ -414,6 +428,7 @@ def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
     store.save_draft("c0", "")
     store.anchor(NOW)
     assert set(os.listdir(tmp_path)) <= FILES
+    assert temporaries(tmp_path) == []
 
 
 def test_failed_write_leaves_the_old_file_and_no_temporary(
@@ -432,6 +447,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(
     monkeypatch.undo()
     assert (tmp_path / "triage.json").read_bytes() == before
     assert set(os.listdir(tmp_path)) <= FILES
+    assert temporaries(tmp_path) == []
     record(store, "c2", mark_done(BLANK, NOW))  # the lock is free again
     assert set(Store(tmp_path).states()) == {"c1", "c2"}
 
@@ -563,10 +579,10 @@ def test_kill_9_loses_no_acknowledged_action(tmp_path: Path) -> None:
         states = Store(tmp_path).states()
         missing = acknowledged - set(states)
         assert not missing, f"round {round_}: lost {sorted(missing)[:5]}"
+        for shard in (tmp_path / "states").glob("*.json"):
+            raw_tables(shard)  # every shard whole and valid too
         # Only the kill may leave a temporary behind; it never hides the real file.
-        assert {name for name in os.listdir(tmp_path) if not name.startswith(".triage.json.")} <= (
-            FILES
-        )
+        assert set(os.listdir(tmp_path)) - {p.name for p in temporaries(tmp_path)} <= FILES
     assert len(acknowledged) >= 5
 
 
@@ -604,3 +620,40 @@ def test_a_write_records_the_fingerprints_around_it(tmp_path: Path) -> None:
     before = store.fingerprint()
     record(store, "c1", mark_done(BLANK, NOW))
     assert store.last_write == (before, store.fingerprint())
+
+
+def test_a_0_1_state_directory_is_moved_to_shards_with_a_backup(tmp_path: Path) -> None:
+    done, tagged = mark_done(BLANK, NOW), set_tags(BLANK, ["vip"])
+    journal_entry = JournalEntry("tag", "c2", BLANK, tagged, NOW, "old-session", manager="me@x")
+    original = orjson.dumps(
+        {
+            "conversations": {
+                "1": {"id": "c1", "state": done.to_dict()},
+                "2": {"id": "c2", "state": tagged.to_dict()},
+            },
+            "journal": {"1": journal_entry.to_dict()},
+            "drafts": {"1": {"id": "c3", "manager": "me@x", "text": "half"}},
+        }
+    )
+    (tmp_path / "triage.json").write_bytes(original)
+    store = Store(tmp_path, manager="me@x")
+    assert store.states() == {"c1": done, "c2": tagged}
+    assert (tmp_path / "triage.json.v1-backup").read_bytes() == original
+    assert not raw_tables(tmp_path / "triage.json").get("conversations")
+    assert sorted(doc["id"] for doc in raw_states(tmp_path)) == ["c1", "c2"]
+    assert store.drafts() == {"c3": "half"}
+    undone = store.undo()  # the journal came along: the old session's tag is undone
+    assert undone is not None and undone.conversation_id == "c2"
+    assert Store(tmp_path).states() == {"c1": done}
+
+
+def test_apply_many_writes_each_shard_once_and_journals_each_change(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    record(store, "c0", mark_done(BLANK, NOW))
+    cids = [f"c{i}" for i in range(600)]
+    entries = store.apply_many(cids, "done", lambda s: mark_done(s, NOW), NOW)
+    assert len(entries) == 599  # c0 was done already, at the same moment
+    assert set(Store(tmp_path).states()) == set(cids)
+    assert len(list((tmp_path / "states").glob("*.json"))) == 256
+    assert len(raw_tables(tmp_path / "triage.json")["journal"]) == 600
+    assert store.undo() is not None
