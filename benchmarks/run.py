@@ -63,6 +63,15 @@ FILTER_TEXT = "brake"
 FILTER_POLL = 0.002
 FILTER_WAIT = 10.0
 DURABLE_WAIT = 10.0
+IDLE_TICK = 0.001
+IDLE_QUIET = 0.050
+"""A key's work is over when the process has idled this long: longer than Textual's wait for
+its next screen update (1/60 s, sometimes two), so the repaint is counted."""
+KEY_WAIT = 300.0
+TYPING_CADENCE = 0.050
+"""Filter keys come this often (a fast typist), faster than the screen's pause before it
+filters, unless a key blocks longer."""
+TYPING_QUIET = 0.005
 READY_WAIT = 900.0
 KEYS = {
     "move": ["j"],
@@ -674,10 +683,48 @@ async def _ready(app: Any, pilot: Any) -> Any:
     return app.screen.query_one("#conversations")
 
 
-async def _timed(pilot: Any, key: str) -> float:
-    started = time.perf_counter()
+KEY_CHARS = {"slash": "/", "enter": "\r", "escape": "\x1b", "space": " "}
+
+
+def _busy(tick: float, cpu: float, wall: float) -> bool:
+    """Whether the process worked during a sleep of ``tick`` (or the loop was blocked)."""
+    return cpu > 0.4 * tick or wall > tick + 0.003
+
+
+async def _press_idle(app: Any, key: str, quiet: float = IDLE_QUIET) -> tuple[float, float]:
+    """Send ``key`` and watch the process in 1 ms steps until it has been idle for ``quiet``.
+
+    Returns (seconds from the key to the end of the last busy step, CPU seconds spent in the
+    busy steps). ``quiet`` must outlast Textual's wait for its next screen update."""
+    from textual import events
+
+    start = time.perf_counter()
+    app.post_message(events.Key(key, KEY_CHARS.get(key, key if len(key) == 1 else None)))
+    last_busy, work = start, 0.0
+    while True:
+        cpu, wall = time.process_time(), time.perf_counter()
+        await asyncio.sleep(IDLE_TICK)
+        now = time.perf_counter()
+        cpu, wall = time.process_time() - cpu, now - wall
+        if _busy(IDLE_TICK, cpu, wall):
+            last_busy, work = now, work + cpu
+        elif now - last_busy >= quiet:
+            return last_busy - start, work
+        if now - start > KEY_WAIT:
+            raise RuntimeError(f"still busy {KEY_WAIT:g} s after the key {key!r}")
+
+
+async def _press_pilot(pilot: Any, key: str) -> tuple[float, float]:
+    """The wall time of ``await pilot.press(key)`` (and the CPU time spent in it)."""
+    cpu, started = time.process_time(), time.perf_counter()
     await pilot.press(key)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+async def _press(pilot: Any, key: str, clock: str) -> tuple[float, float]:
+    if clock == "pilot":
+        return await _press_pilot(pilot, key)
+    return await _press_idle(pilot.app, key)
 
 
 def _signature(listing: Any) -> tuple[Any, int, tuple[str, ...]]:
@@ -694,69 +741,85 @@ def _differs(a: tuple[Any, int, tuple[str, ...]], b: tuple[Any, int, tuple[str, 
 async def _keys(path: Path, presses: int) -> dict[str, Any]:
     session, clock = _open_session(path, os.environ["COMMDASH_STATE_DIR"])
     app = _app(session, clock)
-    times: dict[str, list[float]] = {}
+    found: dict[str, dict[str, list[float]]] = {}
     notes: dict[str, str] = {}
     async with app.run_test(size=SCREEN) as pilot:
         listing = await _ready(app, pilot)
         posts = app.screen.query_one("#posts")
         for name, cycle in KEYS.items():
-            listing.focus()
-            await pilot.press("g")
-            await pilot.pause()
-            sequence = [cycle[i % len(cycle)] for i in range(presses)]
-            if name == "switch post":
-                posts.focus()
+            found[name] = {"pilot": [], "pilot_cpu": [], "idle": [], "work": []}
+            for key_clock in ("pilot", "idle"):
+                listing.focus()
                 await pilot.press("g")
+                sequence = [cycle[i % len(cycle)] for i in range(presses)]
+                if name == "switch post":
+                    posts.focus()
+                    await pilot.press("g")
+                    half = presses // 2
+                    sequence = ["j"] * half + ["k"] * (presses - half)
                 await pilot.pause()
-                half = presses // 2
-                sequence = ["j"] * half + ["k"] * (presses - half)
                 before = _signature(listing)
-            times[name] = []
-            for key in sequence:
-                times[name].append(await _timed(pilot, key))
-                if name == "open thread":
-                    if app.focused is listing:
-                        notes[name] = "enter did not leave the conversation list"
-                    await pilot.press("escape")
-                first_switch = name == "switch post" and len(times[name]) == 1
-                if first_switch and not _differs(_signature(listing), before):
-                    notes[name] = "j in the post queue did not change the conversation list"
-            if name == "switch post" and getattr(posts, "cursor", 0) != 0:
-                notes[name] = "did not come back to 'All posts'"
+                for n, key in enumerate(sequence):
+                    wall, cpu = await _press(pilot, key, key_clock)
+                    found[name][key_clock].append(wall)
+                    found[name]["pilot_cpu" if key_clock == "pilot" else "work"].append(cpu)
+                    if name == "open thread":
+                        if app.focused is listing:
+                            notes[name] = "enter did not leave the conversation list"
+                        await pilot.press("escape")
+                    if name == "switch post" and n == 0 and not _differs(_signature(listing), before):
+                        notes[name] = "j in the post queue did not change the conversation list"
+                if name == "switch post" and getattr(posts, "cursor", 0) != 0:
+                    notes[name] = "did not come back to 'All posts'"
         listing.focus()
         await pilot.press("g")
         await pilot.pause(0.2)
         filtered = await _filter(pilot, listing)
-    return {"keys": times, "notes": notes, "filter": filtered}
+    return {"keys": found, "notes": notes, "filter": filtered}
 
 
 async def _filter(pilot: Any, listing: Any) -> dict[str, Any]:
+    """Type the filter at a fast typist's pace; how long each key blocks the app, and how
+    long after the last key the list shows the result."""
+    from textual import events
+
+    app = pilot.app
     before = _signature(listing)
-    slash = await _timed(pilot, "slash")
-    keys, last = [], 0.0
-    for char in FILTER_TEXT:
-        last = time.perf_counter()
-        await pilot.press(char)
-        keys.append(time.perf_counter() - last)
+    slash, _ = await _press_idle(app, "slash")
+    if hasattr(app.focused, "cursor_blink"):
+        app.focused.cursor_blink = False  # a blink is not the keypress's work
+    blocked = []
+    for char in FILTER_TEXT[:-1]:
+        sent = time.perf_counter()
+        blocked.append((await _press_idle(app, char, TYPING_QUIET))[0])
+        await asyncio.sleep(max(0.0, sent + TYPING_CADENCE - time.perf_counter()))
     reference = _signature(listing)
     early = _differs(reference, before)
-    if not early:
-        reference = before
+    sent = time.perf_counter()
+    app.post_message(events.Key(FILTER_TEXT[-1], FILTER_TEXT[-1]))
     seen, changed_at, stable = reference, None, 0
-    while time.perf_counter() - last < FILTER_WAIT:
+    last_busy, block = sent, None
+    while time.perf_counter() - sent < FILTER_WAIT:
+        cpu, wall = time.process_time(), time.perf_counter()
         await asyncio.sleep(FILTER_POLL)
         now = time.perf_counter()
+        if block is None:
+            if _busy(FILTER_POLL, time.process_time() - cpu, now - wall):
+                last_busy = now
+            elif now - last_busy >= TYPING_QUIET:
+                block = last_busy - sent
         current = _signature(listing)
         if _differs(current, seen):
             changed_at, seen, stable = now, current, 0
         elif changed_at is not None:
             stable += 1
-            if stable >= 2:
+            if stable >= 2 and block is not None:
                 break
-    settle = (changed_at if changed_at is not None else time.perf_counter()) - last
+    blocked.append(block if block is not None else time.perf_counter() - sent)
+    settle = (changed_at if changed_at is not None else time.perf_counter()) - sent
     return {
         "slash": slash,
-        "keys": keys,
+        "keys": blocked,
         "settle": settle,
         "changed": changed_at is not None,
         "early": early,
@@ -822,12 +885,15 @@ async def _durable(second: Any, cid: str, action: str, since: float) -> float | 
         await asyncio.sleep(0.005)
 
 
-async def _triage(path: Path, presses: int, seed: int, budget: float) -> dict[str, Any]:
+async def _triage(
+    path: Path, presses: int, seed: int, budget: float, key_clock: str
+) -> dict[str, Any]:
     from commdash.store import Store
 
     state_dir = os.environ["COMMDASH_STATE_DIR"]
     info: dict[str, Any] = {"seeded": 0, "seed_method": "-", "seed_seconds": 0.0}
     info["seed_from_list"] = 0
+    ids: list[str] = []
     if seed:
         session, clock = _open_session(path, state_dir)
         ids, info["seed_from_list"] = _pick_for_seeding(session.inbox, seed)
@@ -835,40 +901,47 @@ async def _triage(path: Path, presses: int, seed: int, budget: float) -> dict[st
         del session
         gc.collect()
     session, clock = _open_session(path, state_dir)
-    if seed:
-        info["seen_done"] = sum(
-            1 for cid in ids[: info["seeded"]] if session.inbox.status(cid) == "done"
-        )
+    info["seen_done"] = sum(
+        1 for cid in ids[: info["seeded"]] if session.inbox.status(cid) == "done"
+    )
     second = Store(session.store.directory)
     app = _app(session, clock)
     actions: dict[str, dict[str, list[Any]]] = {}
     skipped: dict[str, str] = {}
+    commit_keys = {"e": None, "s": "1", "t": "enter"}
     async with app.run_test(size=SCREEN) as pilot:
         listing = await _ready(app, pilot)
         main_screen = app.screen
         for action in TRIAGE_ACTIONS:
             listing.focus()
             await pilot.pause()
-            found: dict[str, list[Any]] = {"total": [], "open": [], "commit": [], "durable": []}
+            found: dict[str, list[Any]] = {
+                "total": [],
+                "open": [],
+                "commit": [],
+                "work": [],
+                "durable": [],
+            }
             for _ in range(presses):
                 cid = listing.current
-                opened = await _timed(pilot, action)
-                commit_key = {"e": None, "s": "1", "t": "enter"}[action]
-                if commit_key is None:
-                    committed, total, since = opened, opened, time.perf_counter() - opened
-                else:
+                since = time.perf_counter()
+                opened, work = await _press(pilot, action, key_clock)
+                committed, total = opened, opened
+                commit_key = commit_keys[action]
+                if commit_key is not None:
                     if app.screen is main_screen:
                         skipped[action] = f"{action} did not open a dialog"
                         break
-                    typed = 0.0
                     for char in TAG if action == "t" else "":
-                        typed += await _timed(pilot, char)
+                        typed, cpu = await _press(pilot, char, key_clock)
+                        total, work = total + typed, work + cpu
                     since = time.perf_counter()
-                    committed = await _timed(pilot, commit_key)
-                    total = opened + typed + committed
+                    committed, cpu = await _press(pilot, commit_key, key_clock)
+                    total, work = total + committed, work + cpu
                 found["total"].append(total)
                 found["open"].append(opened)
                 found["commit"].append(committed)
+                found["work"].append(work)
                 found["durable"].append(await _durable(second, cid, action, since))
                 if action == "t":  # tagging keeps the cursor on the conversation
                     await pilot.press("j")
@@ -884,7 +957,9 @@ def worker_main(args: argparse.Namespace) -> int:
     elif args.worker == "keys":
         result = asyncio.run(_keys(path, args.presses))
     else:
-        result = asyncio.run(_triage(path, args.presses, args.seed, args.seed_budget))
+        result = asyncio.run(
+            _triage(path, args.presses, args.seed, args.seed_budget, args.key_clock)
+        )
     Path(args.result).write_text(json.dumps(result))
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from _screen import SIZE, AppFactory, gauge, listing, shown, thread, title
 from textual.binding import Binding
 from textual.pilot import Pilot
@@ -9,6 +10,7 @@ from textual.widgets import Input, Static
 
 from commdash.app import CommdashApp
 from commdash.inbox import VIEWS
+from commdash.screens import inbox as inbox_screen
 from commdash.screens.choose import ChooseScreen
 from commdash.screens.help import HelpScreen
 from commdash.screens.inbox import InboxScreen
@@ -746,3 +748,22 @@ async def test_a_colleagues_done_does_not_move_an_open_reply_box(make_app: AppFa
         await p2.pause()
         assert [r.conversation_id for r in two.triager.store.replies()] == [cid]
         assert listing(two).current == cid
+
+
+async def test_a_large_inbox_is_searched_in_the_background(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inbox_screen, "FILTER_IN_BACKGROUND_ABOVE", 0)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        await pilot.press("slash", *"order")  # faster than the pause: one search, at the end
+        await pilot.pause(0.15)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert listing(app).ids == inbox.conversation_ids("needs-reply", None, "order")
+        assert 0 < len(listing(app).ids) < len(inbox.conversation_ids("needs-reply"))
+        assert title(app).endswith("· filter: order")
+        await pilot.press("escape")
+        assert listing(app).ids == inbox.conversation_ids("needs-reply")

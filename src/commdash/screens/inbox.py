@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, Literal, TypeVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from commdash import editor
 from commdash.actions import Triager, snooze_choices
@@ -42,6 +43,8 @@ TICK_SECONDS = 30.0
 """How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
 DRAFT_SAVE_SECONDS = 1.0
 FILTER_PAUSE_SECONDS = 0.08
+FILTER_IN_BACKGROUND_ABOVE = 20_000
+"""With more conversations than this, a filter is searched in a thread: typing goes on."""
 
 Severity = Literal["information", "warning", "error"]
 T = TypeVar("T")
@@ -192,12 +195,16 @@ class InboxScreen(Screen[None]):
 
     # Refreshing ---------------------------------------------------------------------------
 
-    def refresh_all(self, keep: str | None = None, posts: bool = True) -> None:
-        """Recompute the list, the gauges, the titles and (unless ``posts`` is False: only
-        another post was selected) the post queue and header from the inbox."""
+    def refresh_all(
+        self, keep: str | None = None, posts: bool = True, ids: list[str] | None = None
+    ) -> None:
+        """Recompute the list (unless its ``ids`` are given), the gauges, the titles and
+        (unless ``posts`` is False: only another post was selected) the post queue and
+        header from the inbox."""
         listing = self.conversation_list
         keep = keep if keep is not None else listing.current
-        ids = self.inbox.conversation_ids(self.view, self.post_id, self.query_text)
+        if ids is None:
+            ids = self.inbox.conversation_ids(self.view, self.post_id, self.query_text)
         self._view_ids = set(ids)
         sticky = self.sticky
         if sticky is not None and sticky not in ids and sticky == listing.current:
@@ -462,9 +469,35 @@ class InboxScreen(Screen[None]):
         box.focus()
 
     def _set_filter(self, text: str) -> None:
+        if text and len(self.inbox.conversations) > FILTER_IN_BACKGROUND_ABOVE:
+            self.query_one("#list-title", Static).update(Content("Conversations · searching…"))
+            self._search(text, self.view, self.post_id)
+            return
         self.query_text = text
         self.sticky = None
         self.refresh_all()
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _search(self, text: str, view: View, post_id: str | None) -> None:
+        """Search a large inbox off the UI thread; the newest search replaces older ones."""
+        for _ in range(3):
+            try:
+                ids = self.inbox.conversation_ids(view, post_id, text)
+                break
+            except RuntimeError:  # an action changed the inbox meanwhile: search again
+                continue
+        else:
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._found, text, view, post_id, ids)
+
+    def _found(self, text: str, view: View, post_id: str | None, ids: list[str]) -> None:
+        if (view, post_id) != (self.view, self.post_id):
+            self._set_filter(text)  # the manager moved on meanwhile
+            return
+        self.query_text = text
+        self.sticky = None
+        self.refresh_all(ids=ids)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
