@@ -13,4 +13,5 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     state = tmp_path / "state"
     monkeypatch.setenv("COMMDASH_STATE_DIR", str(state))
     monkeypatch.setenv("COMMDASH_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("COMMDASH_CACHE_DIR", str(tmp_path / "cache"))
     return state

@@ -28,3 +28,9 @@ def source_key(source: SourceInfo) -> str:
     digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     readable = re.sub(r"[^a-z0-9]+", "-", f"{source.platform}-{source.account.id}".lower())
     return f"{readable.strip('-')[:40]}-{digest}"
+
+
+def cache_root() -> Path:
+    """``COMMDASH_CACHE_DIR``, else the platform's user cache dir."""
+    chosen = os.environ.get("COMMDASH_CACHE_DIR")
+    return Path(chosen).expanduser() if chosen else platformdirs.user_cache_path(APP_NAME)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from commdash.inbox import Inbox
@@ -23,6 +26,28 @@ def open_session(
     source: str | None, state_dir: str | None, clock: Clock, sla_minutes: float
 ) -> Session:
     """Read ``source`` (None: the bundled demo) and the state kept for it."""
+    with _collector_paused():
+        return _open_session(source, state_dir, clock, sla_minutes)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes millions of objects that all live on: the garbage collector would scan
+    them again and again for nothing. It is paused meanwhile, and what was loaded is moved
+    out of its sight (``gc.freeze``) before it resumes."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _open_session(
+    source: str | None, state_dir: str | None, clock: Clock, sla_minutes: float
+) -> Session:
     snapshot = open_file(str(DEMO_PATH) if source is None else source)
     store = Store(state_root(state_dir) / source_key(snapshot.source))
     if source is None:

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from commdash.errors import SourceError
 from commdash.model import Snapshot
+from commdash.sources import parse_cache
 from commdash.sources.native import read_native_bytes
 from commdash.text import sanitize
 
 
-def open_file(spec: str) -> Snapshot:
-    """Read a commdash/v1 export from ``spec``; raise :class:`SourceError` on failure."""
+def open_file(spec: str, cached: bool = True) -> Snapshot:
+    """Read a commdash/v1 export from ``spec``, or its parse from the cache when the file
+    has not changed since; raise :class:`SourceError` on failure."""
     location = sanitize(spec).replace("\n", " ")  # error messages are one line
     try:
         path = Path(spec).expanduser()
     except RuntimeError:  # "~user/..." for an unknown user: take the path literally
         path = Path(spec)
+    key = parse_cache.cache_key(path) if cached else None
+    if key is not None:
+        snapshot = parse_cache.load(key)
+        if snapshot is not None:
+            return replace(snapshot, source=replace(snapshot.source, location=location))
+    snapshot = _read(path, location)
+    if key is not None:
+        parse_cache.save_in_background(key, snapshot)
+    return snapshot
+
+
+def _read(path: Path, location: str) -> Snapshot:
     try:
         data = path.read_bytes()
         mtime = os.stat(path).st_mtime

@@ -1,0 +1,82 @@
+"""A cache of parsed exports, so that re-opening an unchanged file skips parsing it.
+
+An entry is keyed by the file's path, size, modification time (in nanoseconds), inode and a
+hash of three 64 KiB samples (start, middle, end), and by commdash's version: a file edited
+in place, replaced, or read by another version of commdash is parsed afresh. Entries are
+pickles written by this user into their own cache directory (mode 0700); a damaged entry is
+ignored. Only the newest few are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import threading
+import uuid
+from pathlib import Path
+
+from commdash import __version__
+from commdash.model import Snapshot
+from commdash.paths import cache_root
+
+KEPT = 4
+"""How many exports stay cached."""
+
+FORMAT = 1
+_SAMPLE = 65536
+
+
+def cache_key(path: Path) -> str | None:
+    """The key of the file as it is now; None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            digest = hashlib.blake2b(digest_size=20)
+            digest.update(
+                f"{FORMAT}\0{__version__}\0{path.resolve()}\0{stat.st_size}\0"
+                f"{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_dev}".encode("utf-8", "surrogatepass")
+            )
+            for offset in (0, max(0, stat.st_size // 2 - _SAMPLE // 2), stat.st_size - _SAMPLE):
+                handle.seek(max(0, offset))
+                digest.update(handle.read(_SAMPLE))
+    except (OSError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
+def load(key: str) -> Snapshot | None:
+    try:
+        with open(cache_root() / f"{key}.pickle", "rb") as handle:
+            found = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged or foreign entry: parse the file instead
+        return None
+    return found if isinstance(found, Snapshot) else None
+
+
+def save_in_background(key: str, snapshot: Snapshot) -> threading.Thread:
+    """Write the entry from a thread (the first screen does not wait for it)."""
+    thread = threading.Thread(target=save, args=(key, snapshot), name="commdash-cache")
+    thread.start()
+    return thread
+
+
+def save(key: str, snapshot: Snapshot) -> None:
+    """Write the entry atomically and drop the oldest beyond :data:`KEPT`; a cache that
+    cannot be written is no error."""
+    root = cache_root()
+    temporary = root / f".{key}.{uuid.uuid4().hex}"
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(temporary, "wb") as handle:
+            pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, root / f"{key}.pickle")
+        entries = sorted(root.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,90 @@
+"""The parse cache: an unchanged export is not parsed again; any change, or a damaged
+entry, means a fresh parse."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from commdash.sources import files, open_file, parse_cache
+
+DOC = b"""{"format": "commdash/v1", "source": {"account": {"id": "me"}},
+ "posts": [{"id": "p1", "created_at": 1, "text": "%s",
+            "comments": [{"id": "c1", "created_at": 2, "author": "ann", "text": "hi"}]}]}"""
+
+
+def export(path: Path, text: str) -> Path:
+    path.write_bytes(DOC % text.encode())
+    return path
+
+
+def wait_for_saves() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "commdash-cache":
+            thread.join()
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The locations actually parsed (not taken from the cache)."""
+    seen: list[str] = []
+    real = files.read_native_bytes
+
+    def counting(data: bytes, location: str, *args: object, **kwargs: object) -> object:
+        seen.append(location)
+        return real(data, location, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files, "read_native_bytes", counting)
+    return seen
+
+
+def test_an_unchanged_file_is_read_from_the_cache(tmp_path: Path, parses: list[str]) -> None:
+    path = export(tmp_path / "a.json", "first")
+    first = open_file(str(path))
+    wait_for_saves()
+    again = open_file(str(path))
+    assert parses == [str(path)]
+    assert again == first
+    # The same file named another way keeps its own name in messages.
+    os.chdir(tmp_path)
+    assert open_file("a.json").source.location == "a.json"
+    assert parses == [str(path)]
+
+
+def test_a_changed_file_is_parsed_again(tmp_path: Path, parses: list[str]) -> None:
+    path = export(tmp_path / "a.json", "first")
+    open_file(str(path))
+    wait_for_saves()
+    export(path, "other")  # same size, new content and time
+    assert open_file(str(path)).posts[0].text == "other"
+    assert len(parses) == 2
+
+
+def test_a_damaged_entry_is_ignored(tmp_path: Path, parses: list[str]) -> None:
+    path = export(tmp_path / "a.json", "first")
+    open_file(str(path))
+    wait_for_saves()
+    for entry in parse_cache.cache_root().glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert open_file(str(path)).posts[0].text == "first"
+    assert len(parses) == 2
+
+
+def test_only_the_newest_entries_are_kept(tmp_path: Path) -> None:
+    for i in range(parse_cache.KEPT + 3):
+        open_file(str(export(tmp_path / f"{i}.json", "x")))
+        wait_for_saves()
+    assert len(list(parse_cache.cache_root().glob("*.pickle"))) == parse_cache.KEPT
+
+
+def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("COMMDASH_CACHE_DIR", str(blocker / "cache"))
+    path = export(tmp_path / "a.json", "first")
+    open_file(str(path))
+    wait_for_saves()
+    assert open_file(str(path)).posts[0].text == "first"
