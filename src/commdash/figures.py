@@ -11,28 +11,12 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from commdash.model import Conversation, Post
+from commdash.model import Conversation, Facts, Post
 from commdash.outbox import Reply
 from commdash.triage import Status, TriageState
 
 HOUR = 3600.0
 DAY = 86400.0
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What the figures need to know about one conversation, independent of the clock."""
-
-    latest_at: float | None
-    """The latest visible message, a queued reply included; None when nothing is visible."""
-    latest_ours: bool
-    latest_member_at: float | None
-    first_member_at: float | None
-    first_response_at: float | None
-    """Our first reply at or after the first member message."""
-    member_times: tuple[float, ...]
-    visible_count: int
-    """Visible comments from the source (queued replies not included)."""
 
 
 def is_visible(message_id: str, hidden_by_source: bool, state: TriageState) -> bool:

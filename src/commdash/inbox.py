@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, overload
 
 from commdash import figures
-from commdash.figures import DAY, HOUR, Facts, Figures
-from commdash.model import Conversation, Message, Post, Snapshot
+from commdash.figures import DAY, HOUR, Figures
+from commdash.model import Conversation, Facts, Message, Post, Snapshot
 from commdash.ordered import OrderedIds, SortedTimes
 from commdash.outbox import Reply
 from commdash.timeutil import Clock
@@ -104,10 +104,18 @@ class Inbox:
         self.clock = clock
         self.sla_seconds = sla_seconds
         self.posts: dict[str, Post] = {post.id: post for post in snapshot.posts}
-        self.conversations: dict[str, Conversation] = {c.id: c for c in snapshot.conversations}
         self._by_post: dict[str, list[str]] = defaultdict(list)
-        for conversation in snapshot.conversations:
-            self._by_post[conversation.post_id].append(conversation.id)
+        found = snapshot.conversations
+        self._shelf = None if isinstance(found, tuple) else found
+        self.conversations: Mapping[str, Conversation]
+        if isinstance(found, tuple):
+            self.conversations = {c.id: c for c in found}
+            for conversation in found:
+                self._by_post[conversation.post_id].append(conversation.id)
+        else:
+            self.conversations = found
+            for cid in found:
+                self._by_post[found.post_id(cid)].append(cid)
         self._states: dict[str, TriageState] = {
             cid: state for cid, state in states.items() if cid in self.conversations
         }
@@ -116,6 +124,7 @@ class Inbox:
             if reply.conversation_id in self.conversations and reply.pending:
                 self._replies[reply.conversation_id].append(reply)
         self._haystacks: dict[str, str] = {}
+        self._post_of = {cid: pid for pid, cids in self._by_post.items() for cid in cids}
         self._build()
 
     # One conversation ---------------------------------------------------------------------
@@ -209,16 +218,17 @@ class Inbox:
         latest: list[tuple[float, str]] = []
         response_times: list[float] = []
         member_times: list[float] = []
-        facts_of, needs, blank = figures.facts_of, figures.needs_reply, BLANK
-        for cid, conversation in self.conversations.items():
+        needs, blank, facts_for = figures.needs_reply, BLANK, self._facts_for
+        post_of = self._post_of
+        for cid in self.conversations:
             state = self._states.get(cid, blank)
             replies = self._replies.get(cid, ())
-            facts = self._facts[cid] = facts_of(conversation, state, replies)
+            facts = self._facts[cid] = facts_for(cid, state, replies)
             status = state.status(facts.latest_member_at, now)
             self._counted[cid] = status
             self._status_counts[status] += 1
             self._queued += len(replies)
-            pid = conversation.post_id
+            pid = post_of[cid]
             self._post_visible[pid] += facts.visible_count
             latest.append((-(facts.latest_at or 0.0), cid))
             if needs(facts, status):
@@ -251,6 +261,11 @@ class Inbox:
         self._ranking = OrderedIds((key, pid) for pid, key in self._post_keys.items())
         self._rank_copy: PostRanking | None = None
 
+    def _facts_for(self, cid: str, state: TriageState, replies: Sequence[Reply]) -> Facts:
+        if self._shelf is not None and not replies and not state.hidden:
+            return self._shelf.base_facts(cid)  # the same, without reading the messages
+        return figures.facts_of(self.conversations[cid], state, replies)
+
     def _rank_key(self, pid: str) -> tuple[int, int, bool, int]:
         return (
             -self._post_over.get(pid, 0),
@@ -270,7 +285,7 @@ class Inbox:
             yield
         finally:
             state, replies = self.state(cid), self.replies(cid)
-            facts = self._facts[cid] = figures.facts_of(self.conversations[cid], state, replies)
+            facts = self._facts[cid] = self._facts_for(cid, state, replies)
             status = self._counted[cid] = state.status(facts.latest_member_at, self._now)
             if status == "snoozed" and state.snoozed_until is not None:
                 heapq.heappush(self._snoozes, (state.snoozed_until, cid))
@@ -279,7 +294,7 @@ class Inbox:
     def _count(self, cid: str, sign: int) -> None:
         """Add (+1) or take away (-1) a conversation's part in every figure and ranking."""
         facts, status = self._facts[cid], self._counted[cid]
-        pid = self.conversations[cid].post_id
+        pid = self._post_of[cid]
         self._status_counts[status] += sign
         self._queued += sign * len(self.replies(cid))
         before = self._post_keys[pid]
@@ -346,7 +361,7 @@ class Inbox:
         self._now = now
         cutoff = now - self.sla_seconds
         for cid in self._waiting.between(self._cutoff, cutoff):
-            pid = self.conversations[cid].post_id
+            pid = self._post_of[cid]
             before = self._post_keys[pid]
             self._post_over[pid] += 1
             self._rerank(pid, before)
@@ -369,9 +384,10 @@ class Inbox:
         """The conversations of a view, in the order the manager works through them."""
         self._advance()
         needle = query.casefold().strip()
+        matches = self._matcher(needle)
         if post_id is None and view in ("needs-reply", "all"):
             ordered = (self._waiting if view == "needs-reply" else self._latest).ids()
-            return [cid for cid in ordered if needle in self._haystack(cid)] if needle else ordered
+            return [cid for cid in ordered if matches(cid)] if needle else ordered
         if post_id is not None:
             pool: Iterable[str] = self._by_post.get(post_id, [])
         elif view in ("done", "snoozed"):
@@ -388,7 +404,7 @@ class Inbox:
                 keep = True
             else:
                 keep = status == view
-            if keep and (not needle or needle in self._haystack(cid)):
+            if keep and (not needle or matches(cid)):
                 chosen.append(cid)
         chosen.sort(key=self._order_key(view))
         return chosen
@@ -411,11 +427,25 @@ class Inbox:
             )
         return lambda cid: (-(self._facts[cid].latest_at or 0.0), cid)
 
+    def _matcher(self, needle: str) -> Callable[[str], bool]:
+        """Whether a conversation matches the filter: its tags, assignee, authors or texts."""
+        if self._shelf is None or not needle:
+            return lambda cid: needle in self._haystack(cid)
+        # A large source is searched post by post, in file order, once per filter.
+        found = self._shelf.matching(needle)
+
+        def matches(cid: str) -> bool:
+            if cid in found:
+                return True
+            state = self._states.get(cid)
+            return state is not None and needle in _state_haystack(state)
+
+        return matches
+
     def _haystack(self, cid: str) -> str:
         found = self._haystacks.get(cid)
         if found is None:
-            state = self.state(cid)
-            parts = [f"@{state.assignee}" if state.assignee else "", *(f"#{t}" for t in state.tags)]
+            parts = [_state_haystack(self.state(cid))]
             for message in self.conversations[cid].messages:
                 parts.append(message.author.name)
                 parts.append(message.text[:2000])
@@ -501,3 +531,8 @@ class Inbox:
             engagement_rate_median=rate,
             top_posts=(self.summary(post_id),) if post else (),
         )
+
+
+def _state_haystack(state: TriageState) -> str:
+    parts = [f"@{state.assignee}" if state.assignee else "", *(f"#{t}" for t in state.tags)]
+    return "\n".join(parts).casefold()

@@ -6,6 +6,8 @@ objects has already passed through :func:`commdash.text.sanitize`.
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -49,6 +51,39 @@ class Conversation:
 
 
 @dataclass(frozen=True, slots=True)
+class Facts:
+    """What the figures need to know about one conversation, independent of the clock."""
+
+    latest_at: float | None
+    """The latest visible message, a queued reply included; None when nothing is visible."""
+    latest_ours: bool
+    latest_member_at: float | None
+    first_member_at: float | None
+    first_response_at: float | None
+    """Our first reply at or after the first member message."""
+    member_times: tuple[float, ...]
+    visible_count: int
+    """Visible comments from the source (queued replies not included)."""
+
+
+class ConversationShelf(Mapping[str, "Conversation"]):
+    """Conversations kept on disk and read when asked for, for sources too large to hold in
+    memory: what the inbox needs of each (its post, its facts without triage state) is in
+    memory; the messages are read from the source by post. Iterates over ids."""
+
+    @abstractmethod
+    def post_id(self, conversation_id: str) -> str: ...
+
+    @abstractmethod
+    def base_facts(self, conversation_id: str) -> Facts:
+        """The facts with no triage state and no queued reply."""
+
+    @abstractmethod
+    def matching(self, needle: str) -> set[str]:
+        """Ids of the conversations whose authors or texts contain ``needle`` (casefolded)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     id: str
     channel: str
@@ -81,6 +116,7 @@ class Snapshot:
 
     source: SourceInfo
     posts: tuple[Post, ...]
-    conversations: tuple[Conversation, ...]
+    conversations: tuple[Conversation, ...] | ConversationShelf
+    """All in memory, or (for a large source) on a shelf read as needed."""
     skipped: tuple[str, ...] = ()
     """One line per item that was skipped or repaired while loading."""

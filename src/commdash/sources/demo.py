@@ -27,7 +27,11 @@ def shift_times(snapshot: Snapshot, now: float) -> Snapshot:
             conversation.post_id,
             tuple(replace(m, created_at=m.created_at + delta) for m in conversation.messages),
         )
-        for conversation in snapshot.conversations
+        for conversation in (
+            snapshot.conversations
+            if isinstance(snapshot.conversations, tuple)
+            else snapshot.conversations.values()
+        )
     )
     source = replace(snapshot.source, exported_at=now)
     return replace(snapshot, source=source, posts=posts, conversations=conversations)

@@ -12,6 +12,9 @@ from commdash.sources import parse_cache
 from commdash.sources.native import read_native_bytes
 from commdash.text import sanitize
 
+SHELF_ABOVE_BYTES = 8_000_000
+"""A larger export keeps its conversations on a shelf (read back from the file as needed)."""
+
 
 def open_file(spec: str, cached: bool = True) -> Snapshot:
     """Read a commdash/v1 export from ``spec``, or its parse from the cache when the file
@@ -46,4 +49,5 @@ def _read(path: Path, location: str) -> Snapshot:
         raise SourceError(f"{location}: cannot read: {exc.strerror or exc}") from None
     except ValueError as exc:  # a NUL byte in the path
         raise SourceError(f"{location}: cannot read: {exc}") from None
-    return read_native_bytes(data, location, default_name=path.name, default_exported_at=mtime)
+    shelve_as = str(path.resolve()) if len(data) > SHELF_ABOVE_BYTES else None
+    return read_native_bytes(data, location, path.name, mtime, shelve_as)

@@ -16,6 +16,7 @@ import msgspec
 from commdash.errors import SourceError
 from commdash.model import Author, Conversation, Post, Snapshot, SourceInfo
 from commdash.sources.jsondoc import BOM, parse_json
+from commdash.sources.shelf import FileShelf
 from commdash.text import one_line, sanitize
 from commdash.threads import RawComment, build_conversations, show_id
 from commdash.timeutil import parse_timestamp
@@ -40,7 +41,7 @@ class _RawComment(msgspec.Struct, gc=False):
     hidden: Any = None
 
 
-class _RawPost(msgspec.Struct, gc=False):
+class RawPost(msgspec.Struct, gc=False):
     id: Any = None
     channel: Any = None
     author: Any = None
@@ -60,12 +61,19 @@ class _RawExport(msgspec.Struct):
     posts: list[msgspec.Raw] | None = None
 
 
+SHELF_MIN_POSTS = 100
+"""A shelf reads a post back at a time: worth it for many posts, not for a few huge ones."""
+
 _EXPORT = msgspec.json.Decoder(_RawExport)
-_POST = msgspec.json.Decoder(_RawPost)
+_POST = msgspec.json.Decoder(RawPost)
 
 
 def read_native_bytes(
-    data: bytes, location: str, default_name: str, default_exported_at: float
+    data: bytes,
+    location: str,
+    default_name: str,
+    default_exported_at: float,
+    shelve_as: str | None = None,
 ) -> Snapshot:
     """Read a commdash/v1 export from its bytes.
 
@@ -73,9 +81,14 @@ def read_native_bytes(
     so that the whole document never exists as Python objects at once. Anything unusual (a
     syntax error to report, a lone surrogate, a field of an odd type) falls back to the
     tolerant reading of plain JSON values, for that post or for the whole document.
+
+    With ``shelve_as`` (the file's path), the conversations are not kept in memory but put
+    on a :class:`FileShelf` that reads them back from that file when asked for.
     """
+    start = 0
     if data.startswith(BOM):
         data = data[len(BOM) :]
+        start = len(BOM)
     try:
         export = _EXPORT.decode(data)
     except (msgspec.DecodeError, ValueError, OverflowError):
@@ -84,13 +97,28 @@ def read_native_bytes(
     header = {"format": export.format, "source": export.source}
     if export.exported_at is not None:
         header["exported_at"] = export.exported_at
-    posts: Iterable[_RawPost | object] = ()
+    posts: Iterable[RawPost | object] = ()
+    shelf = None
     if export.posts is not None:
-        posts = (_decode_post(raw) for raw in export.posts)
-    return _read_document(header, posts, location, default_name, default_exported_at)
+        posts = (decode_post(raw) for raw in export.posts)
+        if shelve_as is not None and len(export.posts) >= SHELF_MIN_POSTS:
+            shelf = FileShelf(shelve_as, location, _spans(data, export.posts, start))
+    return _read_document(header, posts, location, default_name, default_exported_at, shelf)
 
 
-def _decode_post(raw: msgspec.Raw) -> _RawPost | object:
+def _spans(data: bytes, raws: list[msgspec.Raw], start: int) -> list[tuple[int, int]]:
+    """Where each post lies in the file: (offset, length)."""
+    spans = []
+    cursor = 0
+    for raw in raws:
+        head = bytes(memoryview(raw)[:64])
+        at = data.find(head, cursor)
+        spans.append((at + start, len(raw)))
+        cursor = at + len(raw)
+    return spans
+
+
+def decode_post(raw: msgspec.Raw | bytes) -> RawPost | object:
     try:
         return _POST.decode(raw)
     except (msgspec.DecodeError, ValueError, OverflowError):
@@ -100,12 +128,12 @@ def _decode_post(raw: msgspec.Raw) -> _RawPost | object:
     return _as_raw_post(parse_json(bytes(raw), "a post"))
 
 
-def _as_raw_post(value: object) -> _RawPost | object:
+def _as_raw_post(value: object) -> RawPost | object:
     """A post read as plain JSON values, in the shape of the fast way's structures."""
     if not isinstance(value, dict):
         return value
     comments = value.get("comments")
-    return _RawPost(
+    return RawPost(
         id=value.get("id"),
         channel=value.get("channel"),
         author=value.get("author"),
@@ -166,10 +194,11 @@ def _check_header(header: dict[str, Any], location: str) -> None:
 
 def _read_document(
     header: dict[str, Any],
-    raw_posts: Iterable[_RawPost | object],
+    raw_posts: Iterable[RawPost | object],
     location: str,
     default_name: str,
     default_exported_at: float,
+    shelf: FileShelf | None = None,
 ) -> Snapshot:
     _check_header(header, location)
     skipped: list[str] = []
@@ -180,7 +209,10 @@ def _read_document(
             skipped.append("exported_at: not a time; using the file's modification time")
         else:
             source = _with_exported_at(source, exported_at)
-    posts, conversations = _read_posts(raw_posts, source.account, skipped.append)
+    posts, conversations = _read_posts(raw_posts, source.account, skipped.append, shelf)
+    if shelf is not None:
+        shelf.account_id = source.account.id
+        return Snapshot(source, tuple(posts), shelf, tuple(skipped))
     return Snapshot(source, tuple(posts), tuple(conversations), tuple(skipped))
 
 
@@ -204,7 +236,7 @@ def _with_exported_at(source: SourceInfo, exported_at: float) -> SourceInfo:
 def _read_source(raw: object, location: str, default_name: str, exported_at: float) -> SourceInfo:
     if not isinstance(raw, dict):
         raise SourceError(f'{location}: "source" is missing; it must name the brand\'s account')
-    account = _Authors().read(raw.get("account"))
+    account = Authors().read(raw.get("account"))
     if account is None:
         raise SourceError(
             f'{location}: "source.account" needs an "id": it tells the brand\'s own messages'
@@ -215,16 +247,19 @@ def _read_source(raw: object, location: str, default_name: str, exported_at: flo
 
 
 def _read_posts(
-    raw_posts: Iterable[_RawPost | object], account: Author, report: Callable[[str], None]
+    raw_posts: Iterable[RawPost | object],
+    account: Author,
+    report: Callable[[str], None],
+    shelf: FileShelf | None,
 ) -> tuple[list[Post], list[Conversation]]:
     posts: list[Post] = []
     conversations: list[Conversation] = []
     post_ids: set[str] = set()
     comment_ids: set[str] = set()
-    authors = _Authors()
+    authors = Authors()
     for p, raw in enumerate(raw_posts):
         where = f"posts[{p}]"
-        if not isinstance(raw, _RawPost):
+        if not isinstance(raw, RawPost):
             report(f"{where}: not an object; skipped with its comments")
             continue
         found = _identified(raw.id, raw.created_at, where, "post", post_ids, report)
@@ -233,13 +268,17 @@ def _read_posts(
         post_id, created_at = found
         post_ids.add(post_id)
         posts.append(_read_post(raw, post_id, created_at, account, authors))
-        comments = _read_comments(raw.comments, where, comment_ids, authors, report)
-        conversations.extend(build_conversations(post_id, comments, account.id, report))
+        comments, dropped = read_comments(raw.comments, where, comment_ids, authors, report)
+        threads = build_conversations(post_id, comments, account.id, report)
+        if shelf is None:
+            conversations.extend(threads)
+        else:
+            shelf.add(p, post_id, threads, dropped)
     return posts, conversations
 
 
 def _read_post(
-    raw: _RawPost, post_id: str, created_at: float, account: Author, authors: _Authors
+    raw: RawPost, post_id: str, created_at: float, account: Author, authors: Authors
 ) -> Post:
     metrics = raw.metrics
     if not isinstance(metrics, dict):
@@ -261,39 +300,50 @@ def _read_post(
     )
 
 
-def _read_comments(
+def read_comments(
     raw_comments: object,
     where: str,
     seen: set[str],
-    authors: _Authors,
+    authors: Authors,
     report: Callable[[str], None],
-) -> list[RawComment]:
+    dropped_before: frozenset[int] = frozenset(),
+) -> tuple[list[RawComment], list[int]]:
+    """The post's comments that can be placed, and the positions of those that cannot.
+
+    ``dropped_before``: positions to leave out without a word (read again, a post leaves
+    out what it left out the first time, e.g. an id already seen in an earlier post)."""
     if raw_comments is None:
-        return []
+        return [], []
     if not isinstance(raw_comments, list):
         report(f"{where}.comments: not a list; no comments read")
-        return []
+        return [], []
     comments: list[RawComment] = []
+    dropped: list[int] = []
     for c, raw in enumerate(raw_comments):
+        if c in dropped_before:
+            continue
         if not isinstance(raw, _RawComment):
             report(f"{where}.comments[{c}]: not an object; skipped")
+            dropped.append(c)
             continue
         found = _identified(
             raw.id, raw.created_at, f"{where}.comments[{c}]", "comment", seen, report
         )
         if found is None:
+            dropped.append(c)
             continue
         comment_id, created_at = found
         author = authors.read(raw.author)
         if author is None:
             report(f"{where}.comments[{c}] ({show_id(comment_id)}): no author; skipped")
+            dropped.append(c)
             continue
         seen.add(comment_id)
         likes = raw.likes
         comments.append(
             RawComment(
                 id=comment_id,
-                parent_id=_identifier(raw.parent_id),
+                parent_id=identifier(raw.parent_id),
                 author=author,
                 created_at=created_at,
                 text=_text(raw.text),
@@ -301,7 +351,7 @@ def _read_comments(
                 hidden=raw.hidden is True,
             )
         )
-    return comments
+    return comments, dropped
 
 
 def _identified(
@@ -315,21 +365,21 @@ def _identified(
     """The id (not seen before) and creation time every item needs; None, reported, when
     one of them is missing."""
     skipped = "skipped with its comments" if kind == "post" else "skipped"
-    identifier = _identifier(raw_id)
-    if identifier is None:
+    found_id = identifier(raw_id)
+    if found_id is None:
         report(f"{where}: no id; {skipped}")
         return None
-    if identifier in seen:
-        report(f"{where}: duplicate {kind} id {show_id(identifier)}; {skipped}")
+    if found_id in seen:
+        report(f"{where}: duplicate {kind} id {show_id(found_id)}; {skipped}")
         return None
     created_at = parse_timestamp(raw_created_at)
     if created_at is None:
-        report(f"{where} ({show_id(identifier)}): created_at is not a time; {skipped}")
+        report(f"{where} ({show_id(found_id)}): created_at is not a time; {skipped}")
         return None
-    return identifier, created_at
+    return found_id, created_at
 
 
-def _identifier(value: object) -> str | None:
+def identifier(value: object) -> str | None:
     """Ids are strings; whole numbers are accepted (some tools write them so)."""
     if isinstance(value, bool):
         return None
@@ -340,7 +390,7 @@ def _identifier(value: object) -> str | None:
     return None
 
 
-class _Authors:
+class Authors:
     """Reads authors, sharing one :class:`Author` among all the messages of a person."""
 
     def __init__(self) -> None:
@@ -370,7 +420,7 @@ def _read_author(raw_id: object, raw_name: object, bare: bool) -> Author | None:
     if bare:
         name = one_line(sanitize(raw_id), 80)
         return Author(name, name) if name else None
-    author_id = _identifier(raw_id)
+    author_id = identifier(raw_id)
     if author_id is None:
         return None
     name = one_line(_text(raw_name), 80)
