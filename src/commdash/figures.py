@@ -34,8 +34,15 @@ def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[R
         visible += 1
         (our_times if message.ours else member_times).append(message.created_at)
     our_times.extend(reply.queued_at for reply in replies)
-    first_member = min(member_times, default=None)
-    latest_member = max(member_times, default=None)
+    return facts_from(member_times, our_times, visible)
+
+
+def facts_from(member_times: list[float], our_times: list[float], visible: int) -> Facts:
+    """The facts of a conversation from the times of its visible messages (ours including
+    queued replies) and how many of the source's messages are visible."""
+    member_times.sort()
+    first_member = member_times[0] if member_times else None
+    latest_member = member_times[-1] if member_times else None
     latest_ours_at = max(our_times, default=None)
     first_response = None
     if first_member is not None:

@@ -75,6 +75,8 @@ def sanitize(text: object) -> str:
 
     ``sanitize(sanitize(x)) == sanitize(x)`` for every ``x``.
     """
+    if type(text) is str and text.isprintable():
+        return text  # nothing to do, found at C speed: no control, format or line separator
     s = _as_str(text)
     if _NEEDS_WORK.search(s) is None:
         return s
@@ -122,6 +124,8 @@ def one_line(text: str, width: int) -> str:
     """
     if width <= 0:
         return ""
+    if len(text) < width and text.isascii() and text.isprintable() and text == text.strip():
+        return " ".join(text.split()) if "  " in text else text  # every character one cell
     limit = 4 * width + 64
     more = len(text) > limit
     line = _WHITESPACE.sub(" ", sanitize(text[:limit])).strip()

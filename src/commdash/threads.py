@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from commdash.model import Author, Conversation, Message
+from commdash.figures import facts_from
+from commdash.model import Author, Conversation, Facts, Message
 from commdash.text import one_line
 
 
@@ -34,14 +35,7 @@ def build_conversations(
     report: Callable[[str], None],
 ) -> list[Conversation]:
     """Group comments (ids already unique) into conversations in thread order."""
-    index = {comment.id: i for i, comment in enumerate(comments)}
-    parent = [index.get(c.parent_id, -1) if c.parent_id is not None else -1 for c in comments]
-    for i, comment in enumerate(comments):
-        if parent[i] == i:
-            parent[i] = -1
-            report(f"post {show_id(post_id)}: comment {show_id(comment.id)} replies to itself")
-    _break_cycles(post_id, comments, parent, report)
-
+    parent = _parents(post_id, comments, report)
     children: list[list[int]] = [[] for _ in comments]
     roots: list[int] = []
     for i, p in enumerate(parent):
@@ -78,6 +72,55 @@ def build_conversations(
             Conversation(id=comments[root].id, post_id=post_id, messages=tuple(messages))
         )
     return conversations
+
+
+def thread_facts(
+    post_id: str,
+    comments: Sequence[RawComment],
+    account_id: str,
+    report: Callable[[str], None],
+) -> list[tuple[str, Facts]]:
+    """The conversations :func:`build_conversations` makes, as (id, facts with no triage
+    state) in the same order, without making their messages."""
+    parent = _parents(post_id, comments, report)
+    root = list(range(len(comments)))
+    for i in range(len(comments)):  # parents are acyclic now; follow them, remembering
+        path = []
+        node = i
+        while parent[node] != -1 and root[node] == node:
+            path.append(node)
+            node = parent[node]
+        top = root[node]
+        for n in path:
+            root[n] = top
+    members: dict[int, list[float]] = {}
+    ours: dict[int, list[float]] = {}
+    visible: dict[int, int] = {}
+    for i, comment in enumerate(comments):
+        top = root[i]
+        members.setdefault(top, [])
+        ours.setdefault(top, [])
+        visible.setdefault(top, 0)
+        if comment.hidden:
+            continue
+        visible[top] += 1
+        (ours if comment.author.id == account_id else members)[top].append(comment.created_at)
+    order = sorted(members, key=lambda i: (comments[i].created_at, i))
+    return [(comments[i].id, facts_from(members[i], ours[i], visible[i])) for i in order]
+
+
+def _parents(
+    post_id: str, comments: Sequence[RawComment], report: Callable[[str], None]
+) -> list[int]:
+    """Each comment's parent (its index, -1 for none), with self-replies and cycles cut."""
+    index = {comment.id: i for i, comment in enumerate(comments)}
+    parent = [index.get(c.parent_id, -1) if c.parent_id is not None else -1 for c in comments]
+    for i, comment in enumerate(comments):
+        if parent[i] == i:
+            parent[i] = -1
+            report(f"post {show_id(post_id)}: comment {show_id(comment.id)} replies to itself")
+    _break_cycles(post_id, comments, parent, report)
+    return parent
 
 
 def show_id(identifier: str) -> str:

@@ -18,7 +18,7 @@ from commdash.model import Author, Conversation, Post, Snapshot, SourceInfo
 from commdash.sources.jsondoc import BOM, parse_json
 from commdash.sources.shelf import FileShelf
 from commdash.text import one_line, sanitize
-from commdash.threads import RawComment, build_conversations, show_id
+from commdash.threads import RawComment, build_conversations, show_id, thread_facts
 from commdash.timeutil import parse_timestamp
 
 FORMAT = "commdash/v1"
@@ -269,11 +269,10 @@ def _read_posts(
         post_ids.add(post_id)
         posts.append(_read_post(raw, post_id, created_at, account, authors))
         comments, dropped = read_comments(raw.comments, where, comment_ids, authors, report)
-        threads = build_conversations(post_id, comments, account.id, report)
         if shelf is None:
-            conversations.extend(threads)
+            conversations.extend(build_conversations(post_id, comments, account.id, report))
         else:
-            shelf.add(p, post_id, threads, dropped)
+            shelf.add(p, post_id, thread_facts(post_id, comments, account.id, report), dropped)
     return posts, conversations
 
 

@@ -14,10 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from commdash.errors import SourceError
-from commdash.figures import facts_of
 from commdash.model import Author, Conversation, ConversationShelf, Facts, Message
 from commdash.threads import build_conversations
-from commdash.triage import BLANK
 
 POSTS_KEPT = 512
 """How many posts, read back, stay in memory."""
@@ -45,16 +43,16 @@ class FileShelf(ConversationShelf):
         self._fd: int | None = None
 
     def add(
-        self, position: int, post_id: str, threads: list[Conversation], dropped: list[int]
+        self, position: int, post_id: str, threads: list[tuple[str, Facts]], dropped: list[int]
     ) -> None:
-        """Shelve a post's conversations as the file is first read."""
+        """Shelve a post's conversations (their ids and facts) as the file is first read."""
         self._post_ids[position] = post_id
-        self._ids_of[position] = tuple(conversation.id for conversation in threads)
+        self._ids_of[position] = tuple(cid for cid, _ in threads)
         if dropped:
             self._dropped[position] = frozenset(dropped)
-        for conversation in threads:
-            self._post_of[conversation.id] = position
-            self._facts[conversation.id] = facts_of(conversation, BLANK, ())
+        for cid, facts in threads:
+            self._post_of[cid] = position
+            self._facts[cid] = facts
 
     # Mapping ------------------------------------------------------------------------------
 
