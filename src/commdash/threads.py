@@ -8,16 +8,15 @@ comments.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from commdash.figures import facts_from
 from commdash.model import Author, Conversation, Facts, Message
 from commdash.text import one_line
 
 
-@dataclass(frozen=True, slots=True)
-class RawComment:
-    """A comment as read, before it is placed in a thread."""
+class RawComment(NamedTuple):
+    """A comment as read, before it is placed in a thread (a tuple: a million are made)."""
 
     id: str
     parent_id: str | None
@@ -84,29 +83,30 @@ def thread_facts(
     state) in the same order, without making their messages."""
     parent = _parents(post_id, comments, report)
     root = list(range(len(comments)))
-    for i in range(len(comments)):  # parents are acyclic now; follow them, remembering
-        path = []
-        node = i
-        while parent[node] != -1 and root[node] == node:
-            path.append(node)
-            node = parent[node]
-        top = root[node]
-        for n in path:
-            root[n] = top
-    members: dict[int, list[float]] = {}
-    ours: dict[int, list[float]] = {}
-    visible: dict[int, int] = {}
-    for i, comment in enumerate(comments):
-        top = root[i]
-        members.setdefault(top, [])
-        ours.setdefault(top, [])
-        visible.setdefault(top, 0)
-        if comment.hidden:
-            continue
-        visible[top] += 1
-        (ours if comment.author.id == account_id else members)[top].append(comment.created_at)
-    order = sorted(members, key=lambda i: (comments[i].created_at, i))
-    return [(comments[i].id, facts_from(members[i], ours[i], visible[i])) for i in order]
+    if all(p < i for i, p in enumerate(parent)):
+        for i, p in enumerate(parent):  # parents come first (the usual order): one pass
+            if p != -1:
+                root[i] = root[p]
+    else:
+        for i in range(len(comments)):  # acyclic now; follow the parents, remembering
+            path = []
+            node = i
+            while parent[node] != -1 and root[node] == node:
+                path.append(node)
+                node = parent[node]
+            for n in path:
+                root[n] = root[node]
+    members: list[list[float]] = [[] for _ in comments]
+    ours: list[list[float]] = [[] for _ in comments]
+    visible = [0] * len(comments)
+    for comment, top in zip(comments, root, strict=True):
+        if not comment.hidden:
+            visible[top] += 1
+            (ours if comment.author.id == account_id else members)[top].append(comment.created_at)
+    tops = sorted(
+        (i for i, p in enumerate(parent) if p == -1), key=lambda i: (comments[i].created_at, i)
+    )
+    return [(comments[i].id, facts_from(members[i], ours[i], visible[i])) for i in tops]
 
 
 def _parents(

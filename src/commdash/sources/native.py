@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 import msgspec
 
@@ -29,19 +29,27 @@ class _RawAuthor(msgspec.Struct, gc=False):
     name: Any = None
 
 
-class _RawComment(msgspec.Struct, gc=False):
-    """A comment as it stands in the file: every field may be missing or of any type."""
+class _CommentOutline(msgspec.Struct, gc=False):
+    """What placing a comment in its thread needs: decoding only this skips the texts."""
 
     id: Any = None
     parent_id: Any = None
     created_at: Any = None
     author: _RawAuthor | str | None = None
-    text: Any = None
-    likes: Any = None
     hidden: Any = None
 
 
-class RawPost(msgspec.Struct, gc=False):
+class _RawComment(_CommentOutline, gc=False):
+    """A comment as it stands in the file: every field may be missing or of any type."""
+
+    text: Any = None
+    likes: Any = None
+
+
+C = TypeVar("C", _RawComment, _CommentOutline)
+
+
+class RawPost(msgspec.Struct, Generic[C], gc=False):
     id: Any = None
     channel: Any = None
     author: Any = None
@@ -51,7 +59,7 @@ class RawPost(msgspec.Struct, gc=False):
     scheduled_at: Any = None
     permalink: Any = None
     metrics: Any = None
-    comments: list[_RawComment] | None = None
+    comments: list[C] | None = None
 
 
 class _RawExport(msgspec.Struct):
@@ -65,7 +73,8 @@ SHELF_MIN_POSTS = 100
 """A shelf reads a post back at a time: worth it for many posts, not for a few huge ones."""
 
 _EXPORT = msgspec.json.Decoder(_RawExport)
-_POST = msgspec.json.Decoder(RawPost)
+_POST = msgspec.json.Decoder(RawPost[_RawComment])
+_POST_OUTLINE = msgspec.json.Decoder(RawPost[_CommentOutline])
 
 
 def read_native_bytes(
@@ -97,12 +106,13 @@ def read_native_bytes(
     header = {"format": export.format, "source": export.source}
     if export.exported_at is not None:
         header["exported_at"] = export.exported_at
-    posts: Iterable[RawPost | object] = ()
+    posts: Iterable[RawPost[Any] | object] = ()
     shelf = None
     if export.posts is not None:
-        posts = (decode_post(raw) for raw in export.posts)
         if shelve_as is not None and len(export.posts) >= SHELF_MIN_POSTS:
             shelf = FileShelf(shelve_as, location, _spans(data, export.posts, start))
+        outline = shelf is not None  # texts are read back from the shelf when shown
+        posts = (decode_post(raw, outline) for raw in export.posts)
     return _read_document(header, posts, location, default_name, default_exported_at, shelf)
 
 
@@ -118,9 +128,10 @@ def _spans(data: bytes, raws: list[msgspec.Raw], start: int) -> list[tuple[int, 
     return spans
 
 
-def decode_post(raw: msgspec.Raw | bytes) -> RawPost | object:
+def decode_post(raw: msgspec.Raw | bytes, outline: bool = False) -> RawPost[Any] | object:
+    """A post, or (``outline``) a post with only what places its comments in threads."""
     try:
-        return _POST.decode(raw)
+        return (_POST_OUTLINE if outline else _POST).decode(raw)
     except (msgspec.DecodeError, ValueError, OverflowError):
         pass
     # Valid JSON (the whole document decoded), yet not for msgspec: a lone surrogate, a huge
@@ -128,7 +139,7 @@ def decode_post(raw: msgspec.Raw | bytes) -> RawPost | object:
     return _as_raw_post(parse_json(bytes(raw), "a post"))
 
 
-def _as_raw_post(value: object) -> RawPost | object:
+def _as_raw_post(value: object) -> RawPost[Any] | object:
     """A post read as plain JSON values, in the shape of the fast way's structures."""
     if not isinstance(value, dict):
         return value
@@ -194,7 +205,7 @@ def _check_header(header: dict[str, Any], location: str) -> None:
 
 def _read_document(
     header: dict[str, Any],
-    raw_posts: Iterable[RawPost | object],
+    raw_posts: Iterable[RawPost[Any] | object],
     location: str,
     default_name: str,
     default_exported_at: float,
@@ -247,7 +258,7 @@ def _read_source(raw: object, location: str, default_name: str, exported_at: flo
 
 
 def _read_posts(
-    raw_posts: Iterable[RawPost | object],
+    raw_posts: Iterable[RawPost[Any] | object],
     account: Author,
     report: Callable[[str], None],
     shelf: FileShelf | None,
@@ -277,7 +288,7 @@ def _read_posts(
 
 
 def _read_post(
-    raw: RawPost, post_id: str, created_at: float, account: Author, authors: Authors
+    raw: RawPost[Any], post_id: str, created_at: float, account: Author, authors: Authors
 ) -> Post:
     metrics = raw.metrics
     if not isinstance(metrics, dict):
@@ -321,31 +332,39 @@ def read_comments(
     for c, raw in enumerate(raw_comments):
         if c in dropped_before:
             continue
-        if not isinstance(raw, _RawComment):
+        if not isinstance(raw, _CommentOutline):
             report(f"{where}.comments[{c}]: not an object; skipped")
             dropped.append(c)
             continue
-        found = _identified(
-            raw.id, raw.created_at, f"{where}.comments[{c}]", "comment", seen, report
-        )
-        if found is None:
-            dropped.append(c)
-            continue
-        comment_id, created_at = found
+        raw_id = raw.id
+        created_at = None
+        if type(raw_id) is str and raw_id and raw_id.isprintable() and raw_id not in seen:
+            created_at = parse_timestamp(raw.created_at)  # the usual case, without detours
+        if created_at is not None:
+            comment_id = raw_id
+        else:
+            here = f"{where}.comments[{c}]"
+            found = _identified(raw_id, raw.created_at, here, "comment", seen, report)
+            if found is None:
+                dropped.append(c)
+                continue
+            comment_id, created_at = found
         author = authors.read(raw.author)
         if author is None:
             report(f"{where}.comments[{c}] ({show_id(comment_id)}): no author; skipped")
             dropped.append(c)
             continue
         seen.add(comment_id)
-        likes = raw.likes
+        text, likes = (raw.text, raw.likes) if isinstance(raw, _RawComment) else ("", 0)
         comments.append(
             RawComment(
                 id=comment_id,
-                parent_id=identifier(raw.parent_id),
+                parent_id=parent
+                if type(parent := raw.parent_id) is str and parent.isprintable() and parent
+                else identifier(parent),
                 author=author,
                 created_at=created_at,
-                text=_text(raw.text),
+                text=_text(text),
                 likes=likes if type(likes) is int and 0 <= likes <= 10**15 else _count(likes) or 0,
                 hidden=raw.hidden is True,
             )
