@@ -10,6 +10,7 @@ costs the same with a hundred conversations or a million.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -62,10 +63,10 @@ class PostRanking(Sequence[PostSummary]):
     """Posts in order of how much they need attention; summaries are made when read, so a
     hundred thousand posts cost nothing until they are on screen."""
 
-    def __init__(self, inbox: Inbox, order: list[str]) -> None:
+    def __init__(self, inbox: Inbox, entries: list[tuple[Any, str]]) -> None:
         self._inbox = inbox
-        self._order = order
-        self._position: dict[str, int] | None = None
+        self._entries = entries
+        self._order = [pid for _, pid in entries]
 
     def __len__(self) -> int:
         return len(self._order)
@@ -86,9 +87,13 @@ class PostRanking(Sequence[PostSummary]):
         return self._order[index]
 
     def position(self, post_id: str) -> int | None:
-        if self._position is None:
-            self._position = {pid: i for i, pid in enumerate(self._order)}
-        return self._position.get(post_id)
+        key = self._inbox.rank_key(post_id)
+        if key is None:
+            return None
+        at = bisect_left(self._entries, (key, post_id))
+        if at < len(self._entries) and self._entries[at][1] == post_id:
+            return at
+        return self._order.index(post_id) if post_id in self._order else None
 
 
 class Inbox:
@@ -456,8 +461,11 @@ class Inbox:
         """Posts ranked by how much they need attention."""
         self._advance()
         if self._rank_copy is None:
-            self._rank_copy = PostRanking(self, self._ranking.ids())
+            self._rank_copy = PostRanking(self, self._ranking.entries())
         return self._rank_copy
+
+    def rank_key(self, post_id: str) -> tuple[int, int, bool, int] | None:
+        return self._post_keys.get(post_id)
 
     def summary(self, post_id: str) -> PostSummary:
         post = self.posts[post_id]

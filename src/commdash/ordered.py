@@ -40,6 +40,10 @@ class OrderedIds:
         """A copy of the ids in order."""
         return self._ids.copy()
 
+    def entries(self) -> list[tuple[Any, str]]:
+        """A copy of the (key, id) pairs in order."""
+        return self._entries.copy()
+
     def id_at(self, index: int) -> str:
         return self._ids[index]
 

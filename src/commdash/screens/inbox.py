@@ -127,7 +127,8 @@ class InboxScreen(Screen[None]):
         self.replying: tuple[str, str] | None = None
         """While the reply box is open: the conversation and the message it answers."""
         self._return_focus: Widget | None = None
-        self._view_ids: set[str] = set()
+        self._sticky_added = False
+        """Whether the list shows the sticky conversation although it left the view."""
         self._filter_timer: Timer | None = None
         self._draft_timer: Timer | None = None
 
@@ -205,9 +206,9 @@ class InboxScreen(Screen[None]):
         keep = keep if keep is not None else listing.current
         if ids is None:
             ids = self.inbox.conversation_ids(self.view, self.post_id, self.query_text)
-        self._view_ids = set(ids)
         sticky = self.sticky
-        if sticky is not None and sticky not in ids and sticky == listing.current:
+        self._sticky_added = sticky is not None and sticky == listing.current and sticky not in ids
+        if self._sticky_added and sticky is not None:
             ids.insert(min(listing.cursor, len(ids)), sticky)
         listing.show(ids, keep)
         post_id = self.post_id
@@ -230,7 +231,7 @@ class InboxScreen(Screen[None]):
 
     def _refresh_list_title(self) -> None:
         listed = self.conversation_list.ids
-        count = len(listed) - (self.sticky in listed and not self._matches_view(self.sticky))
+        count = len(listed) - self._sticky_added
         title = f"Conversations · {VIEWS[self.view]} ({count:,})"
         post_id = self.post_id
         if post_id is not None:
@@ -239,9 +240,6 @@ class InboxScreen(Screen[None]):
         if self.query_text:
             title += f" · filter: {one_line(self.query_text, 20)}"
         self.query_one("#list-title", Static).update(Content(title))
-
-    def _matches_view(self, cid: str | None) -> bool:
-        return cid is not None and cid in self._view_ids
 
     def _show_thread(self) -> None:
         cid = self.current
@@ -293,7 +291,7 @@ class InboxScreen(Screen[None]):
         if self.replying is not None and self.replying[0] != self.current:
             self._close_reply_box()
         if self.sticky is not None and self.sticky != self.current:
-            kept_outside_the_view = self.sticky not in self._view_ids
+            kept_outside_the_view = self._sticky_added
             self.sticky = None
             if kept_outside_the_view:
                 self.refresh_all()

@@ -42,7 +42,10 @@ class ConversationList(VirtualList):
     def show(self, ids: list[str], keep: str | None) -> None:
         """Show ``ids``; the cursor stays on ``keep`` if it is still listed, else on its row."""
         self.ids = ids
-        cursor = ids.index(keep) if keep in ids else None
+        try:
+            cursor = ids.index(keep) if keep is not None else None
+        except ValueError:
+            cursor = None
         self.set_row_count(len(ids), cursor)
 
     @property
