@@ -132,6 +132,39 @@ class Inbox:
         self._post_of = {cid: pid for pid, cids in self._by_post.items() for cid in cids}
         self._build()
 
+    # Starting from a saved count -------------------------------------------------------------
+
+    def base(self) -> dict[str, Any]:
+        """What a later inbox on the same snapshot can start from instead of counting again
+        (:meth:`restore`). Only for an inbox made with no triage state and no reply."""
+        return {name: value for name, value in vars(self).items() if name not in _PER_SESSION}
+
+    @classmethod
+    def restore(
+        cls,
+        base: Mapping[str, Any],
+        snapshot: Snapshot,
+        states: Mapping[str, TriageState],
+        replies: Iterable[Reply],
+        clock: Clock,
+        sla_seconds: float,
+    ) -> Inbox:
+        """The inbox that ``Inbox(snapshot, states, replies, clock, sla_seconds)`` makes, from
+        a :meth:`base` of the same snapshot: only the conversations with state or replies and
+        those that passed their SLA since are counted again."""
+        if base.get("sla_seconds") != sla_seconds or not clock.now() >= base.get("_now", 0.0):
+            return cls(snapshot, states, replies, clock, sla_seconds)
+        inbox = cls.__new__(cls)
+        vars(inbox).update(base)
+        inbox.snapshot, inbox.clock = snapshot, clock
+        found = snapshot.conversations
+        inbox._shelf = None if isinstance(found, tuple) else found
+        inbox.conversations = {c.id: c for c in found} if isinstance(found, tuple) else found
+        inbox._haystacks, inbox._rank_copy = {}, None
+        inbox._states, inbox._replies = {}, defaultdict(list)
+        inbox.reload(states, replies)
+        return inbox
+
     # One conversation ---------------------------------------------------------------------
 
     def state(self, cid: str) -> TriageState:
@@ -539,6 +572,21 @@ class Inbox:
             engagement_rate_median=rate,
             top_posts=(self.summary(post_id),) if post else (),
         )
+
+
+_PER_SESSION = frozenset(
+    [
+        "snapshot",
+        "clock",
+        "conversations",
+        "_shelf",
+        "_haystacks",
+        "_rank_copy",
+        "_states",
+        "_replies",
+    ]
+)
+"""What :meth:`Inbox.base` leaves out: the data itself, the clock, the state, caches."""
 
 
 def _state_haystack(state: TriageState) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,9 @@ class Conversation:
         return self.messages[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What the figures need to know about one conversation, independent of the clock."""
+class Facts(NamedTuple):
+    """What the figures need to know about one conversation, independent of the clock.
+    (A tuple: there is one per conversation, and the parse cache stores them fast.)"""
 
     latest_at: float | None
     """The latest visible message, a queued reply included; None when nothing is visible."""

@@ -6,11 +6,14 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from commdash.inbox import Inbox
+from commdash.model import Snapshot
 from commdash.paths import source_key, state_root
 from commdash.sources import DEMO_PATH, open_file
 from commdash.sources.demo import shift_times
+from commdash.sources.files import open_export
 from commdash.store import Store
 from commdash.timeutil import Clock
 
@@ -48,11 +51,26 @@ def _collector_paused() -> Iterator[None]:
 def _open_session(
     source: str | None, state_dir: str | None, clock: Clock, sla_minutes: float
 ) -> Session:
-    snapshot = open_file(str(DEMO_PATH) if source is None else source)
-    store = Store(state_root(state_dir) / source_key(snapshot.source))
+    sla_seconds = sla_minutes * 60.0
     if source is None:
+        snapshot = open_file(str(DEMO_PATH))
+        store = Store(state_root(state_dir) / source_key(snapshot.source))
         # The demo is moved to the moment it was first triaged, so it always looks fresh
         # yet keeps agreeing with the state saved for it.
         snapshot = shift_times(snapshot, store.anchor(clock.now()))
-    inbox = Inbox(snapshot, store.states(), store.replies(), clock, sla_minutes * 60.0)
-    return Session(inbox, store, is_demo=source is None)
+        inbox = Inbox(snapshot, store.states(), store.replies(), clock, sla_seconds)
+        return Session(inbox, store, is_demo=True)
+    now = clock.now()
+
+    def count(fresh: Snapshot) -> dict[str, Any]:
+        """Counted once with no state, kept with the parse: a re-open starts from it."""
+        return Inbox(fresh, {}, [], Clock(now), sla_seconds).base()
+
+    snapshot, counted = open_export(source, derive=count)
+    store = Store(state_root(state_dir) / source_key(snapshot.source))
+    states, replies = store.states(), store.replies()
+    if counted is not None:
+        inbox = Inbox.restore(counted, snapshot, states, replies, clock, sla_seconds)
+    else:
+        inbox = Inbox(snapshot, states, replies, clock, sla_seconds)
+    return Session(inbox, store, is_demo=False)

@@ -4,6 +4,7 @@ from scratch on the same state says."""
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import pytest
@@ -82,3 +83,34 @@ def test_the_clock_going_back_recounts_everything() -> None:
     clock.pinned = snapshot.source.exported_at
     assert inbox.figures().conversation.sla_breached < breached_later
     same_as_fresh(inbox, clock)
+
+
+@pytest.mark.parametrize("later", [0.0, 600.0, 3 * 86400.0])
+def test_an_inbox_restored_from_a_saved_count_equals_a_fresh_one(later: float) -> None:
+    snapshot = open_file(str(DEMO_PATH))
+    start = snapshot.source.exported_at
+    base = pickle.loads(pickle.dumps(Inbox(snapshot, {}, [], Clock(start), SLA).base()))
+    assert isinstance(snapshot.conversations, tuple)
+    cids = [c.id for c in snapshot.conversations]
+    states = {
+        cids[0]: mark_done(BLANK, start),
+        cids[1]: snooze(BLANK, start + 7200),
+        cids[2]: set_hidden(BLANK, cids[2], True),
+        cids[3]: set_tags(BLANK, ["vip"]),
+    }
+    replies = [Reply.new(cids[4], cids[4], "on it", start)]
+    clock = Clock(start + later)
+    restored = Inbox.restore(base, snapshot, states, replies, clock, SLA)
+    assert restored.state(cids[0]) == states[cids[0]]
+    assert restored.replies(cids[4]) == replies
+    same_as_fresh(restored, clock)
+
+
+def test_a_saved_count_for_another_sla_or_an_earlier_clock_is_not_used() -> None:
+    snapshot = open_file(str(DEMO_PATH))
+    start = snapshot.source.exported_at
+    base = Inbox(snapshot, {}, [], Clock(start), SLA).base()
+    for clock, sla in ((Clock(start), 2 * SLA), (Clock(start - 3600), SLA)):
+        restored = Inbox.restore(base, snapshot, {}, [], clock, sla)
+        fresh = Inbox(snapshot, {}, [], Clock(clock.now()), sla)
+        assert restored.figures() == fresh.figures()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import random
+import threading
 from pathlib import Path
 
 import orjson
@@ -13,6 +14,8 @@ import pytest
 from commdash.figures import facts_of
 from commdash.inbox import VIEWS, Inbox
 from commdash.model import Conversation, Snapshot
+from commdash.session import open_session
+from commdash.sources import files
 from commdash.sources.native import read_native_bytes
 from commdash.sources.shelf import CHANGED, FileShelf
 from commdash.timeutil import Clock
@@ -124,3 +127,31 @@ def test_a_pickled_shelf_reads_from_its_file(tmp_path: Path) -> None:
     assert isinstance(again, FileShelf)
     last: Conversation = eager.conversations[-1]
     assert again[last.id] == last
+
+
+def test_a_large_export_reopens_from_its_saved_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.json"
+    export(path)
+    monkeypatch.setattr(files, "SHELF_ABOVE_BYTES", 0)
+    clock = Clock(NOW)
+    first = open_session(str(path), str(tmp_path / "state"), clock, 60.0)
+    assert isinstance(first.inbox.conversations, FileShelf)
+    cid = first.inbox.conversation_ids()[0]
+    first.store.apply(cid, "done", lambda s: mark_done(s, NOW), NOW)
+    for thread in threading.enumerate():
+        if thread.name == "commdash-cache":
+            thread.join()
+    restored = []
+    real = Inbox.restore
+    monkeypatch.setattr(
+        Inbox, "restore", classmethod(lambda cls, *a: restored.append(1) or real(*a))
+    )
+    later = Clock(NOW + 7200)
+    again = open_session(str(path), str(tmp_path / "state"), later, 60.0)
+    assert restored == [1]
+    assert again.inbox.status(cid) == "done"
+    fresh = Inbox(again.inbox.snapshot, again.store.states(), [], later, 3600.0)
+    assert again.inbox.figures() == fresh.figures()
+    assert again.inbox.conversation_ids() == fresh.conversation_ids()

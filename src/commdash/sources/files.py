@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from commdash.errors import SourceError
 from commdash.model import Snapshot
 from commdash.sources import parse_cache
 from commdash.sources.native import read_native_bytes
+from commdash.sources.parse_cache import Derived
 from commdash.text import sanitize
 
 SHELF_ABOVE_BYTES = 8_000_000
@@ -19,6 +21,14 @@ SHELF_ABOVE_BYTES = 8_000_000
 def open_file(spec: str, cached: bool = True) -> Snapshot:
     """Read a commdash/v1 export from ``spec``, or its parse from the cache when the file
     has not changed since; raise :class:`SourceError` on failure."""
+    return open_export(spec, cached)[0]
+
+
+def open_export(
+    spec: str, cached: bool = True, derive: Callable[[Snapshot], Derived] | None = None
+) -> tuple[Snapshot, Derived | None]:
+    """:func:`open_file`, with what ``derive`` made of the snapshot when it was cached
+    (None when the file was read: ``derive`` then runs in the background for next time)."""
     location = sanitize(spec).replace("\n", " ")  # error messages are one line
     try:
         path = Path(spec).expanduser()
@@ -26,13 +36,14 @@ def open_file(spec: str, cached: bool = True) -> Snapshot:
         path = Path(spec)
     key = parse_cache.cache_key(path) if cached else None
     if key is not None:
-        snapshot = parse_cache.load(key)
-        if snapshot is not None:
-            return replace(snapshot, source=replace(snapshot.source, location=location))
+        found = parse_cache.load(key)
+        if found is not None:
+            snapshot, derived = found
+            return replace(snapshot, source=replace(snapshot.source, location=location)), derived
     snapshot = _read(path, location)
     if key is not None:
-        parse_cache.save_in_background(key, snapshot)
-    return snapshot
+        parse_cache.save_in_background(key, snapshot, derive)
+    return snapshot, None
 
 
 def _read(path: Path, location: str) -> Snapshot:

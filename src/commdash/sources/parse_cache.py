@@ -15,7 +15,9 @@ import os
 import pickle
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from commdash import __version__
 from commdash.model import Snapshot
@@ -24,7 +26,7 @@ from commdash.paths import cache_root
 KEPT = 4
 """How many exports stay cached."""
 
-FORMAT = 1
+FORMAT = 2
 _SAMPLE = 65536
 
 
@@ -46,7 +48,11 @@ def cache_key(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def load(key: str) -> Snapshot | None:
+Derived = dict[str, Any]
+"""What a caller derived from the snapshot and keeps with it (e.g. the inbox's counts)."""
+
+
+def load(key: str) -> tuple[Snapshot, Derived] | None:
     try:
         with open(cache_root() / f"{key}.pickle", "rb") as handle:
             found = pickle.load(handle)
@@ -54,25 +60,36 @@ def load(key: str) -> Snapshot | None:
         return None
     except Exception:  # a damaged or foreign entry: parse the file instead
         return None
-    return found if isinstance(found, Snapshot) else None
+    if (
+        isinstance(found, tuple)
+        and len(found) == 2
+        and isinstance(found[0], Snapshot)
+        and isinstance(found[1], dict)
+    ):
+        return found[0], found[1]
+    return None
 
 
-def save_in_background(key: str, snapshot: Snapshot) -> threading.Thread:
-    """Write the entry from a thread (the first screen does not wait for it)."""
-    thread = threading.Thread(target=save, args=(key, snapshot), name="commdash-cache")
+def save_in_background(
+    key: str, snapshot: Snapshot, derive: Callable[[Snapshot], Derived] | None = None
+) -> threading.Thread:
+    """Write the entry from a thread (the first screen does not wait for it); ``derive``
+    runs there too."""
+    thread = threading.Thread(target=save, args=(key, snapshot, derive), name="commdash-cache")
     thread.start()
     return thread
 
 
-def save(key: str, snapshot: Snapshot) -> None:
+def save(key: str, snapshot: Snapshot, derive: Callable[[Snapshot], Derived] | None = None) -> None:
     """Write the entry atomically and drop the oldest beyond :data:`KEPT`; a cache that
     cannot be written is no error."""
     root = cache_root()
     temporary = root / f".{key}.{uuid.uuid4().hex}"
     try:
+        derived = derive(snapshot) if derive is not None else {}
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(temporary, "wb") as handle:
-            pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((snapshot, derived), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, root / f"{key}.pickle")
         entries = sorted(root.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEPT:]:
