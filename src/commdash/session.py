@@ -6,12 +6,10 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from commdash.inbox import Inbox
-from commdash.model import Snapshot
 from commdash.paths import source_key, state_root
-from commdash.sources import DEMO_PATH, open_file
+from commdash.sources import DEMO_PATH, open_file, parse_cache
 from commdash.sources.demo import shift_times
 from commdash.sources.files import open_export
 from commdash.store import Store
@@ -60,17 +58,18 @@ def _open_session(
         snapshot = shift_times(snapshot, store.anchor(clock.now()))
         inbox = Inbox(snapshot, store.states(), store.replies(), clock, sla_seconds)
         return Session(inbox, store, is_demo=True)
-    now = clock.now()
-
-    def count(fresh: Snapshot) -> dict[str, Any]:
-        """Counted once with no state, kept with the parse: a re-open starts from it."""
-        return Inbox(fresh, {}, [], Clock(now), sla_seconds).base()
-
-    snapshot, counted = open_export(source, derive=count)
+    opened = open_export(source)
+    snapshot = opened.snapshot
     store = Store(state_root(state_dir) / source_key(snapshot.source))
     states, replies = store.states(), store.replies()
-    if counted is not None:
-        inbox = Inbox.restore(counted, snapshot, states, replies, clock, sla_seconds)
+    if opened.derived is not None:
+        inbox = Inbox.restore(opened.derived, snapshot, states, replies, clock, sla_seconds)
+    elif opened.key is not None:
+        # Counted first with no state and kept with the parse, so that a re-open starts from
+        # the count; then the state is applied.
+        inbox = Inbox(snapshot, {}, [], clock, sla_seconds)
+        parse_cache.save_aside(opened.key, snapshot, inbox.base())
+        inbox.reload(states, replies)
     else:
         inbox = Inbox(snapshot, states, replies, clock, sla_seconds)
     return Session(inbox, store, is_demo=False)

@@ -4,7 +4,6 @@ entry, means a fresh parse."""
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,7 @@ def export(path: Path, text: str) -> Path:
 
 
 def wait_for_saves() -> None:
-    for thread in threading.enumerate():
-        if thread.name == "commdash-cache":
-            thread.join()
+    parse_cache.wait_for_saves()
 
 
 @pytest.fixture

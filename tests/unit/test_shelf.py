@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pickle
 import random
-import threading
 from pathlib import Path
 
 import orjson
@@ -15,7 +14,7 @@ from commdash.figures import facts_of
 from commdash.inbox import VIEWS, Inbox
 from commdash.model import Conversation, Snapshot
 from commdash.session import open_session
-from commdash.sources import files
+from commdash.sources import files, parse_cache
 from commdash.sources.native import read_native_bytes
 from commdash.sources.shelf import CHANGED, FileShelf
 from commdash.timeutil import Clock
@@ -140,9 +139,7 @@ def test_a_large_export_reopens_from_its_saved_count(
     assert isinstance(first.inbox.conversations, FileShelf)
     cid = first.inbox.conversation_ids()[0]
     first.store.apply(cid, "done", lambda s: mark_done(s, NOW), NOW)
-    for thread in threading.enumerate():
-        if thread.name == "commdash-cache":
-            thread.join()
+    parse_cache.wait_for_saves()
     restored = []
     real = Inbox.restore
     monkeypatch.setattr(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import mmap
 import os
-from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from commdash.errors import SourceError
@@ -20,15 +20,25 @@ SHELF_ABOVE_BYTES = 8_000_000
 
 def open_file(spec: str, cached: bool = True) -> Snapshot:
     """Read a commdash/v1 export from ``spec``, or its parse from the cache when the file
-    has not changed since; raise :class:`SourceError` on failure."""
-    return open_export(spec, cached)[0]
+    has not changed since (a fresh parse is cached for next time); raise
+    :class:`SourceError` on failure."""
+    opened = open_export(spec, cached)
+    if opened.key is not None and opened.derived is None:
+        parse_cache.save_aside(opened.key, opened.snapshot, {})
+    return opened.snapshot
 
 
-def open_export(
-    spec: str, cached: bool = True, derive: Callable[[Snapshot], Derived] | None = None
-) -> tuple[Snapshot, Derived | None]:
-    """:func:`open_file`, with what ``derive`` made of the snapshot when it was cached
-    (None when the file was read: ``derive`` then runs in the background for next time)."""
+@dataclass(frozen=True, slots=True)
+class Opened:
+    snapshot: Snapshot
+    key: str | None
+    """The parse cache's key for the file; None when the cache is not used."""
+    derived: Derived | None
+    """What was kept with the snapshot in the cache; None when the file was parsed."""
+
+
+def open_export(spec: str, cached: bool = True) -> Opened:
+    """Read an export, or take it from the parse cache; saving to the cache is the caller's."""
     location = sanitize(spec).replace("\n", " ")  # error messages are one line
     try:
         path = Path(spec).expanduser()
@@ -39,17 +49,20 @@ def open_export(
         found = parse_cache.load(key)
         if found is not None:
             snapshot, derived = found
-            return replace(snapshot, source=replace(snapshot.source, location=location)), derived
-    snapshot = _read(path, location)
-    if key is not None:
-        parse_cache.save_in_background(key, snapshot, derive)
-    return snapshot, None
+            source = replace(snapshot.source, location=location)
+            return Opened(replace(snapshot, source=source), key, derived)
+    return Opened(_read(path, location), key, None)
 
 
 def _read(path: Path, location: str) -> Snapshot:
     try:
-        data = path.read_bytes()
-        mtime = os.stat(path).st_mtime
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            if stat.st_size > SHELF_ABOVE_BYTES:
+                # Mapped, not read: the reader gives the pages back as it goes.
+                data: bytes | mmap.mmap = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            else:
+                data = handle.read()
     except FileNotFoundError:
         raise SourceError(f"{location}: no such file") from None
     except IsADirectoryError:
@@ -60,5 +73,5 @@ def _read(path: Path, location: str) -> Snapshot:
         raise SourceError(f"{location}: cannot read: {exc.strerror or exc}") from None
     except ValueError as exc:  # a NUL byte in the path
         raise SourceError(f"{location}: cannot read: {exc}") from None
-    shelve_as = str(path.resolve()) if len(data) > SHELF_ABOVE_BYTES else None
-    return read_native_bytes(data, location, path.name, mtime, shelve_as)
+    shelve_as = str(path.resolve()) if isinstance(data, mmap.mmap) else None
+    return read_native_bytes(data, location, path.name, stat.st_mtime, shelve_as)

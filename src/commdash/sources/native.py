@@ -7,8 +7,9 @@ commdash/v1 export at all is an error.
 
 from __future__ import annotations
 
+import mmap
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar, cast
 
 import msgspec
@@ -78,7 +79,7 @@ _POST_OUTLINE = msgspec.json.Decoder(RawPost[_CommentOutline])
 
 
 def read_native_bytes(
-    data: bytes,
+    data: bytes | mmap.mmap,
     location: str,
     default_name: str,
     default_exported_at: float,
@@ -92,16 +93,15 @@ def read_native_bytes(
     tolerant reading of plain JSON values, for that post or for the whole document.
 
     With ``shelve_as`` (the file's path), the conversations are not kept in memory but put
-    on a :class:`FileShelf` that reads them back from that file when asked for.
+    on a :class:`FileShelf` that reads them back from that file when asked for. ``data``
+    may be the file mapped in memory: its pages are given back as the posts are read.
     """
-    start = 0
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
-        start = len(BOM)
+    start = len(BOM) if data[: len(BOM)] == BOM else 0
+    view = memoryview(data)[start:]
     try:
-        export = _EXPORT.decode(data)
+        export = _EXPORT.decode(view)
     except (msgspec.DecodeError, ValueError, OverflowError):
-        document = parse_json(data, location)  # raises with the line and column if invalid
+        document = parse_json(bytes(view), location)  # raises with the line and column
         return read_native(document, location, default_name, default_exported_at)
     header = {"format": export.format, "source": export.source}
     if export.exported_at is not None:
@@ -110,22 +110,45 @@ def read_native_bytes(
     shelf = None
     if export.posts is not None:
         if shelve_as is not None and len(export.posts) >= SHELF_MIN_POSTS:
-            shelf = FileShelf(shelve_as, location, _spans(data, export.posts, start))
-        outline = shelf is not None  # texts are read back from the shelf when shown
-        posts = (decode_post(raw, outline) for raw in export.posts)
+            spans = _spans(data, export.posts, start)
+            shelf = FileShelf(shelve_as, location, spans)
+            posts = _decoded(export.posts, data, spans)
+        else:
+            posts = (decode_post(raw) for raw in export.posts)
     return _read_document(header, posts, location, default_name, default_exported_at, shelf)
 
 
-def _spans(data: bytes, raws: list[msgspec.Raw], start: int) -> list[tuple[int, int]]:
+def _spans(data: bytes | mmap.mmap, raws: list[msgspec.Raw], start: int) -> list[tuple[int, int]]:
     """Where each post lies in the file: (offset, length)."""
     spans = []
-    cursor = 0
+    cursor = start
     for raw in raws:
         head = bytes(memoryview(raw)[:64])
         at = data.find(head, cursor)
-        spans.append((at + start, len(raw)))
+        spans.append((at, len(raw)))
         cursor = at + len(raw)
     return spans
+
+
+_GIVE_BACK_EVERY = 32 << 20
+
+
+def _decoded(
+    raws: list[msgspec.Raw], data: bytes | mmap.mmap, spans: list[tuple[int, int]]
+) -> Iterator[RawPost[Any] | object]:
+    """Posts for a shelf: only what places comments in threads (texts are read back when
+    shown). From a mapped file, the pages read so far are given back as it goes, so the
+    file is never all in memory beside what is made of it."""
+    mapped = isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED")
+    if mapped:
+        data.madvise(mmap.MADV_DONTNEED)  # type: ignore[union-attr]
+    given_back = 0
+    for raw, (offset, _) in zip(raws, spans, strict=True):
+        yield decode_post(raw, outline=True)
+        if mapped and offset - given_back > _GIVE_BACK_EVERY:
+            upto = offset - offset % mmap.PAGESIZE
+            data.madvise(mmap.MADV_DONTNEED, 0, upto)  # type: ignore[union-attr]
+            given_back = upto
 
 
 def decode_post(raw: msgspec.Raw | bytes, outline: bool = False) -> RawPost[Any] | object:

@@ -15,7 +15,6 @@ import os
 import pickle
 import threading
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,23 +69,40 @@ def load(key: str) -> tuple[Snapshot, Derived] | None:
     return None
 
 
-def save_in_background(
-    key: str, snapshot: Snapshot, derive: Callable[[Snapshot], Derived] | None = None
-) -> threading.Thread:
-    """Write the entry from a thread (the first screen does not wait for it); ``derive``
-    runs there too."""
-    thread = threading.Thread(target=save, args=(key, snapshot, derive), name="commdash-cache")
-    thread.start()
-    return thread
+_pending: list[threading.Thread] = []
 
 
-def save(key: str, snapshot: Snapshot, derive: Callable[[Snapshot], Derived] | None = None) -> None:
+def save_aside(key: str, snapshot: Snapshot, derived: Derived) -> None:
+    """Write the entry without making the caller wait: from a forked copy of this process
+    where there is fork (the copy shares the memory it does not change, so this process
+    neither waits nor grows), else from a thread."""
+    if hasattr(os, "fork"):
+        pid = os.fork()
+        if pid == 0:  # the copy: write and leave at once, running nothing of the parent's
+            try:
+                save(key, snapshot, derived)
+            finally:
+                os._exit(0)
+        waiter = threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True)
+    else:
+        waiter = threading.Thread(target=save, args=(key, snapshot, derived))
+    waiter.name = "commdash-cache"
+    waiter.start()
+    _pending.append(waiter)
+
+
+def wait_for_saves() -> None:
+    """Until every entry started here is written (for tests and tools)."""
+    while _pending:
+        _pending.pop().join()
+
+
+def save(key: str, snapshot: Snapshot, derived: Derived) -> None:
     """Write the entry atomically and drop the oldest beyond :data:`KEPT`; a cache that
     cannot be written is no error."""
     root = cache_root()
     temporary = root / f".{key}.{uuid.uuid4().hex}"
     try:
-        derived = derive(snapshot) if derive is not None else {}
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(temporary, "wb") as handle:
             pickle.dump((snapshot, derived), handle, protocol=pickle.HIGHEST_PROTOCOL)
