@@ -59,6 +59,14 @@ class SourceFigures:
     top_posts: tuple[PostSummary, ...]
 
 
+class SearchStopped(Exception):
+    """A search given up because its result was no longer wanted."""
+
+
+def _never() -> bool:
+    return False
+
+
 class PostRanking(Sequence[PostSummary]):
     """Posts in order of how much they need attention; summaries are made when read, so a
     hundred thousand posts cost nothing until they are on screen."""
@@ -129,6 +137,8 @@ class Inbox:
             if reply.conversation_id in self.conversations and reply.pending:
                 self._replies[reply.conversation_id].append(reply)
         self._haystacks: dict[str, str] = {}
+        self._found: tuple[str, set[str]] | None = None
+        """The latest needle searched for in a shelf, and the conversations it is in."""
         self._post_of = {cid: pid for pid, cids in self._by_post.items() for cid in cids}
         self._build()
 
@@ -160,7 +170,7 @@ class Inbox:
         found = snapshot.conversations
         inbox._shelf = None if isinstance(found, tuple) else found
         inbox.conversations = {c.id: c for c in found} if isinstance(found, tuple) else found
-        inbox._haystacks, inbox._rank_copy = {}, None
+        inbox._haystacks, inbox._rank_copy, inbox._found = {}, None, None
         inbox._states, inbox._replies = {}, defaultdict(list)
         inbox.reload(states, replies)
         return inbox
@@ -418,11 +428,15 @@ class Inbox:
         view: View = "needs-reply",
         post_id: str | None = None,
         query: str = "",
+        stop: Callable[[], bool] | None = None,
     ) -> list[str]:
-        """The conversations of a view, in the order the manager works through them."""
+        """The conversations of a view, in the order the manager works through them.
+
+        Searching a large source for ``query`` takes a while; it gives up, raising
+        :class:`SearchStopped`, as soon as ``stop()`` says so."""
         self._advance()
         needle = query.casefold().strip()
-        matches = self._matcher(needle)
+        matches = self._matcher(needle, stop or _never)
         if post_id is None and view in ("needs-reply", "all"):
             ordered = (self._waiting if view == "needs-reply" else self._latest).ids()
             return [cid for cid in ordered if matches(cid)] if needle else ordered
@@ -465,12 +479,19 @@ class Inbox:
             )
         return lambda cid: (-(self._facts[cid].latest_at or 0.0), cid)
 
-    def _matcher(self, needle: str) -> Callable[[str], bool]:
+    def _matcher(self, needle: str, stop: Callable[[], bool]) -> Callable[[str], bool]:
         """Whether a conversation matches the filter: its tags, assignee, authors or texts."""
         if self._shelf is None or not needle:
             return lambda cid: needle in self._haystack(cid)
-        # A large source is searched post by post, in file order, once per filter.
-        found = self._shelf.matching(needle)
+        # A large source is searched post by post, in file order, once per needle.
+        if self._found is not None and self._found[0] == needle:
+            found = self._found[1]
+        else:
+            searched = self._shelf.matching(needle, stop)
+            if searched is None:
+                raise SearchStopped(needle)
+            found = searched
+            self._found = (needle, found)
 
         def matches(cid: str) -> bool:
             if cid in found:

@@ -7,7 +7,7 @@ objects has already passed through :func:`commdash.text.sanitize`.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -80,8 +80,9 @@ class ConversationShelf(Mapping[str, "Conversation"]):
         """The facts with no triage state and no queued reply."""
 
     @abstractmethod
-    def matching(self, needle: str) -> set[str]:
-        """Ids of the conversations whose authors or texts contain ``needle`` (casefolded)."""
+    def matching(self, needle: str, stop: Callable[[], bool]) -> set[str] | None:
+        """Ids of the conversations whose authors or texts contain ``needle`` (casefolded);
+        None when ``stop()`` said to give up before the end."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,9 +78,10 @@ def thread_facts(
     comments: Sequence[RawComment],
     account_id: str,
     report: Callable[[str], None],
-) -> list[tuple[str, Facts]]:
+) -> tuple[list[tuple[str, Facts]], list[int]]:
     """The conversations :func:`build_conversations` makes, as (id, facts with no triage
-    state) in the same order, without making their messages."""
+    state) in the same order, without making their messages; and for each comment, the
+    index of the comment that starts its conversation."""
     parent = _parents(post_id, comments, report)
     root = list(range(len(comments)))
     if all(p < i for i, p in enumerate(parent)):
@@ -106,7 +107,8 @@ def thread_facts(
     tops = sorted(
         (i for i, p in enumerate(parent) if p == -1), key=lambda i: (comments[i].created_at, i)
     )
-    return [(comments[i].id, facts_from(members[i], ours[i], visible[i])) for i in tops]
+    facts = [(comments[i].id, facts_from(members[i], ours[i], visible[i])) for i in tops]
+    return facts, root
 
 
 def _parents(

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from commdash.figures import facts_of
-from commdash.inbox import VIEWS, Inbox
+from commdash.inbox import VIEWS, Inbox, SearchStopped
 from commdash.model import Conversation, Snapshot
 from commdash.session import open_session
 from commdash.sources import files, parse_cache
@@ -35,7 +35,10 @@ def export(path: Path, seed: int = 7) -> bytes:
             comment = {
                 "id": f"p{p}c{c}",
                 "created_at": NOW - rng.randint(0, 10**6),
-                "author": {"id": f"u{rng.randint(0, 30)}", "name": f"User [b]{c}[/b] \\u00e9"},
+                "author": {
+                    "id": f"u{rng.randint(0, 30)}",
+                    "name": f"User [b]{c}[/b]" + (" \\u00e9" if p % 2 else ""),
+                },
                 "text": rng.choice(["Brake squeaks", "ORDER late", "thanks \x1b]52;c;x\x07", "hi"]),
             }
             if c and rng.random() < 0.5:
@@ -103,7 +106,7 @@ def test_an_inbox_on_a_shelf_agrees_with_one_in_memory(tmp_path: Path) -> None:
     assert a.figures() == b.figures()
     assert list(a.post_summaries()) == list(b.post_summaries())
     for view in VIEWS:
-        for query in ("", "brake", "order", "b]1", "é", "zzz"):
+        for query in ("", "b", "brake", "order", "b]1", "é", "zzz", "u1"):
             assert a.conversation_ids(view, None, query) == b.conversation_ids(view, None, query)
     assert a.conversation_ids("all", "p5", "hi") == b.conversation_ids("all", "p5", "hi")
 
@@ -152,3 +155,12 @@ def test_a_large_export_reopens_from_its_saved_count(
     fresh = Inbox(again.inbox.snapshot, again.store.states(), [], later, 3600.0)
     assert again.inbox.figures() == fresh.figures()
     assert again.inbox.conversation_ids() == fresh.conversation_ids()
+
+
+def test_a_search_no_longer_wanted_stops(tmp_path: Path) -> None:
+    _, shelved, shelf = both(tmp_path / "big.json")
+    assert shelf.matching("brake", lambda: True) is None
+    inbox = Inbox(shelved, {}, [], Clock(NOW), 3600.0)
+    with pytest.raises(SearchStopped):
+        inbox.conversation_ids("all", None, "order", stop=lambda: True)
+    assert inbox.conversation_ids("all", None, "order")  # and it can be searched again

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from commdash import editor
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
-from commdash.inbox import VIEWS, View
+from commdash.inbox import VIEWS, SearchStopped, View
 from commdash.screens.choose import ChooseScreen
 from commdash.screens.prompt import PromptScreen
 from commdash.screens.report import ReportScreen
@@ -477,16 +477,21 @@ class InboxScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="filter")
     def _search(self, text: str, view: View, post_id: str | None) -> None:
-        """Search a large inbox off the UI thread; the newest search replaces older ones."""
+        """Search a large inbox off the UI thread; a newer search stops this one."""
+        worker = get_current_worker()
         for _ in range(3):
             try:
-                ids = self.inbox.conversation_ids(view, post_id, text)
+                ids = self.inbox.conversation_ids(
+                    view, post_id, text, stop=lambda: worker.is_cancelled
+                )
                 break
             except RuntimeError:  # an action changed the inbox meanwhile: search again
                 continue
+            except SearchStopped:
+                return
         else:
             return
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.app.call_from_thread(self._found, text, view, post_id, ids)
 
     def _found(self, text: str, view: View, post_id: str | None, ids: list[str]) -> None:

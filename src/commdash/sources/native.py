@@ -275,8 +275,8 @@ def _read_source(raw: object, location: str, default_name: str, exported_at: flo
         raise SourceError(
             f'{location}: "source.account" needs an "id": it tells the brand\'s own messages'
         )
-    name = _text(raw.get("name")) or default_name
-    platform = one_line(_text(raw.get("platform")), 30).lower() or "generic"
+    name = text_value(raw.get("name")) or default_name
+    platform = one_line(text_value(raw.get("platform")), 30).lower() or "generic"
     return SourceInfo(one_line(name, 80), platform, account, exported_at, location)
 
 
@@ -306,7 +306,8 @@ def _read_posts(
         if shelf is None:
             conversations.extend(build_conversations(post_id, comments, account.id, report))
         else:
-            shelf.add(p, post_id, thread_facts(post_id, comments, account.id, report), dropped)
+            threads, roots = thread_facts(post_id, comments, account.id, report)
+            shelf.add(p, post_id, threads, roots, dropped)
     return posts, conversations
 
 
@@ -316,16 +317,16 @@ def _read_post(
     metrics = raw.metrics
     if not isinstance(metrics, dict):
         metrics = {}
-    status = one_line(_text(raw.status), 20).lower() or "published"
+    status = one_line(text_value(raw.status), 20).lower() or "published"
     return Post(
         id=post_id,
-        channel=one_line(_text(raw.channel), 80),
+        channel=one_line(text_value(raw.channel), 80),
         author=authors.read(raw.author) or account,
         created_at=created_at,
         status=status,
-        text=_text(raw.text),
+        text=text_value(raw.text),
         scheduled_at=parse_timestamp(raw.scheduled_at),
-        permalink=one_line(_text(raw.permalink), 2000) or None,
+        permalink=one_line(text_value(raw.permalink), 2000) or None,
         reactions=_read_reactions(metrics.get("reactions")),
         shares=_count(metrics.get("shares")),
         reach=_count(metrics.get("reach")),
@@ -387,7 +388,7 @@ def read_comments(
                 else identifier(parent),
                 author=author,
                 created_at=created_at,
-                text=_text(text),
+                text=text_value(text),
                 likes=likes if type(likes) is int and 0 <= likes <= 10**15 else _count(likes) or 0,
                 hidden=raw.hidden is True,
             )
@@ -464,7 +465,7 @@ def _read_author(raw_id: object, raw_name: object, bare: bool) -> Author | None:
     author_id = identifier(raw_id)
     if author_id is None:
         return None
-    name = one_line(_text(raw_name), 80)
+    name = one_line(text_value(raw_name), 80)
     return Author(author_id, name if _visible(name) else author_id)
 
 
@@ -473,7 +474,7 @@ def _visible(text: str) -> bool:
     return any(unicodedata.category(char)[0] not in "CZ" for char in text)
 
 
-def _text(value: object) -> str:
+def text_value(value: object) -> str:
     if isinstance(value, str):
         return sanitize(value)
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -9,13 +9,17 @@ were (the file was rewritten in place) is shown as one notice instead of its com
 from __future__ import annotations
 
 import os
+from array import array
 from collections import OrderedDict
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from commdash.errors import SourceError
 from commdash.model import Author, Conversation, ConversationShelf, Facts, Message
 from commdash.threads import build_conversations
+
+if TYPE_CHECKING:
+    from commdash.sources.native import Authors
 
 POSTS_KEPT = 512
 """How many posts, read back, stay in memory."""
@@ -39,14 +43,25 @@ class FileShelf(ConversationShelf):
         self._post_ids: dict[int, str] = {}
         self._ids_of: dict[int, tuple[str, ...]] = {}
         self._dropped: dict[int, frozenset[int]] = {}
+        self._roots: dict[int, array[int]] = {}
+        self._last_search: tuple[str, list[int]] | None = None
+        """The latest needle and the posts where it was found: a longer needle that
+        contains it is only looked for there (typing narrows the search)."""
         self._recent: OrderedDict[int, dict[str, Conversation]] = OrderedDict()
         self._fd: int | None = None
 
     def add(
-        self, position: int, post_id: str, threads: list[tuple[str, Facts]], dropped: list[int]
+        self,
+        position: int,
+        post_id: str,
+        threads: list[tuple[str, Facts]],
+        roots: list[int],
+        dropped: list[int],
     ) -> None:
-        """Shelve a post's conversations (their ids and facts) as the file is first read."""
+        """Shelve a post's conversations (their ids and facts) as the file is first read,
+        with the conversation of each comment (``roots``, for searching)."""
         self._post_ids[position] = post_id
+        self._roots[position] = array("I", roots)
         self._ids_of[position] = tuple(cid for cid, _ in threads)
         if dropped:
             self._dropped[position] = frozenset(dropped)
@@ -76,23 +91,56 @@ class FileShelf(ConversationShelf):
     def base_facts(self, conversation_id: str) -> Facts:
         return self._facts[conversation_id]
 
-    def matching(self, needle: str) -> set[str]:
-        found: set[str] = set()
+    def matching(self, needle: str, stop: Callable[[], bool]) -> set[str] | None:
+        from commdash.sources import native  # native builds shelves: import it when used
+
+        positions: Iterable[int] = self._post_ids
+        last = self._last_search
+        if last is not None and last[0] in needle:
+            positions = last[1]
         quick = needle.encode() if needle.isascii() else None
-        for position in sorted(self._post_ids):
-            raw = self._bytes(position)
-            # Most posts can be ruled out from their bytes (no escapes that could hide the
-            # needle); the rest are read and searched as the screen would show them.
-            if quick is not None and b"\\" not in raw and quick not in raw.lower():
+        authors = native.Authors()
+        found: set[str] = set()
+        where: list[int] = []
+        for count, position in enumerate(positions):
+            if count % 64 == 0 and stop():
+                return None
+            data = self._bytes(position)
+            # Most posts are ruled out by their bytes (when no escape could hide the needle).
+            if quick is not None and b"\\" not in data and quick not in data.lower():
                 continue
-            for cid, conversation in self._read(position).items():
-                for message in conversation.messages:
-                    if needle in message.author.name.casefold() or (
-                        needle in message.text[:2000].casefold()
-                    ):
-                        found.add(cid)
-                        break
+            hits = self._search(position, data, needle, authors)
+            if hits:
+                found |= hits
+                where.append(position)
+        self._last_search = (needle, where)
         return found
+
+    def _search(self, position: int, data: bytes, needle: str, authors: Authors) -> set[str]:
+        """The conversations of one post with a comment whose author or text (as shown)
+        contains ``needle``."""
+        from commdash.sources import native
+
+        try:
+            raw = native.decode_post(data)
+        except SourceError:
+            return set()
+        if not isinstance(raw, native.RawPost) or not isinstance(raw.comments, list):
+            return set()
+        dropped = self._dropped.get(position, frozenset())
+        kept = [c for i, c in enumerate(raw.comments) if i not in dropped]
+        roots = self._roots[position]
+        if len(kept) != len(roots):
+            return set()  # the file changed: nothing to find here any more
+        hits = set()
+        for comment, root in zip(kept, roots, strict=True):
+            author = authors.read(comment.author)
+            text = native.text_value(getattr(comment, "text", None))[:2000]
+            if (author is not None and needle in author.name.casefold()) or needle in (
+                text.casefold()
+            ):
+                hits.add(native.identifier(kept[root].id) or "")
+        return hits
 
     # Reading back -------------------------------------------------------------------------
 
