@@ -262,8 +262,9 @@ class Inbox:
         self._post_over: dict[str, int] = defaultdict(int)
         self._post_visible: dict[str, int] = defaultdict(int)
         self._snoozes: list[tuple[float, str]] = []
-        waiting: list[tuple[float, str]] = []
-        latest: list[tuple[float, str]] = []
+        waiting_at: list[float] = []
+        waiting: list[str] = []
+        latest_keys: list[float] = []
         response_times: list[float] = []
         member_times: list[float] = []
         needs, blank, facts_for = figures.needs_reply, BLANK, self._facts_for
@@ -278,10 +279,11 @@ class Inbox:
             self._queued += len(replies)
             pid = post_of[cid]
             self._post_visible[pid] += facts.visible_count
-            latest.append((-(facts.latest_at or 0.0), cid))
+            latest_keys.append(-(facts.latest_at or 0.0))
             if needs(facts, status):
                 assert facts.latest_at is not None
-                waiting.append((facts.latest_at, cid))
+                waiting_at.append(facts.latest_at)
+                waiting.append(cid)
                 self._post_waiting[pid] += 1
                 if facts.latest_at < self._cutoff:
                     self._post_over[pid] += 1
@@ -293,8 +295,8 @@ class Inbox:
                     response_times.append(facts.first_response_at - facts.first_member_at)
             member_times.extend(facts.member_times)
         heapq.heapify(self._snoozes)
-        self._waiting = OrderedIds(waiting)
-        self._latest = OrderedIds(latest)
+        self._waiting = OrderedIds(waiting_at, waiting)
+        self._latest = OrderedIds(latest_keys, list(self.conversations))
         self._response_times = SortedTimes(response_times)
         self._member_times = SortedTimes(member_times)
         self._post_engagement = {pid: self._engagement(post) for pid, post in self.posts.items()}
@@ -303,10 +305,10 @@ class Inbox:
             rate for _, rate in self._post_engagement.values() if rate is not None
         )
         self._by_engagement = OrderedIds(
-            (-total, pid) for pid, (total, _) in self._post_engagement.items()
+            [-total for total, _ in self._post_engagement.values()], list(self._post_engagement)
         )
         self._post_keys = {pid: self._rank_key(pid) for pid in self.posts}
-        self._ranking = OrderedIds((key, pid) for pid, key in self._post_keys.items())
+        self._ranking = OrderedIds(list(self._post_keys.values()), list(self._post_keys))
         self._rank_copy: PostRanking | None = None
 
     def _facts_for(self, cid: str, state: TriageState, replies: Sequence[Reply]) -> Facts:

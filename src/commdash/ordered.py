@@ -11,29 +11,37 @@ class OrderedIds:
     """Ids ordered by ``(key, id)``.
 
     Adding or removing one id costs a binary search and a move of pointers (fast even for
-    a million), so a list that changes one item at a time never needs a full sort.
+    a million), so a list that changes one item at a time never needs a full sort. Keys and
+    ids are kept in two lists, not as pairs: a million pairs would cost 60 MB more.
     """
 
-    def __init__(self, items: Iterable[tuple[Any, str]] = ()) -> None:
-        self._entries: list[tuple[Any, str]] = sorted(items)
-        self._ids: list[str] = [cid for _, cid in self._entries]
+    def __init__(self, keys: list[Any] | None = None, ids: list[str] | None = None) -> None:
+        keys, ids = keys or [], ids or []
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        order.sort(key=keys.__getitem__)  # stable: by key, then by id
+        self._keys: list[Any] = [keys[i] for i in order]
+        self._ids: list[str] = [ids[i] for i in order]
 
     def __len__(self) -> int:
         return len(self._ids)
 
+    def _find(self, key: Any, cid: str) -> tuple[int, bool]:
+        """Where ``(key, cid)`` is or would go, and whether it is there."""
+        low = bisect_left(self._keys, key)
+        high = bisect_right(self._keys, key, low)
+        at = bisect_left(self._ids, cid, low, high)
+        return at, at < high and self._ids[at] == cid
+
     def add(self, key: Any, cid: str) -> None:
-        entry = (key, cid)
-        at = bisect_left(self._entries, entry)
-        if at < len(self._entries) and self._entries[at] == entry:
-            return
-        self._entries.insert(at, entry)
-        self._ids.insert(at, cid)
+        at, found = self._find(key, cid)
+        if not found:
+            self._keys.insert(at, key)
+            self._ids.insert(at, cid)
 
     def discard(self, key: Any, cid: str) -> None:
-        entry = (key, cid)
-        at = bisect_left(self._entries, entry)
-        if at < len(self._entries) and self._entries[at] == entry:
-            del self._entries[at]
+        at, found = self._find(key, cid)
+        if found:
+            del self._keys[at]
             del self._ids[at]
 
     def ids(self) -> list[str]:
@@ -41,24 +49,23 @@ class OrderedIds:
         return self._ids.copy()
 
     def entries(self) -> list[tuple[Any, str]]:
-        """A copy of the (key, id) pairs in order."""
-        return self._entries.copy()
+        """The (key, id) pairs in order."""
+        return list(zip(self._keys, self._ids, strict=True))
 
     def id_at(self, index: int) -> str:
         return self._ids[index]
 
     def index(self, key: Any, cid: str) -> int | None:
-        entry = (key, cid)
-        at = bisect_left(self._entries, entry)
-        return at if at < len(self._entries) and self._entries[at] == entry else None
+        at, found = self._find(key, cid)
+        return at if found else None
 
     def count_below(self, key: Any) -> int:
         """How many entries have a key below ``key``."""
-        return bisect_left(self._entries, (key,))
+        return bisect_left(self._keys, key)
 
     def between(self, low: Any, high: Any) -> list[str]:
         """The ids whose key is at least ``low`` and below ``high``."""
-        return self._ids[bisect_left(self._entries, (low,)) : bisect_left(self._entries, (high,))]
+        return self._ids[bisect_left(self._keys, low) : bisect_left(self._keys, high)]
 
 
 class SortedTimes:
