@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from commdash import editor
@@ -32,6 +32,7 @@ from commdash.timeutil import short_age
 from commdash.widgets.cells import terminal_text
 from commdash.widgets.conversation_list import ConversationList
 from commdash.widgets.gauges import Gauges
+from commdash.widgets.key_bar import KeyBar
 from commdash.widgets.post_queue import PostQueue
 from commdash.widgets.reply_box import ReplyBox
 from commdash.widgets.status_bar import StatusBar
@@ -148,7 +149,7 @@ class InboxScreen(Screen[None]):
                 yield ThreadView(self.inbox, id="thread")
                 yield self.reply_box
             yield Gauges(id="gauges")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
