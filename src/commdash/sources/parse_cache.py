@@ -81,6 +81,9 @@ def save_aside(key: str, snapshot: Snapshot, derived: Derived) -> None:
         pid = os.fork()
         if pid == 0:  # the copy: write and leave at once, running nothing of the parent's
             try:
+                # Out of the terminal's session: closing the terminal, or quitting at once,
+                # must not stop the writing half-way.
+                os.setsid()
                 save(key, snapshot, derived)
             finally:
                 os._exit(0)
