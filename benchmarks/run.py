@@ -107,6 +107,11 @@ class Row:
             return None
         return self.value / self.anchor
 
+    def judge_ratio(self, limit: float) -> None:
+        """The target is a ratio of at most ``limit``."""
+        self.target = f"<= {limit:g}x"
+        self.ok = self.ratio is not None and self.ratio <= limit
+
     def verdict(self, judged: bool) -> str:
         if self.error is not None:
             return "ERROR"
@@ -442,8 +447,7 @@ def _tti_row(
             f"runs {_list_ms(runs)} ms"
         )
     if limit is not None:
-        row.target = f"<= {limit:g}x"
-        row.ok = row.ratio is not None and row.ratio <= limit
+        row.judge_ratio(limit)
     warning = bench.warnings.get(f"tti {size} re-open") if warm else None
     if warning:
         row.note = f"WARNING: {warning}; {row.note}"
@@ -462,8 +466,7 @@ def _memory_row(bench: Bench, name: str, size: str, judged: bool) -> Row:
         f"bare app {bare_mb:.0f} MiB"
     )
     if judged:
-        row.target = "<= 2x"
-        row.ok = row.ratio is not None and row.ratio <= 2
+        row.judge_ratio(2)
     return row
 
 
@@ -537,13 +540,20 @@ def _triage_rows(
             note += f"; ONLY {found['seeded']:,} of {seed:,}: Store.apply_many is missing"
         return complete, note
 
-    def speed() -> Row:
+    def measured(name: str) -> tuple[Row, Any, Any, dict[str, Any]]:
+        """The row, the seeded and empty figures of the action (None when it was not
+        measured: the row then says why), and the seeded run."""
         seeded, empty = bench.triage(size, seed), bench.triage(size, 0)
-        row = Row(f"triage {action}{label}")
+        row = Row(f"{name} {action}{label}")
         s, e = seeded["actions"].get(action), empty["actions"].get(action)
         if s is None or e is None:
             row.note = (seeded["skipped"].get(action) or empty["skipped"].get(action)) or "?"
             row.target = "not measured"
+        return row, s, e, seeded
+
+    def speed() -> Row:
+        row, s, e, seeded = measured("triage")
+        if s is None or e is None:
             return row
         row.value, row.anchor = _ms(_median(s["total"])), _ms(_median(e["total"]))
         row.samples = {"seeded": s["total"], "empty": e["total"]}
@@ -561,12 +571,8 @@ def _triage_rows(
         return row
 
     def durable() -> Row:
-        seeded, empty = bench.triage(size, seed), bench.triage(size, 0)
-        row = Row(f"durability {action}{label}")
-        s, e = seeded["actions"].get(action), empty["actions"].get(action)
+        row, s, e, seeded = measured("durability")
         if s is None or e is None:
-            row.note = (seeded["skipped"].get(action) or empty["skipped"].get(action)) or "?"
-            row.target = "not measured"
             return row
         lost = sum(1 for v in s["durable"] if v is None)
         seen = [v for v in s["durable"] if v is not None]
@@ -595,8 +601,7 @@ def _stats_row(bench: Bench, name: str, size: str, warm: bool, judged: bool) -> 
         f"({_median(loads['default']) * 1000:.0f} ms with default gc)"
     )
     if judged:
-        row.target = "<= 2x"
-        row.ok = row.ratio is not None and row.ratio <= 2
+        row.judge_ratio(2)
     warning = bench.warnings.get(f"stats --json {size} re-open") if warm else None
     if warning:
         row.note = f"WARNING: {warning}; {row.note}"
