@@ -10,6 +10,7 @@ costs the same with a hundred conversations or a million.
 from __future__ import annotations
 
 import heapq
+import threading
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -137,6 +138,7 @@ class Inbox:
             if reply.conversation_id in self.conversations and reply.pending:
                 self._replies[reply.conversation_id].append(reply)
         self._haystacks: dict[str, str] = {}
+        self._advancing = threading.Lock()
         self._found: tuple[str, set[str]] | None = None
         """The latest needle searched for in a shelf, and the conversations it is in."""
         self._post_of = {cid: pid for pid, cids in self._by_post.items() for cid in cids}
@@ -171,6 +173,7 @@ class Inbox:
         inbox._shelf = None if isinstance(found, tuple) else found
         inbox.conversations = {c.id: c for c in found} if isinstance(found, tuple) else found
         inbox._haystacks, inbox._rank_copy, inbox._found = {}, None, None
+        inbox._advancing = threading.Lock()
         inbox._states, inbox._replies = {}, defaultdict(list)
         inbox.reload(states, replies)
         return inbox
@@ -401,8 +404,14 @@ class Inbox:
 
     def _advance(self) -> None:
         """Bring the time-dependent figures to the clock's time: conversations that passed
-        their SLA since, snoozes that ended."""
-        now = self.clock.now()
+        their SLA since, snoozes that ended. (A search in a worker thread asks too: one
+        thread at a time.)"""
+        if self.clock.now() == self._now:
+            return
+        with self._advancing:
+            self._advance_to(self.clock.now())
+
+    def _advance_to(self, now: float) -> None:
         if now == self._now:
             return
         if now < self._now:  # the clock went back (a pinned clock was moved): start over
@@ -604,6 +613,8 @@ _PER_SESSION = frozenset(
         "conversations",
         "_shelf",
         "_haystacks",
+        "_found",
+        "_advancing",
         "_rank_copy",
         "_states",
         "_replies",
