@@ -444,8 +444,11 @@ class Inbox:
         """The conversations of a view, in the order the manager works through them.
 
         Searching a large source for ``query`` takes a while; it gives up, raising
-        :class:`SearchStopped`, as soon as ``stop()`` says so."""
-        self._advance()
+        :class:`SearchStopped`, as soon as ``stop()`` says so. A search from another thread
+        passes ``stop``: it then leaves bringing the figures to the clock's time to the UI
+        thread, the only one that changes the inbox."""
+        if stop is None:
+            self._advance()
         needle = query.casefold().strip()
         matches = self._matcher(needle, stop or _never)
         if post_id is None and view in ("needs-reply", "all"):

@@ -189,11 +189,11 @@ class Store:
 
     def _migrate(self) -> None:
         """Move the conversations of a 0.1 state directory into shards (under the lock)."""
-        self._migrated = True
         with self._triage.batch():
             old = _table(self._triage, "conversations")
             documents = old.all()
             if not documents:
+                self._migrated = True
                 return
             backup = self._triage.path.with_name("triage.json.v1-backup")
             if not backup.exists():
@@ -207,11 +207,13 @@ class Store:
                 storage = self._shard_storage(number)
                 with storage.batch():
                     table = _table(storage, "conversations")
-                    merged = {doc["id"]: dict(doc) for doc in table.all()}
-                    merged.update((doc["id"], doc) for doc in docs)
+                    # A shard written by an earlier, interrupted migration is newer.
+                    merged = {doc["id"]: doc for doc in docs}
+                    merged.update((doc["id"], dict(doc)) for doc in table.all())
                     table.truncate()
                     table.insert_multiple(merged.values())
             old.truncate()
+        self._migrated = True
 
     # Triage state -------------------------------------------------------------------------
 
@@ -278,20 +280,32 @@ class Store:
             by_shard.setdefault(self._shard(cid), []).append(cid)
         entries: list[JournalEntry] = []
         with self._locked():
+            changed: list[tuple[AtomicJSONStorage, list[JournalEntry]]] = []
             for storage, cids in by_shard.items():
-                with storage.batch():
+                found = []
+                with storage.batch():  # one read of the shard; nothing written here
                     conversations = _table(storage, "conversations")
                     for cid in cids:
                         before = _get_state(conversations, cid)
                         after = transition(before)
                         if after != before:
-                            entries.append(self._entry(action, cid, before, after, at))
-                            _put_state(conversations, cid, after)
+                            found.append(self._entry(action, cid, before, after, at))
+                if found:
+                    changed.append((storage, found))
+                    entries += found
             if entries:
+                # The journal first: triage.json is what other processes watch, so a state
+                # written after it is always seen; if the state write fails, the entry undoes
+                # nothing (undo only reverts what is still as the action left it).
                 with self._triage.batch():
                     journal = _table(self._triage, "journal")
                     for entry in entries[-JOURNAL_LIMIT:]:
                         _journal(journal, entry)
+            for storage, found in changed:
+                with storage.batch():
+                    conversations = _table(storage, "conversations")
+                    for entry in found:
+                        _put_state(conversations, entry.conversation_id, entry.after)
         return entries
 
     def _entry(

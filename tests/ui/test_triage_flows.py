@@ -767,3 +767,20 @@ async def test_a_large_inbox_is_searched_in_the_background(
         assert title(app).endswith("· filter: order")
         await pilot.press("escape")
         assert listing(app).ids == inbox.conversation_ids("needs-reply")
+
+
+async def test_a_filter_cleared_while_searching_stays_cleared(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inbox_screen, "FILTER_IN_BACKGROUND_ABOVE", 0)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        everything = app.triager.inbox.conversation_ids("needs-reply")
+        await pilot.press("slash", *"order")
+        await pilot.pause(0.15)  # the search has started
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert listing(app).ids == everything
+        assert "filter" not in title(app)

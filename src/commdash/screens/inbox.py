@@ -131,6 +131,9 @@ class InboxScreen(Screen[None]):
         self._sticky_added = False
         """Whether the list shows the sticky conversation although it left the view."""
         self._filter_timer: Timer | None = None
+        self._searching: str | None = None
+        """The filter being searched in the background; its result is shown only if it is
+        still the one wanted."""
         self._draft_timer: Timer | None = None
 
     # Layout -------------------------------------------------------------------------------
@@ -468,8 +471,11 @@ class InboxScreen(Screen[None]):
         box.focus()
 
     def _set_filter(self, text: str) -> None:
+        self._searching = None
+        self.workers.cancel_group(self, "filter")
         if text and len(self.inbox.conversations) > FILTER_IN_BACKGROUND_ABOVE:
             self.query_one("#list-title", Static).update(Content("Conversations · searching…"))
+            self._searching = text
             self._search(text, self.view, self.post_id)
             return
         self.query_text = text
@@ -486,16 +492,20 @@ class InboxScreen(Screen[None]):
                     view, post_id, text, stop=lambda: worker.is_cancelled
                 )
                 break
-            except RuntimeError:  # an action changed the inbox meanwhile: search again
+            except (RuntimeError, KeyError):  # an action changed the inbox meanwhile: again
                 continue
             except SearchStopped:
                 return
         else:
+            self.app.call_from_thread(self._refresh_list_title)
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._found, text, view, post_id, ids)
 
     def _found(self, text: str, view: View, post_id: str | None, ids: list[str]) -> None:
+        if text != self._searching:
+            return  # the manager cleared or changed the filter meanwhile
+        self._searching = None
         if (view, post_id) != (self.view, self.post_id):
             self._set_filter(text)  # the manager moved on meanwhile
             return

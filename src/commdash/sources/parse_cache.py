@@ -55,6 +55,8 @@ Derived = dict[str, Any]
 def load(key: str) -> tuple[Snapshot, Derived] | None:
     try:
         with open(cache_root() / f"{key}.pickle", "rb") as handle:
+            if not _private(cache_root()) or not _private(handle.fileno()):
+                return None  # a pickle someone else could have written is never loaded
             found = pickle.load(handle)
     except FileNotFoundError:
         return None
@@ -68,6 +70,13 @@ def load(key: str) -> tuple[Snapshot, Derived] | None:
     ):
         return found[0], found[1]
     return None
+
+
+def _private(where: Path | int) -> bool:
+    """Owned by this user, and writable by nobody else."""
+    stat = os.stat(where)
+    owner = os.getuid() if hasattr(os, "getuid") else stat.st_uid
+    return stat.st_uid == owner and not stat.st_mode & 0o022
 
 
 _pending: list[threading.Thread] = []
@@ -84,6 +93,9 @@ def save_aside(key: str, snapshot: Snapshot, derived: Derived) -> None:
                 # Out of the terminal's session: closing the terminal, or quitting at once,
                 # must not stop the writing half-way.
                 os.setsid()
+                quiet = os.open(os.devnull, os.O_RDWR)
+                for descriptor in (0, 1, 2):  # a pipe reading commdash's output ends with it
+                    os.dup2(quiet, descriptor)
                 save(key, snapshot, derived)
             finally:
                 os._exit(0)
