@@ -101,7 +101,9 @@ def save_aside(key: str, snapshot: Snapshot, derived: Derived) -> None:
                 os._exit(0)
         waiter = threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True)
     else:
-        waiter = threading.Thread(target=save, args=(key, snapshot, derived))
+        # A thread shares the caller's objects, which go on changing: only the snapshot
+        # (never changed) is kept, and a re-open counts afresh.
+        waiter = threading.Thread(target=save, args=(key, snapshot, {}))
     waiter.name = "commdash-cache"
     waiter.start()
     _pending.append(waiter)
@@ -126,6 +128,6 @@ def save(key: str, snapshot: Snapshot, derived: Derived) -> None:
         entries = sorted(root.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEPT:]:
             old.unlink(missing_ok=True)
-    except OSError:
+    except Exception:  # a cache that cannot be written (full disk, odd data) is no error
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
