@@ -55,10 +55,6 @@ class OrderedIds:
     def id_at(self, index: int) -> str:
         return self._ids[index]
 
-    def index(self, key: Any, cid: str) -> int | None:
-        at, found = self._find(key, cid)
-        return at if found else None
-
     def count_below(self, key: Any) -> int:
         """How many entries have a key below ``key``."""
         return bisect_left(self._keys, key)

@@ -25,9 +25,6 @@ def test_ordered_ids_stay_sorted_by_key_then_id_through_changes() -> None:
         assert ordered.ids() == [cid for _, cid in expected]
     assert ordered.count_below(2.0) == sum(1 for key, _ in pairs if key < 2.0)
     assert ordered.between(1.0, 3.0) == [c for k, c in sorted(pairs) if 1.0 <= k < 3.0]
-    first_key, first_id = sorted(pairs)[0]
-    assert ordered.index(first_key, first_id) == 0
-    assert ordered.index(9.0, "nope") is None
 
 
 def test_sorted_times_median_and_ranges() -> None:
