@@ -750,18 +750,29 @@ async def test_a_colleagues_done_does_not_move_an_open_reply_box(make_app: AppFa
         assert listing(two).current == cid
 
 
-async def test_a_large_inbox_is_searched_in_the_background(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def search_in_background(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every inbox is searched in a worker thread, as a large one is."""
     monkeypatch.setattr(inbox_screen, "FILTER_IN_BACKGROUND_ABOVE", 0)
+
+
+async def searched(app: CommdashApp, pilot: Pilot[None], *keys: str) -> None:
+    """Type a filter (faster than the typing pause: one search), press ``keys``, and wait
+    until every search has finished and its result is on screen."""
+    await pilot.press("slash", *"order")
+    await pilot.pause(0.15)  # the search has started
+    await pilot.press(*keys)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.usefixtures("search_in_background")
+async def test_a_large_inbox_is_searched_in_the_background(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         inbox = app.triager.inbox
-        await pilot.press("slash", *"order")  # faster than the pause: one search, at the end
-        await pilot.pause(0.15)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await searched(app, pilot)
         assert listing(app).ids == inbox.conversation_ids("needs-reply", None, "order")
         assert 0 < len(listing(app).ids) < len(inbox.conversation_ids("needs-reply"))
         assert title(app).endswith("· filter: order")
@@ -769,18 +780,12 @@ async def test_a_large_inbox_is_searched_in_the_background(
         assert listing(app).ids == inbox.conversation_ids("needs-reply")
 
 
-async def test_a_filter_cleared_while_searching_stays_cleared(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(inbox_screen, "FILTER_IN_BACKGROUND_ABOVE", 0)
+@pytest.mark.usefixtures("search_in_background")
+async def test_a_filter_cleared_while_searching_stays_cleared(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         everything = app.triager.inbox.conversation_ids("needs-reply")
-        await pilot.press("slash", *"order")
-        await pilot.pause(0.15)  # the search has started
-        await pilot.press("escape")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await searched(app, pilot, "escape")
         assert listing(app).ids == everything
         assert "filter" not in title(app)
