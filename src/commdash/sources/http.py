@@ -1,0 +1,314 @@
+"""Talking to a platform over HTTP: one client for every live source.
+
+Every failure becomes a :class:`RemoteError`: one line that says what failed and what to do,
+whether trying again may help (``transient``) and when (``retry_after``). Messages never hold
+the token nor a query string (Graph paging links carry the token in theirs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import random
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+from commdash import __version__
+from commdash.errors import SourceError
+from commdash.text import one_line
+from commdash.timeutil import parse_timestamp
+
+TIMEOUT_SECONDS = 20.0
+MAX_BODY_BYTES = 64_000_000
+"""A response larger than this is refused rather than read into memory."""
+GRAPH_RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006})
+GRAPH_TOKEN_CODES = frozenset({102, 190, 463, 467})
+USER_AGENT = f"commdash/{__version__}"
+
+
+class RemoteError(SourceError):
+    """A request failed. ``transient``: the same request may succeed later, after
+    ``retry_after`` seconds when the server said how long."""
+
+    def __init__(
+        self, message: str, transient: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+def where(url: str) -> str:
+    """A URL as shown in messages: scheme, host and path, no query (it may hold a token)."""
+    parts = urlsplit(url)
+    return one_line(f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}", 200)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, allow_http: bool = False) -> str:
+    """``url`` when commdash may fetch it; else a :class:`SourceError` saying why."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        raise SourceError(f"{where(url)}: not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise SourceError(f"{where(url)}: not an http(s) URL")
+    if parts.scheme == "http" and not allow_http and not is_loopback(host):
+        raise SourceError(
+            f"{where(url)}: plain http is refused (the token and replies would travel "
+            "unencrypted); use https, or set allow_http = true for this source in the config"
+        )
+    return url
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A response that arrived with a status below 400 (a 304 included)."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    url: str
+
+    def json(self) -> Any:
+        try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError:
+            raise RemoteError(
+                f"{where(self.url)}: the answer is not JSON; check the URL points at the API",
+                transient=True,
+            ) from None
+
+
+class HttpClient:
+    """GET and POST with the token in a header, verified TLS, timeouts, and errors as
+    :class:`RemoteError`. ``secret`` is the token: it is cut out of every message."""
+
+    def __init__(
+        self,
+        headers: Mapping[str, str] | None = None,
+        secret: str | None = None,
+        allow_http: bool = False,
+        timeout: float = TIMEOUT_SECONDS,
+        describe_error: Callable[[Answer], RemoteError] | None = None,
+    ) -> None:
+        self.secret = secret
+        self.allow_http = allow_http
+        self.requests = 0
+        """How many requests were sent, for figures and tests."""
+        self._describe_error = describe_error or describe_http_error
+        self._client = httpx.Client(
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=False,
+            verify=True,
+            trust_env=True,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        return self.request("GET", url, params=params, headers=headers)
+
+    def post(
+        self,
+        url: str,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        return self.request("POST", url, data=data, json=json, headers=headers)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        check_url(url, self.allow_http)
+        shown = where(url)
+        self.requests += 1
+        content = orjson.dumps(json) if json is not None else None
+        sent_headers = dict(headers or {})
+        if content is not None:
+            sent_headers["Content-Type"] = "application/json"
+        try:
+            with self._client.stream(
+                method, url, params=params, data=data, content=content, headers=sent_headers
+            ) as response:
+                body = _read_capped(response, shown)
+        except httpx.ConnectError as exc:
+            raise self._scrubbed(_connect_error(shown, exc)) from None
+        except httpx.TimeoutException:
+            raise RemoteError(
+                f"{shown}: no answer within {TIMEOUT_SECONDS:g} s; will try again",
+                transient=True,
+            ) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            raise RemoteError(
+                f"{shown}: the connection broke off; will try again", transient=True
+            ) from None
+        except httpx.HTTPError as exc:
+            raise self._scrubbed(RemoteError(f"{shown}: {type(exc).__name__}: {exc}")) from None
+        answer = Answer(response.status_code, response.headers, body, url)
+        if response.status_code >= 400 or 300 <= response.status_code < 304:
+            raise self._scrubbed(self._describe_error(answer))
+        return answer
+
+    def _scrubbed(self, error: RemoteError) -> RemoteError:
+        message = str(error)
+        if self.secret and self.secret in message:
+            message = message.replace(self.secret, "[token]")
+            return RemoteError(message, error.transient, error.retry_after)
+        return error
+
+
+def _read_capped(response: httpx.Response, shown: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise RemoteError(f"{shown}: the answer is larger than {MAX_BODY_BYTES:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _connect_error(shown: str, exc: httpx.ConnectError) -> RemoteError:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return RemoteError(
+                f"{shown}: TLS certificate not trusted ({cause.verify_message}); "
+                "check the host name, or the clock and CA certificates of this machine"
+            )
+        if isinstance(cause, ssl.SSLError):
+            return RemoteError(f"{shown}: TLS failed ({cause.reason or cause}); check the URL")
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc).lower()
+    if (
+        "name or service not known" in text
+        or "nodename nor servname" in text
+        or ("name resolution" in text)
+    ):
+        return RemoteError(
+            f"{shown}: unknown host; check the URL and this machine's network", transient=True
+        )
+    return RemoteError(
+        f"{shown}: cannot connect ({one_line(str(exc), 80) or 'refused'}); will try again",
+        transient=True,
+    )
+
+
+def describe_http_error(answer: Answer) -> RemoteError:
+    """The one-line error for a status of 400 or more (or a redirect, never followed)."""
+    shown = where(answer.url)
+    status = answer.status
+    wait = retry_after(answer.headers)
+    if status in (301, 302, 303, 307, 308):
+        target = where(answer.headers.get("location", ""))
+        return RemoteError(f"{shown}: HTTP {status}, moved to {target}; update the URL")
+    if status == 401:
+        return RemoteError(f"{shown}: HTTP 401, the token was refused; check or renew it")
+    if status == 403:
+        return RemoteError(f"{shown}: HTTP 403, the token may not do this; check its permissions")
+    if status == 404:
+        return RemoteError(f"{shown}: HTTP 404, nothing there; check the URL or the id")
+    if status == 429:
+        return RemoteError(f"{shown}: HTTP 429, rate limited; will wait", True, wait)
+    if status in (408, 425) or status >= 500:
+        return RemoteError(f"{shown}: HTTP {status}, the server failed; will try again", True, wait)
+    detail = _detail(answer.body)
+    return RemoteError(f"{shown}: HTTP {status}{': ' + detail if detail else ''}")
+
+
+def _detail(body: bytes) -> str:
+    """A short reason from an error body (``{"error": "..."}`` or ``{"error": {"message"}}``)."""
+    try:
+        parsed = orjson.loads(body[:100_000])
+    except orjson.JSONDecodeError:
+        return ""
+    if isinstance(parsed, dict):
+        error = parsed.get("error")
+        if isinstance(error, dict):
+            error = error.get("message")
+        if isinstance(error, str):
+            return one_line(error, 160)
+    return ""
+
+
+def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """How long the server asks to wait, in seconds: ``Retry-After`` (seconds or a date),
+    Mastodon's ``x-ratelimit-reset`` (when nothing remains), Graph's
+    ``estimated_time_to_regain_access`` (minutes) in its usage headers."""
+    now = time.time() if now is None else now
+    waits: list[float] = []
+    value = headers.get("retry-after")
+    if value:
+        try:
+            waits.append(float(value))
+        except ValueError:
+            with contextlib.suppress(TypeError, ValueError, IndexError):
+                waits.append(parsedate_to_datetime(value).timestamp() - now)
+    if headers.get("x-ratelimit-remaining", "").strip() == "0":
+        reset = parse_timestamp(headers.get("x-ratelimit-reset", "").strip() or None)
+        if reset is not None:
+            waits.append(reset - now)
+    for name in ("x-business-use-case-usage", "x-app-usage", "x-page-usage"):
+        minutes = _regain_minutes(headers.get(name))
+        if minutes:
+            waits.append(minutes * 60.0)
+    positive = [wait for wait in waits if wait > 0]
+    return min(max(positive), 24 * 3600.0) if positive else None
+
+
+def _regain_minutes(value: str | None) -> float:
+    if not value:
+        return 0.0
+    try:
+        parsed = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return 0.0
+    found = 0.0
+    stack: list[Any] = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            regain = item.get("estimated_time_to_regain_access")
+            if isinstance(regain, int | float) and not isinstance(regain, bool):
+                found = max(found, float(regain))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def backoff(attempt: int, base: float = 2.0, cap: float = 900.0) -> float:
+    """Exponential backoff with full jitter: a random wait up to ``base * 2**attempt``."""
+    return random.uniform(base / 2, min(cap, base * 2.0**attempt))

@@ -1,0 +1,80 @@
+"""What every live (HTTP) source offers: pulling its data as a commdash/v1 document, and
+delivering the outbox's replies and moderation.
+
+A live source maps the platform into the native document (FORMATS.md §1) and nothing else:
+the native reader then checks and sanitises it like any export, so there is one boundary for
+untrusted text, and the last good document is what the offline cache keeps.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from commdash.outbox import Reply
+
+Document = dict[str, Any]
+"""A commdash/v1 document (plain JSON values)."""
+Cursor = dict[str, Any]
+"""What a source remembers between pulls to make the next one incremental (plain JSON
+values, kept with the offline cache; never the token)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    pages: int
+    """Requests answered so far in this pull."""
+    items: int
+    """Posts and comments received so far."""
+    doing: str = ""
+    """What is being fetched now, e.g. "comments of post 3 of 40"."""
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Pulled:
+    document: Document | None
+    """The whole source as it stands now; None when nothing changed since ``cursor``."""
+    cursor: Cursor
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    """One line per response or item that was malformed and skipped."""
+
+
+class LiveSource(ABC):
+    location: str
+    """The source as shown to the manager: a URL without query, or the config name."""
+    requests: int = 0
+    """Requests sent so far (for the status line and the benchmarks)."""
+
+    @abstractmethod
+    def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
+        """Fetch what changed since ``cursor`` and return the whole document: ``previous``
+        (the last good one, None on the first pull) updated. Raise
+        :class:`~commdash.sources.http.RemoteError` when the source cannot be read."""
+
+    @abstractmethod
+    def send_reply(self, reply: Reply, document: Document) -> str:
+        """Post ``reply`` (its ``id`` is the idempotency key) and return the id the platform
+        gave the new message. ``document`` is the last pulled one (authors, threads)."""
+
+    def set_hidden(self, message_id: str, hidden: bool) -> None:
+        """Hide or unhide a comment on the platform; naturally idempotent."""
+        raise NotImplementedError(f"{self.location}: this source cannot hide comments")
+
+    def find_sent(self, reply: Reply, document: Document) -> str | None:
+        """After a crash while ``reply`` was being sent: the id of the message it became,
+        when the platform has it; None when it was not posted. A source whose platform
+        honours the ``Idempotency-Key`` may return None and let the resend be deduplicated."""
+        return None
+
+    @property
+    def can_hide(self) -> bool:
+        return type(self).set_hidden is not LiveSource.set_hidden
+
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of connections."""
