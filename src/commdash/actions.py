@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from commdash import triage
 from commdash.inbox import Inbox
+from commdash.model import Snapshot
 from commdash.outbox import Reply
 from commdash.store import Store
 from commdash.text import sanitize
@@ -26,6 +27,8 @@ class Triager:
         self.store = store
         self.clock = clock
         self.seen = store.fingerprint()
+        self.moderates = False
+        """Whether hides go to the platform too (a live source that can hide)."""
 
     def _change(
         self, action: str, cid: str, transition: Callable[[TriageState], TriageState]
@@ -78,7 +81,14 @@ class Triager:
             cid,
             lambda state: triage.set_hidden(state, message_id, hide),
         )
+        self._moderate(cid, message_id, hide)
         return hide
+
+    def _moderate(self, cid: str, message_id: str, hide: bool) -> None:
+        """On a live source that can hide, the platform follows (through the outbox)."""
+        if self.moderates:
+            self.store.queue_moderation(Reply.moderation(cid, message_id, hide, self.clock.now()))
+            self._note_own_write()
 
     def reply(self, cid: str, in_reply_to: str, text: str) -> Reply:
         now = self.clock.now()
@@ -98,8 +108,50 @@ class Triager:
         if entry.reply_id is not None:
             self.inbox.remove_reply(entry.reply_id)
         elif entry.conversation_id in self.inbox.conversations:
-            self.inbox.set_state(entry.conversation_id, self.store.state(entry.conversation_id))
+            cid = entry.conversation_id
+            self.inbox.set_state(cid, self.store.state(cid))
+            if entry.action in ("hide", "unhide"):
+                for message in self.inbox.conversations[cid].messages:
+                    if entry.after.hidden_override(message.id) is not None:
+                        self._moderate(cid, message.id, not self.inbox.is_visible(cid, message))
         return entry
+
+    def replace_snapshot(self, snapshot: Snapshot, store: Store) -> None:
+        """A live source brought new data (and, on its first pull, the account whose state
+        directory ``store`` is)."""
+        if store.directory != self.store.directory:
+            self.store = store
+        self.seen = self.store.fingerprint()
+        self.inbox.replace_snapshot(snapshot, self.store.states(), self.store.replies())
+
+    def retry_reply(self, reply_id: str) -> Reply | None:
+        """Queue a failed reply again; None when it is not failed (any more)."""
+        return self._change_reply(
+            reply_id, lambda r: r.requeued() if r.status == "failed" else None
+        )
+
+    def edit_reply(self, reply_id: str, text: str) -> Reply | None:
+        """Replace the text of a reply not sent yet and queue it again; None when it is on
+        its way or sent."""
+        text = sanitize(text).strip()
+        return self._change_reply(
+            reply_id, lambda r: r.requeued(text) if r.status in ("queued", "failed") else None
+        )
+
+    def discard_reply(self, reply_id: str) -> Reply | None:
+        """Drop a reply not sent yet; None when it is on its way or sent."""
+        found = self.store.discard_reply(reply_id)
+        self._note_own_write()
+        if found is not None:
+            self.inbox.remove_reply(reply_id)
+        return found
+
+    def _change_reply(self, reply_id: str, change: Callable[[Reply], Reply | None]) -> Reply | None:
+        changed = self.store.update_reply(reply_id, change)
+        self._note_own_write()
+        if changed is not None:
+            self.inbox.reload(self.store.states(), self.store.replies())
+        return changed
 
     def sync_from_disk(self) -> bool:
         """Take changes another commdash made to this source's state; True if there were.

@@ -45,13 +45,15 @@ class CommdashApp(App[None]):
         self.animation_level = "none"  # over SSH every frame costs; nothing slides or fades
         self.session = session
         self.triager = Triager(session.inbox, session.store, clock)
+        link = session.link
+        self.triager.moderates = link is not None and link.feed.source.can_hide
 
     def on_mount(self) -> None:
         if self.no_color:
             self.add_class("-no-color")
 
     def get_default_screen(self) -> InboxScreen:
-        return InboxScreen(self.triager, demo=self.session.is_demo)
+        return InboxScreen(self.triager, demo=self.session.is_demo, link=self.session.link)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -6,18 +6,26 @@ import argparse
 import io
 import os
 import sys
+import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import orjson
 
 from commdash import __version__
+from commdash.config import load_config
 from commdash.errors import CommdashError
 from commdash.inbox import SourceFigures
+from commdash.outbox import Reply
 from commdash.session import Session, open_session
+from commdash.text import one_line
 from commdash.timeutil import Clock, duration, iso, parse_now
 
 PROG = "commdash"
+SOURCE_HELP = (
+    "a commdash/v1 export (JSON file), its https:// URL, or the name of a source in the config file"
+)
 WARNINGS_SHOWN = 10
 DEFAULT_SLA_MINUTES = 60.0
 MAX_SLA_MINUTES = 60 * 24 * 365
@@ -28,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args[:1] == ["stats"]:
             return _stats(_stats_parser().parse_args(args[1:]))
+        if args[:1] == ["outbox"]:
+            return _outbox(_outbox_parser().parse_args(args[1:]))
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -68,11 +78,10 @@ def _main_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
-        "the TUI. With no SOURCE, commdash opens its bundled demo.",
+        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies. "
+        "With no SOURCE, commdash opens its bundled demo.",
     )
-    parser.add_argument(
-        "source", nargs="?", metavar="SOURCE", help="a commdash/v1 export (JSON file)"
-    )
+    parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)
     _common(parser)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
@@ -84,9 +93,20 @@ def _stats_parser() -> argparse.ArgumentParser:
         description="Print the engagement figures of a source, with the local triage state.",
     )
     parser.add_argument(
-        "source", nargs="?", metavar="SOURCE", help="a commdash/v1 export (default: the demo)"
+        "source", nargs="?", metavar="SOURCE", help=SOURCE_HELP + " (default: the demo)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _common(parser)
+    return parser
+
+
+def _outbox_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} outbox",
+        description="List the replies and hides waiting, sent or failed for a source.",
+    )
+    parser.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
+    parser.add_argument("--json", action="store_true", help="print one JSON array")
     _common(parser)
     return parser
 
@@ -110,11 +130,37 @@ def _sla_option(value: str) -> float:
     return minutes
 
 
-def _open(args: argparse.Namespace) -> tuple[Session, Clock]:
+def _open(args: argparse.Namespace, pull: bool = False) -> tuple[Session, Clock]:
+    """The session; a live source is pulled first when ``pull`` (or when it was never
+    synced here), falling back to its offline copy with a warning."""
     clock = Clock(args.now)
-    session = open_session(args.source, args.state_dir, clock, args.sla)
+    session = open_session(args.source, args.state_dir, clock, args.sla, load_config())
+    if session.link is not None and (pull or session.link.feed.synced_at is None):
+        session = _pulled(session)
     _warn(session)
     return session, clock
+
+
+def _pulled(session: Session) -> Session:
+    link = session.link
+    assert link is not None
+    try:
+        synced = link.feed.pull(lambda progress: None)
+    except CommdashError as exc:
+        if link.feed.synced_at is None:
+            raise
+        age = duration(max(0.0, time.time() - link.feed.synced_at))
+        print(f"{PROG}: warning: offline, using the copy synced {age} ago: {exc}", file=sys.stderr)
+        return session
+    finally:
+        link.feed.source.close()
+    if synced is None or synced.snapshot is None:
+        return session
+    for line in synced.warnings[:WARNINGS_SHOWN]:
+        print(f"{PROG}: warning: {link.feed.source.location}: {line}", file=sys.stderr)
+    store = link.store_for(synced.snapshot)
+    session.inbox.replace_snapshot(synced.snapshot, store.states(), store.replies())
+    return replace(session, store=store)
 
 
 def _warn(session: Session) -> None:
@@ -142,17 +188,58 @@ def _tui(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    session, clock = _open(args)
+    session, clock = _open(args, pull=True)
     figures = session.inbox.figures()
     if args.json:
         document = stats_document(session, figures, clock.now())
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        if isinstance(sys.stdout, io.TextIOWrapper):
-            # A terminal whose encoding cannot show every character must not end in a crash.
-            sys.stdout.reconfigure(errors="replace")
+        _tolerant_stdout()
         print(_stats_text(session, figures))
     return 0
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    session, clock = _open(args)
+    items = sorted(session.store.replies(), key=lambda item: item.queued_at)
+    if args.json:
+        document = [outbox_entry(item) for item in items]
+        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        return 0
+    _tolerant_stdout()
+    if not items:
+        print(f"Nothing in the outbox of {session.inbox.snapshot.source.name}.")
+    now = clock.now()
+    for item in items:
+        what = one_line(item.text, 50) if item.kind == "reply" else f"({item.kind})"
+        line = f"{item.status:<8} {duration(max(0.0, now - item.queued_at)):>8} ago  {what}"
+        if item.error:
+            line += f"  · {one_line(item.error, 120)}"
+        print(line)
+    return 0
+
+
+def outbox_entry(item: Reply) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "status": item.status,
+        "conversation_id": item.conversation_id,
+        "in_reply_to": item.in_reply_to,
+        "text": item.text,
+        "queued_at": iso(item.queued_at),
+        "attempts": item.attempts,
+        "next_attempt_at": iso(item.next_attempt_at) if item.next_attempt_at else None,
+        "error": item.error,
+        "remote_id": item.remote_id,
+        "sent_at": None if item.sent_at is None else iso(item.sent_at),
+    }
+
+
+def _tolerant_stdout() -> None:
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A terminal whose encoding cannot show every character must not end in a crash.
+        sys.stdout.reconfigure(errors="replace")
 
 
 def stats_document(session: Session, figures: SourceFigures, now: float) -> dict[str, Any]:

@@ -135,7 +135,7 @@ class Inbox:
         }
         self._replies: dict[str, list[Reply]] = defaultdict(list)
         for reply in replies:
-            if reply.conversation_id in self.conversations and reply.pending:
+            if self._shows(reply):
                 self._replies[reply.conversation_id].append(reply)
         self._haystacks: dict[str, str] = {}
         self._advancing = threading.Lock()
@@ -229,7 +229,7 @@ class Inbox:
         """Take another process's changes: recompute only what differs."""
         fresh_replies: dict[str, list[Reply]] = defaultdict(list)
         for reply in replies:
-            if reply.conversation_id in self.conversations and reply.pending:
+            if self._shows(reply):
                 fresh_replies[reply.conversation_id].append(reply)
         changed = {
             cid
@@ -248,6 +248,25 @@ class Inbox:
                 self._replies.pop(cid, None)
                 if cid in fresh_replies:
                     self._replies[cid] = fresh_replies[cid]
+
+    def _shows(self, reply: Reply) -> bool:
+        """Whether a reply is shown in its thread (and counts as ours): until it was sent and
+        the source delivered the message it became."""
+        if reply.kind != "reply" or reply.conversation_id not in self.conversations:
+            return False
+        if reply.status != "sent":
+            return True
+        messages = self.conversations[reply.conversation_id].messages
+        return reply.remote_id is not None and all(m.id != reply.remote_id for m in messages)
+
+    def replace_snapshot(
+        self, snapshot: Snapshot, states: Mapping[str, TriageState], replies: Iterable[Reply]
+    ) -> None:
+        """A live source brought new data: count everything again over it, with the state
+        and replies as they are on disk now."""
+        fresh = Inbox(snapshot, states, replies, self.clock, self.sla_seconds)
+        vars(self).clear()
+        vars(self).update(vars(fresh))
 
     # Keeping the derived figures ----------------------------------------------------------
 

@@ -1,12 +1,23 @@
-"""Replies waiting to be delivered to the platform."""
+"""What waits to be delivered to the platform: replies, and hides a moderator made.
+
+An item's life: ``queued`` → ``sending`` (claimed by one commdash process, written to disk
+before the request goes out) → ``sent``; a transient failure puts it back to ``queued`` with
+a later ``next_attempt_at``; a permanent one makes it ``failed`` with the reason, until the
+manager retries, edits or discards it.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal, get_args
 
-ReplyStatus = Literal["queued", "sent", "failed"]
+ReplyStatus = Literal["queued", "sending", "sent", "failed"]
+ReplyKind = Literal["reply", "hide", "unhide"]
+STATUSES: tuple[str, ...] = get_args(ReplyStatus)
+KINDS: tuple[str, ...] = get_args(ReplyKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,19 +26,67 @@ class Reply:
     """Also the idempotency key sent with the reply, so a retry never posts twice."""
     conversation_id: str
     in_reply_to: str
-    """The message answered."""
+    """The message answered (for a hide: the message hidden)."""
     text: str
     queued_at: float
     status: ReplyStatus = "queued"
     error: str | None = None
+    """Why the last attempt failed (kept while a transient failure is retried)."""
+    kind: ReplyKind = "reply"
+    attempts: int = 0
+    next_attempt_at: float = 0.0
+    remote_id: str | None = None
+    """The platform's id of the message the reply became, once sent."""
+    sending_by: str | None = None
+    """``host:pid`` of the process sending it, while ``sending``."""
+    sent_at: float | None = None
 
     @classmethod
     def new(cls, conversation_id: str, in_reply_to: str, text: str, now: float) -> Reply:
         return cls(str(uuid.uuid4()), conversation_id, in_reply_to, text, now)
 
+    @classmethod
+    def moderation(cls, conversation_id: str, message_id: str, hide: bool, now: float) -> Reply:
+        kind: ReplyKind = "hide" if hide else "unhide"
+        return cls(str(uuid.uuid4()), conversation_id, message_id, "", now, kind=kind)
+
     @property
     def pending(self) -> bool:
         return self.status != "sent"
+
+    def claimed(self, owner: str) -> Reply:
+        return replace(self, status="sending", sending_by=owner)
+
+    def sent(self, remote_id: str | None, now: float) -> Reply:
+        return replace(
+            self, status="sent", remote_id=remote_id, sent_at=now, sending_by=None, error=None
+        )
+
+    def retry_at(self, when: float, error: str) -> Reply:
+        return replace(
+            self,
+            status="queued",
+            attempts=self.attempts + 1,
+            next_attempt_at=when,
+            error=error,
+            sending_by=None,
+        )
+
+    def failed(self, error: str) -> Reply:
+        return replace(
+            self, status="failed", attempts=self.attempts + 1, error=error, sending_by=None
+        )
+
+    def requeued(self, text: str | None = None) -> Reply:
+        """Queued afresh by the manager (retry, or edit of a reply not sent)."""
+        return replace(
+            self,
+            status="queued",
+            text=self.text if text is None else text,
+            next_attempt_at=0.0,
+            error=None,
+            sending_by=None,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,20 +97,42 @@ class Reply:
             "queued_at": self.queued_at,
             "status": self.status,
             "error": self.error,
+            "kind": self.kind,
+            "attempts": self.attempts,
+            "next_attempt_at": self.next_attempt_at,
+            "remote_id": self.remote_id,
+            "sending_by": self.sending_by,
+            "sent_at": self.sent_at,
         }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Reply | None:
         try:
             status = raw.get("status", "queued")
+            kind = raw.get("kind", "reply")
             return cls(
                 id=str(raw["id"]),
                 conversation_id=str(raw["conversation_id"]),
                 in_reply_to=str(raw["in_reply_to"]),
                 text=str(raw["text"]),
                 queued_at=float(raw["queued_at"]),
-                status=status if status in ("queued", "sent", "failed") else "queued",
-                error=raw.get("error") if isinstance(raw.get("error"), str) else None,
+                status=status if status in STATUSES else "queued",
+                error=_text_or_none(raw.get("error")),
+                kind=kind if kind in KINDS else "reply",
+                attempts=int(raw.get("attempts") or 0),
+                next_attempt_at=float(raw.get("next_attempt_at") or 0.0),
+                remote_id=_text_or_none(raw.get("remote_id")),
+                sending_by=_text_or_none(raw.get("sending_by")),
+                sent_at=None if raw.get("sent_at") is None else float(raw["sent_at"]),
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def this_process() -> str:
+    """How an outbox claim names its owner."""
+    return f"{socket.gethostname()}:{os.getpid()}"

@@ -6,7 +6,9 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from commdash.config import Config, live_config, load_config
 from commdash.inbox import Inbox
 from commdash.paths import source_key, state_root
 from commdash.sources import DEMO_PATH, open_file, parse_cache
@@ -15,18 +17,36 @@ from commdash.sources.files import open_export
 from commdash.store import Store
 from commdash.timeutil import Clock
 
+if TYPE_CHECKING:
+    from commdash.link import Link
+
 
 @dataclass(frozen=True, slots=True)
 class Session:
     inbox: Inbox
     store: Store
     is_demo: bool
+    link: Link | None = None
+    """For a live source: its feed and courier."""
 
 
 def open_session(
-    source: str | None, state_dir: str | None, clock: Clock, sla_minutes: float
+    source: str | None,
+    state_dir: str | None,
+    clock: Clock,
+    sla_minutes: float,
+    config: Config | None = None,
 ) -> Session:
-    """Read ``source`` (None: the bundled demo) and the state kept for it."""
+    """Read ``source`` (None: the bundled demo; a path; a URL or a name in the config) and
+    the state kept for it. A live source opens on its offline copy: nothing is fetched."""
+    chosen = None if source is None else live_config(source, config or load_config())
+    if chosen is not None:
+        from commdash.link import open_link  # the HTTP stack only for a live source
+
+        link, snapshot, store = open_link(chosen, state_dir, clock)
+        sla_seconds = sla_minutes * 60.0
+        inbox = Inbox(snapshot, store.states(), store.replies(), clock, sla_seconds)
+        return Session(inbox, store, is_demo=False, link=link)
     with _collector_paused():
         return _open_session(source, state_dir, clock, sla_minutes)
 

@@ -407,11 +407,52 @@ class Store:
             )
         return entry
 
-    def discard_reply(self, reply_id: str) -> Reply | None:
-        """Remove a reply that has not been sent; None when it is gone or already sent."""
+    def queue_moderation(self, item: Reply) -> None:
+        """Put a hide or unhide in the outbox (the local state is the triage action's)."""
+        with self._writing(self._outbox) as table:
+            table("replies").insert(item.to_dict())
+
+    def claim_due(self, now: float, owner: str) -> tuple[Reply, bool] | None:
+        """The next item to send, marked ``sending`` by ``owner`` on disk before any request
+        goes out: the oldest queued item that is due, or one left ``sending`` by a process
+        that died. True with it when it may have reached the platform already (an earlier
+        attempt failed or was cut off), so the sender checks before sending again."""
         with self._writing(self._outbox) as table:
             replies = table("replies")
-            query = (Doc.id == reply_id) & (Doc.status != "sent")
+            due: list[tuple[Reply, bool]] = []
+            for doc in replies.all():
+                item = Reply.from_dict(doc)
+                if item is None:
+                    continue
+                if item.status == "queued" and item.next_attempt_at <= now:
+                    due.append((item, item.attempts > 0))
+                elif item.status == "sending" and not _owner_alive(item.sending_by):
+                    due.append((item, True))
+            if not due:
+                return None
+            item, uncertain = min(due, key=lambda found: found[0].queued_at)
+            claimed = item.claimed(owner)
+            replies.update(claimed.to_dict(), Doc.id == item.id)
+            return claimed, uncertain
+
+    def update_reply(self, reply_id: str, change: Callable[[Reply], Reply | None]) -> Reply | None:
+        """Replace an outbox item by ``change(item)`` as it is on disk now; None (and no
+        write) when the item is gone or ``change`` returns None."""
+        with self._writing(self._outbox) as table:
+            replies = table("replies")
+            found = replies.get(Doc.id == reply_id)
+            current = Reply.from_dict(found) if isinstance(found, dict) else None
+            changed = None if current is None else change(current)
+            if changed is not None:
+                replies.update(changed.to_dict(), Doc.id == reply_id)
+            return changed
+
+    def discard_reply(self, reply_id: str) -> Reply | None:
+        """Remove a reply that is not sent nor being sent; None when it is gone, sent, or
+        on its way."""
+        with self._writing(self._outbox) as table:
+            replies = table("replies")
+            query = (Doc.id == reply_id) & (Doc.status.one_of(["queued", "failed"]))
             found = replies.get(query)
             if not isinstance(found, dict):
                 return None
@@ -467,6 +508,15 @@ def _is_running(pid: object) -> bool:
     except OSError:
         return True  # alive, owned by someone else
     return True
+
+
+def _owner_alive(owner: str | None) -> bool:
+    """Whether the process that claimed an outbox item may still be sending it. A claim of
+    another host is taken as alive: this host cannot tell."""
+    host, _, pid = (owner or "").rpartition(":")
+    if host != socket.gethostname():
+        return bool(host)
+    return pid.isdigit() and _is_running(int(pid))
 
 
 def _table(storage: AtomicJSONStorage, name: str) -> Table:

@@ -717,7 +717,7 @@ async def test_a_digit_in_the_snooze_menu_does_not_also_switch_the_view(
         assert title(app).startswith("Conversations · needs reply")
 
 
-async def test_r_on_a_queued_reply_warns_instead_of_answering_someone_else(
+async def test_r_on_a_queued_reply_edits_it_instead_of_answering_it(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
@@ -728,8 +728,13 @@ async def test_r_on_a_queued_reply_warns_instead_of_answering_someone_else(
         await thread_to_queued_reply(pilot, app)
         await pilot.press("r")
         await pilot.pause()
-        assert not app.screen.query_one(ReplyBox).display
-        assert len(app.triager.inbox.replies(cid)) == 1
+        box = app.screen.query_one(ReplyBox)
+        assert box.display and box.text == "On its way"
+        await pilot.press("backspace", "backspace", "backspace", *"now", "ctrl+s")
+        await pilot.pause()
+        assert not box.display
+        assert [r.text for r in app.triager.inbox.replies(cid)] == ["On its now"]
+        assert [r.text for r in app.triager.store.replies()] == ["On its now"]
 
 
 async def test_a_colleagues_done_does_not_move_an_open_reply_box(make_app: AppFactory) -> None:

@@ -6,8 +6,9 @@ Everything shown here that comes from a source is passed as plain text or :class
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -24,6 +25,7 @@ from commdash import editor
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
 from commdash.inbox import VIEWS, SearchStopped, View
+from commdash.outbox import Reply
 from commdash.screens.choose import ChooseScreen
 from commdash.screens.prompt import PromptScreen
 from commdash.screens.report import ReportScreen
@@ -33,6 +35,7 @@ from commdash.widgets.cells import terminal_text
 from commdash.widgets.conversation_list import ConversationList
 from commdash.widgets.gauges import Gauges
 from commdash.widgets.key_bar import KeyBar
+from commdash.widgets.live_sync import LiveSync
 from commdash.widgets.post_queue import PostQueue
 from commdash.widgets.reply_box import ReplyBox
 from commdash.widgets.status_bar import StatusBar
@@ -49,6 +52,10 @@ FILTER_IN_BACKGROUND_ABOVE = 20_000
 
 Severity = Literal["information", "warning", "error"]
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from commdash.link import Link
+    from commdash.sources.live import Progress
 
 
 def _view(key: str, view: View, title: str, tooltip: str) -> Binding:
@@ -77,6 +84,30 @@ class InboxScreen(Screen[None]):
             id="triage.hide",
         ),
         Binding("u", "undo", "Undo", tooltip="Undo your last action", id="triage.undo"),
+        Binding(
+            "R",
+            "retry_reply",
+            "Retry",
+            show=False,
+            tooltip="Send the highlighted failed reply again",
+            id="outbox.retry",
+        ),
+        Binding(
+            "x",
+            "discard_reply",
+            "Discard",
+            show=False,
+            tooltip="Discard the highlighted reply that is not sent",
+            id="outbox.discard",
+        ),
+        Binding(
+            "ctrl+r,dollar_sign",
+            "sync_now",
+            "Sync",
+            show=False,
+            tooltip="Fetch what is new from a live source now",
+            id="inbox.sync",
+        ),
         Binding(
             "slash", "filter", "Filter", tooltip="Filter the conversation list", id="inbox.filter"
         ),
@@ -113,11 +144,16 @@ class InboxScreen(Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="pane.previous"),
     ]
 
-    def __init__(self, triager: Triager, demo: bool) -> None:
+    def __init__(self, triager: Triager, demo: bool, link: Link | None = None) -> None:
         super().__init__()
         self.triager = triager
         self.inbox = triager.inbox
         self.demo = demo
+        self.link = link
+        self.progress: Progress | None = None
+        """While a live source is being pulled: how far it got."""
+        self.offline: str | None = None
+        """Why the latest pull failed; None after a good one."""
         self.view: View = "needs-reply"
         self.query_text = ""
         self.sticky: str | None = None
@@ -127,6 +163,8 @@ class InboxScreen(Screen[None]):
         self.reply_box = ReplyBox(id="reply")
         self.replying: tuple[str, str] | None = None
         """While the reply box is open: the conversation and the message it answers."""
+        self.editing: str | None = None
+        """While the reply box edits a reply of the outbox: its id."""
         self._return_focus: Widget | None = None
         self._sticky_added = False
         """Whether the list shows the sticky conversation although it left the view."""
@@ -153,6 +191,8 @@ class InboxScreen(Screen[None]):
                 yield self.reply_box
             yield Gauges(id="gauges")
         yield KeyBar()
+        if self.link is not None:
+            yield LiveSync(self.link)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
@@ -222,7 +262,11 @@ class InboxScreen(Screen[None]):
             summaries = self.inbox.post_summaries()
             self.query_one(PostQueue).show(summaries, whole.conversation.needs_reply)
             self.query_one(StatusBar).show(
-                self.inbox.snapshot.source, whole.conversation, self.inbox.clock.now(), self.demo
+                self.inbox.snapshot.source,
+                whole.conversation,
+                self.inbox.clock.now(),
+                self.demo,
+                self._sync_state(),
             )
         if post_id is not None:
             selection = self.inbox.figures(post_id)
@@ -232,6 +276,21 @@ class InboxScreen(Screen[None]):
         self.query_one(Gauges).show(selection, self.inbox.sla_seconds / 60, scope)
         self._refresh_list_title()
         self._show_thread()
+
+    def _sync_state(self) -> tuple[str, bool] | None:
+        """For a live source: how its sync stands, and whether that is bad news."""
+        if self.link is None:
+            return None
+        synced_at = self.link.feed.synced_at
+        ago = None if synced_at is None else short_age(time.time() - synced_at)
+        if self.progress is not None:
+            p = self.progress
+            return f"syncing · {p.pages:,} pages · {p.items:,} items", False
+        if self.offline is not None:
+            return f"offline · {'never synced' if ago is None else f'data {ago} old'}", True
+        if ago is None:
+            return "connecting…", False
+        return f"synced {ago} ago", False
 
     def _refresh_list_title(self) -> None:
         listed = self.conversation_list.ids
@@ -301,6 +360,71 @@ class InboxScreen(Screen[None]):
                 self.refresh_all()
                 return
         self._show_thread()
+
+    # Live source -------------------------------------------------------------------------
+
+    def action_sync_now(self) -> None:
+        live = self.query(LiveSync)
+        if not live:
+            self.say("This source is a file: nothing to sync.")
+        elif live.first().pull_now():
+            self.say("Syncing…")
+        else:
+            self.say("A sync is under way.")
+
+    def _deliver_soon(self) -> None:
+        for live in self.query(LiveSync):
+            live.deliver_now()
+
+    @on(LiveSync.Progressed)
+    def _sync_progressed(self, event: LiveSync.Progressed) -> None:
+        self.progress = event.progress
+        self._show_status()
+
+    def _show_status(self) -> None:
+        self.query_one(StatusBar).show(
+            self.inbox.snapshot.source,
+            self.inbox.figures().conversation,
+            self.inbox.clock.now(),
+            self.demo,
+            self._sync_state(),
+        )
+
+    @on(LiveSync.Pulled)
+    def _sync_pulled(self, event: LiveSync.Pulled) -> None:
+        self.progress = None
+        if event.error is not None:
+            if event.error != self.offline:
+                severity: Severity = "warning" if event.transient else "error"
+                self.say(f"Sync failed: {event.error}", severity, 10)
+            self.offline = event.error
+            self._show_status()
+            return
+        if self.offline is not None:
+            self.say("Back online.")
+        self.offline = None
+        synced, link = event.synced, self.link
+        if synced is None or synced.snapshot is None or link is None:
+            self._show_status()
+            return
+        snapshot = synced.snapshot
+        if not self._attempt(
+            lambda: self.triager.replace_snapshot(snapshot, link.store_for(snapshot))
+        )[0]:
+            return
+        link.follow(snapshot)
+        self.drafts = self.triager.store.drafts()
+        self._refresh_in_place()
+        if synced.warnings:
+            more = f" (and {len(synced.warnings) - 1:,} more)" if len(synced.warnings) > 1 else ""
+            self.say(f"Skipped: {one_line(synced.warnings[0], 120)}{more}", "warning", 8)
+
+    @on(LiveSync.Delivered)
+    def _delivered(self, event: LiveSync.Delivered) -> None:
+        for outcome in event.outcomes:
+            failed = outcome.item.status == "failed"
+            self.say(outcome.note, "error" if failed else "information", 10 if failed else 3)
+        self.sync_from_disk()
 
     # Triage -------------------------------------------------------------------------------
 
@@ -408,12 +532,13 @@ class InboxScreen(Screen[None]):
         message_id = self.inbox.conversations[cid].root.id
         if self.thread.has_focus:
             if self.thread.current_message_id is None:
-                self.say("A queued reply is not on the platform yet; u takes it back.", "warning")
+                self.say("That reply is not on the platform yet; x discards it.", "warning")
                 return
             message_id = self.thread.current_message_id
         ok, hidden = self._attempt(lambda: self.triager.toggle_hidden(cid, message_id))
         if ok:
             self._stay_on(cid)
+            self._deliver_soon()
             self.say("Comment hidden · u undoes" if hidden else "Comment shown again")
 
     def action_undo(self) -> None:
@@ -536,26 +661,81 @@ class InboxScreen(Screen[None]):
         cid = self._target("reply to")
         if cid is None:
             return
+        if self.thread.has_focus and self.thread.current_reply_id is not None:
+            self._edit_reply(cid, self.thread.current_reply_id)
+            return
         target = self._reply_target(cid)
         if target is None:
-            self.say("That is your queued reply: highlight a message to answer it.", "warning")
             return
         message_id, author = target
+        self.editing = None
+        self._open_reply_box(cid, message_id, f"Reply to {one_line(author, 40)}")
+        self.reply_box.text = self.drafts.get(cid, "")
+        self.reply_box.move_cursor(self.reply_box.document.end)
+
+    def _open_reply_box(self, cid: str, message_id: str, title: str) -> None:
         self.replying = (cid, message_id)
         self.sticky = cid
         self._return_focus = self.focused
         box = self.reply_box
-        box.border_title = Content(f"Reply to {one_line(author, 40)}")
+        box.border_title = Content(title)
         box.border_subtitle = Content("ctrl+s queue · esc keep draft · ctrl+e editor")
-        box.text = self.drafts.get(cid, "")
         box.display = True
         box.focus()
-        box.move_cursor(box.document.end)
+
+    def _edit_reply(self, cid: str, reply_id: str) -> None:
+        reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
+        if reply is None or reply.status not in ("queued", "failed"):
+            self.say("That reply is on its way or sent: it can no longer be edited.", "warning")
+            return
+        self.editing = reply_id
+        self._open_reply_box(cid, reply.in_reply_to, "Edit your reply")
+        self.reply_box.text = reply.text
+        self.reply_box.move_cursor(self.reply_box.document.end)
+
+    def _highlighted_reply(self, doing: str) -> Reply | None:
+        """The reply of the outbox highlighted in the thread, or None after saying how to
+        highlight one."""
+        cid = self.current
+        reply_id = self.thread.current_reply_id if self.thread.has_focus else None
+        found = None
+        if cid is not None and reply_id is not None:
+            found = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
+        if found is None:
+            self.say(
+                f"To {doing} a reply, highlight it in the thread (enter, then j/k).", "warning"
+            )
+        return found
+
+    def action_retry_reply(self) -> None:
+        reply = self._highlighted_reply("retry")
+        if reply is None:
+            return
+        if reply.status != "failed":
+            self.say(f"Only a failed reply is retried by hand; this one is {reply.status}.")
+            return
+        ok, again = self._attempt(lambda: self.triager.retry_reply(reply.id))
+        if ok and again is not None:
+            self._stay_on(reply.conversation_id)
+            self.say("Reply queued again")
+            self._deliver_soon()
+
+    def action_discard_reply(self) -> None:
+        reply = self._highlighted_reply("discard")
+        if reply is None:
+            return
+        ok, dropped = self._attempt(lambda: self.triager.discard_reply(reply.id))
+        if not ok:
+            return
+        if dropped is None:
+            self.say("That reply is on its way or sent: it can no longer be discarded.", "warning")
+            return
+        self._stay_on(reply.conversation_id)
+        self.say("Reply discarded")
 
     def _reply_target(self, cid: str) -> tuple[str, str] | None:
         """The message a reply answers: the one highlighted in the thread when the thread
-        has focus (None when that is a queued reply), else the latest member message; and
-        its author's name."""
+        has focus, else the latest member message; and its author's name."""
         conversation = self.inbox.conversations[cid]
         chosen = None
         if self.thread.has_focus:
@@ -576,15 +756,27 @@ class InboxScreen(Screen[None]):
             self.say("The reply is empty.", "warning")
             return
         cid, in_reply_to = self.replying
-        if not self._attempt(lambda: self.triager.reply(cid, in_reply_to, event.text))[0]:
+        editing = self.editing
+        if editing is not None:
+            ok, edited = self._attempt(lambda: self.triager.edit_reply(editing, event.text))
+            if not ok:
+                return
+            if edited is None:
+                self.say("That reply went out meanwhile: the edit was not applied.", "warning")
+        elif self._attempt(lambda: self.triager.reply(cid, in_reply_to, event.text))[0]:
+            self.drafts.pop(cid, None)
+        else:
             return
-        self.drafts.pop(cid, None)
-        self.replying = None
+        self.replying = self.editing = None
         event.box.text = ""
         event.box.display = False
         self._stay_on(cid)
         self.conversation_list.focus()
-        self.say(f"Reply to {self._who(cid)} queued · e marks done · u undoes")
+        if editing is None:
+            self.say(f"Reply to {self._who(cid)} queued · e marks done · u undoes")
+        else:
+            self.say("Reply queued again with your edit")
+        self._deliver_soon()
 
     @on(ReplyBox.Closed)
     def _reply_closed(self) -> None:
@@ -594,17 +786,19 @@ class InboxScreen(Screen[None]):
 
     def _close_reply_box(self) -> None:
         """Hide the reply box, keeping what was typed as the conversation's draft."""
-        kept = self.replying is not None and bool(self.reply_box.text.strip())
+        kept = self.replying is not None and self.editing is None
+        kept = kept and bool(self.reply_box.text.strip())
         self._keep_draft()
-        self.replying = None
+        self.replying = self.editing = None
         self.reply_box.display = False
         self._show_thread()
         if kept:
             self.say("Draft kept")
 
     def _keep_draft(self) -> None:
-        """Save the reply box's text as its conversation's draft, if it changed."""
-        if self.replying is None:
+        """Save the reply box's text as its conversation's draft, if it changed (an edit of
+        a reply of the outbox is not a draft: closing the box drops it)."""
+        if self.replying is None or self.editing is not None:
             return
         cid, text = self.replying[0], self.reply_box.text
         if text == self.drafts.get(cid, ""):

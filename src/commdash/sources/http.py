@@ -111,6 +111,7 @@ class HttpClient:
     ) -> None:
         self.secret = secret
         self.allow_http = allow_http
+        self.timeout = timeout
         self.requests = 0
         """How many requests were sent, for figures and tests."""
         self._describe_error = describe_error or describe_http_error
@@ -167,7 +168,7 @@ class HttpClient:
             raise self._scrubbed(_connect_error(shown, exc)) from None
         except httpx.TimeoutException:
             raise RemoteError(
-                f"{shown}: no answer within {TIMEOUT_SECONDS:g} s; will try again",
+                f"{shown}: no answer within {self.timeout:g} s; will try again",
                 transient=True,
             ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):

@@ -47,8 +47,11 @@ class Pulled:
 class LiveSource(ABC):
     location: str
     """The source as shown to the manager: a URL without query, or the config name."""
-    requests: int = 0
-    """Requests sent so far (for the status line and the benchmarks)."""
+
+    @property
+    @abstractmethod
+    def requests(self) -> int:
+        """Requests sent so far (for the figures and the benchmarks)."""
 
     @abstractmethod
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
@@ -57,9 +60,10 @@ class LiveSource(ABC):
         :class:`~commdash.sources.http.RemoteError` when the source cannot be read."""
 
     @abstractmethod
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: Reply, document: Document) -> str | None:
         """Post ``reply`` (its ``id`` is the idempotency key) and return the id the platform
-        gave the new message. ``document`` is the last pulled one (authors, threads)."""
+        gave the new message (None when it did not say). ``document`` is the last pulled
+        one (authors, threads)."""
 
     def set_hidden(self, message_id: str, hidden: bool) -> None:
         """Hide or unhide a comment on the platform; naturally idempotent."""

@@ -26,8 +26,20 @@ class StatusBar(Static):
     def _urgent(self) -> str:
         return "bold reverse" if self.app.no_color else "bold $error"
 
-    def show(self, source: SourceInfo, figures: Figures, now: float, demo: bool) -> None:
+    def show(
+        self,
+        source: SourceInfo,
+        figures: Figures,
+        now: float,
+        demo: bool,
+        sync: tuple[str, bool] | None = None,
+    ) -> None:
+        """``sync``: for a live source, how its sync stands (and whether that is bad news),
+        shown in place of the data's age."""
         waiting, late = figures.needs_reply, figures.sla_breached
+        age: str | tuple[str, str] = f" · {data_age(now - source.exported_at)}"
+        if sync is not None:
+            age = (f" · {terminal_text(sync[0])}", self._urgent if sync[1] else "$text-muted")
         self.update(
             Content.assemble(
                 ("commdash", "bold"),
@@ -37,6 +49,6 @@ class StatusBar(Static):
                 (f"{waiting:,} need reply", "$warning" if waiting else ""),
                 " · ",
                 (f"{late:,} over SLA", self._urgent if late else ""),
-                f" · {data_age(now - source.exported_at)}",
+                age,
             )
         )

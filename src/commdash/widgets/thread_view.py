@@ -20,8 +20,8 @@ from textual.strip import Strip
 
 from commdash.inbox import Inbox
 from commdash.outbox import Reply
-from commdash.text import clip
-from commdash.timeutil import ago
+from commdash.text import clip, one_line
+from commdash.timeutil import ago, duration
 from commdash.widgets.cells import terminal_text, wrap
 from commdash.widgets.styles import CachedStyles
 
@@ -49,7 +49,9 @@ class _Block:
     end: int
     """One past its last line of text (the blank line after it is not included)."""
     message_id: str | None
-    """None for a queued reply, which has no id on the platform yet."""
+    """None for a reply of the outbox, which has no id on the platform yet."""
+    reply_id: str | None = None
+    """For a reply of the outbox: its id there."""
 
 
 class ThreadView(CachedStyles, ScrollView, can_focus=True):
@@ -70,6 +72,7 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         "thread-view--meta",
         "thread-view--hidden",
         "thread-view--queued",
+        "thread-view--failed",
         "thread-view--cursor",
     }
 
@@ -83,6 +86,7 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         & > .thread-view--meta { color: $text-muted; }
         & > .thread-view--hidden { color: $text-disabled; text-style: strike; }
         & > .thread-view--queued { color: $success; text-style: italic; }
+        & > .thread-view--failed { color: $error; text-style: bold; }
         & > .thread-view--cursor { color: $accent; }
     }
     """
@@ -103,6 +107,13 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
     def current_message_id(self) -> str | None:
         if 0 <= self.cursor < len(self._blocks):
             return self._blocks[self.cursor].message_id
+        return None
+
+    @property
+    def current_reply_id(self) -> str | None:
+        """The outbox id of the highlighted reply, when a reply of the outbox is."""
+        if 0 <= self.cursor < len(self._blocks):
+            return self._blocks[self.cursor].reply_id
         return None
 
     def show(self, conversation_id: str | None) -> None:
@@ -154,13 +165,11 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
             for reply in replies_by_parent.get(message.id, []):
                 header = (
                     ("└ " + terminal_text(inbox.snapshot.source.account.name), "thread-view--ours"),
-                    (
-                        f" · queued {ago(now - reply.queued_at)}, not sent yet",
-                        "thread-view--queued",
-                    ),
+                    reply_state(reply, now),
                 )
                 text = terminal_text(clip(reply.text, TEXT_LIMIT)[0])
-                self._add_block(header, text, "", "", indent + INDENT, None)
+                note = terminal_text(one_line(reply.error, 300)) if reply.error else ""
+                self._add_block(header, text, "", note, indent + INDENT, None, reply.id)
         self.virtual_size = Size(width, len(self._lines))
 
     def _add_block(
@@ -171,6 +180,7 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         note: str,
         indent: int,
         message_id: str | None,
+        reply_id: str | None = None,
     ) -> None:
         index = len(self._blocks)
         start = len(self._lines)
@@ -182,7 +192,9 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
             self._lines.append((index, NOTE, 0, 0))
         end = len(self._lines)
         self._lines.append((index, BLANK, 0, 0))
-        self._blocks.append(_Block(header, body, body_style, note, indent, start, end, message_id))
+        self._blocks.append(
+            _Block(header, body, body_style, note, indent, start, end, message_id, reply_id)
+        )
 
     def _strip(self, index: int) -> Strip:
         """The text of line ``index``, without gutter or background (cached)."""
@@ -263,3 +275,17 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
+
+
+def reply_state(reply: Reply, now: float) -> tuple[str, str]:
+    """How a reply of the outbox stands, for its header: text and component class."""
+    if reply.status == "failed":
+        return (" · not sent: r edits, R retries, x discards", "thread-view--failed")
+    if reply.status == "sending":
+        return (" · sending…", "thread-view--queued")
+    if reply.status == "sent":
+        return (" · sent, not synced yet", "thread-view--queued")
+    if reply.attempts:
+        wait = max(0.0, reply.next_attempt_at - now)
+        return (f" · queued, retrying in {duration(wait)}", "thread-view--failed")
+    return (f" · queued {ago(now - reply.queued_at)}, not sent yet", "thread-view--queued")

@@ -1,0 +1,252 @@
+"""The config file: named live sources, their tokens and polling.
+
+TOML at ``$COMMDASH_CONFIG``, else ``config.toml`` in the platform's config directory. A
+missing file is an empty config. Every mistake is one line naming the file and the key.
+Tokens are never in the file: each source names an environment variable (``token_env``) or a
+command that prints the token (``token_command``, e.g. a password manager).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from commdash.errors import CommdashError
+from commdash.text import one_line
+
+APP_NAME = "commdash"
+KINDS = ("facebook", "mastodon", "commdash")
+DEFAULT_POLL_SECONDS = 120.0
+MIN_POLL_SECONDS = 10.0
+TOKEN_COMMAND_TIMEOUT = 60.0
+TOKEN_VARIABLE = "COMMDASH_TOKEN"
+"""The token for a URL given on the command line that the config does not name."""
+
+
+class ConfigError(CommdashError):
+    """The config file is wrong; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    name: str
+    kind: str
+    url: str
+    """The API or export URL (for facebook: the Graph base URL)."""
+    page_id: str | None = None
+    reply_url: str | None = None
+    hide_url: str | None = None
+    token_env: str | None = None
+    token_command: tuple[str, ...] | None = None
+    poll_seconds: float = DEFAULT_POLL_SECONDS
+    allow_http: bool = False
+    days: int = 30
+
+    def token(self) -> str | None:
+        """The token, from the environment or the command; None when none is configured."""
+        if self.token_env is not None:
+            value = os.environ.get(self.token_env, "").strip()
+            if not value:
+                raise ConfigError(
+                    f"source {self.name!r}: the environment variable {self.token_env} "
+                    "(token_env) is not set"
+                )
+            return value
+        if self.token_command is not None:
+            return _run_token_command(self.name, self.token_command)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    sources: dict[str, SourceConfig]
+    poll_seconds: float = DEFAULT_POLL_SECONDS
+
+
+def config_path() -> Path:
+    chosen = os.environ.get("COMMDASH_CONFIG")
+    if chosen:
+        return Path(chosen).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = config_path() if path is None else path
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config(path, {})
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {one_line(str(exc), 200)}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return _read(path, data)
+
+
+def _read(path: Path, data: dict[str, Any]) -> Config:
+    check = _Checker(path)
+    unknown = set(data) - {"poll_seconds", "sources"}
+    if unknown:
+        check.fail(sorted(unknown)[0], "unknown setting")
+    poll = check.seconds(data, "poll_seconds", DEFAULT_POLL_SECONDS, "poll_seconds")
+    sources = data.get("sources", {})
+    if not isinstance(sources, dict):
+        check.fail("sources", "expected a table of [sources.NAME] sections")
+    return Config(
+        path,
+        {name: check.source(name, raw, poll) for name, raw in sources.items()},
+        poll,
+    )
+
+
+_SOURCE_KEYS = {
+    "kind",
+    "url",
+    "page_id",
+    "reply_url",
+    "hide_url",
+    "token_env",
+    "token_command",
+    "poll_seconds",
+    "allow_http",
+    "days",
+}
+
+
+class _Checker:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> None:
+        raise ConfigError(f"{self.path}: {key}: {problem}")
+
+    def source(self, name: str, raw: object, poll: float) -> SourceConfig:
+        where = f"sources.{name}"
+        if not isinstance(raw, dict):
+            self.fail(where, "expected a table")
+        assert isinstance(raw, dict)
+        unknown = set(raw) - _SOURCE_KEYS
+        if unknown:
+            self.fail(f"{where}.{sorted(unknown)[0]}", "unknown setting")
+        kind = self.text(raw, "kind", where)
+        if kind not in KINDS:
+            self.fail(f"{where}.kind", f"expected one of {', '.join(KINDS)}")
+        url = self.optional_text(raw, "url", where)
+        if kind == "facebook":
+            url = url or "https://graph.facebook.com/v19.0"
+            page_id = self.text(raw, "page_id", where)
+        else:
+            page_id = None
+            if url is None:
+                self.fail(f"{where}.url", "missing: the instance or export URL")
+        if "token_env" in raw and "token_command" in raw:
+            self.fail(where, "give token_env or token_command, not both")
+        days = raw.get("days", 30)
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
+            self.fail(f"{where}.days", "expected a whole number of days from 1 to 3650")
+        allow_http = raw.get("allow_http", False)
+        if not isinstance(allow_http, bool):
+            self.fail(f"{where}.allow_http", "expected true or false")
+        return SourceConfig(
+            name=name,
+            kind=kind,
+            url=str(url),
+            page_id=page_id,
+            reply_url=self.optional_text(raw, "reply_url", where),
+            hide_url=self.optional_text(raw, "hide_url", where),
+            token_env=self.optional_text(raw, "token_env", where),
+            token_command=self.command(raw, where),
+            poll_seconds=self.seconds(raw, "poll_seconds", poll, f"{where}.poll_seconds"),
+            allow_http=allow_http,
+            days=days,
+        )
+
+    def text(self, raw: dict[str, Any], key: str, where: str) -> str:
+        value = self.optional_text(raw, key, where)
+        if value is None:
+            self.fail(f"{where}.{key}", "missing")
+        return str(value)
+
+    def optional_text(self, raw: dict[str, Any], key: str, where: str) -> str | None:
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            self.fail(f"{where}.{key}", "expected a non-empty string")
+        return value
+
+    def command(self, raw: dict[str, Any], where: str) -> tuple[str, ...] | None:
+        value = raw.get("token_command")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                value = shlex.split(value)
+            except ValueError as exc:
+                self.fail(f"{where}.token_command", f"cannot split: {exc}")
+        if not (isinstance(value, list) and value and all(isinstance(part, str) for part in value)):
+            self.fail(f"{where}.token_command", "expected a command line or a list of strings")
+        return tuple(value)
+
+    def seconds(self, raw: dict[str, Any], key: str, default: float, where: str) -> float:
+        value = raw.get(key, default)
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not MIN_POLL_SECONDS <= value <= 86_400
+        ):
+            self.fail(where, f"expected seconds from {MIN_POLL_SECONDS:g} to 86400")
+        return float(value)
+
+
+def _run_token_command(name: str, command: tuple[str, ...]) -> str:
+    shown = f"source {name!r}: token_command {one_line(command[0], 60)!r}"
+    try:
+        done = subprocess.run(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            timeout=TOKEN_COMMAND_TIMEOUT,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: no such command") from None
+    except PermissionError:
+        raise ConfigError(f"{shown}: permission denied") from None
+    except subprocess.TimeoutExpired:
+        raise ConfigError(f"{shown}: gave no token within {TOKEN_COMMAND_TIMEOUT:g} s") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot run: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        raise ConfigError(f"{shown}: failed with exit status {done.returncode}")
+    lines = done.stdout.decode("utf-8", "replace").strip().splitlines()
+    token = lines[0].strip() if lines else ""
+    if not token:
+        raise ConfigError(f"{shown}: printed no token")
+    return token
+
+
+def is_url(spec: str) -> bool:
+    return spec.lower().startswith(("http://", "https://"))
+
+
+def live_config(spec: str, config: Config) -> SourceConfig | None:
+    """The live source ``spec`` names (a config name, or a URL), or None for a file."""
+    if spec in config.sources:
+        return config.sources[spec]
+    if not is_url(spec):
+        return None
+    for named in config.sources.values():
+        if named.kind == "commdash" and named.url == spec:
+            return named
+    token_env = TOKEN_VARIABLE if os.environ.get(TOKEN_VARIABLE, "").strip() else None
+    shown = one_line(spec.split("?", 1)[0], 120)
+    return SourceConfig(name=shown, kind="commdash", url=spec, token_env=token_env)

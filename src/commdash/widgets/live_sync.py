@@ -1,0 +1,154 @@
+"""Pulling a live source and delivering its outbox in the background.
+
+An invisible widget: it owns the timers and the threads, and tells the screen what happened
+through messages. Polls never overlap (the next one is armed when one ends); neither do
+deliveries. The threads are daemons, so quitting never waits for a slow server: a reply cut
+off mid-send is resolved on the next start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+
+from commdash.errors import CommdashError
+
+if TYPE_CHECKING:  # imported by the link itself: a file source never loads the HTTP stack
+    from commdash import delivery
+    from commdash.link import Link
+    from commdash.sources.live import Progress
+    from commdash.sync import Synced
+
+PROGRESS_EVERY_SECONDS = 0.1
+SOON_AFTER_DELIVERY_SECONDS = 1.0
+RETRY_OFFLINE_SECONDS = 30.0
+
+
+class LiveSync(Widget):
+    DEFAULT_CSS = "LiveSync { display: none; }"
+
+    @dataclass
+    class Progressed(Message):
+        progress: Progress
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, LiveSync.Progressed)
+
+    @dataclass
+    class Pulled(Message):
+        synced: Synced | None
+        """None when the pull failed."""
+        error: str | None
+        transient: bool
+
+    @dataclass
+    class Delivered(Message):
+        outcomes: list[delivery.Delivered]
+
+    def __init__(self, link: Link) -> None:
+        super().__init__()
+        self.link = link
+        self.pulling = False
+        self.delivering = False
+        self._deliver_again = False
+        self._poll_timer: Timer | None = None
+        self._delivery_timer: Timer | None = None
+        self._last_progress = 0.0
+
+    def on_mount(self) -> None:
+        self.pull_now()
+        self.deliver_now()
+
+    # Pulling ------------------------------------------------------------------------------
+
+    def pull_now(self) -> bool:
+        """Start a pull unless one is under way; False when one is."""
+        if self.pulling:
+            return False
+        self.pulling = True
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+        self._in_thread(self._pull, "commdash-pull")
+        return True
+
+    def _pull(self) -> None:
+        from commdash.sources.http import RemoteError
+
+        try:
+            synced = self.link.feed.pull(self._progressed)
+            outcome = LiveSync.Pulled(synced, None, False)
+        except RemoteError as error:
+            outcome = LiveSync.Pulled(None, str(error), error.transient)
+        except CommdashError as error:
+            outcome = LiveSync.Pulled(None, str(error), False)
+        self._back(lambda: self._pulled(outcome))
+
+    def _progressed(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if now - self._last_progress >= PROGRESS_EVERY_SECONDS:
+            self._last_progress = now
+            self.post_message(LiveSync.Progressed(progress))
+
+    def _pulled(self, outcome: LiveSync.Pulled) -> None:
+        self.pulling = False
+        self.post_message(outcome)
+        wait = self.link.poll_seconds
+        if outcome.error is not None:
+            wait = min(wait, RETRY_OFFLINE_SECONDS) if outcome.transient else wait
+        self._poll_timer = self.set_timer(wait, self.pull_now)
+        self.deliver_now()
+
+    # Delivering ---------------------------------------------------------------------------
+
+    def deliver_now(self) -> None:
+        """Send what is due; when a delivery is under way, run again after it."""
+        if self.link.courier is None:
+            return
+        if self.delivering:
+            self._deliver_again = True
+            return
+        self.delivering = True
+        if self._delivery_timer is not None:
+            self._delivery_timer.stop()
+        self._in_thread(self._deliver, "commdash-deliver")
+
+    def _deliver(self) -> None:
+        courier = self.link.courier
+        assert courier is not None
+        try:
+            outcomes = courier.deliver_due()
+            due = courier.next_due()
+        except CommdashError:
+            outcomes, due = [], time.time() + RETRY_OFFLINE_SECONDS
+        self._back(lambda: self._delivered(outcomes, due))
+
+    def _delivered(self, outcomes: list[delivery.Delivered], due: float | None) -> None:
+        self.delivering = False
+        if outcomes:
+            self.post_message(LiveSync.Delivered(outcomes))
+        if any(outcome.item.status == "sent" for outcome in outcomes):
+            self.set_timer(SOON_AFTER_DELIVERY_SECONDS, self.pull_now)
+        if self._deliver_again:
+            self._deliver_again = False
+            self.deliver_now()
+        elif due is not None:
+            wait = max(0.5, due - time.time())
+            self._delivery_timer = self.set_timer(wait, self.deliver_now)
+
+    # Threads ------------------------------------------------------------------------------
+
+    def _in_thread(self, target: Callable[[], None], name: str) -> None:
+        threading.Thread(target=target, name=name, daemon=True).start()
+
+    def _back(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` on the app's thread, unless the app has gone meanwhile."""
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(callback)

@@ -1,0 +1,116 @@
+"""The config file: named sources, token sources, and one-line errors naming file and key."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from commdash.config import ConfigError, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_file_is_an_empty_config(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "absent.toml")
+    assert config.sources == {}
+
+
+def test_named_sources_with_defaults(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        poll_seconds = 300
+        [sources.fb]
+        kind = "facebook"
+        page_id = "1234"
+        token_env = "FB_TOKEN"
+        [sources.social]
+        kind = "mastodon"
+        url = "https://social.example"
+        token_command = "printf 'tok %s' x"
+        poll_seconds = 30
+        """,
+    )
+    config = load_config(path)
+    fb, social = config.sources["fb"], config.sources["social"]
+    assert (fb.kind, fb.page_id, fb.url) == ("facebook", "1234", "https://graph.facebook.com/v19.0")
+    assert fb.poll_seconds == 300.0  # the file's default
+    assert social.poll_seconds == 30.0
+    assert social.token_command == ("printf", "tok %s", "x")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[sources.a]\nkind = "myspace"\nurl = "https://x"', "sources.a.kind: expected one of"),
+        ('[sources.a]\nkind = "mastodon"', "sources.a.url: missing"),
+        ('[sources.a]\nkind = "facebook"', "sources.a.page_id: missing"),
+        ('[sources.a]\nkind = "commdash"\nurl = "https://x"\ncolour = 1', "sources.a.colour"),
+        ('[sources.a]\nkind = "commdash"\nurl = "https://x"\npoll_seconds = 1', "poll_seconds"),
+        ('[sources.a]\nkind = "commdash"\nurl = "https://x"\ntoken_command = []', "token_command"),
+        ('[sources.a]\nkind = "commdash"\nurl = "https://x"\nallow_http = "yes"', "allow_http"),
+        ("sources = 3", "sources: expected a table"),
+        ("[sources.a\n", "line 1"),
+        ("theme = 'dark'", "theme: unknown setting"),
+    ],
+)
+def test_mistakes_are_one_line_naming_file_and_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_token_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(
+        tmp_path, '[sources.a]\nkind = "commdash"\nurl = "https://x"\ntoken_env = "MY_TOKEN"'
+    )
+    chosen = load_config(path).sources["a"]
+    monkeypatch.delenv("MY_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="MY_TOKEN"):
+        chosen.token()
+    monkeypatch.setenv("MY_TOKEN", " s3cret \n")
+    assert chosen.token() == "s3cret"
+
+
+def test_token_from_a_command_never_shows_its_output(tmp_path: Path) -> None:
+    script = tmp_path / "pass.py"
+    script.write_text("import sys\nprint('tok-123')\nprint('second line')\n")
+    failing = tmp_path / "fail.py"
+    failing.write_text("import sys\nprint('leaked-secret')\nsys.exit(3)\n")
+    path = write(
+        tmp_path,
+        f"""
+        [sources.good]
+        kind = "commdash"
+        url = "https://x"
+        token_command = [{str(sys.executable)!r}, {str(script)!r}]
+        [sources.bad]
+        kind = "commdash"
+        url = "https://x"
+        token_command = [{str(sys.executable)!r}, {str(failing)!r}]
+        [sources.missing]
+        kind = "commdash"
+        url = "https://x"
+        token_command = "/nonexistent/pass show x"
+        """,
+    )
+    config = load_config(path)
+    assert config.sources["good"].token() == "tok-123"
+    with pytest.raises(ConfigError) as caught:
+        config.sources["bad"].token()
+    assert "exit status 3" in str(caught.value)
+    assert "leaked-secret" not in str(caught.value)
+    with pytest.raises(ConfigError, match="no such command"):
+        config.sources["missing"].token()

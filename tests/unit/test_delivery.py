@@ -1,0 +1,207 @@
+"""The courier and the outbox claims: every item delivered once, retried when it may work
+later, stopped with the reason when it cannot, resolved after a crash mid-send."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from commdash.delivery import Courier
+from commdash.outbox import Reply
+from commdash.sources.http import RemoteError
+from commdash.sources.live import Cursor, Document, LiveSource, ProgressFn, Pulled
+from commdash.store import Store
+from commdash.timeutil import Clock
+
+NOW = 1_800_000_000.0
+
+
+class Recorder(LiveSource):
+    """A source that records what it is asked to deliver; ``failures`` are raised first."""
+
+    location = "recorder"
+    requests = 0
+
+    def __init__(self, failures: list[RemoteError] | None = None) -> None:
+        self.failures = list(failures or [])
+        self.sent: list[str] = []
+        self.hidden: list[tuple[str, bool]] = []
+        self.on_platform: dict[str, str] = {}
+        """Replies the platform already has (reply id → message id)."""
+        self.asked: list[str] = []
+
+    def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
+        return Pulled(None, cursor)
+
+    def send_reply(self, reply: Reply, document: Document) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(reply.id)
+        self.on_platform[reply.id] = f"m-{len(self.sent)}"
+        return self.on_platform[reply.id]
+
+    def set_hidden(self, message_id: str, hidden: bool) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.hidden.append((message_id, hidden))
+
+    def find_sent(self, reply: Reply, document: Document) -> str | None:
+        self.asked.append(reply.id)
+        return self.on_platform.get(reply.id)
+
+    def close(self) -> None:
+        pass
+
+
+def courier(tmp_path: Path, source: LiveSource, clock: Clock, owner: str = "") -> Courier:
+    return Courier(source, Store(tmp_path / "s"), clock, lambda: {}, owner=owner or None)
+
+
+def queue(tmp_path: Path, text: str = "Thanks!") -> Reply:
+    reply = Reply.new("c1", "c1", text, NOW)
+    Store(tmp_path / "s").queue_reply(reply)
+    return reply
+
+
+def stored(tmp_path: Path, reply_id: str) -> Reply:
+    return next(r for r in Store(tmp_path / "s").replies() if r.id == reply_id)
+
+
+def test_a_queued_reply_is_sent_once_and_recorded(tmp_path: Path) -> None:
+    reply = queue(tmp_path)
+    source = Recorder()
+    done = courier(tmp_path, source, Clock(NOW)).deliver_due()
+    assert [d.item.status for d in done] == ["sent"]
+    assert source.sent == [reply.id]
+    after = stored(tmp_path, reply.id)
+    assert (after.status, after.remote_id, after.sending_by) == ("sent", "m-1", None)
+    assert courier(tmp_path, source, Clock(NOW + 10)).deliver_due() == []
+    assert source.sent == [reply.id]
+
+
+def test_a_transient_failure_waits_at_least_what_the_server_asked(tmp_path: Path) -> None:
+    reply = queue(tmp_path)
+    source = Recorder([RemoteError("HTTP 429, rate limited", True, 120.0)])
+    clock = Clock(NOW)
+    done = courier(tmp_path, source, clock).deliver_due()
+    assert "retried in 120 s" in done[0].note
+    waiting = stored(tmp_path, reply.id)
+    assert (waiting.status, waiting.attempts) == ("queued", 1)
+    assert waiting.next_attempt_at >= NOW + 120
+    assert waiting.error is not None and "429" in waiting.error
+    assert courier(tmp_path, source, Clock(NOW + 60)).deliver_due() == []  # not due yet
+    later = courier(tmp_path, source, Clock(waiting.next_attempt_at)).deliver_due()
+    assert [d.item.status for d in later] == ["sent"]
+    assert source.asked == [reply.id]  # checked the platform before sending again
+    assert source.sent == [reply.id]
+
+
+def test_backoff_grows_with_each_attempt(tmp_path: Path) -> None:
+    reply = queue(tmp_path)
+    failures = [RemoteError("HTTP 503", True) for _ in range(6)]
+    source = Recorder(failures)
+    waits = []
+    at = NOW
+    for _ in range(6):
+        courier(tmp_path, source, Clock(at)).deliver_due()
+        item = stored(tmp_path, reply.id)
+        waits.append(item.next_attempt_at - at)
+        at = item.next_attempt_at
+    assert max(waits[3:]) > max(waits[:2])  # exponential, even with jitter
+    assert all(wait > 0 for wait in waits)
+
+
+def test_a_permanent_failure_stops_with_the_reason_until_retried(tmp_path: Path) -> None:
+    reply = queue(tmp_path)
+    source = Recorder([RemoteError("HTTP 401, the token was refused; check or renew it")])
+    done = courier(tmp_path, source, Clock(NOW)).deliver_due()
+    failed = stored(tmp_path, reply.id)
+    assert failed.status == "failed" and "401" in (failed.error or "")
+    assert "Not delivered" in done[0].note
+    assert courier(tmp_path, source, Clock(NOW + 3600)).deliver_due() == []
+    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.requeued("Thanks again!"))
+    sent = courier(tmp_path, source, Clock(NOW + 3601)).deliver_due()
+    assert [d.item.text for d in sent] == ["Thanks again!"]
+    assert source.sent == [reply.id]
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.parametrize("reached", [True, False])
+def test_a_send_cut_off_by_a_crash_is_resolved_without_posting_twice(
+    tmp_path: Path, reached: bool
+) -> None:
+    reply = queue(tmp_path)
+    import socket
+
+    dead = f"{socket.gethostname()}:{_dead_pid()}"
+    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.claimed(dead))
+    source = Recorder()
+    if reached:
+        source.on_platform[reply.id] = "m-earlier"
+    done = courier(tmp_path, source, Clock(NOW)).deliver_due()
+    assert source.asked == [reply.id]
+    assert done[0].item.status == "sent"
+    assert source.sent == ([] if reached else [reply.id])
+    assert stored(tmp_path, reply.id).remote_id == ("m-earlier" if reached else "m-1")
+
+
+def test_a_claim_of_a_live_process_is_left_alone(tmp_path: Path) -> None:
+    reply = queue(tmp_path)
+    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.claimed("other-host:1"))
+    source = Recorder()
+    assert courier(tmp_path, source, Clock(NOW)).deliver_due() == []
+    assert source.sent == []
+
+
+def test_hides_are_delivered_in_order(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    store.queue_moderation(Reply.moderation("c1", "m9", True, NOW))
+    store.queue_moderation(Reply.moderation("c1", "m9", False, NOW + 1))
+    source = Recorder()
+    courier(tmp_path, source, Clock(NOW + 2)).deliver_due()
+    assert source.hidden == [("m9", True), ("m9", False)]
+
+
+def test_a_reply_on_its_way_cannot_be_discarded_or_edited(tmp_path: Path) -> None:
+    reply = queue(tmp_path)
+    store = Store(tmp_path / "s")
+    claimed = store.claim_due(NOW, "me:1")
+    assert claimed is not None and claimed[0].id == reply.id
+    assert store.discard_reply(reply.id) is None
+    edit = store.update_reply(
+        reply.id, lambda r: r.requeued("x") if r.status in ("queued", "failed") else None
+    )
+    assert edit is None
+    assert stored(tmp_path, reply.id).text == "Thanks!"
+
+
+def _claim_all(directory: str, owner: str, found: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    store = Store(Path(directory))
+    while (claimed := store.claim_due(NOW, owner)) is not None:
+        found.put(claimed[0].id)
+
+
+def test_two_processes_never_claim_the_same_item(tmp_path: Path) -> None:
+    ids = {queue(tmp_path, f"reply {n}").id for n in range(30)}
+    context = multiprocessing.get_context("spawn")
+    found: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
+    workers = [
+        context.Process(target=_claim_all, args=(str(tmp_path / "s"), f"h:{n}", found))
+        for n in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    claimed = [found.get(timeout=5) for _ in range(len(ids))]
+    assert sorted(claimed) == sorted(ids)
+    assert found.empty()
