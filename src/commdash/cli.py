@@ -131,29 +131,29 @@ def _sla_option(value: str) -> float:
 
 
 def _open(args: argparse.Namespace, pull: bool = False) -> tuple[Session, Clock]:
-    """The session; a live source is pulled first when ``pull`` (or when it was never
-    synced here), falling back to its offline copy with a warning."""
+    """The session; with ``pull``, a live source is pulled first, falling back to its
+    offline copy with a warning (the TUI pulls in the background instead)."""
     clock = Clock(args.now)
     session = open_session(args.source, args.state_dir, clock, args.sla, load_config())
-    if session.link is not None and (pull or session.link.feed.synced_at is None):
+    if session.link is not None and pull:
         session = _pulled(session)
     _warn(session)
     return session, clock
 
 
 def _pulled(session: Session) -> Session:
+    from commdash.sources.http import RemoteError
+
     link = session.link
     assert link is not None
     try:
         synced = link.feed.pull(lambda progress: None)
-    except CommdashError as exc:
-        if link.feed.synced_at is None:
+    except RemoteError as exc:
+        if link.feed.synced_at is None or not exc.transient:
             raise
         age = duration(max(0.0, time.time() - link.feed.synced_at))
         print(f"{PROG}: warning: offline, using the copy synced {age} ago: {exc}", file=sys.stderr)
         return session
-    finally:
-        link.feed.source.close()
     if synced is None or synced.snapshot is None:
         return session
     for line in synced.warnings[:WARNINGS_SHOWN]:
@@ -201,6 +201,8 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _outbox(args: argparse.Namespace) -> int:
     session, clock = _open(args)
+    if session.link is not None and session.link.feed.synced_at is None:
+        session, clock = _open(args, pull=True)  # the account, hence the state, is unknown
     items = sorted(session.store.replies(), key=lambda item: item.queued_at)
     if args.json:
         document = [outbox_entry(item) for item in items]

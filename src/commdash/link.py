@@ -104,7 +104,7 @@ class Link:
 
 
 def open_link(
-    chosen: SourceConfig, state_dir: str | None, clock: Clock
+    chosen: SourceConfig, state_dir: str | None
 ) -> tuple[Link, Snapshot, Store]:
     """The link, the snapshot to show first (the offline copy, or a placeholder) and the
     state directory for it. Nothing is fetched here."""
@@ -114,5 +114,6 @@ def open_link(
     snapshot = feed.open_cached() or placeholder(chosen)
     link = Link(chosen, feed, root)
     store = link.store_for(snapshot)
-    link.courier = Courier(source, link.store_for(snapshot), clock, lambda: feed.document)
+    # Deliveries are scheduled by the wall clock, even when the figures' clock is pinned.
+    link.courier = Courier(source, link.store_for(snapshot), Clock(), lambda: feed.document)
     return link, snapshot, store

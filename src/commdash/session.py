@@ -6,15 +6,18 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commdash.config import Config, live_config, load_config
+from commdash.errors import SourceError
 from commdash.inbox import Inbox
 from commdash.paths import source_key, state_root
 from commdash.sources import DEMO_PATH, open_file, parse_cache
 from commdash.sources.demo import shift_times
 from commdash.sources.files import open_export
 from commdash.store import Store
+from commdash.text import one_line
 from commdash.timeutil import Clock
 
 if TYPE_CHECKING:
@@ -39,16 +42,28 @@ def open_session(
 ) -> Session:
     """Read ``source`` (None: the bundled demo; a path; a URL or a name in the config) and
     the state kept for it. A live source opens on its offline copy: nothing is fetched."""
-    chosen = None if source is None else live_config(source, config or load_config())
+    config = config or load_config()
+    chosen = None if source is None else live_config(source, config)
+    if source is not None and chosen is None and config.sources and not _exists(source):
+        raise SourceError(
+            f"{one_line(source, 120)}: no such file, nor a source of that name in {config.path}"
+        )
     if chosen is not None:
         from commdash.link import open_link  # the HTTP stack only for a live source
 
-        link, snapshot, store = open_link(chosen, state_dir, clock)
+        link, snapshot, store = open_link(chosen, state_dir)
         sla_seconds = sla_minutes * 60.0
         inbox = Inbox(snapshot, store.states(), store.replies(), clock, sla_seconds)
         return Session(inbox, store, is_demo=False, link=link)
     with _collector_paused():
         return _open_session(source, state_dir, clock, sla_minutes)
+
+
+def _exists(spec: str) -> bool:
+    try:
+        return Path(spec).expanduser().exists()
+    except (RuntimeError, OSError, ValueError):
+        return False
 
 
 @contextmanager

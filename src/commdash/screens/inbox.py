@@ -30,7 +30,7 @@ from commdash.screens.choose import ChooseScreen
 from commdash.screens.prompt import PromptScreen
 from commdash.screens.report import ReportScreen
 from commdash.text import one_line
-from commdash.timeutil import short_age
+from commdash.timeutil import ago, short_age
 from commdash.widgets.cells import terminal_text
 from commdash.widgets.conversation_list import ConversationList
 from commdash.widgets.gauges import Gauges
@@ -282,15 +282,15 @@ class InboxScreen(Screen[None]):
         if self.link is None:
             return None
         synced_at = self.link.feed.synced_at
-        ago = None if synced_at is None else short_age(time.time() - synced_at)
         if self.progress is not None:
             p = self.progress
             return f"syncing · {p.pages:,} pages · {p.items:,} items", False
+        if synced_at is None:
+            return ("offline · never synced", True) if self.offline else ("connecting…", False)
+        age = time.time() - synced_at
         if self.offline is not None:
-            return f"offline · {'never synced' if ago is None else f'data {ago} old'}", True
-        if ago is None:
-            return "connecting…", False
-        return f"synced {ago} ago", False
+            return f"offline · data {short_age(age)} old", True
+        return f"synced {ago(age)}", False
 
     def _refresh_list_title(self) -> None:
         listed = self.conversation_list.ids

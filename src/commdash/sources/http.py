@@ -13,7 +13,7 @@ import random
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -168,25 +168,27 @@ class HttpClient:
             raise self._scrubbed(_connect_error(shown, exc)) from None
         except httpx.TimeoutException:
             raise RemoteError(
-                f"{shown}: no answer within {self.timeout:g} s; will try again",
+                f"{shown}: no answer within {self.timeout:g} s; the server is slow or down",
                 transient=True,
             ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-            raise RemoteError(
-                f"{shown}: the connection broke off; will try again", transient=True
-            ) from None
+            raise RemoteError(f"{shown}: the connection broke off", transient=True) from None
         except httpx.HTTPError as exc:
             raise self._scrubbed(RemoteError(f"{shown}: {type(exc).__name__}: {exc}")) from None
+        except (httpx.InvalidURL, UnicodeError, ValueError):
+            raise RemoteError(f"{shown}: not a valid URL") from None
         answer = Answer(response.status_code, response.headers, body, url)
         if response.status_code >= 400 or 300 <= response.status_code < 304:
+            if self.secret:  # before any message is cut short, which could split the token
+                secret = self.secret.encode("utf-8", "surrogatepass")
+                answer = replace(answer, body=body.replace(secret, b"[token]"))
             raise self._scrubbed(self._describe_error(answer))
         return answer
 
     def _scrubbed(self, error: RemoteError) -> RemoteError:
         message = str(error)
         if self.secret and self.secret in message:
-            message = message.replace(self.secret, "[token]")
-            return RemoteError(message, error.transient, error.retry_after)
+            error.args = (message.replace(self.secret, "[token]"),)
         return error
 
 
@@ -222,7 +224,8 @@ def _connect_error(shown: str, exc: httpx.ConnectError) -> RemoteError:
             f"{shown}: unknown host; check the URL and this machine's network", transient=True
         )
     return RemoteError(
-        f"{shown}: cannot connect ({one_line(str(exc), 80) or 'refused'}); will try again",
+        f"{shown}: cannot connect ({one_line(str(exc), 80) or 'refused'}); "
+        "check the URL and that the server is up",
         transient=True,
     )
 
@@ -242,9 +245,11 @@ def describe_http_error(answer: Answer) -> RemoteError:
     if status == 404:
         return RemoteError(f"{shown}: HTTP 404, nothing there; check the URL or the id")
     if status == 429:
-        return RemoteError(f"{shown}: HTTP 429, rate limited; will wait", True, wait)
+        return RemoteError(f"{shown}: HTTP 429, rate limited; try again later", True, wait)
     if status in (408, 425) or status >= 500:
-        return RemoteError(f"{shown}: HTTP {status}, the server failed; will try again", True, wait)
+        return RemoteError(
+            f"{shown}: HTTP {status}, the server failed; try again later", True, wait
+        )
     detail = _detail(answer.body)
     return RemoteError(f"{shown}: HTTP {status}{': ' + detail if detail else ''}")
 

@@ -89,6 +89,8 @@ class LiveSync(Widget):
             outcome = LiveSync.Pulled(None, str(error), error.transient)
         except CommdashError as error:
             outcome = LiveSync.Pulled(None, str(error), False)
+        except Exception as error:  # a bug must not stop syncing for the rest of the day
+            outcome = LiveSync.Pulled(None, f"unexpected {type(error).__name__}: {error}", True)
         self._back(lambda: self._pulled(outcome))
 
     def _progressed(self, progress: Progress) -> None:
@@ -126,7 +128,7 @@ class LiveSync(Widget):
         try:
             outcomes = courier.deliver_due()
             due = courier.next_due()
-        except CommdashError:
+        except Exception:  # the outbox is on disk: the next attempt picks it up
             outcomes, due = [], time.time() + RETRY_OFFLINE_SECONDS
         self._back(lambda: self._delivered(outcomes, due))
 

@@ -189,7 +189,8 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
             width = self._laid_out_width - GUTTER - indent
             self._lines.extend((index, BODY, a, b) for a, b in wrap(body, width))
         if note:
-            self._lines.append((index, NOTE, 0, 0))
+            width = self._laid_out_width - GUTTER - indent
+            self._lines.extend((index, NOTE, a, b) for a, b in wrap(note, width))
         end = len(self._lines)
         self._lines.append((index, BLANK, 0, 0))
         self._blocks.append(
@@ -212,7 +213,8 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
                     Segment(block.body[start:end], self.component_style(block.body_style))
                 )
             elif kind == NOTE:
-                segments.append(Segment(block.note, self.component_style("thread-view--meta")))
+                note = block.note[start:end]
+                segments.append(Segment(note, self.component_style("thread-view--meta")))
             strip = self._strips[index] = Strip(segments)
         return strip
 

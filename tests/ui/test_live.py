@@ -1,0 +1,224 @@
+"""The TUI on a live source served on 127.0.0.1: background sync with progress, replies
+going queued → sent → visible, failures shown on the reply, the offline copy."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from servers.base import DROP, Response
+from servers.native import REPLY_PATH, FakeNative, make_document
+from textual.pilot import Pilot
+
+from commdash.app import CommdashApp
+from commdash.session import open_session
+from commdash.timeutil import Clock, parse_now
+from commdash.widgets.conversation_list import ConversationList
+from commdash.widgets.reply_box import ReplyBox
+from commdash.widgets.status_bar import StatusBar
+from commdash.widgets.thread_view import ThreadView
+
+NOW = "2026-11-25T09:00:00Z"
+SIZE = (120, 36)
+TOKEN = "tok-live-ui-5f1c"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeNative]:
+    with FakeNative(make_document(3, 24), token=TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def make_app(
+    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FakeNative
+) -> Callable[..., CommdashApp]:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[sources.team]\n"
+        f'kind = "commdash"\nurl = "{server.url}"\nreply_url = "{server.reply_url}"\n'
+        'token_env = "TEAM_TOKEN"\npoll_seconds = 3600\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("COMMDASH_CONFIG", str(config))
+    monkeypatch.setenv("TEAM_TOKEN", TOKEN)
+
+    def build() -> CommdashApp:
+        clock = Clock(parse_now(NOW))
+        session = open_session("team", str(isolated_dirs), clock, 60.0)
+        return CommdashApp(session, clock)
+
+    return build
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+
+
+def status(app: CommdashApp) -> str:
+    return str(app.screen.query_one(StatusBar).render())
+
+
+def listing(app: CommdashApp) -> ConversationList:
+    return app.screen.query_one(ConversationList)
+
+
+async def test_the_app_is_usable_while_a_slow_server_is_pulled(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    server.server.delay = 1.5
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "connecting" in status(app)
+        assert listing(app).row_count == 0
+        started = time.monotonic()
+        await pilot.press("question_mark")  # help opens at once: the UI does not wait
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        assert time.monotonic() - started < 1.0
+        await pilot.press("escape")
+        await until(pilot, lambda: listing(app).row_count > 0)
+        assert "synced just now" in status(app)
+        assert app.triager.inbox.snapshot.source.name == "Fake team"
+
+
+async def test_a_reply_goes_queued_then_sent_then_visible_once(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    server.server.fail_next("POST", REPLY_PATH, DROP)  # posted, then the answer is lost
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        cid = listing(app).current
+        assert cid is not None
+        await pilot.press("r", *"We are on it", "ctrl+s")
+        await pilot.pause()
+        inbox = app.triager.inbox
+        assert [r.status for r in inbox.replies(cid)] in (["queued"], ["sending"])
+        await until(pilot, lambda: app.triager.store.replies()[0].status == "sent", 20)
+        sent = app.triager.store.replies()[0]
+        await until(pilot, lambda: not app.triager.inbox.replies(cid), 10)
+        messages = app.triager.inbox.conversations[cid].messages
+        assert [m.text for m in messages if m.id == sent.remote_id] == ["We are on it"]
+        assert app.triager.inbox.conversations[cid].messages[-1].ours
+        posts = server.server.requests("POST", REPLY_PATH)
+        assert len(posts) == 2  # the retry after the dropped answer …
+        assert len({p.headers["idempotency-key"] for p in posts}) == 1  # … with the same key
+        assert sum(m.text == "We are on it" for m in messages) == 1  # … posted once
+
+
+async def test_a_refused_reply_shows_why_and_can_be_retried_or_discarded(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    server.server.fail_next(
+        "POST", REPLY_PATH, Response(422, {"error": "replies are closed on this post"})
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        cid = listing(app).current
+        assert cid is not None
+        await pilot.press("r", *"First try", "ctrl+s")
+        await until(pilot, lambda: app.triager.inbox.replies(cid)[0].status == "failed")
+        view = app.screen.query_one(ThreadView)
+        await pilot.press("enter", "G")
+        assert view.current_reply_id is not None
+        lines = [view.render_line(y).text.strip(" ▌") for y in range(view.size.height)]
+        assert any("not sent" in line for line in lines)
+        assert "replies are closed on this post" in " ".join(" ".join(lines).split())
+        await pilot.press("R")
+        await until(pilot, lambda: app.triager.store.replies()[0].status == "sent")
+        assert len(server.server.requests("POST", REPLY_PATH)) == 2
+
+        server.server.fail_next("POST", REPLY_PATH, Response(400, {"error": "no"}))
+        await pilot.press("escape", "j", "r", *"Second", "ctrl+s")
+        other = listing(app).current
+        assert other is not None
+        await until(pilot, lambda: app.triager.inbox.replies(other)[0].status == "failed")
+        await pilot.press("enter", "G", "x")
+        await pilot.pause()
+        assert app.triager.inbox.replies(other) == []
+        assert [r.text for r in app.triager.store.replies()] == ["First try"]
+
+
+async def test_new_messages_arrive_in_place_and_reopen_a_done_conversation(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        await pilot.press("2")  # all open
+        await pilot.press("j", "j")
+        kept = listing(app).current
+        first = listing(app).ids[0]
+        assert kept is not None and first != kept
+        await pilot.press("k", "k", "e")  # the first one is done
+        assert app.triager.inbox.status(first) == "done"
+        await pilot.press("j")
+        assert listing(app).current == kept
+        document = server.document
+        assert document is not None
+        post = next(p for p in document["posts"] if any(c["id"] == first for c in p["comments"]))
+        for number, parent in enumerate((None, first)):
+            post["comments"].append(
+                {
+                    "id": f"late-{number}",
+                    "parent_id": parent,
+                    "author": {"id": "u-new", "name": "Newcomer"},
+                    "created_at": "2026-11-26T10:00:00Z",
+                    "text": "Anyone there?",
+                }
+            )
+        server.set_document(document)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "late-0" in app.triager.inbox.conversations)
+        assert listing(app).current == kept  # the cursor did not move
+        assert app.triager.inbox.status(first) == "open"  # reopened by the newer message
+
+
+async def test_with_no_network_it_opens_on_the_offline_copy_and_triages(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        rows = listing(app).row_count
+    server.stop()
+    again = make_app()
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert listing(again).row_count == rows  # at once, from the copy
+        await until(pilot, lambda: "offline" in status(again))
+        cid = listing(again).current
+        await pilot.press("r", *"Queued while offline", "ctrl+s", "e")
+        assert again.triager.inbox.status(cid) == "done"
+        assert [r.status for r in again.triager.store.replies()] == ["queued"]
+        assert not again.screen.query_one(ReplyBox).display
+
+
+async def test_the_token_is_never_written_to_state(
+    make_app: Callable[..., CommdashApp], server: FakeNative, isolated_dirs: Path
+) -> None:
+    server.server.fail_next("POST", REPLY_PATH, Response(401, {"error": f"bad {TOKEN}"}))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        await pilot.press("r", *"Hello", "ctrl+s")
+        await until(pilot, lambda: app.triager.store.replies()[0].status == "failed")
+        assert TOKEN not in (app.triager.store.replies()[0].error or "")
+    assert_token_absent(isolated_dirs)
+
+
+def assert_token_absent(directory: Path) -> None:
+    written = [path for path in directory.rglob("*") if path.is_file()]
+    assert any(path.parent.name == "live" for path in written)
+    for path in written:
+        assert TOKEN.encode() not in path.read_bytes(), path

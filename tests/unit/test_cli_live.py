@@ -1,0 +1,173 @@
+"""``commdash stats`` and ``commdash outbox`` on live sources, run as the real program
+against servers on 127.0.0.1: figures, the offline copy, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import ssl
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from servers.base import Response
+from servers.native import ACCOUNT, REPLY_PATH, FakeNative, make_document
+
+from commdash.model import Author, SourceInfo
+from commdash.outbox import Reply
+from commdash.paths import source_key
+from commdash.store import Store
+
+TOKEN = "tok-cli-live-93ab"
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeNative]:
+    with FakeNative(make_document(4, 40), token=TOKEN) as fake:
+        yield fake
+
+
+def run(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
+    environ.update({"COMMDASH_CONFIG": str(tmp_path / "config.toml"), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "commdash", *args, "--state-dir", str(tmp_path / "state")],
+        capture_output=True,
+        text=True,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+
+
+def one_error(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("commdash: error: ")
+    return lines[0]
+
+
+def test_stats_of_an_export_served_over_http(tmp_path: Path, server: FakeNative) -> None:
+    done = run(tmp_path, "stats", server.url, "--json", env={"COMMDASH_TOKEN": TOKEN})
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["conversations"] > 0
+    assert figures["source"]["location"] == server.url
+    assert TOKEN not in done.stdout + done.stderr
+    assert [r.headers["authorization"] for r in server.server.requests("GET")] == [
+        f"Bearer {TOKEN}"
+    ]
+
+
+def test_a_transient_failure_falls_back_to_the_offline_copy(
+    tmp_path: Path, server: FakeNative
+) -> None:
+    env = {"COMMDASH_TOKEN": TOKEN}
+    first = json.loads(run(tmp_path, "stats", server.url, "--json", env=env).stdout)
+    server.server.fail_next("GET", "/", Response(503, {"error": "maintenance"}))
+    done = run(tmp_path, "stats", server.url, "--json", env=env)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["conversations"] == first["conversations"]
+    assert "offline, using the copy synced" in done.stderr and "HTTP 503" in done.stderr
+    # A refused token is not something to paper over with old data.
+    done = run(tmp_path, "stats", server.url, env={"COMMDASH_TOKEN": "wrong"})
+    assert "HTTP 401" in one_error(done) and "renew" in one_error(done)
+
+
+def test_no_change_costs_one_request(tmp_path: Path, server: FakeNative) -> None:
+    env = {"COMMDASH_TOKEN": TOKEN}
+    run(tmp_path, "stats", server.url, env=env)
+    run(tmp_path, "stats", server.url, env=env)
+    answers = server.server.requests("GET")
+    assert len(answers) == 2
+    assert answers[1].headers.get("if-none-match") == server.etag
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/nothing.json", "HTTP 404, nothing there"),
+        ("http://example.com/export.json", "plain http is refused"),
+        ("https://127.0.0.1:9/export.json", "cannot connect"),
+    ],
+)
+def test_errors_are_one_line(tmp_path: Path, server: FakeNative, url: str, expected: str) -> None:
+    if url.startswith("/"):
+        url = server.server.url + url
+    line = one_error(run(tmp_path, "stats", url, env={"COMMDASH_TOKEN": TOKEN}))
+    assert expected in line
+    assert TOKEN not in line
+
+
+def test_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(DATA / "selfsigned.pem", DATA / "selfsigned.key")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True).start()
+    try:
+        url = f"https://127.0.0.1:{httpd.server_port}/export.json"
+        line = one_error(run(tmp_path, "stats", url))
+    finally:
+        httpd.shutdown()
+    assert "TLS certificate not trusted" in line
+
+
+def test_config_mistakes_and_unknown_names(tmp_path: Path, server: FakeNative) -> None:
+    (tmp_path / "config.toml").write_text(
+        f'[sources.team]\nkind = "commdash"\nurl = "{server.url}"\ntoken_env = "TEAM_TOKEN"\n'
+    )
+    line = one_error(run(tmp_path, "stats", "team"))
+    assert "TEAM_TOKEN" in line and "not set" in line
+    line = one_error(run(tmp_path, "outbox", "teem"))
+    assert "no such file, nor a source of that name" in line
+    (tmp_path / "config.toml").write_text('[sources.team]\nkind = "carrier-pigeon"\n')
+    line = one_error(run(tmp_path, "stats", "team"))
+    assert "config.toml: sources.team.kind" in line
+
+
+def test_outbox_lists_queued_sent_and_failed(tmp_path: Path, server: FakeNative) -> None:
+    (tmp_path / "config.toml").write_text(
+        "[sources.team]\n"
+        f'kind = "commdash"\nurl = "{server.url}"\nreply_url = "{server.reply_url}"\n'
+        'token_env = "TEAM_TOKEN"\n'
+    )
+    env = {"TEAM_TOKEN": TOKEN}
+    assert "Nothing in the outbox" in run(tmp_path, "outbox", "team", env=env).stdout
+    account = Author(ACCOUNT["id"], ACCOUNT["name"])
+    key = source_key(SourceInfo("Fake team", "generic", account, 0.0, server.url))
+    store = Store(tmp_path / "state" / key)
+    queued = Reply.new("p0-c0", "p0-c0", "Still waiting", 1_800_000_000.0)
+    failed = Reply.new("p0-c1", "p0-c1", "Refused", 1_800_000_001.0).failed("HTTP 422: closed")
+    sent = Reply.new("p0-c3", "p0-c3", "Done", 1_800_000_002.0).sent("r9", 1_800_000_003.0)
+    for reply in (queued, failed, sent):
+        store.queue_reply(reply)
+    listed = json.loads(run(tmp_path, "outbox", "team", "--json", env=env).stdout)
+    assert [(r["status"], r["text"]) for r in listed] == [
+        ("queued", "Still waiting"),
+        ("failed", "Refused"),
+        ("sent", "Done"),
+    ]
+    assert listed[1]["error"] == "HTTP 422: closed" and listed[2]["remote_id"] == "r9"
+    text = run(tmp_path, "outbox", "team", env=env).stdout
+    assert "failed" in text and "HTTP 422: closed" in text
+    assert not server.server.requests("POST", REPLY_PATH)  # listing never sends
