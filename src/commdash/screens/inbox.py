@@ -284,7 +284,8 @@ class InboxScreen(Screen[None]):
         synced_at = self.link.feed.synced_at
         if self.progress is not None:
             p = self.progress
-            return f"syncing · {p.pages:,} pages · {p.items:,} items", False
+            pages = f"{p.pages:,} page{'' if p.pages == 1 else 's'}"
+            return f"syncing · {pages} · {p.items:,} items", False
         if synced_at is None:
             return ("offline · never synced", True) if self.offline else ("connecting…", False)
         age = time.time() - synced_at
