@@ -264,9 +264,11 @@ class Inbox:
     ) -> None:
         """A live source brought new data: count everything again over it, with the state
         and replies as they are on disk now."""
-        fresh = Inbox(snapshot, states, replies, self.clock, self.sla_seconds)
-        vars(self).clear()
-        vars(self).update(vars(fresh))
+        fresh = vars(Inbox(snapshot, states, replies, self.clock, self.sla_seconds))
+        mine = vars(self)
+        mine.update(fresh)  # never empty meanwhile: a background search may be reading
+        for stale in set(mine) - set(fresh):
+            del mine[stale]
 
     # Keeping the derived figures ----------------------------------------------------------
 

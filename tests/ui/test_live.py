@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from servers.base import DROP, Response
-from servers.native import REPLY_PATH, FakeNative, make_document
+from servers.native import HIDE_PATH, REPLY_PATH, FakeNative, make_document
 from textual.pilot import Pilot
 
 from commdash.app import CommdashApp
@@ -40,7 +40,7 @@ def make_app(
     config.write_text(
         "[sources.team]\n"
         f'kind = "commdash"\nurl = "{server.url}"\nreply_url = "{server.reply_url}"\n'
-        'token_env = "TEAM_TOKEN"\npoll_seconds = 3600\n',
+        f'hide_url = "{server.hide_url}"\ntoken_env = "TEAM_TOKEN"\npoll_seconds = 3600\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("COMMDASH_CONFIG", str(config))
@@ -222,3 +222,23 @@ def assert_token_absent(directory: Path) -> None:
     assert any(path.parent.name == "live" for path in written)
     for path in written:
         assert TOKEN.encode() not in path.read_bytes(), path
+
+
+async def test_a_hide_and_its_undo_reach_the_platform(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        cid = listing(app).current
+        assert cid is not None
+        await pilot.press("h")
+        await until(pilot, lambda: len(server.server.requests("POST", HIDE_PATH)) == 1)
+        await pilot.press("u")
+        await until(pilot, lambda: len(server.server.requests("POST", HIDE_PATH)) == 2)
+        bodies = [r.json() for r in server.server.requests("POST", HIDE_PATH)]
+        assert bodies == [
+            {"message_id": cid, "hidden": True},
+            {"message_id": cid, "hidden": False},
+        ]
+        await until(pilot, lambda: all(r.status == "sent" for r in app.triager.store.replies()))

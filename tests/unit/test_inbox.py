@@ -323,3 +323,39 @@ def test_figures_of_an_unknown_post_are_empty() -> None:
     assert fig.conversation.conversations == 0
     assert fig.posts == 0
     assert fig.engagement_total == 0
+
+
+def test_a_new_snapshot_is_counted_afresh_and_keeps_state_and_replies() -> None:
+    first = snapshot([post("p1")], [conv(msg("a", NOW - 3 * HOUR)), conv(msg("b", NOW - HOUR))])
+    done = mark_done(BLANK, NOW - 2 * HOUR)
+    queued = reply("b", NOW - 30 * MINUTE)
+    inbox = Inbox(first, {"a": done}, [queued], Clock(NOW), 3600.0)
+    assert inbox.conversation_ids("needs-reply") == []
+    later = snapshot(
+        [post("p1")],
+        [
+            conv(msg("a", NOW - 3 * HOUR), msg("a2", NOW - 10 * MINUTE, who="Newcomer")),
+            conv(msg("b", NOW - HOUR)),
+            conv(msg("c", NOW - 5 * MINUTE)),
+        ],
+    )
+    inbox.replace_snapshot(later, {"a": done}, [queued])
+    fresh = Inbox(later, {"a": done}, [queued], Clock(NOW), 3600.0)
+    assert inbox.conversation_ids("needs-reply") == fresh.conversation_ids("needs-reply")
+    assert inbox.conversation_ids("needs-reply") == ["a", "c"]  # "a" reopened by a2
+    assert inbox.figures() == fresh.figures()
+    assert inbox.replies("b") == [queued]
+
+
+def test_a_sent_reply_shows_until_the_source_has_the_message_it_became() -> None:
+    sent = Reply("r1", "b", "b", "On it", NOW - 20 * MINUTE).sent("m-new", NOW - 19 * MINUTE)
+    before = snapshot([post("p1")], [conv(msg("b", NOW - HOUR))])
+    inbox = Inbox(before, {}, [sent], Clock(NOW), 3600.0)
+    assert inbox.replies("b") == [sent]
+    assert not inbox.needs_reply("b")  # the reply went out: nothing waits
+    after = snapshot(
+        [post("p1")], [conv(msg("b", NOW - HOUR), msg("m-new", NOW - 19 * MINUTE, ours=True))]
+    )
+    inbox.replace_snapshot(after, {}, [sent])
+    assert inbox.replies("b") == []
+    assert not inbox.needs_reply("b")

@@ -618,7 +618,7 @@ class InboxScreen(Screen[None]):
                     view, post_id, text, stop=lambda: worker.is_cancelled
                 )
                 break
-            except (RuntimeError, KeyError):  # an action changed the inbox meanwhile: again
+            except (RuntimeError, KeyError, AttributeError):  # the inbox changed: again
                 continue
             except SearchStopped:
                 return
