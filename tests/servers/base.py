@@ -70,6 +70,9 @@ class FakeServer:
         self.log: list[Request] = []
         self.delay = 0.0
         """Seconds to wait before answering any request (a slow server)."""
+        self.late: dict[tuple[str, str], float] = {}
+        """(method, path prefix) → seconds to hold the answer back *after* the request was
+        handled: the platform has done it, the client does not know yet."""
         self._scripted: list[tuple[str, str, Response]] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -131,6 +134,9 @@ class FakeServer:
                 if server.delay:
                     time.sleep(server.delay)
                 answer = server._answer(request)
+                for (method, prefix), seconds in server.late.items():
+                    if method == request.method and request.path.startswith(prefix):
+                        time.sleep(seconds)
                 if answer.status == DROP.status:
                     self.close_connection = True
                     self.connection.close()
