@@ -59,6 +59,9 @@ class Response:
 Route = Callable[[Request], Response]
 DROP = Response(status=-1)
 """A scripted answer: read the request, then close the connection without answering."""
+DONE_THEN_DROP = Response(status=-2)
+"""A scripted answer: handle the request as usual (the platform has done it), then close
+the connection without answering."""
 
 
 class FakeServer:
@@ -75,7 +78,7 @@ class FakeServer:
         handled: the platform has done it, the client does not know yet."""
         self._scripted: list[tuple[str, str, Response]] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_port}"
 
@@ -95,12 +98,23 @@ class FakeServer:
             ]
 
     def _answer(self, request: Request) -> Response:
+        scripted = self._scripted_for(request)
+        if scripted is not None and scripted is not DONE_THEN_DROP:
+            return scripted
+        routed = self._route(request)
+        return DROP if scripted is DONE_THEN_DROP else routed
+
+    def _scripted_for(self, request: Request) -> Response | None:
+        """Log the request; the first scripted answer for it, taken off the script."""
         with self._lock:
             self.log.append(request)
             for index, (method, prefix, answer) in enumerate(self._scripted):
                 if method == request.method and request.path.startswith(prefix):
                     del self._scripted[index]
                     return answer
+        return None
+
+    def _route(self, request: Request) -> Response:
         candidates = [
             (prefix, handler)
             for (method, prefix), handler in self.routes.items()
@@ -163,6 +177,11 @@ class FakeServer:
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (killed on purpose by a test) is not worth a traceback."""
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from servers.base import DROP, Response
+from servers.base import DONE_THEN_DROP, Response
 from servers.native import HIDE_PATH, REPLY_PATH, FakeNative, make_document
 from textual.pilot import Pilot
 
@@ -93,7 +93,7 @@ async def test_the_app_is_usable_while_a_slow_server_is_pulled(
 async def test_a_reply_goes_queued_then_sent_then_visible_once(
     make_app: Callable[..., CommdashApp], server: FakeNative
 ) -> None:
-    server.server.fail_next("POST", REPLY_PATH, DROP)  # posted, then the answer is lost
+    server.server.fail_next("POST", REPLY_PATH, DONE_THEN_DROP)  # posted, the answer lost
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: listing(app).row_count > 0)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from servers.base import DONE_THEN_DROP
 from servers.graph import FakeGraph
 from servers.native import REPLY_PATH, FakeNative, make_document
 
@@ -127,3 +128,25 @@ def test_with_an_idempotency_key_the_resend_is_deduplicated(
         assert document is not None
         copies = [c for p in document["posts"] for c in p["comments"] if c["text"] == TEXT]
         assert len(copies) == 1 and sent.remote_id == copies[0]["id"]
+
+
+def test_a_lost_answer_from_facebook_does_not_post_twice(tmp_path: Path, environment: Path) -> None:
+    graph = FakeGraph(token=TOKEN)
+    graph.populate(posts=2, comments=10)
+    with graph.running():
+        write_config(
+            tmp_path, f'kind = "facebook"\nurl = "{graph.url}"\npage_id = "{graph.page_id}"\n'
+        )
+        reply = queue_reply(environment)
+        graph.server.fail_next("POST", graph.path(reply.conversation_id), DONE_THEN_DROP)
+        session = open_session("live", str(environment), Clock(), 60.0)
+        assert session.link is not None and session.link.courier is not None
+        courier = session.link.courier
+        first = courier.deliver_due()
+        assert [d.item.status for d in first] == ["queued"]  # the outcome is unknown
+        courier.clock = Clock(first[0].item.next_attempt_at)
+        second = courier.deliver_due()
+        assert [d.item.status for d in second] == ["sent"]
+        copies = [c for c in graph.comments.values() if c.message == TEXT]
+        assert len(copies) == 1 and second[0].item.remote_id == copies[0].id
+        assert len(graph.requests("POST", reply.conversation_id, "comments")) == 1
