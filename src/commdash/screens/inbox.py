@@ -153,6 +153,8 @@ class InboxScreen(Screen[None]):
         self.progress: Progress | None = None
         """While a live source is being pulled: how far it got."""
         self.offline: str | None = None
+        self.sync_broken = False
+        """Whether that failure needs the manager (a token, a URL), not just time."""
         """Why the latest pull failed; None after a good one."""
         self.view: View = "needs-reply"
         self.query_text = ""
@@ -287,11 +289,17 @@ class InboxScreen(Screen[None]):
             pages = f"{p.pages:,} page{'' if p.pages == 1 else 's'}"
             return f"syncing · {pages} · {p.items:,} items", False
         if synced_at is None:
-            return ("offline · never synced", True) if self.offline else ("connecting…", False)
+            if self.offline is None:
+                return "connecting…", False
+            return f"{self._sync_trouble} · never synced", True
         age = time.time() - synced_at
         if self.offline is not None:
-            return f"offline · data {short_age(age)} old", True
+            return f"{self._sync_trouble} · data {short_age(age)} old", True
         return f"synced {ago(age)}", False
+
+    @property
+    def _sync_trouble(self) -> str:
+        return "sync failed" if self.sync_broken else "offline"
 
     def _refresh_list_title(self) -> None:
         listed = self.conversation_list.ids
@@ -397,8 +405,9 @@ class InboxScreen(Screen[None]):
         if event.error is not None:
             if event.error != self.offline:
                 severity: Severity = "warning" if event.transient else "error"
-                self.say(f"Sync failed: {event.error}", severity, 10)
+                self.say(f"Sync failed: {event.error}", severity, 10 if event.transient else 30)
             self.offline = event.error
+            self.sync_broken = not event.transient
             self._show_status()
             return
         if self.offline is not None:
