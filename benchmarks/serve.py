@@ -74,8 +74,7 @@ def main() -> None:
     config = Path(args.config)
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(
-        f"[sources.fake]\n{section}"
-        f'token_env = "FAKE_TOKEN"\npoll_seconds = {args.poll}\n',
+        f'[sources.fake]\n{section}token_env = "FAKE_TOKEN"\npoll_seconds = {args.poll}\n',
         encoding="utf-8",
     )
     print(f"Serving a fake {args.kind} at {fake.server.url}; Ctrl-C stops it. Then run:")

@@ -103,9 +103,7 @@ class Link:
                 courier.store = Store(directory)
 
 
-def open_link(
-    chosen: SourceConfig, state_dir: str | None
-) -> tuple[Link, Snapshot, Store]:
+def open_link(chosen: SourceConfig, state_dir: str | None) -> tuple[Link, Snapshot, Store]:
     """The link, the snapshot to show first (the offline copy, or a placeholder) and the
     state directory for it. Nothing is fetched here."""
     root = state_root(state_dir)
