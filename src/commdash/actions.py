@@ -102,19 +102,28 @@ class Triager:
         self._note_own_write()
 
     def undo(self) -> JournalEntry | None:
+        """Take back the manager's latest action. A reply already on its way or sent stays
+        (the journal entry is used up all the same, so undo goes on further back); the
+        caller tells it by :meth:`reply_gone`."""
         entry = self.store.undo()
         if entry is None:
             return None
         if entry.reply_id is not None:
-            self.inbox.remove_reply(entry.reply_id)
+            if self.reply_gone(entry.reply_id):
+                self.inbox.remove_reply(entry.reply_id)
         elif entry.conversation_id in self.inbox.conversations:
             cid = entry.conversation_id
             self.inbox.set_state(cid, self.store.state(cid))
             if entry.action in ("hide", "unhide"):
                 for message in self.inbox.conversations[cid].messages:
-                    if entry.after.hidden_override(message.id) is not None:
+                    changed = entry.after.hidden_override(message.id)
+                    if changed is not None and changed != entry.before.hidden_override(message.id):
                         self._moderate(cid, message.id, not self.inbox.is_visible(cid, message))
         return entry
+
+    def reply_gone(self, reply_id: str) -> bool:
+        """Whether the outbox no longer has that reply (taken back, or discarded)."""
+        return all(reply.id != reply_id for reply in self.store.replies())
 
     def replace_snapshot(self, snapshot: Snapshot, store: Store) -> None:
         """A live source brought new data (and, on its first pull, the account whose state
@@ -134,9 +143,7 @@ class Triager:
         """Replace the text of a reply not sent yet and queue it again; None when it is on
         its way or sent."""
         text = sanitize(text).strip()
-        return self._change_reply(
-            reply_id, lambda r: r.requeued(text) if r.status in ("queued", "failed") else None
-        )
+        return self._change_reply(reply_id, lambda r: r.requeued(text) if r.editable else None)
 
     def discard_reply(self, reply_id: str) -> Reply | None:
         """Drop a reply not sent yet; None when it is on its way or sent."""

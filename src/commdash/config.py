@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -58,9 +59,10 @@ class SourceConfig:
                     f"source {self.name!r}: the environment variable {self.token_env} "
                     "(token_env) is not set"
                 )
-            return value
+            return _checked_token(self.name, value, f"${self.token_env}")
         if self.token_command is not None:
-            return _run_token_command(self.name, self.token_command)
+            token = _run_token_command(self.name, self.token_command)
+            return _checked_token(self.name, token, "the token_command's output")
         return None
 
 
@@ -207,6 +209,17 @@ class _Checker:
         return float(value)
 
 
+def _checked_token(name: str, token: str, origin: str) -> str:
+    """A token goes into an HTTP header: printable ASCII with no spaces, or a clear error
+    (which never shows it)."""
+    if not all("!" <= character <= "~" for character in token):
+        raise ConfigError(
+            f"source {name!r}: {origin} is not a token (it must be printable ASCII with no "
+            "spaces; check what it holds)"
+        )
+    return token
+
+
 def _run_token_command(name: str, command: tuple[str, ...]) -> str:
     shown = f"source {name!r}: token_command {one_line(command[0], 60)!r}"
     try:
@@ -248,5 +261,9 @@ def live_config(spec: str, config: Config) -> SourceConfig | None:
         if named.kind == "commdash" and named.url == spec:
             return named
     token_env = TOKEN_VARIABLE if os.environ.get(TOKEN_VARIABLE, "").strip() else None
-    shown = one_line(spec.split("?", 1)[0], 120)
+    try:
+        parts = urlsplit(spec)
+        shown = one_line(f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}", 120)
+    except ValueError:
+        shown = "(an invalid URL)"
     return SourceConfig(name=shown, kind="commdash", url=spec, token_env=token_env)

@@ -20,6 +20,10 @@ from commdash.sources.live import Document, LiveSource
 from commdash.store import Store
 from commdash.timeutil import Clock
 
+REFUSED_PAUSE = 600.0
+"""After the token is refused, the outbox waits this long (or for a restart with a new
+token) rather than failing every item one after the other."""
+
 
 @dataclass(frozen=True, slots=True)
 class Delivered:
@@ -29,6 +33,8 @@ class Delivered:
     """The item as written after the attempt."""
     note: str
     """One line for the manager."""
+    stops_round: bool = False
+    """The failure would befall the next items too: they wait."""
 
 
 class Courier:
@@ -46,64 +52,87 @@ class Courier:
         self.document = document
         """The last pulled document (threads and authors a send may need)."""
         self.owner = owner or this_process()
+        self.paused_until = 0.0
+        """After a failure that is not about one item (the server down, a rate limit, a
+        refused token), nothing is sent before this time: the other items would fail alike
+        and make it worse."""
 
     def deliver_due(self, stop: Callable[[], bool] = lambda: False) -> list[Delivered]:
-        """Send every item that is due, one at a time, until none is left or ``stop()``."""
+        """Send every item that is due, one at a time, until none is left, ``stop()``, or
+        a failure that would befall the next ones too."""
+        store = self.store  # one directory for the round, whatever the UI does meanwhile
         done: list[Delivered] = []
-        while not stop():
-            claimed = self.store.claim_due(self.clock.now(), self.owner)
+        while not stop() and self.clock.now() >= self.paused_until:
+            claimed = store.claim_due(self.clock.now(), self.owner)
             if claimed is None:
                 break
-            done.append(self._attempt(*claimed))
+            outcome = self._attempt(store, *claimed)
+            done.append(outcome)
+            if outcome.stops_round:
+                break
         return done
 
-    def _attempt(self, item: Reply, uncertain: bool) -> Delivered:
+    def _attempt(self, store: Store, item: Reply, uncertain: bool) -> Delivered:
         document = self.document() or {}
         try:
-            remote_id = self._send(item, uncertain, document)
+            remote_id = self._send(store, item, uncertain, document)
         except RemoteError as error:
-            return self._failed(item, error)
+            return self._failed(store, item, error)
         except SourceError as error:  # e.g. a URL the config does not allow
-            return self._record(item.failed(str(error)), f"Not delivered: {error}")
+            return self._record(store, item.failed(str(error)), f"Not delivered: {error}")
         except NotImplementedError as error:
-            return self._record(item.failed(str(error)), f"Not delivered: {error}")
-        sent = item.sent(remote_id, self.clock.now())
-        return self._record(sent, _sent_note(item))
+            return self._record(store, item.failed(str(error)), f"Not delivered: {error}")
+        sent = item.sent(remote_id or None, self.clock.now())
+        return self._record(store, sent, _sent_note(item))
 
-    def _send(self, item: Reply, uncertain: bool, document: Document) -> str | None:
+    def _send(self, store: Store, item: Reply, uncertain: bool, document: Document) -> str | None:
         if item.kind != "reply":
             self.source.set_hidden(item.in_reply_to, item.kind == "hide")
             return None
         if uncertain:
-            found = self.source.find_sent(item, document)
+            taken = frozenset(
+                other.remote_id
+                for other in store.replies()
+                if other.remote_id is not None and other.id != item.id
+            )
+            found = self.source.find_sent(item, document, taken)
             if found is not None:
                 return found
         return self.source.send_reply(item, document)
 
-    def _failed(self, item: Reply, error: RemoteError) -> Delivered:
+    def _failed(self, store: Store, item: Reply, error: RemoteError) -> Delivered:
         reason = str(error)
+        now = self.clock.now()
+        if error.refused:
+            self.paused_until = now + REFUSED_PAUSE
+            failed = self._record(store, item.failed(reason), f"Not delivered: {reason}")
+            return Delivered(failed.item, failed.note, stops_round=True)
         if not error.transient:
-            return self._record(item.failed(reason), f"Not delivered: {reason}")
+            return self._record(store, item.failed(reason), f"Not delivered: {reason}")
         wait = max(error.retry_after or 0.0, backoff(item.attempts))
-        again = item.retry_at(self.clock.now() + wait, reason)
-        return self._record(again, f"Delivery will be retried in {wait:.0f} s: {reason}")
+        self.paused_until = now + wait
+        again = item.retry_at(now + wait, reason)
+        retried = self._record(store, again, f"Delivery will be retried in {wait:.0f} s: {reason}")
+        return Delivered(retried.item, retried.note, stops_round=True)
 
-    def _record(self, item: Reply, note: str) -> Delivered:
+    def _record(self, store: Store, item: Reply, note: str) -> Delivered:
         """Write the outcome, unless the manager changed the item meanwhile (it is ours while
         ``sending``, so that happens only when it was removed by hand)."""
         try:
-            written = self.store.update_reply(
+            written = store.update_reply(
                 item.id, lambda now: item if now.sending_by == self.owner else None
             )
         except StateError as error:
-            # Left ``sending`` under our name: the next start resolves it (find_sent first).
+            # Left ``sending`` under our name: once the claim's lease ends, the next round
+            # resolves it (find_sent first).
             return Delivered(item, f"{note} (not recorded: {error})")
         return Delivered(written or item, note)
 
     def next_due(self) -> float | None:
-        """When the earliest queued item is due; None when nothing is queued."""
+        """When the earliest queued item is due (not before a pause ends); None when
+        nothing is queued."""
         times = [r.next_attempt_at for r in self.store.replies() if r.status == "queued"]
-        return min(times) if times else None
+        return max(min(times), self.paused_until) if times else None
 
 
 def _sent_note(item: Reply) -> str:

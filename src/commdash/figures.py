@@ -33,7 +33,8 @@ def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[R
             continue
         visible += 1
         (our_times if message.ours else member_times).append(message.created_at)
-    our_times.extend(reply.queued_at for reply in replies)
+    # A refused reply is not an answer: it only shows in the thread, to be retried.
+    our_times.extend(reply.queued_at for reply in replies if reply.status != "failed")
     return facts_from(member_times, our_times, visible)
 
 

@@ -300,7 +300,7 @@ class Inbox:
             status = state.status(facts.latest_member_at, now)
             self._counted[cid] = status
             self._status_counts[status] += 1
-            self._queued += len(replies)
+            self._queued += _undelivered(replies)
             pid = post_of[cid]
             self._post_visible[pid] += facts.visible_count
             latest_keys.append(-(facts.latest_at or 0.0))
@@ -370,7 +370,7 @@ class Inbox:
         facts, status = self._facts[cid], self._counted[cid]
         pid = self._post_of[cid]
         self._status_counts[status] += sign
-        self._queued += sign * len(self.replies(cid))
+        self._queued += sign * _undelivered(self.replies(cid))
         before = self._post_keys[pid]
         latest_key = -(facts.latest_at or 0.0)
         if sign > 0:
@@ -622,7 +622,7 @@ class Inbox:
         engagement, rate = self._post_engagement[post_id] if post else (0, None)
         return SourceFigures(
             posts=1 if post else 0,
-            replies_queued=sum(len(self.replies(cid)) for cid in cids),
+            replies_queued=sum(_undelivered(self.replies(cid)) for cid in cids),
             conversation=conversation_figures,
             engagement_total=engagement,
             engagement_rate_median=rate,
@@ -645,6 +645,11 @@ _PER_SESSION = frozenset(
     ]
 )
 """What :meth:`Inbox.base` leaves out: the data itself, the clock, the state, caches."""
+
+
+def _undelivered(replies: Iterable[Reply]) -> int:
+    """How many replies still wait to be delivered (not sent, not refused)."""
+    return sum(reply.status in ("queued", "sending") for reply in replies)
 
 
 def _state_haystack(state: TriageState) -> str:

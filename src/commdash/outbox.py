@@ -38,8 +38,11 @@ class Reply:
     remote_id: str | None = None
     """The platform's id of the message the reply became, once sent."""
     sending_by: str | None = None
-    """``host:pid`` of the process sending it, while ``sending``."""
+    """``host:pid:process-id`` of the process sending it, while ``sending``."""
     sent_at: float | None = None
+    claimed_at: float | None = None
+    """When it was last claimed for sending: a claim older than :data:`CLAIM_LEASE` is
+    taken as that of a process that died or hung."""
 
     @classmethod
     def new(cls, conversation_id: str, in_reply_to: str, text: str, now: float) -> Reply:
@@ -54,8 +57,18 @@ class Reply:
     def pending(self) -> bool:
         return self.status != "sent"
 
-    def claimed(self, owner: str) -> Reply:
-        return replace(self, status="sending", sending_by=owner)
+    @property
+    def may_be_posted(self) -> bool:
+        """An attempt may have reached the platform, and it is not known yet: the reply can
+        be neither edited nor safely discarded until the next attempt settles it."""
+        return self.status == "sending" or (self.status == "queued" and self.attempts > 0)
+
+    @property
+    def editable(self) -> bool:
+        return self.status == "failed" or (self.status == "queued" and self.attempts == 0)
+
+    def claimed(self, owner: str, now: float) -> Reply:
+        return replace(self, status="sending", sending_by=owner, claimed_at=now)
 
     def sent(self, remote_id: str | None, now: float) -> Reply:
         return replace(
@@ -103,6 +116,7 @@ class Reply:
             "remote_id": self.remote_id,
             "sending_by": self.sending_by,
             "sent_at": self.sent_at,
+            "claimed_at": self.claimed_at,
         }
 
     @classmethod
@@ -124,6 +138,7 @@ class Reply:
                 remote_id=_text_or_none(raw.get("remote_id")),
                 sending_by=_text_or_none(raw.get("sending_by")),
                 sent_at=None if raw.get("sent_at") is None else float(raw["sent_at"]),
+                claimed_at=None if raw.get("claimed_at") is None else float(raw["claimed_at"]),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -133,6 +148,34 @@ def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+CLAIM_LEASE = 300.0
+"""Seconds after which a claim is stale whoever made it: an attempt takes at most a few
+timeouts of 20 s, so its process has died or hung (or its pid was reused)."""
+_PROCESS = uuid.uuid4().hex[:12]
+
+
 def this_process() -> str:
-    """How an outbox claim names its owner."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """How an outbox claim names its owner: host, pid, and an id of this very process (a
+    pid can be reused, by a container restarted, say)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_PROCESS}"
+
+
+def owner_alive(owner: str | None, claimed_at: float | None, now: float) -> bool:
+    """Whether the process that claimed an item may still be sending it."""
+    if claimed_at is None or now - claimed_at > CLAIM_LEASE:
+        return False
+    host, _, rest = (owner or "").partition(":")
+    pid, _, process = rest.partition(":")
+    if host != socket.gethostname():
+        return bool(host)  # another machine's claim: trusted until the lease ends
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return process == _PROCESS
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, owned by someone else
+    return True

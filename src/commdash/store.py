@@ -36,7 +36,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from commdash.errors import StateError
-from commdash.outbox import Reply
+from commdash.outbox import Reply, owner_alive
 from commdash.triage import JournalEntry, TriageState, revert
 
 JOURNAL_LIMIT = 1000
@@ -419,19 +419,20 @@ class Store:
         attempt failed or was cut off), so the sender checks before sending again."""
         with self._writing(self._outbox) as table:
             replies = table("replies")
+            items = [item for doc in replies.all() if (item := Reply.from_dict(doc)) is not None]
             due: list[tuple[Reply, bool]] = []
-            for doc in replies.all():
-                item = Reply.from_dict(doc)
-                if item is None:
-                    continue
+            for item in items:
                 if item.status == "queued" and item.next_attempt_at <= now:
                     due.append((item, item.attempts > 0))
-                elif item.status == "sending" and not _owner_alive(item.sending_by):
+                elif item.status == "sending" and not owner_alive(
+                    item.sending_by, item.claimed_at, now
+                ):
                     due.append((item, True))
+            due = [found for found in due if not _waits_for_earlier(found[0], items)]
             if not due:
                 return None
             item, uncertain = min(due, key=lambda found: found[0].queued_at)
-            claimed = item.claimed(owner)
+            claimed = item.claimed(owner, now)
             replies.update(claimed.to_dict(), Doc.id == item.id)
             return claimed, uncertain
 
@@ -510,13 +511,18 @@ def _is_running(pid: object) -> bool:
     return True
 
 
-def _owner_alive(owner: str | None) -> bool:
-    """Whether the process that claimed an outbox item may still be sending it. A claim of
-    another host is taken as alive: this host cannot tell."""
-    host, _, pid = (owner or "").rpartition(":")
-    if host != socket.gethostname():
-        return bool(host)
-    return pid.isdigit() and _is_running(int(pid))
+def _waits_for_earlier(item: Reply, items: list[Reply]) -> bool:
+    """A hide or unhide goes out only after the earlier ones of the same message: a hide
+    and its undo must reach the platform in the order they were made."""
+    if item.kind == "reply":
+        return False
+    return any(
+        other.kind != "reply"
+        and other.in_reply_to == item.in_reply_to
+        and other.queued_at < item.queued_at
+        and other.status in ("queued", "sending")
+        for other in items
+    )
 
 
 def _table(storage: AtomicJSONStorage, name: str) -> Table:

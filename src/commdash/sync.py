@@ -87,15 +87,19 @@ class LiveFeed:
             snapshot = None
             if pulled.document is not None:
                 snapshot = self._snapshot(pulled.document, now)
-            self._keep(pulled, now)
+            trouble = self._keep(pulled, now)
             return Synced(
                 snapshot,
-                pulled.warnings,
+                pulled.warnings if trouble is None else (trouble, *pulled.warnings),
                 self.source.requests - requests,
                 time.monotonic() - started,
             )
         finally:
             self._pulling.release()
+
+    def forget_cursor(self) -> None:
+        """Make the next pull a whole one (what the last one brought could not be used)."""
+        self.cursor = {}
 
     def _snapshot(self, document: Document, synced_at: float) -> Snapshot:
         """The document read like any export; its age is that of the pull."""
@@ -104,19 +108,23 @@ class LiveFeed:
         )
         return replace(snapshot, source=replace(snapshot.source, exported_at=synced_at))
 
-    def _keep(self, pulled: Pulled, now: float) -> None:
-        if pulled.document is not None:
-            self.document = pulled.document
-        self.cursor = pulled.cursor
-        self.synced_at = now
+    def _keep(self, pulled: Pulled, now: float) -> str | None:
+        """Take the pull, and write it as the offline copy; a failure to write is returned
+        (the pull is used all the same, and the copy is written again next time)."""
+        document = self.document if pulled.document is None else pulled.document
         saved = {
             "format": CACHE_FORMAT,
             "location": self.source.location,
-            "synced_at": self.synced_at,
-            "cursor": self.cursor,
-            "document": self.document,
+            "synced_at": now,
+            "cursor": pulled.cursor,
+            "document": document,
         }
-        write_private(self.cache_path, orjson.dumps(saved))
+        self.document, self.cursor, self.synced_at = document, pulled.cursor, now
+        try:
+            write_private(self.cache_path, orjson.dumps(saved))
+        except StateError as error:
+            return f"the offline copy was not saved: {error}"
+        return None
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -242,3 +242,60 @@ async def test_a_hide_and_its_undo_reach_the_platform(
             {"message_id": cid, "hidden": False},
         ]
         await until(pilot, lambda: all(r.status == "sent" for r in app.triager.store.replies()))
+
+
+async def test_a_conversation_gone_from_the_source_leaves_the_screen_and_keeps_the_draft(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        await pilot.press("j")
+        cid = listing(app).current
+        assert cid is not None
+        await pilot.press("r", *"Half written")
+        document = server.document
+        assert document is not None
+        for post in document["posts"]:
+            post["comments"] = [
+                c for c in post["comments"] if cid not in (c["id"], c.get("parent_id"))
+            ]
+        server.set_document(document)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: cid not in app.triager.inbox.conversations)
+        await pilot.pause()
+        assert listing(app).current != cid
+        assert not app.screen.query_one(ReplyBox).display
+        assert app.triager.store.drafts()[cid] == "Half written"
+        await pilot.press("j", "k", "enter")  # everything still works
+        assert app.screen.query_one(ThreadView).conversation_id == listing(app).current
+
+
+async def test_the_header_counts_refused_items(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    server.server.fail_next("POST", HIDE_PATH, Response(422, {"error": "cannot hide that"}))
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        await pilot.press("h")
+        await until(pilot, lambda: app.triager.store.replies()[0].status == "failed")
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "1 not sent" in status(app))
+
+
+async def test_undo_cannot_take_back_a_reply_already_sent(
+    make_app: Callable[..., CommdashApp], server: FakeNative
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        cid = listing(app).current
+        assert cid is not None
+        await pilot.press("r", *"Out it goes", "ctrl+s")
+        await until(pilot, lambda: app.triager.store.replies()[0].status == "sent")
+        await pilot.press("u")
+        await pilot.pause()
+        assert [r.status for r in app.triager.store.replies()] == ["sent"]
+        assert any("cannot be taken back" in n.message for n in app._notifications)
+        assert cid not in app.triager.store.drafts()

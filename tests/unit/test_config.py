@@ -114,3 +114,14 @@ def test_token_from_a_command_never_shows_its_output(tmp_path: Path) -> None:
     assert "leaked-secret" not in str(caught.value)
     with pytest.raises(ConfigError, match="no such command"):
         config.sources["missing"].token()
+
+
+@pytest.mark.parametrize("value", ["s\u00ebkrit", "two words", "tab\there"])
+def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    path = write(tmp_path, '[sources.a]\nkind = "commdash"\nurl = "https://x"\ntoken_env = "T"')
+    monkeypatch.setenv("T", value)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path).sources["a"].token()
+    assert "printable ASCII" in str(caught.value) and value not in str(caught.value)

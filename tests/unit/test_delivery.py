@@ -49,7 +49,9 @@ class Recorder(LiveSource):
             raise self.failures.pop(0)
         self.hidden.append((message_id, hidden))
 
-    def find_sent(self, reply: Reply, document: Document) -> str | None:
+    def find_sent(
+        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
+    ) -> str | None:
         self.asked.append(reply.id)
         return self.on_platform.get(reply.id)
 
@@ -143,7 +145,7 @@ def test_a_send_cut_off_by_a_crash_is_resolved_without_posting_twice(
     import socket
 
     dead = f"{socket.gethostname()}:{_dead_pid()}"
-    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.claimed(dead))
+    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.claimed(dead, NOW))
     source = Recorder()
     if reached:
         source.on_platform[reply.id] = "m-earlier"
@@ -156,7 +158,7 @@ def test_a_send_cut_off_by_a_crash_is_resolved_without_posting_twice(
 
 def test_a_claim_of_a_live_process_is_left_alone(tmp_path: Path) -> None:
     reply = queue(tmp_path)
-    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.claimed("other-host:1"))
+    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.claimed("other-host:1", NOW))
     source = Recorder()
     assert courier(tmp_path, source, Clock(NOW)).deliver_due() == []
     assert source.sent == []
@@ -205,3 +207,92 @@ def test_two_processes_never_claim_the_same_item(tmp_path: Path) -> None:
     claimed = [found.get(timeout=5) for _ in range(len(ids))]
     assert sorted(claimed) == sorted(ids)
     assert found.empty()
+
+
+def test_a_claim_past_its_lease_is_resolved_whoever_made_it(tmp_path: Path) -> None:
+    import os
+
+    from commdash.outbox import CLAIM_LEASE, this_process
+
+    reply = queue(tmp_path)
+    store = Store(tmp_path / "s")
+    store.update_reply(reply.id, lambda r: r.claimed("other-host:1:x", NOW))
+    source = Recorder()
+    assert courier(tmp_path, source, Clock(NOW + 10)).deliver_due() == []
+    done = courier(tmp_path, source, Clock(NOW + CLAIM_LEASE + 1)).deliver_due()
+    assert [d.item.status for d in done] == ["sent"] and source.asked == [reply.id]
+    # This very pid, claimed by an earlier process that had it (a container restarted):
+    again = queue(tmp_path, "Another")
+    import socket
+
+    store.update_reply(
+        again.id, lambda r: r.claimed(f"{socket.gethostname()}:{os.getpid()}:old", NOW)
+    )
+    assert this_process() != f"{socket.gethostname()}:{os.getpid()}:old"
+    done = courier(tmp_path, source, Clock(NOW + 1)).deliver_due()
+    assert [d.item.id for d in done] == [again.id]
+
+
+def test_a_hide_and_its_undo_go_out_in_order_even_when_the_hide_must_wait(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "s")
+    store.queue_moderation(Reply.moderation("c1", "m9", True, NOW))
+    source = Recorder([RemoteError("HTTP 503", True, 120.0)])
+    courier(tmp_path, source, Clock(NOW)).deliver_due()  # the hide must wait 120 s
+    store.queue_moderation(Reply.moderation("c1", "m9", False, NOW + 1))
+    assert courier(tmp_path, source, Clock(NOW + 2)).deliver_due() == []  # not before it
+    courier(tmp_path, source, Clock(NOW + 200)).deliver_due()
+    assert source.hidden == [("m9", True), ("m9", False)]
+
+
+def test_a_failure_of_the_server_stops_the_round_and_pauses_the_rest(tmp_path: Path) -> None:
+    for n in range(4):
+        queue(tmp_path, f"reply {n}")
+    source = Recorder([RemoteError("HTTP 429", True, 60.0)])
+    mine = courier(tmp_path, source, Clock(NOW))
+    done = mine.deliver_due()
+    assert len(done) == 1  # the other three were not tried against a rate limit
+    assert mine.deliver_due() == []
+    due = mine.next_due()
+    assert due is not None and due >= NOW + 60
+
+
+def test_a_refused_token_fails_one_reply_not_all(tmp_path: Path) -> None:
+    for n in range(3):
+        queue(tmp_path, f"reply {n}")
+    source = Recorder([RemoteError("HTTP 401, the token was refused", refused=True)])
+    mine = courier(tmp_path, source, Clock(NOW))
+    assert [d.item.status for d in mine.deliver_due()] == ["failed"]
+    statuses = sorted(r.status for r in Store(tmp_path / "s").replies())
+    assert statuses == ["failed", "queued", "queued"]
+    assert mine.deliver_due() == []  # paused until the token is renewed (or time passes)
+
+
+def test_the_same_text_twice_is_not_mistaken_for_the_first(tmp_path: Path) -> None:
+    first = queue(tmp_path, "Thanks!")
+    source = Recorder()
+    courier(tmp_path, source, Clock(NOW)).deliver_due()
+    second = queue(tmp_path, "Thanks!")
+    source.failures.append(RemoteError("HTTP 500", True, 1.0))
+    courier(tmp_path, source, Clock(NOW + 1)).deliver_due()
+
+    def find_by_text(
+        reply: Reply, document: Document, taken: frozenset[str] = frozenset()
+    ) -> str | None:
+        matches = [mid for rid, mid in source.on_platform.items() if mid not in taken]
+        return matches[0] if matches else None
+
+    source.find_sent = find_by_text  # type: ignore[method-assign]
+    courier(tmp_path, source, Clock(NOW + 100)).deliver_due()
+    assert source.sent == [first.id, second.id]
+    assert stored(tmp_path, second.id).remote_id == "m-2"
+
+
+def test_an_uncertain_reply_cannot_be_edited(tmp_path: Path) -> None:
+    reply = queue(tmp_path)
+    courier(tmp_path, Recorder([RemoteError("broke off", True)]), Clock(NOW)).deliver_due()
+    waiting = stored(tmp_path, reply.id)
+    assert waiting.may_be_posted and not waiting.editable
+    failed = waiting.failed("HTTP 422")
+    assert failed.editable and not failed.may_be_posted

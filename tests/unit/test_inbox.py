@@ -204,8 +204,9 @@ def test_only_pending_replies_are_taken_at_start() -> None:
         ]
     )
     assert inbox.needs_reply("c1")  # a sent reply waits for the next fetch to show
-    assert not inbox.needs_reply("c4")  # a failed one still counts as answered here
-    assert inbox.figures().replies_queued == 1
+    assert inbox.needs_reply("c4")  # a refused one is not an answer
+    assert inbox.replies("c4") != []  # but it shows, to be retried or discarded
+    assert inbox.figures().replies_queued == 0  # sent, refused, or of no conversation
 
 
 def test_states_of_unknown_conversations_are_ignored() -> None:
@@ -359,3 +360,13 @@ def test_a_sent_reply_shows_until_the_source_has_the_message_it_became() -> None
     inbox.replace_snapshot(after, {}, [sent])
     assert inbox.replies("b") == []
     assert not inbox.needs_reply("b")
+
+
+def test_a_refused_reply_is_not_an_answer() -> None:
+    refused = Reply("r1", "b", "b", "No", NOW - 20 * MINUTE).failed("HTTP 422")
+    inbox = Inbox(
+        snapshot([post("p1")], [conv(msg("b", NOW - HOUR))]), {}, [refused], Clock(NOW), 3600.0
+    )
+    assert inbox.replies("b") == [refused]  # shown, to be retried or discarded
+    assert inbox.needs_reply("b")
+    assert inbox.figures().conversation.response_rate == 0.0

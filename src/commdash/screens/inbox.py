@@ -293,9 +293,19 @@ class InboxScreen(Screen[None]):
                 return "connecting…", False
             return f"{self._sync_trouble} · never synced", True
         age = time.time() - synced_at
+        refused = self._refused_replies()
         if self.offline is not None:
-            return f"{self._sync_trouble} · data {short_age(age)} old", True
-        return f"synced {ago(age)}", False
+            return f"{self._sync_trouble} · data {short_age(age)} old{refused}", True
+        return f"synced {ago(age)}{refused}", bool(refused)
+
+    def _refused_replies(self) -> str:
+        """`` · 2 not sent`` when the outbox holds items the platform refused (hides too,
+        which no thread shows)."""
+        try:
+            count = sum(item.status == "failed" for item in self.triager.store.replies())
+        except StateError:
+            return ""
+        return f" · {count} not sent (commdash outbox)" if count else ""
 
     @property
     def _sync_trouble(self) -> str:
@@ -421,13 +431,29 @@ class InboxScreen(Screen[None]):
         if not self._attempt(
             lambda: self.triager.replace_snapshot(snapshot, link.store_for(snapshot))
         )[0]:
+            link.feed.forget_cursor()  # not shown: the next pull must bring it again
             return
         link.follow(snapshot)
         self.drafts = self.triager.store.drafts()
+        self._forget_vanished()
         self._refresh_in_place()
         if synced.warnings:
             more = f" (and {len(synced.warnings) - 1:,} more)" if len(synced.warnings) > 1 else ""
             self.say(f"Skipped: {one_line(synced.warnings[0], 120)}{more}", "warning", 8)
+
+    def _forget_vanished(self) -> None:
+        """Conversations the source no longer has (deleted on the platform, or aged out)
+        leave the screen; a reply being written to one is kept as its draft."""
+        known = self.inbox.conversations
+        if self.sticky is not None and self.sticky not in known:
+            self.sticky = None
+        listing = self.conversation_list
+        if listing.current is not None and listing.current not in known:
+            listing.show([cid for cid in listing.ids if cid in known], None)
+        if self.replying is not None and self.replying[0] not in known:
+            self._close_reply_box()
+            self.conversation_list.focus()
+            self.say("That conversation is gone from the source; your text is kept as a draft.")
 
     @on(LiveSync.Delivered)
     def _delivered(self, event: LiveSync.Delivered) -> None:
@@ -560,6 +586,9 @@ class InboxScreen(Screen[None]):
             return
         self.drafts = self.triager.store.drafts()
         cid = entry.conversation_id
+        if entry.reply_id is not None and not self.triager.reply_gone(entry.reply_id):
+            self.say("That reply is already on its way or sent: it cannot be taken back.")
+            return
         if cid in self.inbox.conversations:
             self.sticky = cid
             self.refresh_all(keep=cid)
@@ -695,8 +724,9 @@ class InboxScreen(Screen[None]):
 
     def _edit_reply(self, cid: str, reply_id: str) -> None:
         reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
-        if reply is None or reply.status not in ("queued", "failed"):
-            self.say("That reply is on its way or sent: it can no longer be edited.", "warning")
+        if reply is None or not reply.editable:
+            why = "may already be on the platform" if reply and reply.may_be_posted else "is sent"
+            self.say(f"That reply {why}: it cannot be edited now.", "warning")
             return
         self.editing = reply_id
         self._open_reply_box(cid, reply.in_reply_to, "Edit your reply")
@@ -741,7 +771,10 @@ class InboxScreen(Screen[None]):
             self.say("That reply is on its way or sent: it can no longer be discarded.", "warning")
             return
         self._stay_on(reply.conversation_id)
-        self.say("Reply discarded")
+        if dropped.may_be_posted:
+            self.say("Discarded; an earlier attempt may have reached the platform.", "warning")
+        else:
+            self.say("Reply discarded")
 
     def _reply_target(self, cid: str) -> tuple[str, str] | None:
         """The message a reply answers: the one highlighted in the thread when the thread
@@ -772,7 +805,9 @@ class InboxScreen(Screen[None]):
             if not ok:
                 return
             if edited is None:
-                self.say("That reply went out meanwhile: the edit was not applied.", "warning")
+                self.drafts[cid] = event.text
+                self._attempt(lambda: self.triager.save_draft(cid, event.text))
+                self.say("That reply went out meanwhile: your edit is kept as a draft.", "warning")
         elif self._attempt(lambda: self.triager.reply(cid, in_reply_to, event.text))[0]:
             self.drafts.pop(cid, None)
         else:

@@ -141,11 +141,13 @@ def describe_graph_error(answer: Answer, secret: str | None = None) -> RemoteErr
             wait,
         )
     if code in GRAPH_TOKEN_CODES:
-        return GraphError(
+        expired = GraphError(
             f"{shown}: the page token is invalid or expired (Graph error {code}); "
             "get a new page access token",
             code,
         )
+        expired.refused = True
+        return expired
     if code in PERMISSION_CODES:
         return GraphError(
             f"{shown}: not allowed (Graph error {code}: {said}); check the token's permissions",
@@ -605,7 +607,9 @@ class GraphSource(LiveSource):
             )
         return new_id
 
-    def find_sent(self, reply: Reply, document: Document) -> str | None:
+    def find_sent(
+        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
+    ) -> str | None:
         """The id of the page's comment in the conversation with the reply's text (spaces
         aside), made at most :data:`FIND_SENT_SLACK` seconds before it was queued; None
         when there is none. Graph has no idempotency key: this is how a resend after a
@@ -617,7 +621,9 @@ class GraphSource(LiveSource):
         ours = _account_id(document) or self._account_id
         wanted = " ".join(reply.text.split())
         for item in listing.items:
-            if _is_sent(item, ours, wanted, reply.queued_at - FIND_SENT_SLACK):
+            if str(item["id"]) not in taken and _is_sent(
+                item, ours, wanted, reply.queued_at - FIND_SENT_SLACK
+            ):
                 return str(item["id"])
         if not listing.complete:
             # Not seen in part of the conversation is not "not posted": sending again could

@@ -32,6 +32,8 @@ MAX_BODY_BYTES = 64_000_000
 GRAPH_RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006})
 GRAPH_TOKEN_CODES = frozenset({102, 190, 463, 467})
 USER_AGENT = f"commdash/{__version__}"
+MIN_SECRET = 6
+"""A token shorter than this is not looked for in messages (it would match ordinary words)."""
 
 
 class RemoteError(SourceError):
@@ -39,16 +41,27 @@ class RemoteError(SourceError):
     ``retry_after`` seconds when the server said how long."""
 
     def __init__(
-        self, message: str, transient: bool = False, retry_after: float | None = None
+        self,
+        message: str,
+        transient: bool = False,
+        retry_after: float | None = None,
+        *,
+        refused: bool = False,
     ) -> None:
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        self.refused = refused
+        """The token was refused (or may not do this): every request will fail alike."""
 
 
 def where(url: str) -> str:
-    """A URL as shown in messages: scheme, host and path, no query (it may hold a token)."""
-    parts = urlsplit(url)
+    """A URL as shown in messages: scheme, host and path, no query (it may hold a token)
+    nor user and password."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(an invalid URL)"
     return one_line(f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}", 200)
 
 
@@ -67,7 +80,7 @@ def check_url(url: str, allow_http: bool = False) -> str:
         parts = urlsplit(url)
         host = parts.hostname or ""
     except ValueError:
-        raise SourceError(f"{where(url)}: not a valid URL") from None
+        raise SourceError(f"{one_line(url, 120)!r} is not a valid URL") from None
     if parts.scheme not in ("http", "https") or not host:
         raise SourceError(f"{where(url)}: not an http(s) URL")
     if parts.scheme == "http" and not allow_http and not is_loopback(host):
@@ -173,13 +186,13 @@ class HttpClient:
             ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             raise RemoteError(f"{shown}: the connection broke off", transient=True) from None
-        except httpx.HTTPError as exc:
-            raise self._scrubbed(RemoteError(f"{shown}: {type(exc).__name__}: {exc}")) from None
+        except httpx.HTTPError as exc:  # its text may quote the request, token included
+            raise RemoteError(f"{shown}: the request failed ({type(exc).__name__})") from None
         except (httpx.InvalidURL, UnicodeError, ValueError):
             raise RemoteError(f"{shown}: not a valid URL") from None
         answer = Answer(response.status_code, response.headers, body, url)
-        if response.status_code >= 400 or 300 <= response.status_code < 304:
-            if self.secret:  # before any message is cut short, which could split the token
+        if response.status_code >= 300 and response.status_code != 304:
+            if self.secret and len(self.secret) >= MIN_SECRET:  # before a message is cut short
                 secret = self.secret.encode("utf-8", "surrogatepass")
                 answer = replace(answer, body=body.replace(secret, b"[token]"))
             raise self._scrubbed(self._describe_error(answer))
@@ -187,7 +200,7 @@ class HttpClient:
 
     def _scrubbed(self, error: RemoteError) -> RemoteError:
         message = str(error)
-        if self.secret and self.secret in message:
+        if self.secret and len(self.secret) >= MIN_SECRET and self.secret in message:
             error.args = (message.replace(self.secret, "[token]"),)
         return error
 
@@ -235,13 +248,15 @@ def describe_http_error(answer: Answer) -> RemoteError:
     shown = where(answer.url)
     status = answer.status
     wait = retry_after(answer.headers)
-    if status in (301, 302, 303, 307, 308):
+    if 300 <= status < 400:
         target = where(answer.headers.get("location", ""))
         return RemoteError(f"{shown}: HTTP {status}, moved to {target}; update the URL")
     if status == 401:
-        return RemoteError(f"{shown}: HTTP 401, the token was refused; check or renew it")
+        refused = "the token was refused; check or renew it"
+        return RemoteError(f"{shown}: HTTP 401, {refused}", refused=True)
     if status == 403:
-        return RemoteError(f"{shown}: HTTP 403, the token may not do this; check its permissions")
+        forbidden = "the token may not do this; check its permissions"
+        return RemoteError(f"{shown}: HTTP 403, {forbidden}", refused=True)
     if status == 404:
         return RemoteError(f"{shown}: HTTP 404, nothing there; check the URL or the id")
     if status == 429:
@@ -283,7 +298,8 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
             with contextlib.suppress(TypeError, ValueError, IndexError):
                 waits.append(parsedate_to_datetime(value).timestamp() - now)
     if headers.get("x-ratelimit-remaining", "").strip() == "0":
-        reset = parse_timestamp(headers.get("x-ratelimit-reset", "").strip() or None)
+        raw_reset = headers.get("x-ratelimit-reset", "").strip()
+        reset = parse_timestamp(float(raw_reset) if _is_number(raw_reset) else raw_reset or None)
         if reset is not None:
             waits.append(reset - now)
     for name in ("x-business-use-case-usage", "x-app-usage", "x-page-usage"):
@@ -292,6 +308,14 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
             waits.append(minutes * 60.0)
     positive = [wait for wait in waits if wait > 0]
     return min(max(positive), 24 * 3600.0) if positive else None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _regain_minutes(value: str | None) -> float:

@@ -69,10 +69,13 @@ class LiveSource(ABC):
         """Hide or unhide a comment on the platform; naturally idempotent."""
         raise NotImplementedError(f"{self.location}: this source cannot hide comments")
 
-    def find_sent(self, reply: Reply, document: Document) -> str | None:
-        """After a crash while ``reply`` was being sent: the id of the message it became,
-        when the platform has it; None when it was not posted. A source whose platform
-        honours the ``Idempotency-Key`` may return None and let the resend be deduplicated."""
+    def find_sent(
+        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
+    ) -> str | None:
+        """After an attempt that may have reached the platform: the id of the message
+        ``reply`` became, when the platform has it; None when it was not posted. Messages in
+        ``taken`` are other replies' and never count. A source whose platform honours the
+        ``Idempotency-Key`` may return None and let the resend be deduplicated."""
         return None
 
     @property

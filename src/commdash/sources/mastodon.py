@@ -170,7 +170,9 @@ class MastodonSource(LiveSource):
             raise RemoteError(f"{where(answer.url)}: the answer has no status id", True)
         return new_id
 
-    def find_sent(self, reply: Reply, document: Document) -> str | None:
+    def find_sent(
+        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
+    ) -> str | None:
         """Our answer to ``reply.in_reply_to`` with the reply's text, when it is there."""
         target = _path_id(reply.in_reply_to)
         if target is None:
@@ -183,8 +185,9 @@ class MastodonSource(LiveSource):
         descendants = context.get("descendants") if isinstance(context, dict) else None
         wanted = comparable_text(reply.text)
         for status in descendants if isinstance(descendants, list) else ():
-            if _is_sent_reply(status, our_id, target, wanted):
-                return _ident(status.get("id"))
+            found = _ident(status.get("id"))
+            if found not in taken and _is_sent_reply(status, our_id, target, wanted):
+                return found
         return None
 
     def close(self) -> None:

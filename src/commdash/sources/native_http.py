@@ -147,7 +147,9 @@ class NativeHttpSource(LiveSource):
             return
         self._http.post(self.hide_url, json={"message_id": message_id, "hidden": hidden})
 
-    def find_sent(self, reply: Reply, document: Document) -> str | None:
+    def find_sent(
+        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
+    ) -> str | None:
         """Always None: the reply endpoint deduplicates by ``Idempotency-Key``, so sending the
         reply again after a crash is safe and gives back the id of the message it became."""
         return None

@@ -48,6 +48,8 @@ class LiveSync(Widget):
         """None when the pull failed."""
         error: str | None
         transient: bool
+        retry_after: float | None = None
+        """How long the server asked to wait (a rate limit), in seconds."""
 
     @dataclass
     class Delivered(Message):
@@ -86,7 +88,7 @@ class LiveSync(Widget):
             synced = self.link.feed.pull(self._progressed)
             outcome = LiveSync.Pulled(synced, None, False)
         except RemoteError as error:
-            outcome = LiveSync.Pulled(None, str(error), error.transient)
+            outcome = LiveSync.Pulled(None, str(error), error.transient, error.retry_after)
         except CommdashError as error:
             outcome = LiveSync.Pulled(None, str(error), False)
         except Exception as error:  # a bug must not stop syncing for the rest of the day
@@ -103,8 +105,8 @@ class LiveSync(Widget):
         self.pulling = False
         self.post_message(outcome)
         wait = self.link.poll_seconds
-        if outcome.error is not None:
-            wait = min(wait, RETRY_OFFLINE_SECONDS) if outcome.transient else wait
+        if outcome.error is not None and outcome.transient:
+            wait = max(min(wait, RETRY_OFFLINE_SECONDS), outcome.retry_after or 0.0)
         self._poll_timer = self.set_timer(wait, self.pull_now)
         self.deliver_now()
 

@@ -135,6 +135,8 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         self._laid_out_width = width
         self._lines, self._blocks, self._strips = [], [], {}
         cid = self.conversation_id
+        if cid is not None and cid not in self.inbox.conversations:
+            cid = self.conversation_id = None  # gone from the source
         if cid is None or width <= GUTTER + 4:
             self.virtual_size = Size(width, 0)
             return
