@@ -53,8 +53,8 @@ class Triager:
         if self.inbox.status(cid) == "done":
             self._change("reopen", cid, triage.reopen)
             return False
-        now = self.clock.now()
-        self._change("done", cid, lambda state: triage.mark_done(state, now))
+        now, seen = self.clock.now(), self.inbox.facts(cid).latest_member_at
+        self._change("done", cid, lambda state: triage.mark_done(state, now, seen))
         return True
 
     def snooze(self, cid: str, until: float) -> None:

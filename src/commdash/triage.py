@@ -20,16 +20,19 @@ class TriageState:
     assignee: str | None = None
     hidden: tuple[tuple[str, bool], ...] = ()
     """Moderation done here: (message id, hidden) pairs overriding the source's flag."""
+    done_through: float | None = None
+    """The latest member message there was when it was marked done. A member message the
+    manager had not seen then (written earlier, but brought by a later sync) reopens it."""
 
     def status(self, latest_member_at: float | None, now: float) -> Status:
-        """open unless snoozed until after ``now``, or done with no newer member message."""
+        """open unless snoozed until after ``now``, or done with no member message newer
+        than when it was marked done (or than the latest one there was then)."""
         if self.snoozed_until is not None and self.snoozed_until > now:
             return "snoozed"
-        if self.done_at is not None and (
-            latest_member_at is None or latest_member_at <= self.done_at
-        ):
-            return "done"
-        return "open"
+        if self.done_at is None:
+            return "open"
+        line = self.done_at if self.done_through is None else min(self.done_at, self.done_through)
+        return "done" if latest_member_at is None or latest_member_at <= line else "open"
 
     def hidden_override(self, message_id: str) -> bool | None:
         for hidden_id, hidden in self.hidden:
@@ -48,6 +51,7 @@ class TriageState:
             "tags": list(self.tags),
             "assignee": self.assignee,
             "hidden": [[message_id, hidden] for message_id, hidden in self.hidden],
+            "done_through": self.done_through,
         }
 
     @classmethod
@@ -57,6 +61,7 @@ class TriageState:
             raw = {}
         return cls(
             done_at=_number(raw.get("done_at")),
+            done_through=_number(raw.get("done_through")),
             snoozed_until=_number(raw.get("snoozed_until")),
             tags=tuple(t for t in _list(raw.get("tags")) if isinstance(t, str)),
             assignee=raw["assignee"] if isinstance(raw.get("assignee"), str) else None,
@@ -85,16 +90,16 @@ def _number(value: object) -> float | None:
     return None
 
 
-def mark_done(state: TriageState, now: float) -> TriageState:
-    return replace(state, done_at=now, snoozed_until=None)
+def mark_done(state: TriageState, now: float, latest_member_at: float | None = None) -> TriageState:
+    return replace(state, done_at=now, done_through=latest_member_at, snoozed_until=None)
 
 
 def reopen(state: TriageState) -> TriageState:
-    return replace(state, done_at=None, snoozed_until=None)
+    return replace(state, done_at=None, done_through=None, snoozed_until=None)
 
 
 def snooze(state: TriageState, until: float) -> TriageState:
-    return replace(state, snoozed_until=until, done_at=None)
+    return replace(state, snoozed_until=until, done_at=None, done_through=None)
 
 
 def set_tags(state: TriageState, tags: list[str]) -> TriageState:
@@ -122,7 +127,7 @@ def revert(current: TriageState, before: TriageState, after: TriageState) -> Tri
     action changed goes back, and only where nobody has changed it since. A colleague's tag
     or assignment made in between stays."""
     reverted = current
-    for name in ("done_at", "snoozed_until", "assignee"):
+    for name in ("done_at", "done_through", "snoozed_until", "assignee"):
         was, became = getattr(before, name), getattr(after, name)
         if was != became and getattr(current, name) == became:
             reverted = replace(reverted, **{name: was})

@@ -274,3 +274,13 @@ def test_revert_of_a_hide() -> None:
     assert revert(after, BLANK, after) == BLANK
     shown_again = set_hidden(after, "m1", False)
     assert revert(shown_again, after, shown_again) == after
+
+
+def test_a_message_unseen_when_marked_done_reopens_even_if_written_before() -> None:
+    done = mark_done(BLANK, now=1000.0, latest_member_at=900.0)
+    assert done.status(900.0, now=2000.0) == "done"
+    assert done.status(950.0, now=2000.0) == "open"  # written at 950, first synced later
+    legacy = mark_done(BLANK, now=1000.0)  # state written before commdash knew
+    assert legacy.status(950.0, now=2000.0) == "done"
+    assert legacy.status(1001.0, now=2000.0) == "open"
+    assert TriageState.from_dict(done.to_dict()) == done
