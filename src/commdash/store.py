@@ -46,6 +46,10 @@ LOCK_TIMEOUT = 3.0
 
 SHARDS = 256
 
+SENT_KEPT = 30 * 86400.0
+"""Sent replies and hides stay in the outbox (``commdash outbox`` lists them) this long; older
+ones are dropped when a new reply is queued, so the file does not grow for ever."""
+
 
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that replaces its file atomically and can batch a transaction."""
@@ -395,12 +399,15 @@ class Store:
         """Put the reply in the outbox (first, so it is never lost), then journal it and drop
         the conversation's draft."""
         with self._writing(self._outbox) as table:
+            pruned = _prune_sent(table("replies"), reply.queued_at)
             table("replies").insert(reply.to_dict())
         state = self.state(reply.conversation_id)
         with self._writing(self._triage) as table:
             entry = self._entry(
                 "reply", reply.conversation_id, state, state, reply.queued_at, reply.id
             )
+            if pruned:
+                table("journal").remove(Doc.reply_id.one_of(pruned))
             _journal(table("journal"), entry)
             table("drafts").remove(
                 (Doc.id == reply.conversation_id) & (Doc.manager == self.manager)
@@ -523,6 +530,22 @@ def _waits_for_earlier(item: Reply, items: list[Reply]) -> bool:
         and other.status in ("queued", "sending")
         for other in items
     )
+
+
+def _prune_sent(replies: Table, now: float) -> list[str]:
+    """Drop items sent more than :data:`SENT_KEPT` ago, and return their ids. None sent
+    after the oldest item still pending goes: a check for whether that one was posted must
+    not take a twin sent later for it."""
+    items = [item for doc in replies.all() if (item := Reply.from_dict(doc)) is not None]
+    cutoff = min([now - SENT_KEPT, *(item.queued_at for item in items if item.pending)])
+    old = [
+        item.id
+        for item in items
+        if item.status == "sent" and (item.sent_at or item.queued_at) < cutoff
+    ]
+    if old:
+        replies.remove(Doc.id.one_of(old))
+    return old
 
 
 def _table(storage: AtomicJSONStorage, name: str) -> Table:

@@ -277,6 +277,35 @@ def test_discard_reply(tmp_path: Path) -> None:
     assert store.replies() == []
 
 
+def test_replies_sent_long_ago_are_dropped_when_a_new_one_is_queued(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    day = 86400.0
+
+    def sent(cid: str, at: float) -> Reply:
+        reply = Reply.new(cid, cid, "Thanks!", at - 60)
+        store.queue_reply(reply)
+        store.update_reply(reply.id, lambda r: r.sent(f"remote-{cid}", at))
+        return reply
+
+    old = sent("c1", NOW - 40 * day)
+    waiting = Reply.new("c2", "c2", "Still waiting", NOW - 35 * day)
+    store.queue_reply(waiting)
+    after_waiting = sent("c3", NOW - 34 * day)
+    recent = sent("c4", NOW - 2 * day)
+    store.queue_reply(Reply.new("c5", "c5", "New", NOW))
+    kept = {reply.id for reply in Store(tmp_path).replies()}
+    # The one sent after a reply still pending stays (a twin of it must stay visible).
+    assert old.id not in kept
+    assert {waiting.id, after_waiting.id, recent.id} <= kept
+    assert old.id not in {
+        doc.get("reply_id") for doc in raw_tables(tmp_path / "triage.json")["journal"]
+    }
+    store.discard_reply(waiting.id)
+    store.queue_reply(Reply.new("c6", "c6", "Newer", NOW))
+    kept = {reply.id for reply in Store(tmp_path).replies()}
+    assert after_waiting.id not in kept and recent.id in kept
+
+
 # Drafts ------------------------------------------------------------------------------------
 
 
