@@ -82,6 +82,11 @@ class Courier:
             return self._record(store, item.failed(str(error)), f"Not delivered: {error}")
         except NotImplementedError as error:
             return self._record(store, item.failed(str(error)), f"Not delivered: {error}")
+        except StateError:
+            raise  # the state on disk, not the item: it stays claimed and is taken up again
+        except Exception as error:  # an answer no parser foresaw: the manager decides
+            reason = f"unexpected answer from the platform ({type(error).__name__})"
+            return self._record(store, item.failed(reason), f"Not delivered: {reason}")
         sent = item.sent(remote_id or None, self.clock.now())
         return self._record(store, sent, _sent_note(item))
 

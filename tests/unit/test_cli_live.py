@@ -69,6 +69,19 @@ def test_stats_of_an_export_served_over_http(tmp_path: Path, server: FakeNative)
     ]
 
 
+def test_a_lone_surrogate_in_a_served_export_is_replaced(tmp_path: Path) -> None:
+    document = make_document(1, 2)
+    document["posts"][0]["comments"][0]["text"] = "x\ud800y"
+    with FakeNative(token=TOKEN) as fake:
+        fake.set_body(json.dumps(document).encode("ascii"))  # "\ud800" as JSON allows it
+        done = run(tmp_path, "stats", fake.url, "--json", env={"COMMDASH_TOKEN": TOKEN})
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["conversations"] == 2
+        (copy,) = (tmp_path / "state" / "live").iterdir()  # the offline copy was written
+        saved = json.loads(copy.read_bytes())["document"]
+        assert saved["posts"][0]["comments"][0]["text"] == "x\ufffdy"
+
+
 def test_a_transient_failure_falls_back_to_the_offline_copy(
     tmp_path: Path, server: FakeNative
 ) -> None:

@@ -296,3 +296,18 @@ def test_an_uncertain_reply_cannot_be_edited(tmp_path: Path) -> None:
     assert waiting.may_be_posted and not waiting.editable
     failed = waiting.failed("HTTP 422")
     assert failed.editable and not failed.may_be_posted
+
+
+def test_an_answer_no_parser_foresaw_fails_the_reply_instead_of_leaving_it_claimed(
+    tmp_path: Path,
+) -> None:
+    class Broken(Recorder):
+        def send_reply(self, reply: Reply, document: Document) -> str:
+            raise TypeError("'int' object is not subscriptable")
+
+    reply = queue(tmp_path)
+    done = courier(tmp_path, Broken(), Clock(NOW)).deliver_due()
+    failed = stored(tmp_path, reply.id)
+    assert (failed.status, failed.sending_by) == ("failed", None)
+    assert failed.error == "unexpected answer from the platform (TypeError)"
+    assert done[0].note == "Not delivered: unexpected answer from the platform (TypeError)"

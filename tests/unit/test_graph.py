@@ -421,6 +421,24 @@ def test_a_post_whose_comments_cannot_be_read_is_a_warning(
     assert comment_reads(fake)[-1] == gone
 
 
+def test_a_plain_404_on_one_posts_comments_is_a_warning(
+    fake: FakeGraph, source: GraphSource
+) -> None:
+    gone, kept = fake.add_post("gone"), fake.add_post("kept")
+    fake.add_comment(gone)
+    fake.add_comment(kept)
+    page = Response(404, b"<html>Not Found</html>", {"Content-Type": "text/html"})
+    fake.server.fail_next("GET", fake.path(gone, "comments"), page)
+    pulled = pull(source)
+    assert pulled.warnings == (
+        f"comments of post {gone} not read: {fake.url}/{gone}/comments: HTTP 404, nothing "
+        "there; check the URL or the id",
+    )
+    assert pulled.document is not None
+    comments = {p["id"]: len(p["comments"]) for p in pulled.document["posts"]}
+    assert comments == {gone: 0, kept: 1}
+
+
 def test_a_token_error_on_the_comments_fails_the_pull(fake: FakeGraph, source: GraphSource) -> None:
     post = fake.add_post()
     fake.add_comment(post)
@@ -579,6 +597,21 @@ def test_paging_is_capped(
     assert post not in pulled.cursor["posts"]
 
 
+def test_a_pull_reads_no_more_than_its_byte_budget(
+    fake: FakeGraph, source: GraphSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graph_module, "PULL_MAX_BYTES", 20_000)
+    post = fake.add_post()
+    for n in range(200):
+        fake.add_comment(post, f"comment number {n}, long enough to add up")
+    with pytest.raises(RemoteError, match=r"read over 0.02 MB; set a smaller `days`") as caught:
+        pull(source)
+    assert not caught.value.transient
+    monkeypatch.setattr(graph_module, "PULL_MAX_BYTES", 2_000_000)
+    pulled = pull(source)  # the next pull has a budget of its own
+    assert pulled.document is not None
+
+
 def test_a_partial_read_keeps_the_comments_it_did_not_reach(
     fake: FakeGraph, source: GraphSource
 ) -> None:
@@ -704,6 +737,11 @@ def test_find_sent_finds_a_sent_reply_and_none_otherwise(
     assert source.find_sent(late, document) is None
     other = Reply.new(root, root, "Something else", queued)
     assert source.find_sent(other, document) is None
+
+    # Items that are not comments are passed over.
+    junk = Response(200, {"data": [1, "x", None, {}, {"id": 7}]})
+    fake.server.fail_next("GET", fake.path(root, "comments"), junk)
+    assert source.find_sent(reply, document) is None
 
     # A conversation not read to its end does not say the reply was not posted.
     fake.server.fail_next("GET", fake.path(root, "comments"), Response(200, {"data": 3}))

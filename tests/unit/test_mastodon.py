@@ -622,6 +622,14 @@ def test_find_sent_finds_a_sent_reply_and_none_when_absent(
     sent_id = source.send_reply(reply, document(first))
     assert source.find_sent(reply, document(first)) == sent_id
     assert source.find_sent(reply, {}) == sent_id  # the account asked for when unknown
+    context = f"/api/v1/statuses/{question['id']}/context"
+    junk = Response(200, {"ancestors": [], "descendants": [1, None, "x", {"id": 5}]})
+    fake.server.fail_next("GET", context, junk)
+    assert source.find_sent(reply, document(first)) is None  # nothing in it is ours
+    fake.server.fail_next("GET", context, Response(200, {"descendants": "later"}))
+    with pytest.raises(RemoteError, match="not a thread; try again later") as caught:
+        source.find_sent(reply, document(first))  # unread is not "not posted"
+    assert caught.value.transient
     fake.delete_status(question["id"])
     assert source.find_sent(reply, document(first)) is None
 

@@ -245,7 +245,7 @@ def test_a_hostile_document_arrives_whole_and_reads(fake: FakeNative, make: Make
     fake.set_body(body)
     pulled = make().pull(None, {}, ignore)
     assert pulled.document is not None
-    assert pulled.document["posts"][0]["text"] == "\ud800 lone"
+    assert pulled.document["posts"][0]["text"] == "\ufffd lone"  # writable as UTF-8 again
     snapshot = read_native(pulled.document, fake.url, "fake", 0.0)
     assert len(snapshot.posts) == 1
 

@@ -34,6 +34,7 @@ from commdash.outbox import Reply
 from commdash.sources.http import (
     GRAPH_RATE_LIMIT_CODES,
     GRAPH_TOKEN_CODES,
+    PULL_MAX_BYTES,
     Answer,
     HttpClient,
     RemoteError,
@@ -295,6 +296,14 @@ class GraphSource(LiveSource):
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         """Read the page as it stands; see the module's docstring for what is fetched."""
+        too_much = (
+            f"this sync read over {PULL_MAX_BYTES / 1e6:g} MB; "
+            "set a smaller `days` for this source in the config"
+        )
+        with self._client.budget(PULL_MAX_BYTES, too_much):
+            return self._pull(previous, cursor, progress)
+
+    def _pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         run = _Run(progress, self._client.secret or "")
         now = self._clock()
         page = self._page(cursor, run, now)
@@ -518,8 +527,8 @@ class GraphSource(LiveSource):
         what = f"comments of post {post_id}"
         try:
             listing = self._read(run, what, self._url(post_id, "comments"), params)
-        except GraphError as error:
-            if error.transient or error.code in GRAPH_TOKEN_CODES | PERMISSION_CODES:
+        except RemoteError as error:
+            if not _about_this_post(error):
                 raise
             run.warn(f"{what} not read: {error}")
             return False
@@ -621,8 +630,8 @@ class GraphSource(LiveSource):
         ours = _account_id(document) or self._account_id
         wanted = " ".join(reply.text.split())
         for item in listing.items:
-            if str(item["id"]) not in taken and _is_sent(
-                item, ours, wanted, reply.queued_at - FIND_SENT_SLACK
+            if _is_sent(item, ours, wanted, reply.queued_at - FIND_SENT_SLACK) and (
+                item["id"] not in taken
             ):
                 return str(item["id"])
         if not listing.complete:
@@ -650,6 +659,16 @@ def _path_id(value: str, location: str) -> str:
     if not _GRAPH_ID.fullmatch(value):
         raise RemoteError(f"{location}: {one_line(value, 40)!r} is not a Graph id")
     return value
+
+
+def _about_this_post(error: RemoteError) -> bool:
+    """Whether a failure to read a post's comments is that post's alone (deleted, or
+    malformed): the others may still be read. Otherwise the whole pull fails."""
+    if error.transient or error.refused:
+        return False
+    if isinstance(error, GraphError):
+        return error.code not in GRAPH_TOKEN_CODES | PERMISSION_CODES
+    return error.status is not None and 400 <= error.status < 500
 
 
 def _is_sent(item: object, ours: str, wanted: str, since: float) -> bool:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import itertools
 import random
 import ssl
+import threading
 import time
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -28,7 +31,12 @@ from commdash.timeutil import parse_timestamp
 
 TIMEOUT_SECONDS = 20.0
 MAX_BODY_BYTES = 64_000_000
-"""A response larger than this is refused rather than read into memory."""
+"""A response larger than this (once decompressed) is refused rather than read into memory."""
+PULL_MAX_BYTES = 200_000_000
+"""What one sync may read in all: a server that pages for ever stops there."""
+DEADLINE_SECONDS = 120.0
+"""A whole request, answer read to its end, may take this long (a server trickling bytes
+never trips the timeout between reads)."""
 GRAPH_RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006})
 GRAPH_TOKEN_CODES = frozenset({102, 190, 463, 467})
 USER_AGENT = f"commdash/{__version__}"
@@ -47,12 +55,15 @@ class RemoteError(SourceError):
         retry_after: float | None = None,
         *,
         refused: bool = False,
+        status: int | None = None,
     ) -> None:
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
         self.refused = refused
         """The token was refused (or may not do this): every request will fail alike."""
+        self.status = status
+        """The HTTP status the server answered with, when it answered with an error."""
 
 
 def where(url: str) -> str:
@@ -62,7 +73,11 @@ def where(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return "(an invalid URL)"
-    return one_line(f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}", 200)
+    origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+    if len(origin) + len(parts.path) <= 200:
+        return one_line(origin + parts.path, 200)
+    # Never cut in the middle: a cut token would no longer be recognised and removed.
+    return one_line(f"{origin}/…", 200) if len(origin) < 200 else "(a long URL)"
 
 
 def is_loopback(host: str) -> bool:
@@ -125,19 +140,38 @@ class HttpClient:
         self.secret = secret
         self.allow_http = allow_http
         self.timeout = timeout
+        self.deadline = DEADLINE_SECONDS
         self.requests = 0
         """How many requests were sent, for figures and tests."""
         self._describe_error = describe_error or describe_http_error
-        self._client = httpx.Client(
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        self._headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", **(headers or {})}
+        self._lock = threading.Lock()
+        self._budget = threading.local()
+        self._client = self._new_client()
+
+    def _new_client(self) -> httpx.Client:
+        return httpx.Client(
+            headers=self._headers,
+            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
             follow_redirects=False,
             verify=True,
             trust_env=True,
         )
 
     def close(self) -> None:
-        self._client.close()
+        with self._lock:
+            self._client.close()
+
+    @contextlib.contextmanager
+    def budget(self, limit: int, exceeded: str) -> Iterator[None]:
+        """Within it, the answers this thread reads may come to ``limit`` bytes in all (so a
+        server paging for ever cannot fill the memory); past that, a :class:`RemoteError`
+        ending in ``exceeded`` (what to do)."""
+        self._budget.left, self._budget.exceeded = limit, exceeded
+        try:
+            yield
+        finally:
+            self._budget.left = None
 
     def get(
         self,
@@ -167,29 +201,30 @@ class HttpClient:
     ) -> Answer:
         check_url(url, self.allow_http)
         shown = where(url)
-        self.requests += 1
+        with self._lock:
+            self.requests += 1
+            client = self._client
         content = orjson.dumps(json) if json is not None else None
         sent_headers = dict(headers or {})
         if content is not None:
             sent_headers["Content-Type"] = "application/json"
+        stuck = threading.Event()
+        watchdog = threading.Timer(self.deadline, self._cut_off, (client, stuck))
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            with self._client.stream(
+            with client.stream(
                 method, url, params=params, data=data, content=content, headers=sent_headers
             ) as response:
-                body = _read_capped(response, shown)
-        except httpx.ConnectError as exc:
-            raise self._scrubbed(_connect_error(shown, exc)) from None
-        except httpx.TimeoutException:
-            raise RemoteError(
-                f"{shown}: no answer within {self.timeout:g} s; the server is slow or down",
-                transient=True,
-            ) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-            raise RemoteError(f"{shown}: the connection broke off", transient=True) from None
-        except httpx.HTTPError as exc:  # its text may quote the request, token included
-            raise RemoteError(f"{shown}: the request failed ({type(exc).__name__})") from None
-        except (httpx.InvalidURL, UnicodeError, ValueError):
-            raise RemoteError(f"{shown}: not a valid URL") from None
+                body = self._read(response, shown, time.monotonic() + self.deadline)
+        except (RemoteError, httpx.HTTPError, httpx.InvalidURL, RuntimeError, ValueError) as exc:
+            if stuck.is_set():
+                raise self._too_slow(shown) from None
+            if isinstance(exc, RemoteError):
+                raise
+            raise self._described(exc, shown) from None
+        finally:
+            watchdog.cancel()
         answer = Answer(response.status_code, response.headers, body, url)
         if response.status_code >= 300 and response.status_code != 304:
             if self.secret and len(self.secret) >= MIN_SECRET:  # before a message is cut short
@@ -198,6 +233,64 @@ class HttpClient:
             raise self._scrubbed(self._describe_error(answer))
         return answer
 
+    def _described(self, exc: Exception, shown: str) -> RemoteError:
+        """The one-line error for a failure of the exchange itself (never the exception's
+        text: it may quote the request, token included)."""
+        if isinstance(exc, httpx.ConnectError):
+            return self._scrubbed(_connect_error(shown, exc))
+        if isinstance(exc, httpx.TimeoutException):
+            return RemoteError(
+                f"{shown}: no answer within {self.timeout:g} s; the server is slow or down",
+                transient=True,
+            )
+        if isinstance(
+            exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError | RuntimeError
+        ):  # (RuntimeError: the client was closed under it, after another request got stuck)
+            return RemoteError(f"{shown}: the connection broke off", transient=True)
+        if isinstance(exc, httpx.HTTPError):
+            return RemoteError(f"{shown}: the request failed ({type(exc).__name__})")
+        return RemoteError(f"{shown}: not a valid URL")
+
+    def _cut_off(self, client: httpx.Client, stuck: threading.Event) -> None:
+        """The deadline passed: close the connections under the request (the only way to
+        stop a read that keeps getting a byte at a time) and use a new client from now on."""
+        stuck.set()
+        with self._lock:
+            if self._client is client:
+                self._client = self._new_client()
+        client.close()
+
+    def _too_slow(self, shown: str) -> RemoteError:
+        return RemoteError(
+            f"{shown}: no complete answer within {self.deadline:g} s; the server is too slow "
+            "or stuck, try again later",
+            transient=True,
+        )
+
+    def _read(self, response: httpx.Response, shown: str, deadline: float) -> bytes:
+        """The body, decompressed a piece at a time, refused as soon as it passes the limits."""
+        decode = _decoder(response.headers.get("content-encoding", ""), shown)
+        left: int | None = getattr(self._budget, "left", None)
+        room = MAX_BODY_BYTES if left is None else min(MAX_BODY_BYTES, left)
+        chunks: list[bytes] = []
+        for raw in itertools.chain(response.iter_raw(), [b""]):
+            if time.monotonic() > deadline:
+                raise self._too_slow(shown)
+            for piece in decode(raw):
+                room -= len(piece)
+                if room < 0:
+                    raise self._too_large(shown, left)
+                chunks.append(piece)
+        body = b"".join(chunks)
+        if left is not None:
+            self._budget.left = left - len(body)
+        return body
+
+    def _too_large(self, shown: str, left: int | None) -> RemoteError:
+        if left is not None and left < MAX_BODY_BYTES:
+            return RemoteError(f"{shown}: {self._budget.exceeded}")
+        return RemoteError(f"{shown}: the answer is larger than {MAX_BODY_BYTES:,} bytes")
+
     def _scrubbed(self, error: RemoteError) -> RemoteError:
         message = str(error)
         if self.secret and len(self.secret) >= MIN_SECRET and self.secret in message:
@@ -205,15 +298,35 @@ class HttpClient:
         return error
 
 
-def _read_capped(response: httpx.Response, shown: str) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise RemoteError(f"{shown}: the answer is larger than {MAX_BODY_BYTES:,} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+DECODE_STEP = 1 << 20
+
+
+def _decoder(encoding: str, shown: str) -> Callable[[bytes], Iterator[bytes]]:
+    """``decode(raw)``: the decoded bytes, in pieces of at most :data:`DECODE_STEP` (a few
+    kilobytes of gzip may unpack to gigabytes: the reader stops taking pieces at its limit);
+    ``b""`` at the end flushes. One layer of gzip (what commdash asks for) or deflate."""
+    name = encoding.strip().lower()
+    if name in ("", "identity"):
+        return lambda raw: iter((raw,))
+    if name not in ("gzip", "x-gzip", "deflate"):
+        raise RemoteError(
+            f"{shown}: the answer is encoded as {one_line(encoding, 40)!r}, which commdash "
+            "does not read; the server should send gzip or nothing"
+        )
+    inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)  # a gzip or a zlib header
+
+    def decode(raw: bytes) -> Iterator[bytes]:
+        try:
+            if not raw:
+                yield inflate.flush()
+                return
+            while raw:
+                yield inflate.decompress(raw, DECODE_STEP)
+                raw = inflate.unconsumed_tail
+        except zlib.error:
+            raise RemoteError(f"{shown}: the compressed answer is damaged", True) from None
+
+    return decode
 
 
 def _connect_error(shown: str, exc: httpx.ConnectError) -> RemoteError:
@@ -250,23 +363,29 @@ def describe_http_error(answer: Answer) -> RemoteError:
     wait = retry_after(answer.headers)
     if 300 <= status < 400:
         target = where(answer.headers.get("location", ""))
-        return RemoteError(f"{shown}: HTTP {status}, moved to {target}; update the URL")
+        return RemoteError(
+            f"{shown}: HTTP {status}, moved to {target}; update the URL", status=status
+        )
     if status == 401:
         refused = "the token was refused; check or renew it"
-        return RemoteError(f"{shown}: HTTP 401, {refused}", refused=True)
+        return RemoteError(f"{shown}: HTTP 401, {refused}", refused=True, status=status)
     if status == 403:
         forbidden = "the token may not do this; check its permissions"
-        return RemoteError(f"{shown}: HTTP 403, {forbidden}", refused=True)
+        return RemoteError(f"{shown}: HTTP 403, {forbidden}", refused=True, status=status)
     if status == 404:
-        return RemoteError(f"{shown}: HTTP 404, nothing there; check the URL or the id")
+        return RemoteError(
+            f"{shown}: HTTP 404, nothing there; check the URL or the id", status=status
+        )
     if status == 429:
-        return RemoteError(f"{shown}: HTTP 429, rate limited; try again later", True, wait)
+        return RemoteError(
+            f"{shown}: HTTP 429, rate limited; try again later", True, wait, status=status
+        )
     if status in (408, 425) or status >= 500:
         return RemoteError(
-            f"{shown}: HTTP {status}, the server failed; try again later", True, wait
+            f"{shown}: HTTP {status}, the server failed; try again later", True, wait, status=status
         )
     detail = _detail(answer.body)
-    return RemoteError(f"{shown}: HTTP {status}{': ' + detail if detail else ''}")
+    return RemoteError(f"{shown}: HTTP {status}{': ' + detail if detail else ''}", status=status)
 
 
 def _detail(body: bytes) -> str:

@@ -51,10 +51,22 @@ def parse_json(data: bytes, location: str) -> object:
     if not text.strip():
         raise SourceError(f"{location}: line 1 column 1: the file is empty, expected JSON")
     try:
-        return json.loads(text, parse_int=_parse_int)
+        return _mended(json.loads(text, parse_int=_parse_int))
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"{location}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}"
         ) from None
     except RecursionError:
         raise SourceError(f"{location}: line 1 column 1: JSON nested too deeply") from None
+
+
+def _mended(value: object) -> object:
+    """``value`` with every lone surrogate (``"\\ud800"``, valid JSON but not Unicode) as
+    U+FFFD, so the document can be written again as UTF-8 (the offline copy of a sync)."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_mended(item) for item in value]
+    if isinstance(value, dict):
+        return {_mended(key): _mended(item) for key, item in value.items()}
+    return value

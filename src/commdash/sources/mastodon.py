@@ -47,6 +47,7 @@ from urllib.parse import parse_qs, urlsplit
 from commdash.outbox import Reply
 from commdash.sources.html_text import html_to_text
 from commdash.sources.http import (
+    PULL_MAX_BYTES,
     Answer,
     HttpClient,
     RemoteError,
@@ -131,7 +132,12 @@ class MastodonSource(LiveSource):
         return self._client.get(self.api(path), params=params)
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
-        return _Pull(self, previous, cursor, progress).run()
+        too_much = (
+            f"this sync read over {PULL_MAX_BYTES / 1e6:g} MB, far more than an account's "
+            "mentions hold; check the URL points at a Mastodon server"
+        )
+        with self._client.budget(PULL_MAX_BYTES, too_much):
+            return _Pull(self, previous, cursor, progress).run()
 
     def verify_credentials(self) -> dict[str, str]:
         """The token's account as kept in the cursor: id, acct, name, url."""
@@ -183,8 +189,17 @@ class MastodonSource(LiveSource):
         except GoneError:
             return None
         descendants = context.get("descendants") if isinstance(context, dict) else None
+        if not isinstance(descendants, list):
+            # Not seen in a thread that could not be read is not "not posted".
+            raise RemoteError(
+                f"{self.api('statuses')}/{target}/context: the answer is not a thread; "
+                "try again later",
+                transient=True,
+            )
         wanted = comparable_text(reply.text)
-        for status in descendants if isinstance(descendants, list) else ():
+        for status in descendants:
+            if not isinstance(status, dict):
+                continue
             found = _ident(status.get("id"))
             if found not in taken and _is_sent_reply(status, our_id, target, wanted):
                 return found
