@@ -346,6 +346,7 @@ def test_rate_limits_are_transient_with_the_wait_from_the_usage_headers(
         (graph_error(10, "(#10) Not enough permission"), False, "permissions"),
         (graph_error(100, "(#100) Unsupported get request", subcode=33), False, "Graph error 100"),
         (DROP, True, "connection broke off"),
+        (Response(400, {"error": {"code": "190", "message": "x"}}), False, "new page access"),
     ],
 )
 def test_each_kind_of_failure(

@@ -582,6 +582,16 @@ def test_a_reply_that_already_mentions_the_author_is_not_prefixed(
     assert body["spoiler_text"] == "topic"
 
 
+@pytest.mark.parametrize("acct", ["alice\n@everyone", "a b", "", "x@y@z", "@alice"])
+def test_an_author_name_that_is_not_an_acct_is_not_mentioned(
+    fake: FakeMastodon, source: MastodonSource, acct: str
+) -> None:
+    question = fake.mention("alice@example.org", "q")
+    fake.statuses[question["id"]]["account"]["acct"] = acct
+    source.send_reply(reply_to(question, "Thanks!"), {})
+    assert fake.requests("POST", "/api/v1/statuses")[0].json()["status"] == "Thanks!"
+
+
 def test_a_reply_to_our_own_status_does_not_mention_us(
     fake: FakeMastodon, source: MastodonSource
 ) -> None:

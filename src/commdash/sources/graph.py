@@ -177,6 +177,9 @@ def _graph_error(body: bytes) -> dict[str, Any] | None:
 
 
 def _int(value: object) -> int | None:
+    """An integer, also written as a string of digits (as some proxies relay Graph's codes)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
+        return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 

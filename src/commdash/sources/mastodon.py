@@ -74,6 +74,8 @@ VISIBILITIES = ("public", "unlisted", "private", "direct")
 FALLBACK_VISIBILITY = "direct"
 """For a status that does not say its visibility: the one that shows a reply to the fewest."""
 
+_ACCT = re.compile(r"[\w.-]{1,100}(?:@[\w.-]{1,253})?")
+"""A Mastodon ``user`` or ``user@domain``: anything else is not put in a reply's mention."""
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 """An id that may go into a request path: Mastodon's are digits, other servers' letters."""
 _LINK = re.compile(r"<([^<>]*)>([^<]*)")
@@ -170,7 +172,7 @@ class MastodonSource(LiveSource):
             headers={"Idempotency-Key": _idempotency_key(reply.id)},
         )
         created = answer.json()
-        new_id = _ident(created.get("id")) if isinstance(created, dict) else None
+        new_id = _path_id(created.get("id")) if isinstance(created, dict) else None
         if new_id is None:
             # Sent again with the same key, the reply is not posted twice.
             raise RemoteError(f"{where(answer.url)}: the answer has no status id", True)
@@ -243,7 +245,7 @@ def _reply_body(
     acct = account.get("acct")
     if (
         isinstance(acct, str)
-        and acct
+        and _ACCT.fullmatch(acct)
         and _ident(account.get("id")) != our_id
         and not mentions_acct(text, acct)
     ):
