@@ -46,7 +46,7 @@ from commdash.sources.http import (
 from commdash.sources.live import (
     Cursor,
     Document,
-    LiveSource,
+    HttpLiveSource,
     Progress,
     ProgressFn,
     Pulled,
@@ -241,7 +241,7 @@ class _PostState:
         return [self.total, self.updated]
 
 
-class GraphSource(LiveSource):
+class GraphSource(HttpLiveSource):
     """A Facebook Page through the Graph API, with a page access token.
 
     The cursor holds ``page`` (``{"id", "name", "checked_at"}``: the page's own id, which
@@ -282,18 +282,6 @@ class GraphSource(LiveSource):
             timeout=timeout,
             describe_error=functools.partial(describe_graph_error, secret=token),
         )
-
-    @property
-    def requests(self) -> int:
-        """Requests sent so far: the client's count."""
-        return self._client.requests
-
-    @requests.setter
-    def requests(self, value: int) -> None:
-        self._client.requests = value
-
-    def close(self) -> None:
-        self._client.close()
 
     # -- pulling ---------------------------------------------------------------------------
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commdash.outbox import Reply
+
+if TYPE_CHECKING:
+    from commdash.sources.http import HttpClient
 
 Document = dict[str, Any]
 """A commdash/v1 document (plain JSON values)."""
@@ -85,3 +88,16 @@ class LiveSource(ABC):
     @abstractmethod
     def close(self) -> None:
         """Let go of connections."""
+
+
+class HttpLiveSource(LiveSource):
+    """A live source that talks to its platform through one :class:`HttpClient`."""
+
+    _client: HttpClient
+
+    @property
+    def requests(self) -> int:
+        return self._client.requests
+
+    def close(self) -> None:
+        self._client.close()

@@ -55,7 +55,7 @@ from commdash.sources.http import (
     describe_http_error,
     where,
 )
-from commdash.sources.live import Cursor, Document, LiveSource, Progress, ProgressFn, Pulled
+from commdash.sources.live import Cursor, Document, HttpLiveSource, Progress, ProgressFn, Pulled
 from commdash.sources.native import json_kind
 from commdash.text import one_line
 from commdash.threads import show_id
@@ -94,7 +94,7 @@ def _describe_error(answer: Answer) -> RemoteError:
     return error
 
 
-class MastodonSource(LiveSource):
+class MastodonSource(HttpLiveSource):
     """One Mastodon account, read and answered with its access token."""
 
     def __init__(
@@ -117,15 +117,6 @@ class MastodonSource(LiveSource):
             timeout=timeout,
             describe_error=_describe_error,
         )
-
-    @property
-    def requests(self) -> int:
-        """Requests sent so far by this source's client."""
-        return self._client.requests
-
-    @requests.setter
-    def requests(self, value: int) -> None:
-        self._client.requests = value
 
     def api(self, path: str) -> str:
         return f"{self.base_url}/api/v1/{path}"
@@ -206,9 +197,6 @@ class MastodonSource(LiveSource):
             if found not in taken and _is_sent_reply(status, our_id, target, wanted):
                 return found
         return None
-
-    def close(self) -> None:
-        self._client.close()
 
 
 def comparable_text(text: str) -> str:

@@ -23,7 +23,7 @@ from commdash.sources.http import (
     where,
 )
 from commdash.sources.jsondoc import parse_json
-from commdash.sources.live import Cursor, Document, LiveSource, Progress, ProgressFn, Pulled
+from commdash.sources.live import Cursor, Document, HttpLiveSource, Progress, ProgressFn, Pulled
 from commdash.sources.native import FORMAT, json_kind
 from commdash.text import one_line, sanitize
 from commdash.timeutil import iso
@@ -47,7 +47,7 @@ class _AlreadyPosted(RemoteError):
         self.answer = answer
 
 
-class NativeHttpSource(LiveSource):
+class NativeHttpSource(HttpLiveSource):
     """Pulls a commdash/v1 export from ``url``; posts replies to ``reply_url`` and hides
     comments through ``hide_url`` when those are configured.
 
@@ -76,7 +76,7 @@ class NativeHttpSource(LiveSource):
         """The source's name in the config, if it has one."""
         self.location = where(url)
         self._token = token
-        self._http = HttpClient(
+        self._client = HttpClient(
             headers={"Authorization": f"Bearer {token}"} if token else {},
             secret=token,
             allow_http=allow_http,
@@ -85,21 +85,13 @@ class NativeHttpSource(LiveSource):
         )
 
     @property
-    def requests(self) -> int:
-        """Requests sent so far (the HTTP client counts them)."""
-        return self._http.requests
-
-    @property
     def can_hide(self) -> bool:
         return self.hide_url is not None
-
-    def close(self) -> None:
-        self._http.close()
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         """GET the export, conditionally when there is a previous document to keep: an
         unchanged source answers 304 and costs exactly one request."""
-        answer = self._http.get(
+        answer = self._client.get(
             self.url, headers=self._conditional(cursor) if previous is not None else None
         )
         if answer.status == 304:
@@ -125,7 +117,7 @@ class NativeHttpSource(LiveSource):
             "queued_at": iso(reply.queued_at),
         }
         try:
-            answer = self._http.post(
+            answer = self._client.post(
                 self.reply_url, json=body, headers={"Idempotency-Key": reply.id}
             )
         except _AlreadyPosted as conflict:
@@ -145,7 +137,7 @@ class NativeHttpSource(LiveSource):
         if self.hide_url is None:
             super().set_hidden(message_id, hidden)
             return
-        self._http.post(self.hide_url, json={"message_id": message_id, "hidden": hidden})
+        self._client.post(self.hide_url, json={"message_id": message_id, "hidden": hidden})
 
     def find_sent(
         self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
