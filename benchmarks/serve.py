@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers.base import DROP, Response  # noqa: E402
+from tests.servers.base import DONE_THEN_DROP, Response  # noqa: E402
 
 TOKEN = "fake-token"
 
@@ -68,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     fake, section, reply_path = serve(args.kind, args.posts, args.comments)
     failures = [Response(503, {"error": "try later"})] * args.fail_replies
-    failures += [DROP] * args.drop_replies
+    failures += [DONE_THEN_DROP] * args.drop_replies
     if failures:
         fake.server.fail_next("POST", reply_path, *failures)
     config = Path(args.config)

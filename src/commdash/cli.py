@@ -20,6 +20,7 @@ from commdash.inbox import SourceFigures
 from commdash.outbox import Reply
 from commdash.session import Session, open_session
 from commdash.text import one_line
+from commdash.threads import show_id
 from commdash.timeutil import Clock, duration, iso, parse_now
 
 PROG = "commdash"
@@ -130,11 +131,15 @@ def _sla_option(value: str) -> float:
     return minutes
 
 
-def _open(args: argparse.Namespace, pull: bool = False) -> tuple[Session, Clock]:
+def _open(
+    args: argparse.Namespace, pull: bool = False, offline: bool = False
+) -> tuple[Session, Clock]:
     """The session; with ``pull``, a live source is pulled first, falling back to its
-    offline copy with a warning (the TUI pulls in the background instead)."""
+    offline copy with a warning (the TUI pulls in the background instead). ``offline``:
+    what is kept on disk only (no token needed)."""
     clock = Clock(args.now)
-    session = open_session(args.source, args.state_dir, clock, args.sla, load_config())
+    config = load_config()
+    session = open_session(args.source, args.state_dir, clock, args.sla, config, offline)
     if session.link is not None and pull:
         session = _pulled(session)
     _warn(session)
@@ -200,7 +205,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _outbox(args: argparse.Namespace) -> int:
-    session, clock = _open(args)
+    session, clock = _open(args, offline=True)
     if session.link is not None and session.link.feed.synced_at is None:
         session, clock = _open(args, pull=True)  # the account, hence the state, is unknown
     items = sorted(session.store.replies(), key=lambda item: item.queued_at)
@@ -213,12 +218,25 @@ def _outbox(args: argparse.Namespace) -> int:
         print(f"Nothing in the outbox of {session.inbox.snapshot.source.name}.")
     now = clock.now()
     for item in items:
-        what = one_line(item.text, 50) if item.kind == "reply" else f"({item.kind})"
-        line = f"{item.status:<8} {duration(max(0.0, now - item.queued_at)):>8} ago  {what}"
+        when = item.sent_at if item.sent_at is not None else item.queued_at
+        line = f"{item.status:<8} {duration(max(0.0, now - when)):>8} ago  {_about(session, item)}"
         if item.error:
             line += f"  · {one_line(item.error, 120)}"
         print(line)
     return 0
+
+
+def _about(session: Session, item: Reply) -> str:
+    """``to Alice: Thanks!`` or ``hide Bob's "spam..."``: whom and what, as the inbox knows."""
+    conversation = session.inbox.conversations.get(item.conversation_id)
+    messages = conversation.messages if conversation is not None else ()
+    found = next((m for m in messages if m.id == item.in_reply_to), None)
+    if item.kind == "reply":
+        whom = one_line(found.author.name, 30) if found else show_id(item.in_reply_to)
+        return f"to {whom}: {one_line(item.text, 50)}"
+    if found is None:
+        return f"{item.kind} message {show_id(item.in_reply_to)}"
+    return f'{item.kind} {one_line(found.author.name, 30)}\'s "{one_line(found.text, 40)}"'
 
 
 def outbox_entry(item: Reply) -> dict[str, Any]:

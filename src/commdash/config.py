@@ -55,9 +55,10 @@ class SourceConfig:
         if self.token_env is not None:
             value = os.environ.get(self.token_env, "").strip()
             if not value:
+                state = "is empty" if self.token_env in os.environ else "is not set"
                 raise ConfigError(
                     f"source {self.name!r}: the environment variable {self.token_env} "
-                    "(token_env) is not set"
+                    f"(token_env) {state}"
                 )
             return _checked_token(self.name, value, f"${self.token_env}")
         if self.token_command is not None:

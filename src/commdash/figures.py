@@ -7,6 +7,7 @@ waits, and the gauges move as they work.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,20 +28,53 @@ def is_visible(message_id: str, hidden_by_source: bool, state: TriageState) -> b
 def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[Reply]) -> Facts:
     member_times: list[float] = []
     our_times: list[float] = []
+    deepest = {True: _Latest(), False: _Latest()}
     visible = 0
     for message in conversation.messages:
         if not is_visible(message.id, message.hidden, state):
             continue
         visible += 1
         (our_times if message.ours else member_times).append(message.created_at)
+        deepest[message.ours].see(message.created_at, message.depth)
     # A refused reply is not an answer: it only shows in the thread, to be retried.
-    our_times.extend(reply.queued_at for reply in replies if reply.status != "failed")
-    return facts_from(member_times, our_times, visible)
+    for reply in replies:
+        if reply.status != "failed":
+            our_times.append(reply.queued_at)
+            deepest[True].see(reply.queued_at, ANSWER_DEPTH)
+    return facts_from(member_times, our_times, visible, deepest[False].depth, deepest[True].depth)
 
 
-def facts_from(member_times: list[float], our_times: list[float], visible: int) -> Facts:
+ANSWER_DEPTH = 1 << 30
+"""A queued reply answers whatever is there: it is the latest of messages written at its time."""
+
+
+class _Latest:
+    """The depth of the deepest message written at the latest time seen."""
+
+    __slots__ = ("at", "depth")
+
+    def __init__(self) -> None:
+        self.at, self.depth = -math.inf, 0
+
+    def see(self, at: float, depth: int) -> None:
+        if at > self.at:
+            self.at, self.depth = at, depth
+        elif at == self.at and depth > self.depth:
+            self.depth = depth
+
+
+def facts_from(
+    member_times: list[float],
+    our_times: list[float],
+    visible: int,
+    member_depth: int = 0,
+    our_depth: int = 0,
+) -> Facts:
     """The facts of a conversation from the times of its visible messages (ours including
-    queued replies) and how many of the source's messages are visible."""
+    queued replies) and how many of the source's messages are visible. When a member's and
+    one of ours share the latest time (platforms count in seconds), the deeper one in the
+    thread is taken as the later: a reply comes after what it answers. ``member_depth`` and
+    ``our_depth``: the depth of the deepest message of each at its latest time."""
     member_times.sort()
     first_member = member_times[0] if member_times else None
     latest_member = member_times[-1] if member_times else None
@@ -53,7 +87,9 @@ def facts_from(member_times: list[float], our_times: list[float], visible: int) 
     elif latest_ours_at is None:
         latest_at, latest_ours = latest_member, False
     else:
-        latest_ours = latest_ours_at >= latest_member
+        latest_ours = latest_ours_at > latest_member or (
+            latest_ours_at == latest_member and our_depth >= member_depth
+        )
         latest_at = max(latest_member, latest_ours_at)
     return Facts(
         latest_at=latest_at,

@@ -17,9 +17,11 @@ from commdash.sync import LiveFeed, cache_path
 from commdash.timeutil import Clock
 
 
-def make_source(chosen: SourceConfig) -> LiveSource:
-    """The source a config section describes (its token read now, kept in memory only)."""
-    token = chosen.token()
+def make_source(chosen: SourceConfig, offline: bool = False) -> LiveSource:
+    """The source a config section describes (its token read now, kept in memory only).
+    ``offline``: only what is kept on disk will be read (no request is made), so the token
+    is not asked for."""
+    token = "" if offline else chosen.token()
     if chosen.kind == "facebook":
         check_url(chosen.url, chosen.allow_http)
         if token is None:
@@ -103,11 +105,13 @@ class Link:
                 courier.store = Store(directory)
 
 
-def open_link(chosen: SourceConfig, state_dir: str | None) -> tuple[Link, Snapshot, Store]:
+def open_link(
+    chosen: SourceConfig, state_dir: str | None, offline: bool = False
+) -> tuple[Link, Snapshot, Store]:
     """The link, the snapshot to show first (the offline copy, or a placeholder) and the
     state directory for it. Nothing is fetched here."""
     root = state_root(state_dir)
-    source = make_source(chosen)
+    source = make_source(chosen, offline)
     feed = LiveFeed(source, cache_path(root, identity(chosen)), chosen.name)
     snapshot = feed.open_cached() or placeholder(chosen)
     link = Link(chosen, feed, root)

@@ -39,9 +39,11 @@ def open_session(
     clock: Clock,
     sla_minutes: float,
     config: Config | None = None,
+    offline: bool = False,
 ) -> Session:
     """Read ``source`` (None: the bundled demo; a path; a URL or a name in the config) and
-    the state kept for it. A live source opens on its offline copy: nothing is fetched."""
+    the state kept for it. A live source opens on its offline copy: nothing is fetched
+    (and with ``offline``, nothing may be: its token is not read)."""
     config = config or load_config()
     chosen = None if source is None else live_config(source, config)
     if source is not None and chosen is None and config.sources and not _exists(source):
@@ -51,7 +53,7 @@ def open_session(
     if chosen is not None:
         from commdash.link import open_link  # the HTTP stack only for a live source
 
-        link, snapshot, store = open_link(chosen, state_dir)
+        link, snapshot, store = open_link(chosen, state_dir, offline)
         sla_seconds = sla_minutes * 60.0
         inbox = Inbox(snapshot, store.states(), store.replies(), clock, sla_seconds)
         return Session(inbox, store, is_demo=False, link=link)

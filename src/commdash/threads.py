@@ -7,6 +7,7 @@ comments.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -84,10 +85,11 @@ def thread_facts(
     index of the comment that starts its conversation."""
     parent = _parents(post_id, comments, report)
     root = list(range(len(comments)))
+    depth = [0] * len(comments)
     if all(p < i for i, p in enumerate(parent)):
         for i, p in enumerate(parent):  # parents come first (the usual order): one pass
             if p != -1:
-                root[i] = root[p]
+                root[i], depth[i] = root[p], depth[p] + 1
     else:
         for i in range(len(comments)):  # acyclic now; follow the parents, remembering
             path = []
@@ -95,19 +97,34 @@ def thread_facts(
             while parent[node] != -1 and root[node] == node:
                 path.append(node)
                 node = parent[node]
-            for n in path:
-                root[n] = root[node]
+            for n in reversed(path):  # from the top down: each parent's depth is known
+                root[n], depth[n] = root[node], depth[parent[n]] + 1
     members: list[list[float]] = [[] for _ in comments]
     ours: list[list[float]] = [[] for _ in comments]
+    # Per conversation and side (member, ours): the latest time, and the deepest message then.
+    latest = ([-math.inf] * len(comments), [-math.inf] * len(comments))
+    deepest = ([0] * len(comments), [0] * len(comments))
     visible = [0] * len(comments)
-    for comment, top in zip(comments, root, strict=True):
+    for i, (comment, top) in enumerate(zip(comments, root, strict=True)):
         if not comment.hidden:
             visible[top] += 1
-            (ours if comment.author.id == account_id else members)[top].append(comment.created_at)
+            side = comment.author.id == account_id
+            at = comment.created_at
+            (ours if side else members)[top].append(at)
+            if at > latest[side][top]:
+                latest[side][top], deepest[side][top] = at, depth[i]
+            elif at == latest[side][top] and depth[i] > deepest[side][top]:
+                deepest[side][top] = depth[i]
     tops = sorted(
         (i for i, p in enumerate(parent) if p == -1), key=lambda i: (comments[i].created_at, i)
     )
-    facts = [(comments[i].id, facts_from(members[i], ours[i], visible[i])) for i in tops]
+    facts = [
+        (
+            comments[i].id,
+            facts_from(members[i], ours[i], visible[i], deepest[False][i], deepest[True][i]),
+        )
+        for i in tops
+    ]
     return facts, root
 
 

@@ -78,6 +78,7 @@ async def test_the_app_is_usable_while_a_slow_server_is_pulled(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "connecting" in status(app)
+        assert "no data yet" in status(app) and "need reply" not in status(app)  # not a false 0
         assert listing(app).row_count == 0
         started = time.monotonic()
         await pilot.press("question_mark")  # help opens at once: the UI does not wait
@@ -86,7 +87,7 @@ async def test_the_app_is_usable_while_a_slow_server_is_pulled(
         assert time.monotonic() - started < 1.0
         await pilot.press("escape")
         await until(pilot, lambda: listing(app).row_count > 0)
-        assert "synced just now" in status(app)
+        assert "synced just now" in status(app) and "need reply" in status(app)
         assert app.triager.inbox.snapshot.source.name == "Fake team"
 
 

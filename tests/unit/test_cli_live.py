@@ -92,6 +92,8 @@ def test_a_transient_failure_falls_back_to_the_offline_copy(
     assert done.returncode == 0
     assert json.loads(done.stdout)["conversations"] == first["conversations"]
     assert "offline, using the copy synced" in done.stderr and "HTTP 503" in done.stderr
+    line = one_error(run(tmp_path / "fresh", "stats", server.url))
+    assert "HTTP 401, the server wants a token and none was given; set $COMMDASH_TOKEN" in line
     # A refused token is not something to paper over with old data.
     done = run(tmp_path, "stats", server.url, env={"COMMDASH_TOKEN": "wrong"})
     assert "HTTP 401" in one_error(done) and "renew" in one_error(done)
@@ -151,6 +153,8 @@ def test_config_mistakes_and_unknown_names(tmp_path: Path, server: FakeNative) -
     )
     line = one_error(run(tmp_path, "stats", "team"))
     assert "TEAM_TOKEN" in line and "not set" in line
+    line = one_error(run(tmp_path, "stats", "team", env={"TEAM_TOKEN": " "}))
+    assert "TEAM_TOKEN (token_env) is empty" in line
     line = one_error(run(tmp_path, "outbox", "teem"))
     assert "no such file, nor a source of that name" in line
     (tmp_path / "config.toml").write_text('[sources.team]\nkind = "carrier-pigeon"\n')
@@ -181,6 +185,11 @@ def test_outbox_lists_queued_sent_and_failed(tmp_path: Path, server: FakeNative)
         ("sent", "Done"),
     ]
     assert listed[1]["error"] == "HTTP 422: closed" and listed[2]["remote_id"] == "r9"
-    text = run(tmp_path, "outbox", "team", env=env).stdout
-    assert "failed" in text and "HTTP 422: closed" in text
+    store.queue_moderation(Reply.moderation("p0-c1", "p0-c1", True, 1_800_000_004.0))
+    done = run(tmp_path, "outbox", "team")  # what is on disk needs no token
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("queued") and lines[0].endswith("to Member 0: Still waiting")
+    assert lines[1].endswith("to Member 1: Refused  · HTTP 422: closed")
+    assert lines[3].endswith('hide Member 1\'s "Comment 1 on post 0"')
     assert not server.server.requests("POST", REPLY_PATH)  # listing never sends

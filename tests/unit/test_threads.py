@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
+from commdash.figures import facts_of
 from commdash.model import Author, Conversation
-from commdash.threads import RawComment, build_conversations
+from commdash.threads import RawComment, build_conversations, thread_facts
+from commdash.triage import BLANK
 
 ACCOUNT = "brand"
 
@@ -189,3 +191,35 @@ def test_very_long_cycle_needs_no_recursion() -> None:
     assert conversation.messages[-1].id == "c0"
     assert conversation.messages[-1].depth == n - 1
     assert len(reports) == 1
+
+
+def test_a_reply_written_in_the_same_second_as_what_it_answers_is_the_later() -> None:
+    member_after_us = [
+        raw("q", at=5),
+        raw("ours", "q", at=10, author=ACCOUNT),
+        raw("m", "ours", at=10),
+    ]
+    us_after_member = [
+        raw("q", at=5),
+        raw("m", "q", at=10),
+        raw("ours", "m", at=10, author=ACCOUNT),
+    ]
+    for comments, latest_ours in ((member_after_us, False), (us_after_member, True)):
+        for order in (comments, comments[::-1]):  # parents listed first, or not
+            conversations, _ = build(*order)
+            (conversation,) = conversations
+            assert facts_of(conversation, BLANK, []).latest_ours is latest_ours
+            (fast,), _ = thread_facts("p1", list(order), ACCOUNT, lambda line: None)
+            assert fast[1].latest_ours is latest_ours
+
+
+def test_facts_without_messages_agree_with_facts_from_messages() -> None:
+    rng = random.Random(99)
+    ids = [f"c{i}" for i in range(3000)]
+    comments = [
+        raw(cid, rng.choice([None, *ids]), at=rng.randrange(20), author=rng.choice(["u", ACCOUNT]))
+        for cid in ids
+    ]
+    conversations, _ = build(*comments)
+    fast, _ = thread_facts("p1", comments, ACCOUNT, lambda line: None)
+    assert [(c.id, facts_of(c, BLANK, [])) for c in conversations] == fast

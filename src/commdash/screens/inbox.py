@@ -240,6 +240,14 @@ class InboxScreen(Screen[None]):
     def _who(self, cid: str) -> str:
         return one_line(self.inbox.conversations[cid].root.author.name, 30)
 
+    def _author_of(self, cid: str, message_id: str) -> str:
+        """Who wrote that message of the conversation (its starter if it is not found)."""
+        conversation = self.inbox.conversations.get(cid)
+        for message in conversation.messages if conversation is not None else ():
+            if message.id == message_id:
+                return one_line(message.author.name, 30)
+        return self._who(cid) if conversation is not None else "them"
+
     # Refreshing ---------------------------------------------------------------------------
 
     def refresh_all(
@@ -265,7 +273,7 @@ class InboxScreen(Screen[None]):
             self.query_one(PostQueue).show(summaries, whole.conversation.needs_reply)
             self.query_one(StatusBar).show(
                 self.inbox.snapshot.source,
-                whole.conversation,
+                None if self._awaiting_data else whole.conversation,
                 self.inbox.clock.now(),
                 self.demo,
                 self._sync_state(),
@@ -278,6 +286,11 @@ class InboxScreen(Screen[None]):
         self.query_one(Gauges).show(selection, self.inbox.sla_seconds / 60, scope)
         self._refresh_list_title()
         self._show_thread()
+
+    @property
+    def _awaiting_data(self) -> bool:
+        """A live source that has not brought anything yet (no sync, no offline copy)."""
+        return self.link is not None and self.link.feed.synced_at is None
 
     def _sync_state(self) -> tuple[str, bool] | None:
         """For a live source: how its sync stands, and whether that is bad news."""
@@ -295,7 +308,8 @@ class InboxScreen(Screen[None]):
         age = time.time() - synced_at
         refused = self._refused_replies()
         if self.offline is not None:
-            return f"{self._sync_trouble} · data {short_age(age)} old{refused}", True
+            old = short_age(age) if age >= 60 else "under 1m"
+            return f"{self._sync_trouble} · data {old} old{refused}", True
         return f"synced {ago(age)}{refused}", bool(refused)
 
     def _refused_replies(self) -> str:
@@ -314,7 +328,8 @@ class InboxScreen(Screen[None]):
     def _refresh_list_title(self) -> None:
         listed = self.conversation_list.ids
         count = len(listed) - self._sticky_added
-        title = f"Conversations · {VIEWS[self.view]} ({count:,})"
+        shown = "no data yet" if self._awaiting_data else f"{count:,}"
+        title = f"Conversations · {VIEWS[self.view]} ({shown})"
         post_id = self.post_id
         if post_id is not None:
             post = self.inbox.posts[post_id]
@@ -818,7 +833,9 @@ class InboxScreen(Screen[None]):
         self._stay_on(cid)
         self.conversation_list.focus()
         if editing is None:
-            self.say(f"Reply to {self._who(cid)} queued · e marks done · u undoes")
+            self.say(
+                f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
+            )
         else:
             self.say("Reply queued again with your edit")
         self._deliver_soon()

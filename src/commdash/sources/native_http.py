@@ -188,6 +188,13 @@ class NativeHttpSource(HttpLiveSource):
     def _describe_error(self, answer: Answer) -> RemoteError:
         if answer.status == 409 and answer.url == self.reply_url:
             return _AlreadyPosted(f"{where(answer.url)}: HTTP 409, already posted", answer)
+        if answer.status == 401 and not self._token:
+            return RemoteError(
+                f"{where(answer.url)}: HTTP 401, the server wants a token and none was given; "
+                "set $COMMDASH_TOKEN, or token_env for this source in the config",
+                refused=True,
+                status=401,
+            )
         return describe_http_error(answer)
 
     def _error(self, message: str, url: str | None = None) -> RemoteError:

@@ -29,26 +29,32 @@ class StatusBar(Static):
     def show(
         self,
         source: SourceInfo,
-        figures: Figures,
+        figures: Figures | None,
         now: float,
         demo: bool,
         sync: tuple[str, bool] | None = None,
     ) -> None:
-        """``sync``: for a live source, how its sync stands (and whether that is bad news),
-        shown in place of the data's age."""
-        waiting, late = figures.needs_reply, figures.sla_breached
+        """``figures``: None while a live source has not brought any data yet (no count is
+        better than a false 0). ``sync``: for a live source, how its sync stands (and
+        whether that is bad news), shown in place of the data's age."""
         age: str | tuple[str, str] = f" · {data_age(now - source.exported_at)}"
         if sync is not None:
             age = (f" · {terminal_text(sync[0])}", self._urgent if sync[1] else "$text-muted")
+        counts: list[str | tuple[str, str]] = [("no data yet", "$text-muted")]
+        if figures is not None:
+            waiting, late = figures.needs_reply, figures.sla_breached
+            counts = [
+                (f"{waiting:,} need reply", "$warning" if waiting else ""),
+                " · ",
+                (f"{late:,} over SLA", self._urgent if late else ""),
+            ]
         self.update(
             Content.assemble(
                 ("commdash", "bold"),
                 " · ",
                 (terminal_text(source.name), "bold"),
                 f" ({source.platform}{', demo' if demo else ''}) · ",
-                (f"{waiting:,} need reply", "$warning" if waiting else ""),
-                " · ",
-                (f"{late:,} over SLA", self._urgent if late else ""),
+                *counts,
                 age,
             )
         )
