@@ -7,7 +7,6 @@ comments.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -85,11 +84,10 @@ def thread_facts(
     index of the comment that starts its conversation."""
     parent = _parents(post_id, comments, report)
     root = list(range(len(comments)))
-    depth = [0] * len(comments)
     if all(p < i for i, p in enumerate(parent)):
         for i, p in enumerate(parent):  # parents come first (the usual order): one pass
             if p != -1:
-                root[i], depth[i] = root[p], depth[p] + 1
+                root[i] = root[p]
     else:
         for i in range(len(comments)):  # acyclic now; follow the parents, remembering
             path = []
@@ -97,35 +95,74 @@ def thread_facts(
             while parent[node] != -1 and root[node] == node:
                 path.append(node)
                 node = parent[node]
-            for n in reversed(path):  # from the top down: each parent's depth is known
-                root[n], depth[n] = root[node], depth[parent[n]] + 1
+            for n in path:
+                root[n] = root[node]
     members: list[list[float]] = [[] for _ in comments]
     ours: list[list[float]] = [[] for _ in comments]
-    # Per conversation and side (member, ours): the latest time, and the deepest message then.
-    latest = ([-math.inf] * len(comments), [-math.inf] * len(comments))
-    deepest = ([0] * len(comments), [0] * len(comments))
     visible = [0] * len(comments)
-    for i, (comment, top) in enumerate(zip(comments, root, strict=True)):
+    for comment, top in zip(comments, root, strict=True):
         if not comment.hidden:
             visible[top] += 1
-            side = comment.author.id == account_id
-            at = comment.created_at
-            (ours if side else members)[top].append(at)
-            if at > latest[side][top]:
-                latest[side][top], deepest[side][top] = at, depth[i]
-            elif at == latest[side][top] and depth[i] > deepest[side][top]:
-                deepest[side][top] = depth[i]
+            (ours if comment.author.id == account_id else members)[top].append(comment.created_at)
     tops = sorted(
         (i for i, p in enumerate(parent) if p == -1), key=lambda i: (comments[i].created_at, i)
     )
+    member_depth, our_depth = _tie_depths(comments, parent, root, tops, members, ours, account_id)
     facts = [
         (
             comments[i].id,
-            facts_from(members[i], ours[i], visible[i], deepest[False][i], deepest[True][i]),
+            facts_from(
+                members[i], ours[i], visible[i], member_depth.get(i, 0), our_depth.get(i, 0)
+            ),
         )
         for i in tops
     ]
     return facts, root
+
+
+def _tie_depths(
+    comments: Sequence[RawComment],
+    parent: list[int],
+    root: list[int],
+    tops: list[int],
+    members: list[list[float]],
+    ours: list[list[float]],
+    account_id: str,
+) -> tuple[dict[int, int], dict[int, int]]:
+    """For the conversations whose latest member message and latest of ours share a time
+    (by their top comment): how deep the deepest of each is, as :func:`facts_from` needs to
+    tell which came later. Depths are worked out only when there is such a tie (seldom)."""
+    tied = {
+        top: latest
+        for top in tops
+        if members[top] and ours[top] and (latest := max(members[top])) == max(ours[top])
+    }
+    member_depth: dict[int, int] = {}
+    our_depth: dict[int, int] = {}
+    if not tied:
+        return member_depth, our_depth
+    depth = _depths(parent)
+    for i, (comment, top) in enumerate(zip(comments, root, strict=True)):
+        if not comment.hidden and tied.get(top) == comment.created_at:
+            side = our_depth if comment.author.id == account_id else member_depth
+            side[top] = max(side.get(top, 0), depth[i])
+    return member_depth, our_depth
+
+
+def _depths(parent: list[int]) -> list[int]:
+    """Each comment's depth in its thread (``parent`` acyclic; -1 for a top comment)."""
+    depth = [-1] * len(parent)
+    for i in range(len(parent)):
+        path = []
+        node = i
+        while depth[node] == -1 and parent[node] != -1:
+            path.append(node)
+            node = parent[node]
+        if depth[node] == -1:
+            depth[node] = 0  # a top comment
+        for n in reversed(path):  # from the top down: each parent's depth is known
+            depth[n] = depth[parent[n]] + 1
+    return depth
 
 
 def _parents(
