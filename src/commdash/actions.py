@@ -74,7 +74,9 @@ class Triager:
 
     def toggle_hidden(self, cid: str, message_id: str) -> bool:
         """Hide or unhide one message; True when it is now hidden."""
-        message = next(m for m in self.inbox.conversations[cid].messages if m.id == message_id)
+        message = self.inbox.conversations[cid].message(message_id)
+        if message is None:
+            raise KeyError(message_id)
         hide = self.inbox.is_visible(cid, message)
         self._change(
             "hide" if hide else "unhide",

@@ -229,8 +229,7 @@ def _outbox(args: argparse.Namespace) -> int:
 def _about(session: Session, item: Reply) -> str:
     """``to Alice: Thanks!`` or ``hide Bob's "spam..."``: whom and what, as the inbox knows."""
     conversation = session.inbox.conversations.get(item.conversation_id)
-    messages = conversation.messages if conversation is not None else ()
-    found = next((m for m in messages if m.id == item.in_reply_to), None)
+    found = conversation.message(item.in_reply_to) if conversation is not None else None
     if item.kind == "reply":
         whom = one_line(found.author.name, 30) if found else show_id(item.in_reply_to)
         return f"to {whom}: {one_line(item.text, 50)}"

@@ -50,6 +50,9 @@ class Conversation:
     def root(self) -> Message:
         return self.messages[0]
 
+    def message(self, message_id: str) -> Message | None:
+        return next((m for m in self.messages if m.id == message_id), None)
+
 
 class Facts(NamedTuple):
     """What the figures need to know about one conversation, independent of the clock.

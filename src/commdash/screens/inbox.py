@@ -241,12 +241,9 @@ class InboxScreen(Screen[None]):
         return one_line(self.inbox.conversations[cid].root.author.name, 30)
 
     def _author_of(self, cid: str, message_id: str) -> str:
-        """Who wrote that message of the conversation (its starter if it is not found)."""
-        conversation = self.inbox.conversations.get(cid)
-        for message in conversation.messages if conversation is not None else ():
-            if message.id == message_id:
-                return one_line(message.author.name, 30)
-        return self._who(cid) if conversation is not None else "them"
+        """Who wrote that message of the conversation."""
+        message = self.inbox.conversations[cid].message(message_id)
+        return one_line(message.author.name, 30) if message is not None else "them"
 
     # Refreshing ---------------------------------------------------------------------------
 
@@ -803,8 +800,8 @@ class InboxScreen(Screen[None]):
         if chosen is None:
             members = [m for m in conversation.messages if not m.ours]
             chosen = max(members, key=lambda m: m.created_at, default=conversation.root).id
-        message = next(m for m in conversation.messages if m.id == chosen)
-        return message.id, message.author.name
+        message = conversation.message(chosen)
+        return None if message is None else (message.id, message.author.name)
 
     @on(ReplyBox.Queued)
     def _reply_queued(self, event: ReplyBox.Queued) -> None:
