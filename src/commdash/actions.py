@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from commdash import triage
+from commdash.errors import CommdashError
 from commdash.inbox import Inbox
 from commdash.model import Snapshot
 from commdash.outbox import Reply
@@ -19,6 +20,11 @@ from commdash.timeutil import Clock
 from commdash.triage import JournalEntry, TriageState
 
 SNOOZE_MORNING_HOUR = 9
+
+
+class ReadOnlyError(CommdashError):
+    """A reply or hide on a read-only message: it could never be delivered, so it is not
+    queued (the screen checks first; this guards every other way in)."""
 
 
 class Triager:
@@ -72,11 +78,34 @@ class Triager:
         name = " ".join(sanitize(who).split())[:60]
         return self._change("assign", cid, lambda state: triage.assign(state, name)).assignee
 
+    def cannot_reply(self, cid: str, in_reply_to: str) -> str | None:
+        """Why a reply to ``in_reply_to`` cannot be queued, or None when it can. A reply
+        goes to the conversation's top comment on some platforms, to the message on others:
+        both must be writable."""
+        conversation = self.inbox.conversations[cid]
+        message = conversation.message(in_reply_to)
+        if conversation.root.read_only or (message is not None and message.read_only):
+            return (
+                "This conversation is read-only: the source gave no id to reply to, so a "
+                "reply could never be delivered (L says why)."
+            )
+        return None
+
+    def cannot_hide(self, cid: str, message_id: str) -> str | None:
+        """Why the message cannot be hidden or shown again, or None when it can."""
+        message = self.inbox.conversations[cid].message(message_id)
+        if message is not None and message.read_only:
+            return "This comment is read-only: the source gave no id to hide it by (L says why)."
+        return None
+
     def toggle_hidden(self, cid: str, message_id: str) -> bool:
         """Hide or unhide one message; True when it is now hidden."""
         message = self.inbox.conversations[cid].message(message_id)
         if message is None:
             raise KeyError(message_id)
+        why = self.cannot_hide(cid, message_id)
+        if why is not None:
+            raise ReadOnlyError(why)
         hide = self.inbox.is_visible(cid, message)
         self._change(
             "hide" if hide else "unhide",
@@ -93,6 +122,9 @@ class Triager:
             self._note_own_write()
 
     def reply(self, cid: str, in_reply_to: str, text: str) -> Reply:
+        why = self.cannot_reply(cid, in_reply_to)
+        if why is not None:
+            raise ReadOnlyError(why)
         now = self.clock.now()
         reply = Reply.new(cid, in_reply_to, sanitize(text).strip(), now)
         self.store.queue_reply(reply)

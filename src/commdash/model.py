@@ -35,6 +35,9 @@ class Message:
     """Written by the source's own account."""
     depth: int = 0
     """0 for the top-level comment, 1 for a direct reply, and so on."""
+    read_only: bool = False
+    """The platform gave no way to act on it (Facebook withholds comment ids from a token
+    that cannot moderate the Page): shown, but never replied to or hidden."""
 
 
 @dataclass(frozen=True, slots=True)

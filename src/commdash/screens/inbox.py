@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from commdash import editor
-from commdash.actions import Triager, snooze_choices
+from commdash.actions import ReadOnlyError, Triager, snooze_choices
 from commdash.errors import StateError
 from commdash.inbox import VIEWS, SearchStopped, View
 from commdash.outbox import Reply
@@ -484,10 +484,14 @@ class InboxScreen(Screen[None]):
         return cid
 
     def _attempt(self, action: Callable[[], T]) -> tuple[bool, T | None]:
-        """Run a triage action: (True, its result), or (False, None) after showing the disk
-        error; then nothing changed, on disk or on screen."""
+        """Run a triage action: (True, its result), or (False, None) after showing why not
+        (the disk's error, or a read-only message); then nothing changed, on disk or on
+        screen."""
         try:
             return True, action()
+        except ReadOnlyError as exc:
+            self.say(str(exc), "warning", 8)
+            return False, None
         except StateError as exc:
             self.say(str(exc), "error", 8)
             return False, None
@@ -719,6 +723,10 @@ class InboxScreen(Screen[None]):
         if target is None:
             return
         message_id, author = target
+        why = self.triager.cannot_reply(cid, message_id)
+        if why is not None:
+            self.say(why, "warning", 8)
+            return
         self.editing = None
         self._open_reply_box(cid, message_id, f"Reply to {one_line(author, 40)}")
         self.reply_box.text = self.drafts.get(cid, "")

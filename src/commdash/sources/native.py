@@ -45,6 +45,7 @@ class _RawComment(_CommentOutline, gc=False):
 
     text: Any = None
     likes: Any = None
+    read_only: Any = None
 
 
 C = TypeVar("C", _RawComment, _CommentOutline)
@@ -199,6 +200,7 @@ def _as_raw_comment(value: object) -> _RawComment | object:
         text=value.get("text"),
         likes=value.get("likes"),
         hidden=value.get("hidden"),
+        read_only=value.get("read_only"),
     )
 
 
@@ -379,7 +381,11 @@ def read_comments(
             dropped.append(c)
             continue
         seen.add(comment_id)
-        text, likes = (raw.text, raw.likes) if isinstance(raw, _RawComment) else ("", 0)
+        text, likes, read_only = (
+            (raw.text, raw.likes, raw.read_only is True)
+            if isinstance(raw, _RawComment)
+            else ("", 0, False)
+        )
         comments.append(
             RawComment(
                 id=comment_id,
@@ -391,6 +397,7 @@ def read_comments(
                 text=text_value(text),
                 likes=likes if type(likes) is int and 0 <= likes <= 10**15 else _count(likes) or 0,
                 hidden=raw.hidden is True,
+                read_only=read_only,
             )
         )
     return comments, dropped

@@ -155,6 +155,8 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
                 meta += f" · depth {message.depth}"
             if not visible:
                 meta += " · hidden"
+            if message.read_only:
+                meta += " · read-only"
             author = ("└ " if message.depth else "") + terminal_text(message.author.name)
             header = (
                 (author, "thread-view--ours" if message.ours else "thread-view--author"),
