@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 import pytest
 from servers.base import DROP, Response
-from servers.graph import FakeGraph, graph_error, graph_time
+from servers.graph import FakeGraph, RecordedGraph, graph_error, graph_time
 
 from commdash.errors import SourceError
 from commdash.model import Conversation, Snapshot
@@ -794,3 +794,68 @@ def test_five_thousand_comments(fake: FakeGraph, source: GraphSource) -> None:
     assert len(read.posts) == 50
     assert sum(len(c.messages) for c in conversations(read)) == 5000
     assert any(m.ours for c in conversations(read) for m in c.messages)
+
+
+# -- comments without ids ----------------------------------------------------------------------
+
+
+def test_the_recorded_comments_without_ids_are_shown_read_only() -> None:
+    with RecordedGraph().running() as recorded:
+        source = GraphSource(
+            recorded.page_id, recorded.token, recorded.base_url, allow_http=True, days=3650
+        )
+        pulled = pull(source)
+        source.close()
+
+    read = snapshot(pulled)
+    threads = conversations(read)
+    messages = [m for c in threads for m in c.messages]
+    assert len(threads) == 10 and len(messages) == 15
+    assert all(m.read_only for m in messages)
+    assert sum(m.depth == 1 for m in messages) == 5
+    # The reply the page wrote to the comment asking for help with Instagram (p1, item 1).
+    asked = next(c for c in threads if c.id == "10158407654328553_10158407903973553")
+    assert [m.id.partition("_")[2] for m in asked.messages] == [
+        "10158407903973553",
+        "10158409983033553",
+        "10158409984053553",
+    ]
+    assert {m.author.name for m in messages} == {"Facebook user"}
+    read_only = [w for w in pulled.warnings if "shown read-only" in w]
+    assert len(read_only) == 15 and len(pulled.warnings) == 16
+    assert read_only[0] == (
+        f"comments of post {RecordedGraph.post_id}, item 0: no id; shown read-only as "
+        "'10158407654328553_10158407835073553', the comment its link names"
+    )
+    assert any(w.startswith("scheduled posts left out:") for w in pulled.warnings)
+
+
+def test_comments_without_ids_keep_their_threads(fake: FakeGraph, source: GraphSource) -> None:
+    fake.withhold_ids = True
+    post = fake.add_post()
+    root = fake.add_comment(post, "Is it online too?")
+    fake.add_comment(post, "Yes, we stream it.", author=fake.by_page, parent=root)
+    first = pull(source)
+    assert first.document is not None
+    comments = first.document["posts"][0]["comments"]
+    assert [(c["id"], c["parent_id"], c["read_only"]) for c in comments] == [
+        (root, None, True),
+        (fake.posts[post].comments[1].id, root, True),
+    ]
+    assert len(first.warnings) == 2
+
+
+def test_a_comment_without_an_id_or_a_link_naming_it_is_skipped(
+    fake: FakeGraph, source: GraphSource
+) -> None:
+    post = fake.add_post()
+    fake.add_comment(post)
+    time_given = graph_time(time.time() - 60)
+    odd_links = [None, "https://www.facebook.com/x/posts/1/", "https://x/?comment_id=12a", 7]
+    items = [{"created_time": time_given, "message": "?", "permalink_url": u} for u in odd_links]
+    fake.server.fail_next("GET", fake.path(post, "comments"), Response(200, {"data": items}))
+    pulled = pull(source)
+    assert pulled.warnings == tuple(
+        f"comments of post {post}, item {n}: no id; skipped" for n in range(4)
+    )
+    assert pulled.document is not None and pulled.document["posts"][0]["comments"] == []

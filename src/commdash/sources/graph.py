@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import orjson
 
@@ -74,7 +74,7 @@ FIND_SENT_SLACK = 300.0
 (clocks differ)."""
 ANONYMOUS_NAME = "Facebook user"
 """Shown for a comment without ``from``: Graph leaves it out for people who did not allow
-the app to see them. The comment is kept, under an id of its own."""
+the app to see them (and for everyone, to a token that cannot moderate the Page)."""
 
 REACTIONS = ("like", "love", "care", "haha", "wow", "sad", "angry")
 FEED_FIELDS = ",".join(
@@ -523,7 +523,7 @@ class GraphSource(HttpLiveSource):
                 raise
             run.warn(f"{what} not read: {error}")
             return False
-        fresh = _comments(listing.items, what, run, account)
+        fresh = _comments(listing.items, what, run, account, post_id)
         post["comments"] = fresh if listing.complete else _merged(post["comments"], fresh)
         return listing.complete
 
@@ -689,10 +689,8 @@ def _identified(
     if not isinstance(item, dict):
         run.warn(f"{what}: not an object; skipped")
         return None
-    raw_id = item.get("id")
-    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        raw_id = str(raw_id)
-    if not isinstance(raw_id, str) or not raw_id:
+    raw_id = _raw_id(item)
+    if raw_id is None:
         run.warn(f"{what}: no id; skipped")
         return None
     for key in time_keys:
@@ -700,6 +698,13 @@ def _identified(
             return raw_id, item[key]
     run.warn(f"{what} ({one_line(raw_id, 40)}): no creation time; skipped")
     return None
+
+
+def _raw_id(item: dict[str, Any]) -> str | None:
+    raw_id = item.get("id")
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        raw_id = str(raw_id)
+    return raw_id if isinstance(raw_id, str) and raw_id else None
 
 
 def _post(item: dict[str, Any], post_id: str, created: Any, status: str) -> dict[str, Any]:
@@ -721,17 +726,29 @@ def _post(item: dict[str, Any], post_id: str, created: Any, status: str) -> dict
 
 
 def _comments(
-    items: list[Any], what: str, run: _Run, account: dict[str, str]
+    items: list[Any], what: str, run: _Run, account: dict[str, str], post_id: str
 ) -> list[dict[str, Any]]:
-    """The document's comments from Graph's; the page's own are written by ``account``."""
+    """The document's comments from Graph's; the page's own are written by ``account``.
+
+    A comment whose id Graph withheld (it does for a token that cannot moderate the Page)
+    is kept read-only under the id its ``permalink_url`` names, when it names one."""
     comments: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
-        found = _identified(item, f"{what}, item {index}", run, ("created_time",))
+        where = f"{what}, item {index}"
+        named = _named_by_link(item, post_id) if isinstance(item, dict) else None
+        if named is not None:
+            parent = {"id": named[1]} if named[1] else item.get("parent")
+            item = {**item, "id": named[0], "parent": parent}
+        found = _identified(item, where, run, ("created_time",))
         if found is None or found[0] in seen:
             continue
         comment_id, created = found
         seen.add(comment_id)
+        if named is not None:
+            run.warn(
+                f"{where}: no id; shown read-only as {comment_id!r}, the comment its link names"
+            )
         author = _author_of(item.get("from"))
         if author is None:
             author = {"id": f"anonymous:{comment_id}", "name": ANONYMOUS_NAME}
@@ -740,18 +757,44 @@ def _comments(
         parent = item.get("parent")
         parent_id = _str(parent.get("id")) if isinstance(parent, dict) else None
         likes = _int(item.get("like_count"))
-        comments.append(
-            {
-                "id": comment_id,
-                "parent_id": parent_id,
-                "author": author,
-                "created_at": created,
-                "text": _str(item.get("message")) or "",
-                "likes": likes if likes is not None and likes >= 0 else 0,
-                "hidden": item.get("is_hidden") is True,
-            }
-        )
+        comment = {
+            "id": comment_id,
+            "parent_id": parent_id,
+            "author": author,
+            "created_at": created,
+            "text": _str(item.get("message")) or "",
+            "likes": likes if likes is not None and likes >= 0 else 0,
+            "hidden": item.get("is_hidden") is True,
+        }
+        if named is not None:
+            comment["read_only"] = True
+        comments.append(comment)
     return comments
+
+
+def _named_by_link(item: dict[str, Any], post_id: str) -> tuple[str, str | None] | None:
+    """For a comment without an id: the id its ``permalink_url`` names (``comment_id``, or
+    ``reply_comment_id`` for a reply) and its parent's, written as Graph writes comment ids
+    (``{post number}_{comment number}``); None when the link names none."""
+    if _raw_id(item) is not None:
+        return None
+    link = item.get("permalink_url")
+    if not isinstance(link, str) or len(link) > 2000:
+        return None
+    try:
+        query = parse_qs(urlsplit(link).query)
+    except ValueError:
+        return None
+    top, reply = (query.get(key, [""])[-1] for key in ("comment_id", "reply_comment_id"))
+    if not _number(top) or not (reply == "" or _number(reply)):
+        return None
+    post_number = post_id.rpartition("_")[2]
+    top_id = f"{post_number}_{top}"
+    return (f"{post_number}_{reply}", top_id) if reply else (top_id, None)
+
+
+def _number(text: str) -> bool:
+    return 0 < len(text) <= 30 and text.isascii() and text.isdigit()
 
 
 def _merged(previous: list[Any], fresh: list[dict[str, Any]]) -> list[Any]:
