@@ -384,9 +384,12 @@ def test_refused_scheduled_posts_are_a_warning_and_not_asked_for_again_soon(
     assert first.document is not None and len(first.document["posts"]) == 1
     assert len(first.warnings) == 1 and "scheduled posts" in first.warnings[0]
     assert "permissions" in first.warnings[0]
+    assert first.advice == (graph_module.CAUSES[graph_module.SCHEDULED_REFUSED],)
     before = source.requests
     second = pull(source, first.document, first.cursor)
-    assert second.document is None and second.warnings == ()
+    # Not asked for, and still missing: said again, so the data's report stays whole.
+    assert second.document is None
+    assert (second.warnings, second.advice) == (first.warnings, first.advice)
     assert source.requests - before == 1
 
 
@@ -796,7 +799,7 @@ def test_five_thousand_comments(fake: FakeGraph, source: GraphSource) -> None:
     assert any(m.ours for c in conversations(read) for m in c.messages)
 
 
-# -- comments without ids ----------------------------------------------------------------------
+# -- comments without ids, and warnings that last --------------------------------------------
 
 
 def test_the_recorded_comments_without_ids_are_shown_read_only() -> None:
@@ -828,13 +831,19 @@ def test_the_recorded_comments_without_ids_are_shown_read_only() -> None:
         "'10158407654328553_10158407835073553', the comment its link names"
     )
     assert any(w.startswith("scheduled posts left out:") for w in pulled.warnings)
+    assert pulled.advice == (
+        graph_module.CAUSES[graph_module.SCHEDULED_REFUSED],
+        graph_module.CAUSES[graph_module.WITHHELD_IDS],
+    )
+    assert "pages_manage_engagement" in pulled.advice[1] and pulled.unlisted == 0
 
 
-def test_comments_without_ids_keep_their_threads(fake: FakeGraph, source: GraphSource) -> None:
+def test_reused_comments_without_ids_are_reported_on_every_pull(fake: FakeGraph) -> None:
     fake.withhold_ids = True
     post = fake.add_post()
     root = fake.add_comment(post, "Is it online too?")
     fake.add_comment(post, "Yes, we stream it.", author=fake.by_page, parent=root)
+    source = GraphSource(fake.page_id, fake.token, fake.base_url)
     first = pull(source)
     assert first.document is not None
     comments = first.document["posts"][0]["comments"]
@@ -842,10 +851,23 @@ def test_comments_without_ids_keep_their_threads(fake: FakeGraph, source: GraphS
         (root, None, True),
         (fake.posts[post].comments[1].id, root, True),
     ]
-    assert len(first.warnings) == 2
+    before = source.requests
+
+    second = pull(source, first.document, first.cursor)  # the feed answers 304
+
+    assert source.requests - before == 2 and second.document is None
+    assert (second.warnings, second.advice) == (first.warnings, first.advice)
+    assert len(second.warnings) == 2
+    assert second.advice == (graph_module.CAUSES[graph_module.WITHHELD_IDS],)
+    fake.withhold_ids = False
+    fake.add_comment(post, "Thanks!")
+    third = pull(source, second.document or first.document, second.cursor)
+    assert third.document is not None and third.warnings == () and third.advice == ()
+    assert not any(c.get("read_only") for c in third.document["posts"][0]["comments"])
+    source.close()
 
 
-def test_a_comment_without_an_id_or_a_link_naming_it_is_skipped(
+def test_a_comment_without_an_id_or_a_link_naming_it_is_skipped_with_the_cause(
     fake: FakeGraph, source: GraphSource
 ) -> None:
     post = fake.add_post()
@@ -858,4 +880,43 @@ def test_a_comment_without_an_id_or_a_link_naming_it_is_skipped(
     assert pulled.warnings == tuple(
         f"comments of post {post}, item {n}: no id; skipped" for n in range(4)
     )
+    assert pulled.advice == (graph_module.CAUSES[graph_module.WITHHELD_IDS],)
     assert pulled.document is not None and pulled.document["posts"][0]["comments"] == []
+
+
+def test_warnings_beyond_the_cap_are_counted(
+    fake: FakeGraph, source: GraphSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graph_module, "MAX_PART_WARNINGS", 3)
+    monkeypatch.setattr(graph_module, "MAX_WARNINGS", 4)
+    fake.withhold_ids = True
+    posts = [fake.add_post(f"post {n}") for n in range(2)]
+    for post in posts:
+        for n in range(5):
+            fake.add_comment(post, f"c{n}")
+    first = pull(source)
+    # Each post: 3 lines kept, 2 counted; of the 6 lines kept, 4 given, 2 counted.
+    assert len(first.warnings) == 4 and first.unlisted == 6
+    second = pull(source, first.document, first.cursor)
+    assert (second.warnings, second.unlisted) == (first.warnings, first.unlisted)
+
+
+def test_warnings_kept_in_the_cursor_are_untrusted(fake: FakeGraph, source: GraphSource) -> None:
+    post = fake.add_post()
+    fake.add_comment(post)
+    first = pull(source)
+    hostile = "\x1b]52;c;cGF3bmVk\x07 [bold]x[/] line\nbreak " + "y" * 1000
+    cursor = {
+        **first.cursor,
+        "warnings": {
+            f"post {post}": {"lines": [hostile, 5], "more": 2, "causes": ["nope", "withheld-ids"]},
+            "feed": {"lines": "not a list", "more": 0, "causes": []},
+            "page": ["malformed"],
+        },
+    }
+    second = pull(source, first.document, cursor)
+    (line,) = second.warnings
+    assert "\x1b" not in line and "\n" not in line and len(line) <= 300
+    assert "[bold]x[/]" in line
+    assert second.unlisted == 2
+    assert second.advice == (graph_module.CAUSES[graph_module.WITHHELD_IDS],)

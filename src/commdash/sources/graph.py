@@ -60,8 +60,11 @@ PAGE_SIZE = 100
 """Items asked for per response (Graph's usual maximum for these edges)."""
 MAX_PAGES = 10_000
 """Responses one pull may read at most: a server whose paging never ends cannot hang us."""
-MAX_WARNINGS = 200
-"""Warnings kept per pull; the rest are counted in one last line."""
+MAX_WARNINGS = 500
+"""Warning lines given per pull; the rest are counted (``Pulled.unlisted``)."""
+MAX_PART_WARNINGS = 100
+"""Warning lines kept per part of a pull (the page, the feed, the scheduled posts, one
+post's comments), in the cursor too; the rest are counted."""
 RATE_LIMIT_WAIT = 60.0
 """Seconds to wait after a rate limit when the usage headers do not say."""
 PAGE_INFO_TTL = 24 * 3600.0
@@ -75,6 +78,21 @@ FIND_SENT_SLACK = 300.0
 ANONYMOUS_NAME = "Facebook user"
 """Shown for a comment without ``from``: Graph leaves it out for people who did not allow
 the app to see them (and for everyone, to a token that cannot moderate the Page)."""
+
+WITHHELD_IDS = "withheld-ids"
+SCHEDULED_REFUSED = "scheduled-refused"
+CAUSES = {
+    WITHHELD_IDS: (
+        "Comments came without ids: the token cannot moderate the Page; "
+        "use a Page access token with pages_manage_engagement"
+    ),
+    SCHEDULED_REFUSED: (
+        "Scheduled posts are not shown: the token may not read them; "
+        "use a Page access token with pages_manage_posts"
+    ),
+}
+"""Causes of warnings that commdash recognises, with what to do: each is said once per
+pull, however many items it explains (short enough for a notice's line)."""
 
 REACTIONS = ("like", "love", "care", "haha", "wow", "sad", "angry")
 FEED_FIELDS = ",".join(
@@ -184,17 +202,50 @@ def _int(value: object) -> int | None:
 
 
 @dataclass
+class _Notes:
+    """The warnings of one part of a pull (the page, the feed, the scheduled posts, or one
+    post's comments). They are kept in the cursor, so that when the next pull reuses the
+    part instead of reading it again, it still reports what the part lacks."""
+
+    lines: list[str] = field(default_factory=list)
+    more: int = 0
+    """Warnings beyond :data:`MAX_PART_WARNINGS`, counted."""
+    causes: list[str] = field(default_factory=list)
+    """Keys of :data:`CAUSES`."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lines": self.lines, "more": self.more, "causes": self.causes}
+
+    @classmethod
+    def from_json(cls, raw: object) -> _Notes | None:
+        """As kept in the cursor (a file: not trusted); None when malformed."""
+        if not isinstance(raw, dict):
+            return None
+        lines, more, causes = raw.get("lines"), _int(raw.get("more")), raw.get("causes")
+        if not (isinstance(lines, list) and isinstance(causes, list) and more is not None):
+            return None
+        return cls(
+            [one_line(line, 300) for line in lines[:MAX_PART_WARNINGS] if isinstance(line, str)],
+            max(0, more),
+            [cause for cause in causes if cause in CAUSES],
+        )
+
+
+@dataclass
 class _Run:
-    """One pull's (or find_sent's) bookkeeping: responses and items so far, the warnings, and
-    the progress report after every response."""
+    """One pull's (or find_sent's) bookkeeping: responses and items so far, the warnings by
+    part, and the progress report after every response."""
 
     progress: ProgressFn
     secret: str
     pages: int = 0
     items: int = 0
     doing: str = ""
-    warnings: list[str] = field(default_factory=list)
-    more_warnings: int = 0
+    part: str = "page"
+    """The part warnings now go to (a key of :attr:`parts`)."""
+    parts: dict[str, _Notes] = field(default_factory=dict)
+    previous: Mapping[str, _Notes] = field(default_factory=dict)
+    """The previous pull's warnings by part, from the cursor."""
     exhausted: bool = False
 
     def answered(self, items: int) -> None:
@@ -202,17 +253,38 @@ class _Run:
         self.items += items
         self.progress(Progress(self.pages, self.items, self.doing))
 
-    def warn(self, text: str) -> None:
-        if len(self.warnings) >= MAX_WARNINGS:
-            self.more_warnings += 1
+    def warn(self, text: str, cause: str | None = None) -> None:
+        notes = self.parts.setdefault(self.part, _Notes())
+        if cause is not None and cause not in notes.causes:
+            notes.causes.append(cause)
+        if len(notes.lines) >= MAX_PART_WARNINGS:
+            notes.more += 1
             return
         if self.secret:
             text = text.replace(self.secret, "[token]")
-        self.warnings.append(one_line(text, 300))
+        notes.lines.append(one_line(text, 300))
 
-    def all_warnings(self) -> tuple[str, ...]:
-        more = [f"... and {self.more_warnings:,} more warnings"] if self.more_warnings else []
-        return (*self.warnings, *more)
+    def reuse(self, part: str) -> None:
+        """The part is not read again (its data is the previous pull's): so are its warnings."""
+        notes = self.previous.get(part)
+        if notes is not None:
+            self.parts[part] = notes
+
+    @property
+    def warnings(self) -> list[str]:
+        return [line for notes in self.parts.values() for line in notes.lines]
+
+    def report(self) -> tuple[tuple[str, ...], int, tuple[str, ...]]:
+        """The warning lines (at most :data:`MAX_WARNINGS`), how many more there were, and
+        the causes recognised, each once."""
+        lines = self.warnings
+        more = sum(notes.more for notes in self.parts.values())
+        causes = dict.fromkeys(cause for notes in self.parts.values() for cause in notes.causes)
+        return (
+            tuple(lines[:MAX_WARNINGS]),
+            more + max(0, len(lines) - MAX_WARNINGS),
+            tuple(CAUSES[cause] for cause in causes),
+        )
 
 
 @dataclass
@@ -247,8 +319,10 @@ class GraphSource(HttpLiveSource):
     The cursor holds ``page`` (``{"id", "name", "checked_at"}``: the page's own id, which
     tells our messages, and its name), ``feed`` (``{"etag", "single"}``: the first feed
     page's ETag, and whether the feed fitted in it), ``posts`` (``{post_id: [comment
-    total, updated_time]}`` for posts whose comments were read completely) and
-    ``scheduled_skip_until`` (Unix seconds, after the scheduled posts were refused).
+    total, updated_time]}`` for posts whose comments were read completely),
+    ``scheduled_skip_until`` (Unix seconds, after the scheduled posts were refused) and
+    ``warnings`` (``{part: {"lines", "more", "causes"}}``: what each part of the pull
+    warned about, said again while the part is reused).
     """
 
     def __init__(
@@ -295,7 +369,7 @@ class GraphSource(HttpLiveSource):
             return self._pull(previous, cursor, progress)
 
     def _pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
-        run = _Run(progress, self._client.secret or "")
+        run = _Run(progress, self._client.secret or "", previous=_cursor_notes(cursor))
         now = self._clock()
         page = self._page(cursor, run, now)
         account = {"id": page["id"], "name": page["name"]}
@@ -315,11 +389,11 @@ class GraphSource(HttpLiveSource):
             "feed": feed_cursor,
             "posts": read,
             "scheduled_skip_until": skip_until,
+            "warnings": {part: notes.to_json() for part, notes in run.parts.items()},
         }
-        warnings = run.all_warnings()
-        if _same_content(previous, document):
-            return Pulled(None, new_cursor, warnings)
-        return Pulled(document, new_cursor, warnings)
+        lines, unlisted, advice = run.report()
+        fresh = None if _same_content(previous, document) else document
+        return Pulled(fresh, new_cursor, lines, unlisted, advice)
 
     def _all_comments(
         self,
@@ -340,6 +414,7 @@ class GraphSource(HttpLiveSource):
                 post["comments"] = []  # nothing to ask for
             elif state is not None and _reusable(post["id"], state, old_states, comments_of):
                 post["comments"] = comments_of[post["id"]]
+                run.reuse(_post_part(post["id"]))
             else:
                 to_read.append(post)
                 continue
@@ -380,8 +455,9 @@ class GraphSource(HttpLiveSource):
             and isinstance(cached.get("checked_at"), int | float)
             and 0 <= now - cached["checked_at"] < PAGE_INFO_TTL
         ):
+            run.reuse("page")
             return {"id": cached["id"], "name": cached["name"], "checked_at": cached["checked_at"]}
-        run.doing = "the page"
+        run.doing, run.part = "the page", "page"
         body = self._client.get(self._url(self.page_id), {"fields": "id,name"}).json()
         run.answered(0)
         if not isinstance(body, dict):
@@ -417,7 +493,7 @@ class GraphSource(HttpLiveSource):
             and isinstance(feed_cursor.get("etag"), str)
         ):
             headers["If-None-Match"] = feed_cursor["etag"]
-        run.doing = "the feed"
+        run.doing, run.part = "the feed", "feed"
         listing = self._read(
             run,
             "the feed",
@@ -427,6 +503,7 @@ class GraphSource(HttpLiveSource):
             stop=lambda data: _all_older(data, cutoff),
         )
         if listing.not_modified and reused is not None:
+            run.reuse("feed")
             posts = [post for post in reused if _created(post.get("created_at"), cutoff)]
             states = {
                 post["id"]: old_posts.get(post["id"], _PostState(None, None)) for post in posts
@@ -465,8 +542,9 @@ class GraphSource(HttpLiveSource):
             and not isinstance(skip_until, bool)
             and now < skip_until <= now + SCHEDULED_RETRY
         ):
+            run.reuse("scheduled")
             return _previous_scheduled(previous), float(skip_until)
-        run.doing = "scheduled posts"
+        run.doing, run.part = "scheduled posts", "scheduled"
         params = {"fields": SCHEDULED_FIELDS, "limit": str(PAGE_SIZE)}
         try:
             listing = self._read(
@@ -475,7 +553,8 @@ class GraphSource(HttpLiveSource):
         except RemoteError as error:
             if error.transient:
                 raise
-            run.warn(f"scheduled posts left out: {error}")
+            refused = isinstance(error, GraphError) and error.code in PERMISSION_CODES | {100}
+            run.warn(f"scheduled posts left out: {error}", SCHEDULED_REFUSED if refused else None)
             return [], now + SCHEDULED_RETRY
         posts: list[dict[str, Any]] = []
         seen: set[str] = set()
@@ -506,6 +585,7 @@ class GraphSource(HttpLiveSource):
         cannot be read (deleted since the feed was read...) keeps its previous comments."""
         post_id = post["id"]
         post["comments"] = comments_of.get(post_id, [])
+        run.part = _post_part(post_id)
         if not _GRAPH_ID.fullmatch(post_id):
             run.warn(f"post {one_line(post_id, 40)!r}: not a Graph id; its comments not read")
             return False
@@ -682,7 +762,11 @@ def _is_sent(item: object, ours: str, wanted: str, since: float) -> bool:
 
 
 def _identified(
-    item: object, what: str, run: _Run, time_keys: tuple[str, ...]
+    item: object,
+    what: str,
+    run: _Run,
+    time_keys: tuple[str, ...],
+    no_id_cause: str | None = None,
 ) -> tuple[str, Any] | None:
     """The item's id and creation time (as Graph wrote it); None, with a warning, when the
     item is not an object or lacks one of them."""
@@ -691,7 +775,7 @@ def _identified(
         return None
     raw_id = _raw_id(item)
     if raw_id is None:
-        run.warn(f"{what}: no id; skipped")
+        run.warn(f"{what}: no id; skipped", no_id_cause)
         return None
     for key in time_keys:
         if parse_timestamp(item.get(key)) is not None:
@@ -740,14 +824,18 @@ def _comments(
         if named is not None:
             parent = {"id": named[1]} if named[1] else item.get("parent")
             item = {**item, "id": named[0], "parent": parent}
-        found = _identified(item, where, run, ("created_time",))
+        # An item without an id yet with a creation time is a comment Graph withheld.
+        dated = isinstance(item, dict) and parse_timestamp(item.get("created_time")) is not None
+        cause = WITHHELD_IDS if dated else None
+        found = _identified(item, where, run, ("created_time",), cause)
         if found is None or found[0] in seen:
             continue
         comment_id, created = found
         seen.add(comment_id)
         if named is not None:
             run.warn(
-                f"{where}: no id; shown read-only as {comment_id!r}, the comment its link names"
+                f"{where}: no id; shown read-only as {comment_id!r}, the comment its link names",
+                WITHHELD_IDS,
             )
         author = _author_of(item.get("from"))
         if author is None:
@@ -904,6 +992,21 @@ def _account_id(document: Document) -> str | None:
     account = source.get("account") if isinstance(source, dict) else None
     account_id = account.get("id") if isinstance(account, dict) else None
     return account_id if isinstance(account_id, str) else None
+
+
+def _post_part(post_id: str) -> str:
+    """The part of a pull that reads one post's comments (see :class:`_Notes`)."""
+    return f"post {post_id}"
+
+
+def _cursor_notes(cursor: Cursor) -> dict[str, _Notes]:
+    """The previous pull's warnings by part; a malformed part is forgotten (it is only said
+    again if read again)."""
+    raw = cursor.get("warnings") if isinstance(cursor, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    kept = {part: _Notes.from_json(value) for part, value in raw.items()}
+    return {part: notes for part, notes in kept.items() if notes is not None}
 
 
 def _cursor_posts(cursor: Cursor) -> dict[str, _PostState]:

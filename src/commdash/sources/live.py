@@ -44,7 +44,13 @@ class Pulled:
     """The whole source as it stands now; None when nothing changed since ``cursor``."""
     cursor: Cursor
     warnings: tuple[str, ...] = field(default_factory=tuple)
-    """One line per response or item that was malformed and skipped."""
+    """One line per response or item that was malformed and skipped (or repaired), in the
+    whole source as it now stands: a part not read again (its data reused from
+    ``previous``) reports again what it reported when it was read."""
+    unlisted: int = 0
+    """Items skipped or repaired beyond the lines given (a source keeps a bounded number)."""
+    advice: tuple[str, ...] = field(default_factory=tuple)
+    """The causes the source recognised, each with what to do (e.g. a missing permission)."""
 
 
 class LiveSource(ABC):
