@@ -159,23 +159,30 @@ def _pulled(session: Session) -> Session:
         age = duration(max(0.0, time.time() - link.feed.synced_at))
         print(f"{PROG}: warning: offline, using the copy synced {age} ago: {exc}", file=sys.stderr)
         return session
-    if synced is None or synced.snapshot is None:
+    if synced is None:
         return session
-    for line in synced.warnings[:WARNINGS_SHOWN]:
-        print(f"{PROG}: warning: {link.feed.source.location}: {line}", file=sys.stderr)
+    if synced.unsaved is not None:
+        print(f"{PROG}: warning: {link.feed.source.location}: {synced.unsaved}", file=sys.stderr)
+    if synced.snapshot is None:
+        return session  # the offline copy's snapshot, with what it skipped, stands
     store = link.store_for(synced.snapshot)
     session.inbox.replace_snapshot(synced.snapshot, store.states(), store.replies())
     return replace(session, store=store)
 
 
 def _warn(session: Session) -> None:
-    skipped = session.inbox.snapshot.skipped
-    where = session.inbox.snapshot.source.location
-    for line in skipped[:WARNINGS_SHOWN]:
+    """What loading skipped or repaired, at most :data:`WARNINGS_SHOWN` lines and a count of
+    the rest, then each cause commdash recognised with what to do."""
+    snapshot = session.inbox.snapshot
+    where = snapshot.source.location
+    shown = snapshot.skipped[:WARNINGS_SHOWN]
+    for line in shown:
         print(f"{PROG}: warning: {where}: {line}", file=sys.stderr)
-    if len(skipped) > WARNINGS_SHOWN:
-        more = len(skipped) - WARNINGS_SHOWN
+    more = snapshot.skipped_count - len(shown)
+    if more:
         print(f"{PROG}: warning: {where}: {more} more items skipped or repaired", file=sys.stderr)
+    for advice in snapshot.advice:
+        print(f"{PROG}: warning: {where}: {advice}", file=sys.stderr)
 
 
 def _tui(args: argparse.Namespace) -> int:
@@ -286,7 +293,7 @@ def stats_document(session: Session, figures: SourceFigures, now: float) -> dict
         ],
         "volume_24h": list(c.volume_24h),
         "volume_14d": list(c.volume_14d),
-        "skipped": len(session.inbox.snapshot.skipped),
+        "skipped": session.inbox.snapshot.skipped_count,
     }
 
 

@@ -128,3 +128,12 @@ class Snapshot:
     """All in memory, or (for a large source) on a shelf read as needed."""
     skipped: tuple[str, ...] = ()
     """One line per item that was skipped or repaired while loading."""
+    unlisted: int = 0
+    """Items skipped or repaired beyond those in ``skipped`` (a live source keeps a bounded
+    number of lines)."""
+    advice: tuple[str, ...] = ()
+    """The causes of skipped items that commdash recognised, each with what to do."""
+
+    @property
+    def skipped_count(self) -> int:
+        return len(self.skipped) + self.unlisted

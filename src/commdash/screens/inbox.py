@@ -203,13 +203,13 @@ class InboxScreen(Screen[None]):
         self.conversation_list.focus()
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
         self.set_interval(TICK_SECONDS, self._refresh_in_place)
-        skipped = self.inbox.snapshot.skipped
+        skipped, count = self.inbox.snapshot.skipped, self.inbox.snapshot.skipped_count
         if skipped:
-            more = f" (and {len(skipped) - 1:,} more)" if len(skipped) > 1 else ""
+            more = f" (and {count - 1:,} more)" if count > 1 else ""
             more += "; L lists them all"
             self.notify(
                 f"{one_line(skipped[0], 120)}{more}",
-                title=f"{len(skipped)} items skipped or repaired while loading",
+                title=f"{count} items skipped or repaired while loading",
                 severity="warning",
                 timeout=8,
                 markup=False,
@@ -616,8 +616,7 @@ class InboxScreen(Screen[None]):
     # Navigation ---------------------------------------------------------------------------
 
     def action_load_report(self) -> None:
-        source = self.inbox.snapshot.source
-        self.app.push_screen(ReportScreen(source.location, self.inbox.snapshot.skipped))
+        self.app.push_screen(ReportScreen(self.inbox.snapshot))
 
     def action_view(self, view: str) -> None:
         for known in VIEWS:

@@ -1,4 +1,5 @@
-"""The load report: every item that was skipped or repaired while reading the source."""
+"""The load report: every item that was skipped or repaired while reading the source, and
+the causes commdash recognised."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from commdash.model import Snapshot
 from commdash.screens.page import PageScreen, Part
 
 
@@ -18,16 +20,22 @@ class ReportScreen(PageScreen):
     ReportScreen > VerticalScroll { width: 100; border: round $warning; }
     """
 
-    def __init__(self, location: str, lines: tuple[str, ...]) -> None:
+    def __init__(self, snapshot: Snapshot) -> None:
         super().__init__()
-        self.location = location
-        self.lines = lines
+        self.snapshot = snapshot
 
     def parts(self) -> list[Part]:
-        heading = f"{len(self.lines):,} items skipped or repaired while loading {self.location}"
+        snapshot = self.snapshot
+        location = snapshot.source.location
+        heading = f"{snapshot.skipped_count:,} items skipped or repaired while loading {location}"
         parts: list[Part] = [
             (heading, "bold"),
             "\n",
             ("escape closes, j/k scroll\n\n", "$text-muted"),
         ]
-        return parts + ([f"{line}\n" for line in self.lines] or ["Nothing was skipped.\n"])
+        for advice in snapshot.advice:
+            parts += [("Why: ", "bold"), f"{advice}\n\n"]
+        parts += [f"{line}\n" for line in snapshot.skipped]
+        if snapshot.unlisted:
+            parts.append((f"… and {snapshot.unlisted:,} more, not listed\n", "$text-muted"))
+        return parts if snapshot.skipped_count else [*parts, "Nothing was skipped.\n"]
