@@ -9,10 +9,11 @@ manager retries, edits or discards it.
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
+
+from commdash.host import hostname, process_alive
 
 ReplyStatus = Literal["queued", "sending", "sent", "failed"]
 ReplyKind = Literal["reply", "hide", "unhide"]
@@ -157,7 +158,7 @@ _PROCESS = uuid.uuid4().hex[:12]
 def this_process() -> str:
     """How an outbox claim names its owner: host, pid, and an id of this very process (a
     pid can be reused, by a container restarted, say)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_PROCESS}"
+    return f"{hostname()}:{os.getpid()}:{_PROCESS}"
 
 
 def owner_alive(owner: str | None, claimed_at: float | None, now: float) -> bool:
@@ -166,16 +167,10 @@ def owner_alive(owner: str | None, claimed_at: float | None, now: float) -> bool
         return False
     host, _, rest = (owner or "").partition(":")
     pid, _, process = rest.partition(":")
-    if host != socket.gethostname():
+    if host != hostname():
         return bool(host)  # another machine's claim: trusted until the lease ends
-    if not pid.isdigit():
+    if not (pid.isascii() and pid.isdigit()):
         return False
     if int(pid) == os.getpid():
         return process == _PROCESS
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # alive, owned by someone else
-    return True
+    return process_alive(int(pid))

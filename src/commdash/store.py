@@ -36,6 +36,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from commdash.errors import StateError
+from commdash.host import process_alive
 from commdash.outbox import Reply, owner_alive
 from commdash.triage import JournalEntry, TriageState, revert
 
@@ -346,7 +347,7 @@ class Store:
                 own = [
                     doc
                     for doc in entries
-                    if doc.get("manager") == self.manager and not _is_running(doc.get("pid"))
+                    if doc.get("manager") == self.manager and not process_alive(doc.get("pid"))
                 ]
             if not own:
                 return None
@@ -501,21 +502,6 @@ def default_manager() -> str:
     except (KeyError, OSError):
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
     return f"{user}@{socket.gethostname()}"
-
-
-def _is_running(pid: object) -> bool:
-    """Whether a process of this host with that id is alive (it may be another commdash)."""
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # alive, owned by someone else
-    return True
 
 
 def _waits_for_earlier(item: Reply, items: list[Reply]) -> bool:

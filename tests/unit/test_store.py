@@ -686,3 +686,12 @@ def test_apply_many_writes_each_shard_once_and_journals_each_change(tmp_path: Pa
     assert len(list((tmp_path / "states").glob("*.json"))) == 256
     assert len(raw_tables(tmp_path / "triage.json")["journal"]) == 600
     assert store.undo() is not None
+
+
+def test_undo_takes_an_entry_whose_pid_no_process_can_have(tmp_path: Path) -> None:
+    entry = JournalEntry("done", "c1", BLANK, mark_done(BLANK, NOW), NOW, "old", manager="me@x")
+    (tmp_path / "triage.json").write_bytes(
+        orjson.dumps({"journal": {"1": {**entry.to_dict(), "pid": 2**63}}})
+    )
+    undone = Store(tmp_path, manager="me@x").undo()
+    assert undone is not None and undone.conversation_id == "c1"
