@@ -1,0 +1,100 @@
+"""The files of the state directory: TinyDB's storage for them, written atomically.
+
+Each write replaces the file as a whole (temporary file, fsync, rename, fsync of the
+directory): a kill -9 at any moment leaves the old or the new file. A batch lets several
+TinyDB table operations reach the disk as one replace.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from commdash.errors import StateError
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that replaces its file atomically and can batch a transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._batch: dict[str, Any] | None = None
+        self._batching = False
+        self._dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if self._batching and self._batch is not None:
+            return self._batch
+        data = self._read_file()
+        if self._batching:
+            self._batch = data if data is not None else {}
+            return self._batch
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        if self._batching:
+            self._batch = data
+            self._dirty = True
+            return
+        self._write_file(data)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Reads see one snapshot of the file; writes reach the disk once, at the end."""
+        self._batching, self._batch, self._dirty = True, None, False
+        try:
+            yield
+            if self._dirty and self._batch is not None:
+                self._write_file(self._batch)
+        finally:
+            self._batching, self._batch, self._dirty = False, None, False
+
+    def _read_file(self) -> dict[str, Any] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StateError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+        if not raw.strip():
+            return None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise StateError(
+                f"{self.path}: line {exc.lineno} column {exc.colno}: not valid JSON; "
+                "move the file aside to start with empty state"
+            ) from None
+        if not isinstance(data, dict):
+            raise StateError(f"{self.path}: not a TinyDB file; move it aside")
+        return data
+
+    def _write_file(self, data: dict[str, Any]) -> None:
+        payload = orjson.dumps(data)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+            _fsync_directory(self.path.parent)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise StateError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _fsync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
