@@ -1,5 +1,9 @@
 """The files of the state directory: TinyDB's storage for them, written atomically.
 
+What is read back is untrusted: every string (keys too) passes :func:`commdash.text.sanitize`
+on the way in, so no table, today's or a later feature's, can bring terminal controls to
+the screen.
+
 Each write replaces the file as a whole (temporary file, fsync, rename, fsync of the
 directory): a kill -9 at any moment leaves the old or the new file. A batch lets several
 TinyDB table operations reach the disk as one replace.
@@ -18,6 +22,7 @@ import orjson
 from tinydb.storages import Storage
 
 from commdash.errors import StateError
+from commdash.text import json_is_clean, sanitize_tree
 
 
 class AtomicJSONStorage(Storage):
@@ -74,7 +79,9 @@ class AtomicJSONStorage(Storage):
             ) from None
         if not isinstance(data, dict):
             raise StateError(f"{self.path}: not a TinyDB file; move it aside")
-        return data
+        # Colleagues sharing the directory, or a damaged file, can put anything here: it is
+        # as untrusted as a platform's text, whichever table or feature it belongs to.
+        return data if json_is_clean(raw) else sanitize_tree(data)
 
     def _write_file(self, data: dict[str, Any]) -> None:
         payload = orjson.dumps(data)

@@ -1,0 +1,171 @@
+"""The state directory's files as commdash finds them: written by colleagues, damaged, left
+half-written. What comes back from them is clean; what cannot be read is one clear error."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+import zlib
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from commdash.outbox import Reply
+from commdash.store import SHARDS, Store
+from commdash.text import sanitize
+from commdash.triage import JournalEntry
+
+NOW = 1_764_061_200.0
+MANAGER = "me@host"
+
+# Every kind of terminal control a colleague's (or an attacker's) file could carry.
+HOSTILE = (
+    "\x1b]52;c;ZWNobyBwd25lZA==\x07"  # OSC 52: sets the clipboard
+    "\x1b]0;pwned\x07"  # OSC 0: sets the window title
+    "\x1b[2J\x1b[31m"  # CSI: clears the screen, turns red
+    "\x9b6n\x9d0;t\x9c"  # 8-bit CSI and OSC (C1)
+    "\x85\u202e"  # C1 NEL, bidi override
+)
+CLEAN_REST = sanitize(HOSTILE)  # what is left of it: only the OSC texts' printable tails
+
+
+def bad(text: str) -> str:
+    """``text`` with hostile controls on both sides."""
+    return f"{HOSTILE}{text}{HOSTILE}"
+
+
+def shard_path(directory: Path, conversation_id: str) -> Path:
+    number = zlib.crc32(conversation_id.encode("utf-8", "surrogatepass")) % SHARDS
+    return directory / "states" / f"{number:02x}.json"
+
+
+def write_json(path: Path, document: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(document))
+
+
+def assert_clean(value: Any, where: str = "value") -> None:
+    """Every string inside ``value`` (dataclasses, dicts, lists, tuples) is terminal-safe."""
+    if isinstance(value, str):
+        assert sanitize(value) == value, f"{where}: {value!r}"
+        for char in value:
+            assert char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cf"), where
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            assert_clean(getattr(value, field.name), f"{where}.{field.name}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            assert_clean(key, f"{where} key")
+            assert_clean(item, f"{where}[{key!r}]")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            assert_clean(item, f"{where}[{index}]")
+
+
+def hostile_state() -> dict[str, Any]:
+    return {
+        "done_at": NOW,
+        "tags": [bad("vip"), bad("billing")],
+        "assignee": bad("Kari"),
+        "hidden": [[bad("m1"), True]],
+    }
+
+
+def write_hostile_directory(directory: Path) -> None:
+    """Every table of every file, each string field with controls in it."""
+    write_json(
+        shard_path(directory, "c1"),
+        {"conversations": {"1": {"id": bad("c1"), "state": hostile_state()}}},
+    )
+    entry = {
+        "action": bad("tag"),
+        "conversation_id": bad("c1"),
+        "before": {"tags": [bad("old")], "assignee": bad("Ola")},
+        "after": hostile_state(),
+        "at": NOW,
+        "session": bad("s1"),
+        "reply_id": None,
+        "manager": bad(MANAGER),
+        "pid": 0,
+    }
+    write_json(
+        directory / "triage.json",
+        {
+            "journal": {"1": entry},
+            "drafts": {"1": {"id": bad("c1"), "manager": bad(MANAGER), "text": bad("Hello")}},
+            "meta": {"1": {"id": "anchor", "at": NOW, bad("note"): bad("x")}},
+            bad("later-feature"): {"1": {bad("k"): [bad("v"), {bad("k2"): bad("v2")}]}},
+        },
+    )
+    reply = {
+        "id": bad("r1"),
+        "conversation_id": bad("c1"),
+        "in_reply_to": bad("m1"),
+        "text": bad("Thanks, it ships today"),
+        "queued_at": NOW,
+        "status": bad("failed"),
+        "error": bad("HTTP 500: try again later"),
+        "kind": bad("reply"),
+        "attempts": 1,
+        "next_attempt_at": NOW,
+        "remote_id": bad("p9"),
+        "sending_by": bad("host:1:x"),
+        "sent_at": None,
+        "claimed_at": None,
+    }
+    write_json(directory / "outbox.json", {"replies": {"1": reply}})
+
+
+def test_everything_read_back_from_a_hostile_directory_is_clean(tmp_path: Path) -> None:
+    write_hostile_directory(tmp_path)
+    store = Store(tmp_path, manager=MANAGER)
+
+    states = store.states()
+    assert_clean(states, "states")
+    assert set(states) == {f"{CLEAN_REST}c1{CLEAN_REST}"}
+    state = next(iter(states.values()))
+    assert state.assignee == f"{CLEAN_REST}Kari{CLEAN_REST}"
+    assert state.tags == (f"{CLEAN_REST}vip{CLEAN_REST}", f"{CLEAN_REST}billing{CLEAN_REST}")
+
+    replies = store.replies()
+    assert_clean(replies, "replies")
+    assert [reply.text for reply in replies] == [f"{CLEAN_REST}Thanks, it ships today{CLEAN_REST}"]
+    assert replies[0].error == f"{CLEAN_REST}HTTP 500: try again later{CLEAN_REST}"
+
+    # The draft and the journal entry are this manager's once the controls are gone.
+    drafts = store.drafts()
+    assert_clean(drafts, "drafts")
+    assert list(drafts.values()) == [f"{CLEAN_REST}Hello{CLEAN_REST}"]
+    undone = store.undo()
+    assert undone is not None
+    assert_clean(undone, "journal entry")
+    assert undone.after.assignee == f"{CLEAN_REST}Kari{CLEAN_REST}"
+
+
+def test_a_clean_conversation_id_finds_its_state_in_a_hostile_shard(tmp_path: Path) -> None:
+    """A shard is read through the same door as everything else (``Store.state``)."""
+    write_json(
+        shard_path(tmp_path, "c1"),
+        {"conversations": {"1": {"id": "c1\u202e", "state": hostile_state()}}},
+    )
+    state = Store(tmp_path).state("c1")
+    assert_clean(state, "state")
+    assert state.done_at == NOW
+
+
+def test_what_a_write_builds_on_is_the_clean_state(tmp_path: Path) -> None:
+    """A write reads the file through the same door: what goes back to disk is clean too."""
+    write_hostile_directory(tmp_path)
+    store = Store(tmp_path, manager=MANAGER)
+    store.save_draft("c2", "mine")
+    store.apply("c3", "tag", lambda s: dataclasses.replace(s, tags=("x",)), NOW)
+    store.queue_reply(Reply.new("c3", "m3", "ok", NOW))
+    for name in ("triage.json", "outbox.json"):
+        assert_clean(orjson.loads((tmp_path / name).read_bytes()), name)
+    assert "\x1b" not in (tmp_path / "triage.json").read_text(encoding="utf-8")
+    entries = [
+        JournalEntry.from_dict(doc)
+        for doc in orjson.loads((tmp_path / "triage.json").read_bytes())["journal"].values()
+    ]
+    assert_clean(entries, "journal")
