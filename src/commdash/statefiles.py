@@ -22,7 +22,7 @@ import orjson
 from tinydb.storages import Storage
 
 from commdash.errors import StateError
-from commdash.text import json_is_clean, sanitize_tree
+from commdash.text import json_is_clean, one_line, sanitize_tree
 
 
 class AtomicJSONStorage(Storage):
@@ -73,15 +73,20 @@ class AtomicJSONStorage(Storage):
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise StateError(
-                f"{self.path}: line {exc.lineno} column {exc.colno}: not valid JSON; "
-                "move the file aside to start with empty state"
-            ) from None
-        if not isinstance(data, dict):
-            raise StateError(f"{self.path}: not a TinyDB file; move it aside")
+            raise self._unusable(f"line {exc.lineno} column {exc.colno}: not valid JSON") from None
         # Colleagues sharing the directory, or a damaged file, can put anything here: it is
         # as untrusted as a platform's text, whichever table or feature it belongs to.
-        return data if json_is_clean(raw) else sanitize_tree(data)
+        if not json_is_clean(raw):
+            data = sanitize_tree(data)
+        if not isinstance(data, dict):
+            raise self._unusable(f"not a TinyDB file: {_kind(data)}, not an object of tables")
+        problem = _table_problem(data)
+        if problem is not None:
+            raise self._unusable(problem)
+        return data
+
+    def _unusable(self, problem: str) -> StateError:
+        return StateError(f"{self.path}: {problem}; move the file aside to start with empty state")
 
     def _write_file(self, data: dict[str, Any]) -> None:
         payload = orjson.dumps(data)
@@ -97,6 +102,43 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             temporary.unlink(missing_ok=True)
             raise StateError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _table_problem(data: dict[str, Any]) -> str | None:
+    """What keeps ``data`` from being TinyDB's tables, or None. TinyDB expects tables
+    (objects) of documents (objects) under whole-number ids, and fails on anything else with
+    an AttributeError, TypeError or ValueError from deep inside."""
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            return f"table {_quoted(name)} is {_kind(table)}, not an object of documents"
+        ids = "".join(table)
+        if (
+            all(table)
+            and ids.isascii()
+            and ids.isdigit()
+            and set(map(type, table.values())) <= {dict}
+        ):
+            continue  # the usual case, found at C speed; the loop below says what is wrong
+        for doc_id, document in table.items():
+            if not (doc_id and doc_id.isascii() and doc_id.isdigit()):
+                return f"table {_quoted(name)}: document id {_quoted(doc_id)} is not a number"
+            if type(document) is not dict:
+                return f"table {_quoted(name)}, document {doc_id}: {_kind(document)}, not an object"
+    return None
+
+
+_KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", dict: "an object"}
+
+
+def _kind(value: object) -> str:
+    """How an error names a JSON value's type."""
+    if value is None:
+        return "null"
+    return "true or false" if isinstance(value, bool) else _KINDS.get(type(value), "a value")
+
+
+def _quoted(name: str) -> str:
+    return f'"{one_line(name, 40)}"'
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -479,3 +479,35 @@ def test_stats_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     reader.wait(timeout=10)
     assert "Traceback" not in writer.stderr
     assert writer.returncode == 0
+
+
+# --- the state directory -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("triage.json", b'{"journal": []}'),
+        ("triage.json", b"[]"),
+        ("outbox.json", b'{"replies": {"1": "x"}}'),
+        ("states/00.json", b'{"conversations": {"1": 5}}'),
+        ("states/7f.json", b'"a document that is a string"'),
+    ],
+)
+def test_a_state_file_of_the_wrong_shape_is_one_error_line(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    first = commdash(tmp_path, "stats")  # the demo: its state directory gets made
+    assert first.returncode == 0, first.stderr
+    (directory,) = (tmp_path / "state").iterdir()
+    damaged = directory / name
+    damaged.parent.mkdir(exist_ok=True)
+    damaged.write_bytes(content)
+    for command in (["stats"], ["stats", "--json"]):
+        run = commdash(tmp_path, *command)
+        assert run.returncode == 2
+        assert run.stdout == ""
+        assert run.stderr.count("\n") == 1, run.stderr
+        assert run.stderr.startswith(f"commdash: error: {damaged}: ")
+        assert run.stderr.endswith("move the file aside to start with empty state\n")
+        assert damaged.read_bytes() == content

@@ -4,13 +4,17 @@ half-written. What comes back from them is clean; what cannot be read is one cle
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
+from commdash.errors import StateError
 from commdash.outbox import Reply
 from commdash.store import SHARDS, Store
 from commdash.text import sanitize
@@ -169,3 +173,100 @@ def test_what_a_write_builds_on_is_the_clean_state(tmp_path: Path) -> None:
         for doc in orjson.loads((tmp_path / "triage.json").read_bytes())["journal"].values()
     ]
     assert_clean(entries, "journal")
+
+
+# Files of the wrong shape ------------------------------------------------------------------
+
+WRONG_SHAPES = {
+    "a list": b"[]",
+    "a string": b'"text"',
+    "a number": b"5",
+    "null": b"null",
+    "a table that is a list": b'{"journal": [], "replies": [], "conversations": []}',
+    "a table that is a string": b'{"drafts": "x", "replies": "x", "conversations": "x"}',
+    "a document that is a string": b'{"replies": {"1": "x"}, "journal": {"1": "x"},'
+    b' "drafts": {"1": "x"}, "conversations": {"1": "x"}, "meta": {"1": "x"}}',
+    "a document that is a number": b'{"conversations": {"1": 5}, "replies": {"1": 5},'
+    b' "journal": {"1": 5}, "drafts": {"1": 5}}',
+    "a document that is a list": b'{"conversations": {"1": []}, "replies": {"1": [1]},'
+    b' "journal": {"1": [1]}, "drafts": {"1": []}}',
+    "a document id that is not a number": b'{"conversations": {"c1": {"id": "c1"}},'
+    b' "replies": {"x": {}}, "journal": {"x": {}}, "drafts": {"\\u00b2": {}}}',
+    "another table of the wrong shape": b'{"journal": {}, "later-feature": [1, 2]}',
+}
+
+Operation = Callable[[Store], object]
+
+# What reads each file: every read and every write path of the store.
+READS: dict[str, dict[str, Operation]] = {
+    "states/shard": {
+        "states": lambda s: s.states(),
+        "state": lambda s: s.state("c1"),
+        "apply": lambda s: s.apply(
+            "c1", "done", lambda st: dataclasses.replace(st, done_at=NOW), NOW
+        ),
+        "anchor": lambda s: s.anchor(NOW),
+    },
+    "triage.json": {
+        "states": lambda s: s.states(),
+        "drafts": lambda s: s.drafts(),
+        "save_draft": lambda s: s.save_draft("c1", "hi"),
+        "apply": lambda s: s.apply(
+            "c1", "done", lambda st: dataclasses.replace(st, done_at=NOW), NOW
+        ),
+        "undo": lambda s: s.undo(),
+        "anchor": lambda s: s.anchor(NOW),
+        "queue_reply": lambda s: s.queue_reply(Reply.new("c1", "m1", "hi", NOW)),
+    },
+    "outbox.json": {
+        "replies": lambda s: s.replies(),
+        "queue_reply": lambda s: s.queue_reply(Reply.new("c1", "m1", "hi", NOW)),
+        "queue_moderation": lambda s: s.queue_moderation(Reply.moderation("c1", "m1", True, NOW)),
+        "claim_due": lambda s: s.claim_due(NOW, "me"),
+        "update_reply": lambda s: s.update_reply("r1", lambda r: r),
+        "discard_reply": lambda s: s.discard_reply("r1"),
+    },
+}
+
+
+def damaged_path(directory: Path, which: str) -> Path:
+    return shard_path(directory, "c1") if which == "states/shard" else directory / which
+
+
+@pytest.mark.parametrize("shape", list(WRONG_SHAPES))
+@pytest.mark.parametrize("which", list(READS))
+def test_a_file_of_the_wrong_shape_is_one_clear_error_and_is_kept(
+    tmp_path: Path, which: str, shape: str
+) -> None:
+    path = damaged_path(tmp_path, which)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    content = WRONG_SHAPES[shape]
+    path.write_bytes(content)
+    for name, operation in READS[which].items():
+        with pytest.raises(StateError) as caught:
+            operation(Store(tmp_path))
+        message = str(caught.value)
+        assert message.startswith(f"{path}: "), (name, message)
+        assert message.endswith("; move the file aside to start with empty state"), name
+        assert "\n" not in message
+        assert path.read_bytes() == content, name  # nothing overwritten
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[]", "not a TinyDB file: a list, not an object of tables"),
+        (b'{"journal": []}', 'table "journal" is a list, not an object of documents'),
+        (b'{"replies": {"1": "x"}}', 'table "replies", document 1: a string, not an object'),
+        (b'{"conversations": {"1": 5}}', 'table "conversations", document 1: a number, not'),
+        (b'{"journal": {"first": {}}}', 'table "journal": document id "first" is not a number'),
+        (b'{"drafts": {"1": {}, "": {}}}', 'table "drafts": document id "" is not a number'),
+        (b'{"meta\\u001b[2J": {"1": null}}', 'table "meta", document 1: null, not an object'),
+    ],
+)
+def test_the_error_says_what_is_wrong_and_where(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    (tmp_path / "triage.json").write_bytes(content)
+    with pytest.raises(StateError, match=re.escape(expected)):
+        Store(tmp_path).drafts()
