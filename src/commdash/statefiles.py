@@ -7,14 +7,21 @@ the screen.
 Each write replaces the file as a whole (temporary file, fsync, rename, fsync of the
 directory): a kill -9 at any moment leaves the old or the new file. A batch lets several
 TinyDB table operations reach the disk as one replace.
+
+Private by default, as ssh and gpg keep theirs: what commdash creates is 0700 (directories)
+and 0600 (files), whatever the umask; drafts and replies are personal until sent. A directory
+a team shares on purpose is setgid (``chmod g+s``): what is created in it gets the group
+permissions the directory has. A file replaced keeps the mode and group it had, so a
+``chmod`` or ``chgrp`` made by hand lasts.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +30,9 @@ from tinydb.storages import Storage
 
 from commdash.errors import StateError
 from commdash.text import json_is_clean, one_line, sanitize_tree
+
+PRIVATE_DIRECTORY = 0o700
+PRIVATE_FILE = 0o600
 
 
 class AtomicJSONStorage(Storage):
@@ -89,19 +99,7 @@ class AtomicJSONStorage(Storage):
         return StateError(f"{self.path}: {problem}; move the file aside to start with empty state")
 
     def _write_file(self, data: dict[str, Any]) -> None:
-        payload = orjson.dumps(data)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex}")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-            _fsync_directory(self.path.parent)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise StateError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        write_atomically(self.path, orjson.dumps(data))
 
 
 def _table_problem(data: dict[str, Any]) -> str | None:
@@ -139,6 +137,88 @@ def _kind(value: object) -> str:
 
 def _quoted(name: str) -> str:
     return f'"{one_line(name, 40)}"'
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Replace ``path`` by ``payload`` (temporary file, fsync, rename, fsync of the directory).
+    A file replaced keeps its mode and group; a new one is private, or shared like its
+    directory."""
+    temporary = path.with_name(temporary_name(path.name))
+    try:
+        make_directories(path.parent)
+        mode, group = _kept(path)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        with open(descriptor, "wb") as handle:
+            if group is not None and os.fstat(descriptor).st_gid != group:
+                with suppress(PermissionError):  # only root or a member may give it the group
+                    os.fchown(descriptor, -1, group)
+                if os.fstat(descriptor).st_gid != group:
+                    mode &= ~0o070  # what was granted to that group is not granted to this one
+            os.fchmod(descriptor, mode)  # after the chown, which may clear some bits
+            handle.write(payload)
+            handle.flush()
+            os.fsync(descriptor)
+        os.replace(temporary, path)
+        _fsync_directory(path.parent)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise StateError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _kept(path: Path) -> tuple[int, int | None]:
+    """The mode and group a rewrite of ``path`` gets: the file's own, or for a new file the
+    mode of a new file in its directory (and the group the system gives it)."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return new_modes(path.parent)[1], None
+    return stat.S_IMODE(found.st_mode), found.st_gid
+
+
+def new_modes(directory: Path) -> tuple[int, int]:
+    """The modes of a directory and of a file created in ``directory``: private, unless the
+    directory is setgid (shared on purpose); then the group gets what it has there."""
+    try:
+        mode = os.stat(directory).st_mode
+    except OSError:
+        return PRIVATE_DIRECTORY, PRIVATE_FILE
+    if not mode & stat.S_ISGID:
+        return PRIVATE_DIRECTORY, PRIVATE_FILE
+    group = mode & 0o070
+    return PRIVATE_DIRECTORY | group | stat.S_ISGID, PRIVATE_FILE | (group & 0o060)
+
+
+def make_directories(directory: Path) -> None:
+    """Create ``directory`` and its missing parents, each private or shared like its parent."""
+    missing: list[Path] = []
+    while not directory.is_dir() and directory.parent != directory:
+        missing.append(directory)
+        directory = directory.parent
+    for level in reversed(missing):
+        mode = new_modes(level.parent)[0]
+        try:
+            os.mkdir(level, mode)
+        except FileExistsError:
+            continue  # made meanwhile (by another commdash): it is as its maker wanted
+        os.chmod(level, mode)  # exactly that: mkdir's mode is cut by the umask
+
+
+def create_file(path: Path) -> None:
+    """Create ``path`` empty, private or shared like its directory, unless it exists (the
+    lock file: left to filelock, it would follow the umask)."""
+    mode = new_modes(path.parent)[1]
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(descriptor, mode)
+    finally:
+        os.close(descriptor)
+
+
+def temporary_name(name: str) -> str:
+    return f".{name}.{os.getpid()}.{uuid.uuid4().hex}"
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -36,7 +36,7 @@ from tinydb.table import Table
 from commdash.errors import StateError
 from commdash.host import process_alive
 from commdash.outbox import Reply, owner_alive
-from commdash.statefiles import AtomicJSONStorage
+from commdash.statefiles import AtomicJSONStorage, create_file, make_directories
 from commdash.triage import JournalEntry, TriageState, revert
 
 JOURNAL_LIMIT = 1000
@@ -68,7 +68,8 @@ class Store:
         under the lock: if nobody else wrote in between, a reader can skip reloading."""
         self._triage = AtomicJSONStorage(directory / "triage.json")
         self._outbox = AtomicJSONStorage(directory / "outbox.json")
-        self._lock = FileLock(str(directory / ".lock"), timeout=LOCK_TIMEOUT)
+        self._lock_path = directory / ".lock"
+        self._lock = FileLock(str(self._lock_path), timeout=LOCK_TIMEOUT)
         self._shards: dict[int, AtomicJSONStorage] = {}
         self._shard_cache: dict[int, tuple[tuple[int, int, int], dict[str, TriageState]]] = {}
         self._migrated = False
@@ -76,7 +77,8 @@ class Store:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            make_directories(self.directory)
+            create_file(self._lock_path)
             self._lock.acquire()
         except Timeout:
             raise StateError(

@@ -4,10 +4,12 @@ half-written. What comes back from them is clean; what cannot be read is one cle
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import stat
 import unicodedata
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -270,3 +272,88 @@ def test_the_error_says_what_is_wrong_and_where(
     (tmp_path / "triage.json").write_bytes(content)
     with pytest.raises(StateError, match=re.escape(expected)):
         Store(tmp_path).drafts()
+
+
+# Modes -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The most permissive umask: whatever is private is so because commdash made it so."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def another_group() -> int:
+    """A group other than the process's own that files may be given (root: any)."""
+    for group in os.getgroups():
+        if group != os.getegid():
+            return group
+    if os.geteuid() == 0:
+        return os.getegid() + 4242
+    pytest.skip("the test user is in no group but its own, and is not root")
+
+
+def use_every_file(store: Store) -> None:
+    """Write every file of a source's directory: a shard, triage.json, outbox.json."""
+    store.apply("c1", "tag", lambda s: dataclasses.replace(s, tags=(f"t{s.tags}",)), NOW)
+    store.save_draft("c2", f"draft {os.urandom(4).hex()}")
+    store.queue_moderation(Reply.moderation("c1", "m1", True, NOW))
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_what_commdash_creates_is_private(tmp_path: Path, open_umask: None) -> None:
+    root = tmp_path / "made" / "state"  # neither exists: commdash makes both
+    directory = root / "facebook-brand"
+    use_every_file(Store(directory))
+    shard = shard_path(directory, "c1")
+    for made in (tmp_path / "made", root, directory, shard.parent):
+        assert mode_of(made) == 0o700, made
+    for made in (directory / ".lock", directory / "triage.json", directory / "outbox.json", shard):
+        assert mode_of(made) == 0o600, made
+
+
+def test_a_rewrite_keeps_the_mode_and_group_set_by_hand(tmp_path: Path) -> None:
+    group = another_group()
+    store = Store(tmp_path)
+    use_every_file(store)
+    files = [tmp_path / "triage.json", tmp_path / "outbox.json", shard_path(tmp_path, "c1")]
+    before = {}
+    for path in files:
+        os.chown(path, -1, group)
+        os.chmod(path, 0o640)
+        before[path] = path.stat().st_ino
+    use_every_file(store)
+    for path in files:
+        found = path.stat()
+        assert found.st_ino != before[path], path  # replaced, not written in place
+        assert stat.S_IMODE(found.st_mode) == 0o640, path
+        assert found.st_gid == group, path
+
+
+def test_a_shared_directory_stays_shared(tmp_path: Path) -> None:
+    """A team's directory: setgid, group rwx. What commdash adds to it is the group's too."""
+    group = another_group()
+    root = tmp_path / "team"
+    root.mkdir()
+    os.chown(root, -1, group)
+    os.chmod(root, 0o2770)
+    directory = root / "facebook-brand"
+    use_every_file(Store(directory))
+    for made in (directory, shard_path(directory, "c1").parent):
+        assert mode_of(made) == 0o2770, made
+        assert made.stat().st_gid == group
+    for made in (
+        directory / ".lock",
+        directory / "triage.json",
+        directory / "outbox.json",
+        shard_path(directory, "c1"),
+    ):
+        assert mode_of(made) == 0o660, made
+        assert made.stat().st_gid == group
