@@ -18,6 +18,7 @@ permissions the directory has. A file replaced keeps the mode and group it had, 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import uuid
 from collections.abc import Iterator
@@ -29,10 +30,14 @@ import orjson
 from tinydb.storages import Storage
 
 from commdash.errors import StateError
+from commdash.host import hostname, process_alive
 from commdash.text import json_is_clean, one_line, sanitize_tree
 
 PRIVATE_DIRECTORY = 0o700
 PRIVATE_FILE = 0o600
+
+_UNHOSTED = re.compile(r"\.(.+\.json)\.(\d+)\.[0-9a-f]{32}")
+"""A temporary file as commdash named them before they carried the host."""
 
 
 class AtomicJSONStorage(Storage):
@@ -218,7 +223,33 @@ def create_file(path: Path) -> None:
 
 
 def temporary_name(name: str) -> str:
-    return f".{name}.{os.getpid()}.{uuid.uuid4().hex}"
+    """A temporary file's name for ``name``: ``.NAME.HOST.PID.RANDOM``, so that the next start
+    can tell one whose writer was killed (:func:`stale_temporaries`)."""
+    return f".{name}.{_host_tag()}.{os.getpid()}.{uuid.uuid4().hex}"
+
+
+def stale_temporaries(directory: Path) -> list[Path]:
+    """Temporary files in a source's state directory whose writer is gone: written by a
+    process of this host that is not running. (One of another host is never touched: its
+    pid means nothing here.) The older ``.NAME.PID.RANDOM``, which named no host, are taken
+    as this host's."""
+    ours = re.compile(rf"\.(.+)\.{re.escape(_host_tag())}\.(\d+)\.[0-9a-f]{{32}}")
+    found = []
+    for folder in (directory, directory / "states"):
+        try:
+            names = os.listdir(folder)
+        except OSError:  # not there (yet), or not readable: nothing to tidy
+            continue
+        for name in names:
+            matched = ours.fullmatch(name) or _UNHOSTED.fullmatch(name)
+            if matched is not None and not process_alive(int(matched.group(2))):
+                found.append(folder / name)
+    return found
+
+
+def _host_tag() -> str:
+    """This host's name as a temporary file carries it: no dot, so the name parses."""
+    return re.sub(r"[^A-Za-z0-9-]", "_", hostname()) or "_"
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -36,7 +36,12 @@ from tinydb.table import Table
 from commdash.errors import StateError
 from commdash.host import process_alive
 from commdash.outbox import Reply, owner_alive
-from commdash.statefiles import AtomicJSONStorage, create_file, make_directories
+from commdash.statefiles import (
+    AtomicJSONStorage,
+    create_file,
+    make_directories,
+    stale_temporaries,
+)
 from commdash.triage import JournalEntry, TriageState, revert
 
 JOURNAL_LIMIT = 1000
@@ -72,7 +77,7 @@ class Store:
         self._lock = FileLock(str(self._lock_path), timeout=LOCK_TIMEOUT)
         self._shards: dict[int, AtomicJSONStorage] = {}
         self._shard_cache: dict[int, tuple[tuple[int, int, int], dict[str, TriageState]]] = {}
-        self._migrated = False
+        self._prepared = False
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -88,9 +93,8 @@ class Store:
         except OSError as exc:
             raise StateError(f"{self.directory}: cannot write: {exc.strerror or exc}") from None
         try:
-            if not self._migrated:
-                with suppress(StateError):  # an unreadable triage.json: its own users say so
-                    self._migrate()
+            if not self._prepared:
+                self._prepare()
             before = self.fingerprint()
             yield
             self.last_write = (before, self.fingerprint())
@@ -113,14 +117,26 @@ class Store:
             found = self._shards[number] = AtomicJSONStorage(path)
         return found
 
-    def _migrate(self) -> None:
-        """Move the conversations of a 0.1 state directory into shards (under the lock)."""
+    def _prepare(self) -> None:
+        """What the first use of a directory does, under the lock: move a 0.1 directory's
+        conversations to shards, and remove the temporary files of writers that were killed
+        (under the lock no writer is at work, and each file's pid is checked besides)."""
+        for path in stale_temporaries(self.directory):
+            with suppress(OSError):  # gone meanwhile, or not ours to remove: no matter
+                path.unlink()
+        self._prepared = self._migrate()
+
+    def _migrate(self) -> bool:
+        """Move the conversations of a 0.1 state directory into shards (under the lock).
+        False when triage.json cannot be read: its own users say so."""
         with self._triage.batch():
             old = _table(self._triage, "conversations")
-            documents = old.all()
+            try:
+                documents = old.all()
+            except StateError:
+                return False
             if not documents:
-                self._migrated = True
-                return
+                return True
             backup = self._triage.path.with_name("triage.json.v1-backup")
             if not backup.exists():
                 shutil.copy2(self._triage.path, backup)
@@ -139,18 +155,18 @@ class Store:
                     table.truncate()
                     table.insert_multiple(merged.values())
             old.truncate()
-        self._migrated = True
+        return True
 
     # Triage state -------------------------------------------------------------------------
 
     def states(self) -> dict[str, TriageState]:
         """Every conversation's saved state, by conversation id. Shards that have not changed
         since the last call are not read again."""
-        if not self._migrated:
-            if _table(self._triage, "conversations"):
+        if not self._prepared:
+            if _table(self._triage, "conversations") or stale_temporaries(self.directory):
                 with self._locked():
                     pass
-            self._migrated = True
+            self._prepared = True
         states: dict[str, TriageState] = {}
         for number in range(SHARDS):
             states.update(self._shard_states(number))

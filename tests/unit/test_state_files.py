@@ -6,7 +6,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import socket
 import stat
+import subprocess
+import sys
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
@@ -18,6 +21,7 @@ import pytest
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
+from commdash.statefiles import temporary_name
 from commdash.store import SHARDS, Store
 from commdash.text import sanitize
 from commdash.triage import JournalEntry
@@ -357,3 +361,68 @@ def test_a_shared_directory_stays_shared(tmp_path: Path) -> None:
     ):
         assert mode_of(made) == 0o660, made
         assert made.stat().st_gid == group
+
+
+# Temporary files left by a killed writer ---------------------------------------------------
+
+
+def leftover_of_a_killed_writer(folder: Path, name: str) -> Path:
+    """What a writer killed between creating its temporary file and renaming it leaves: made
+    by a real process (with this host's name and its pid in the name) that has ended."""
+    script = (
+        "import sys; from pathlib import Path; from commdash.statefiles import temporary_name;"
+        "folder = Path(sys.argv[1]); path = folder / temporary_name(sys.argv[2]);"
+        "path.write_bytes(b'{\"half'); print(path)"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    made = subprocess.run(
+        [sys.executable, "-c", script, str(folder), name],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Path(made.stdout.strip())
+
+
+def test_the_next_start_removes_what_killed_writers_left(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    use_every_file(store)
+    shard = shard_path(tmp_path, "c1")
+    left = [
+        leftover_of_a_killed_writer(tmp_path, "triage.json"),
+        leftover_of_a_killed_writer(tmp_path, "outbox.json"),
+        leftover_of_a_killed_writer(shard.parent, shard.name),
+    ]
+    dead = int(left[0].name.split(".")[-2])
+    old_style = tmp_path / f".triage.json.{dead}.{'a' * 32}"  # before names carried the host
+    old_style.write_bytes(b"{")
+    host = left[0].name.split(".")[-3]
+    kept = [
+        tmp_path / f".triage.json.{host}.{os.getppid()}.{'b' * 32}",  # its writer is alive
+        tmp_path / f".triage.json.otherhost.{dead}.{'c' * 32}",  # another host's: unknowable
+        tmp_path / f".outbox.json.{os.getppid()}.{'d' * 32}",
+        tmp_path / ".notes",
+        tmp_path / f".triage.json.{host}.{dead}.not-hex",
+    ]
+    for path in kept:
+        path.write_bytes(b"x")
+    before = store.states()
+
+    assert Store(tmp_path).states() == before  # a start
+    for path in [*left, old_style]:
+        assert not path.exists(), path
+    for path in kept:
+        assert path.exists(), path
+
+
+def test_a_write_removes_them_too(tmp_path: Path) -> None:
+    """A process that only writes (the courier) tidies up as well, at its first write."""
+    left = leftover_of_a_killed_writer(tmp_path, "outbox.json")
+    Store(tmp_path).queue_moderation(Reply.moderation("c1", "m1", True, NOW))
+    assert not left.exists()
+
+
+def test_a_temporary_file_names_its_host_and_process() -> None:
+    name = temporary_name("triage.json")
+    assert re.fullmatch(rf"\.triage\.json\.[A-Za-z0-9_-]+\.{os.getpid()}\.[0-9a-f]{{32}}", name)
+    assert socket.gethostname().split(".")[0] in name
