@@ -170,6 +170,24 @@ def write_atomically(path: Path, payload: bytes) -> None:
         raise StateError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
+def copy_verified(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of ``source``, written atomically, then read back and compared
+    (a full disk must not pass for a copy). A ``target`` that is that copy already is kept."""
+    try:
+        original = source.read_bytes()
+        if target.exists() and target.read_bytes() == original:
+            return
+    except OSError as exc:
+        raise StateError(f"{source}: cannot copy: {exc.strerror or exc}") from None
+    write_atomically(target, original)
+    try:
+        copied = target.read_bytes()
+    except OSError as exc:
+        raise StateError(f"{target}: cannot read back: {exc.strerror or exc}") from None
+    if copied != original:
+        raise StateError(f"{target}: reads back different from {source.name}")
+
+
 def _kept(path: Path) -> tuple[int, int | None]:
     """The mode and group a rewrite of ``path`` gets: the file's own, or for a new file the
     mode of a new file in its directory (and the group the system gives it)."""

@@ -12,16 +12,16 @@ Layout of a source's directory (``<state root>/<source key>/``):
 Every change runs under the lock, reads the files afresh, and replaces each atomically
 (temporary file, fsync, rename, fsync of the directory): a kill -9 at any moment leaves the
 old or the new file, and two processes never lose each other's updates. A state directory of
-version 0.1 (every conversation in ``triage.json``) is moved to shards on first use, after a
-copy of ``triage.json`` is kept as ``triage.json.v1-backup``.
+version 0.1 (every conversation in ``triage.json``) is moved to shards on first use, once a
+copy of ``triage.json`` is kept as ``triage.json.v1-backup`` (and read back: a disk that is
+full stops the move, not the copy). The first use also removes the temporary files of
+writers that were killed.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
-import shutil
-import socket
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -34,10 +34,11 @@ from tinydb import Query
 from tinydb.table import Table
 
 from commdash.errors import StateError
-from commdash.host import process_alive
+from commdash.host import hostname, process_alive
 from commdash.outbox import Reply, owner_alive
 from commdash.statefiles import (
     AtomicJSONStorage,
+    copy_verified,
     create_file,
     make_directories,
     stale_temporaries,
@@ -50,6 +51,8 @@ JOURNAL_LIMIT = 1000
 LOCK_TIMEOUT = 3.0
 
 SHARDS = 256
+
+V1_BACKUP = "triage.json.v1-backup"
 
 SENT_KEPT = 30 * 86400.0
 """Sent replies and hides stay in the outbox (``commdash outbox`` lists them) this long; older
@@ -137,9 +140,7 @@ class Store:
                 return False
             if not documents:
                 return True
-            backup = self._triage.path.with_name("triage.json.v1-backup")
-            if not backup.exists():
-                shutil.copy2(self._triage.path, backup)
+            self._back_up_v1()
             by_shard: dict[int, list[dict[str, Any]]] = {}
             for doc in documents:
                 if isinstance(doc.get("id"), str):
@@ -156,6 +157,17 @@ class Store:
                     table.insert_multiple(merged.values())
             old.truncate()
         return True
+
+    def _back_up_v1(self) -> None:
+        """Keep triage.json as it is now in ``triage.json.v1-backup`` before its conversations
+        leave it. A backup there already counts only if it is that very copy: an older
+        commdash may have left half of one."""
+        source = self._triage.path
+        try:
+            copy_verified(source, source.with_name(V1_BACKUP))
+        except StateError as exc:
+            # Nothing was moved yet: the 0.1 state is whole in triage.json.
+            raise StateError(f"{exc}; {source.name} is left as it was") from None
 
     # Triage state -------------------------------------------------------------------------
 
@@ -438,7 +450,7 @@ def default_manager() -> str:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
-    return f"{user}@{socket.gethostname()}"
+    return f"{user}@{hostname()}"
 
 
 def _waits_for_earlier(item: Reply, items: list[Reply]) -> bool:

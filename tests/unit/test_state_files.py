@@ -426,3 +426,77 @@ def test_a_temporary_file_names_its_host_and_process() -> None:
     name = temporary_name("triage.json")
     assert re.fullmatch(rf"\.triage\.json\.[A-Za-z0-9_-]+\.{os.getpid()}\.[0-9a-f]{{32}}", name)
     assert socket.gethostname().split(".")[0] in name
+
+
+# The 0.1 migration's backup ---------------------------------------------------------------
+
+
+def v1_triage(count: int = 400) -> bytes:
+    """A 0.1 triage.json: every conversation in it (some 40 KB for 400)."""
+    conversations = {
+        str(i + 1): {"id": f"c{i}", "state": {"done_at": NOW, "tags": ["vip"]}}
+        for i in range(count)
+    }
+    return orjson.dumps({"conversations": conversations, "drafts": {}})
+
+
+FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from commdash.errors import StateError
+from commdash.store import Store
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+try:
+    Store(Path(sys.argv[1])).states()
+except StateError as error:
+    print(error)
+    sys.exit(2)
+"""
+
+
+def test_a_backup_the_disk_refuses_leaves_the_0_1_state_as_it_was(tmp_path: Path) -> None:
+    original = v1_triage()
+    (tmp_path / "triage.json").write_bytes(original)
+    run = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(tmp_path), str(len(original) // 2)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2, run.stderr
+    assert run.stderr == ""
+    backup = tmp_path / "triage.json.v1-backup"
+    assert run.stdout == f"{backup}: cannot write: File too large; triage.json is left as it was\n"
+    assert (tmp_path / "triage.json").read_bytes() == original
+    assert not backup.exists()
+    assert not (tmp_path / "states").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "triage.json"]
+
+    # With room on the disk again, the move happens, after a whole backup.
+    assert len(Store(tmp_path).states()) == 400
+    assert backup.read_bytes() == original
+
+
+def test_a_half_written_backup_is_not_taken_for_one(tmp_path: Path) -> None:
+    """What an older commdash left when the disk filled up during its copy."""
+    original = v1_triage()
+    (tmp_path / "triage.json").write_bytes(original)
+    backup = tmp_path / "triage.json.v1-backup"
+    backup.write_bytes(original[: len(original) // 2])
+    assert len(Store(tmp_path).states()) == 400
+    assert backup.read_bytes() == original
+
+
+def test_a_whole_backup_is_kept_as_it_is(tmp_path: Path) -> None:
+    original = v1_triage()
+    (tmp_path / "triage.json").write_bytes(original)
+    backup = tmp_path / "triage.json.v1-backup"
+    backup.write_bytes(original)
+    made = backup.stat()
+    assert len(Store(tmp_path).states()) == 400
+    assert backup.stat().st_ino == made.st_ino
+    assert backup.read_bytes() == original
