@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NoReturn, TextIO
 
 import orjson
 
@@ -19,7 +19,7 @@ from commdash.errors import CommdashError
 from commdash.inbox import SourceFigures
 from commdash.outbox import Reply
 from commdash.session import Session, open_session
-from commdash.text import one_line
+from commdash.text import escape_json_controls, one_line, sanitize
 from commdash.threads import show_id
 from commdash.timeutil import Clock, duration, iso, parse_now
 
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _outbox(_outbox_parser().parse_args(args[1:]))
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _complain("error", str(exc))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -50,6 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at /dev/null so the interpreter's final flush does not complain.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's errors quote what was typed (``unrecognized arguments: ...``): they are
+    written like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _complain("error", message, self.prog)
+        sys.exit(2)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -75,7 +85,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _main_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
@@ -89,7 +99,7 @@ def _main_parser() -> argparse.ArgumentParser:
 
 
 def _stats_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=f"{PROG} stats",
         description="Print the engagement figures of a source, with the local triage state.",
     )
@@ -102,7 +112,7 @@ def _stats_parser() -> argparse.ArgumentParser:
 
 
 def _outbox_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=f"{PROG} outbox",
         description="List the replies and hides waiting, sent or failed for a source.",
     )
@@ -157,12 +167,12 @@ def _pulled(session: Session) -> Session:
         if link.feed.synced_at is None or not exc.transient:
             raise
         age = duration(max(0.0, time.time() - link.feed.synced_at))
-        print(f"{PROG}: warning: offline, using the copy synced {age} ago: {exc}", file=sys.stderr)
+        _complain("warning", f"offline, using the copy synced {age} ago: {exc}")
         return session
     if synced is None:
         return session
     if synced.unsaved is not None:
-        print(f"{PROG}: warning: {link.feed.source.location}: {synced.unsaved}", file=sys.stderr)
+        _complain("warning", f"{link.feed.source.location}: {synced.unsaved}")
     if synced.snapshot is None:
         return session  # the offline copy's snapshot, with what it skipped, stands
     store = link.store_for(synced.snapshot)
@@ -177,12 +187,12 @@ def _warn(session: Session) -> None:
     where = snapshot.source.location
     shown = snapshot.skipped[:WARNINGS_SHOWN]
     for line in shown:
-        print(f"{PROG}: warning: {where}: {line}", file=sys.stderr)
+        _complain("warning", f"{where}: {line}")
     more = snapshot.skipped_count - len(shown)
     if more:
-        print(f"{PROG}: warning: {where}: {more} more items skipped or repaired", file=sys.stderr)
+        _complain("warning", f"{where}: {more} more items skipped or repaired")
     for advice in snapshot.advice:
-        print(f"{PROG}: warning: {where}: {advice}", file=sys.stderr)
+        _complain("warning", f"{where}: {advice}")
 
 
 def _tui(args: argparse.Namespace) -> int:
@@ -203,11 +213,9 @@ def _stats(args: argparse.Namespace) -> int:
     session, clock = _open(args, pull=True)
     figures = session.inbox.figures()
     if args.json:
-        document = stats_document(session, figures, clock.now())
-        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        _say_json(stats_document(session, figures, clock.now()))
     else:
-        _tolerant_stdout()
-        print(_stats_text(session, figures))
+        _say(_stats_text(session, figures))
     return 0
 
 
@@ -217,19 +225,17 @@ def _outbox(args: argparse.Namespace) -> int:
         session, clock = _open(args, pull=True)  # the account, hence the state, is unknown
     items = sorted(session.store.replies(), key=lambda item: item.queued_at)
     if args.json:
-        document = [outbox_entry(item) for item in items]
-        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        _say_json([outbox_entry(item) for item in items])
         return 0
-    _tolerant_stdout()
     if not items:
-        print(f"Nothing in the outbox of {session.inbox.snapshot.source.name}.")
+        _say(f"Nothing in the outbox of {session.inbox.snapshot.source.name}.")
     now = clock.now()
     for item in items:
         when = item.sent_at if item.sent_at is not None else item.queued_at
         line = f"{item.status:<8} {duration(max(0.0, now - when)):>8} ago  {_about(session, item)}"
         if item.error:
             line += f"  · {one_line(item.error, 120)}"
-        print(line)
+        _say(line)
     return 0
 
 
@@ -262,10 +268,26 @@ def outbox_entry(item: Reply) -> dict[str, Any]:
     }
 
 
-def _tolerant_stdout() -> None:
-    if isinstance(sys.stdout, io.TextIOWrapper):
+def _say(text: str, stream: TextIO | None = None) -> None:
+    """Print ``text``. Every line the CLI writes goes through here (or :func:`_say_json`):
+    what it quotes (a file name, a source's or a person's name, a reply, an error) may
+    hold anything, so it is made terminal-safe here, whatever checked it before."""
+    out = sys.stdout if stream is None else stream
+    if isinstance(out, io.TextIOWrapper) and out.errors == "strict":
         # A terminal whose encoding cannot show every character must not end in a crash.
-        sys.stdout.reconfigure(errors="replace")
+        out.reconfigure(errors="replace")
+    print(sanitize(text), file=out)
+
+
+def _complain(kind: str, message: str, prog: str = PROG) -> None:
+    """``commdash: error: ...`` (or ``warning``) on one line of stderr."""
+    _say(f"{prog}: {kind}: " + sanitize(message).replace("\n", " "), sys.stderr)
+
+
+def _say_json(document: object) -> None:
+    """Print ``document`` as JSON whose text holds no control a terminal would act on."""
+    raw = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    sys.stdout.buffer.write(escape_json_controls(raw) + b"\n")
 
 
 def stats_document(session: Session, figures: SourceFigures, now: float) -> dict[str, Any]:
