@@ -195,7 +195,7 @@ def _kept(path: Path) -> tuple[int, int | None]:
         found = os.stat(path)
     except FileNotFoundError:
         return new_modes(path.parent)[1], None
-    return stat.S_IMODE(found.st_mode), found.st_gid
+    return found.st_mode & 0o777, found.st_gid  # never a setuid, setgid or sticky bit
 
 
 def new_modes(directory: Path) -> tuple[int, int]:

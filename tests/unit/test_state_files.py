@@ -341,6 +341,14 @@ def test_a_rewrite_keeps_the_mode_and_group_set_by_hand(tmp_path: Path) -> None:
         assert found.st_gid == group, path
 
 
+def test_a_rewrite_keeps_no_special_bit(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    use_every_file(store)
+    os.chmod(tmp_path / "triage.json", 0o6640)  # setuid and setgid on a data file: never
+    use_every_file(store)
+    assert mode_of(tmp_path / "triage.json") == 0o640
+
+
 def test_a_shared_directory_stays_shared(tmp_path: Path) -> None:
     """A team's directory: setgid, group rwx. What commdash adds to it is the group's too."""
     group = another_group()
