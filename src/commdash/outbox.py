@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 from commdash.host import hostname, process_alive
+from commdash.timeutil import parse_timestamp
 
 ReplyStatus = Literal["queued", "sending", "sent", "failed"]
 ReplyKind = Literal["reply", "hide", "unhide"]
@@ -130,16 +131,16 @@ class Reply:
                 conversation_id=str(raw["conversation_id"]),
                 in_reply_to=str(raw["in_reply_to"]),
                 text=str(raw["text"]),
-                queued_at=float(raw["queued_at"]),
+                queued_at=_time(raw["queued_at"]),
                 status=status if status in STATUSES else "queued",
                 error=_text_or_none(raw.get("error")),
                 kind=kind if kind in KINDS else "reply",
                 attempts=int(raw.get("attempts") or 0),
-                next_attempt_at=float(raw.get("next_attempt_at") or 0.0),
+                next_attempt_at=_time(raw.get("next_attempt_at") or 0.0),
                 remote_id=_text_or_none(raw.get("remote_id")),
                 sending_by=_text_or_none(raw.get("sending_by")),
-                sent_at=None if raw.get("sent_at") is None else float(raw["sent_at"]),
-                claimed_at=None if raw.get("claimed_at") is None else float(raw["claimed_at"]),
+                sent_at=None if raw.get("sent_at") is None else _time(raw["sent_at"]),
+                claimed_at=None if raw.get("claimed_at") is None else _time(raw["claimed_at"]),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -147,6 +148,15 @@ class Reply:
 
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _time(value: object) -> float:
+    """A saved time in Unix seconds. ValueError for anything else, and for a time no clock
+    shows (1e20): it would break every place that writes it as a date."""
+    seconds = parse_timestamp(value)
+    if seconds is None:
+        raise ValueError(f"not a time: {value!r}")
+    return seconds
 
 
 CLAIM_LEASE = 300.0

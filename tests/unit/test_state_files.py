@@ -181,6 +181,18 @@ def test_what_a_write_builds_on_is_the_clean_state(tmp_path: Path) -> None:
     assert_clean(entries, "journal")
 
 
+def test_an_outbox_item_with_a_time_no_clock_shows_is_not_read(tmp_path: Path) -> None:
+    """1e20 s is valid JSON, but writing it as a date (outbox --json, a delivery) fails."""
+    good = Reply.new("c1", "m1", "fine", NOW).to_dict()
+    items = {"1": good}
+    for n, (field, value) in enumerate(
+        [("queued_at", 1e20), ("sent_at", -5.0), ("claimed_at", 1e300), ("next_attempt_at", 1e19)]
+    ):
+        items[str(n + 2)] = {**good, "id": f"bad{n}", field: value}
+    write_json(tmp_path / "outbox.json", {"replies": items})
+    assert [reply.id for reply in Store(tmp_path).replies()] == [good["id"]]
+
+
 # Files of the wrong shape ------------------------------------------------------------------
 
 WRONG_SHAPES = {
