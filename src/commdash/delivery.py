@@ -1,17 +1,20 @@
 """Delivering the outbox to a live source: each item exactly once, whatever fails.
 
-Every item is claimed on disk (``sending``) before its request goes out. When an attempt may
-have reached the platform (an earlier attempt broke off, or a commdash died while sending),
-the courier first asks the source whether the reply is already there (``find_sent``) and
-sends again only when it is not; sources whose platform honours the ``Idempotency-Key`` may
-leave that to the key. Transient failures are retried with exponential backoff and jitter,
-never sooner than the server asked; permanent ones stop with the reason on the item.
+Every item is claimed on disk (``sending``) before its request goes out. On a platform that
+may not deduplicate a resend, the courier first notes on the item which of the platform's
+messages it could be taken for (``matching_replies``: ours, with its text, where it goes).
+When an attempt may have reached the platform (it broke off, or a commdash died while
+sending), a match that was not there before is the reply, and it is sent again only when
+there is none. Only the platform's ids are compared: neither the local clock nor ``--now``
+can make a reply post twice, or take an older message of the same text for it. Transient
+failures are retried with exponential backoff and jitter, never sooner than the server
+asked; permanent ones stop with the reason on the item.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from commdash.errors import SourceError, StateError
 from commdash.outbox import Reply, this_process
@@ -75,6 +78,8 @@ class Courier:
     def _attempt(self, store: Store, item: Reply, uncertain: bool) -> Delivered:
         document = self.document() or {}
         try:
+            if item.kind == "reply" and item.preexisting is None:  # no request sent for it yet
+                item, uncertain = self._note_preexisting(store, item, document), False
             remote_id = self._send(store, item, uncertain, document)
         except RemoteError as error:
             return self._failed(store, item, error)
@@ -95,15 +100,31 @@ class Courier:
             self.source.set_hidden(item.in_reply_to, item.kind == "hide")
             return None
         if uncertain:
-            taken = frozenset(
-                other.remote_id
-                for other in store.replies()
-                if other.remote_id is not None and other.id != item.id
-            )
-            found = self.source.find_sent(item, document, taken)
-            if found is not None:
-                return found
+            posted = self._posted(store, item, document)
+            if posted is not None:
+                return posted
         return self.source.send_reply(item, document)
+
+    def _note_preexisting(self, store: Store, item: Reply, document: Document) -> Reply:
+        """The item with the messages it could be taken for written on it, on disk, before
+        its first request."""
+        found = self.source.matching_replies(item, document)
+        if found is None:
+            return item  # the platform deduplicates by the Idempotency-Key
+        noted = replace(item, preexisting=tuple(found))
+        if store.update_reply(item.id, lambda now: noted if now.sending_by == self.owner else None):
+            return noted
+        raise StateError(f"outbox item {item.id}: changed on disk while being sent; not sent")
+
+    def _posted(self, store: Store, item: Reply, document: Document) -> str | None:
+        """The id of the message an earlier attempt became, when the platform has it: a
+        match that was there neither before the first attempt nor as another reply."""
+        found = self.source.matching_replies(item, document)
+        if found is None:
+            return None
+        others = {r.remote_id for r in store.replies() if r.remote_id and r.id != item.id}
+        excluded = others.union(item.preexisting or ())
+        return next((message for message in found if message not in excluded), None)
 
     def _failed(self, store: Store, item: Reply, error: RemoteError) -> Delivered:
         reason = str(error)
@@ -129,7 +150,7 @@ class Courier:
             )
         except StateError as error:
             # Left ``sending`` under our name: once the claim's lease ends, the next round
-            # resolves it (find_sent first).
+            # resolves it (the platform is checked first).
             return Delivered(item, f"{note} (not recorded: {error})")
         return Delivered(written or item, note)
 

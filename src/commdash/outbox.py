@@ -43,6 +43,12 @@ class Reply:
     claimed_at: float | None = None
     """When it was last claimed for sending: a claim older than :data:`CLAIM_LEASE` is
     taken as that of a process that died or hung."""
+    preexisting: tuple[str, ...] | None = None
+    """Read from the platform just before the first request of a reply to a platform that
+    may not deduplicate a resend: the ids of the messages already there that it could be
+    taken for (ours, with its text, where it goes). After an attempt that may have reached
+    the platform, only a match not among them is the reply: ids are compared, never
+    clocks. None until then, so None also means no request was sent yet."""
 
     @classmethod
     def new(cls, conversation_id: str, in_reply_to: str, text: str, now: float) -> Reply:
@@ -91,7 +97,9 @@ class Reply:
         )
 
     def requeued(self, text: str | None = None) -> Reply:
-        """Queued afresh by the manager (retry, or edit of a reply not sent)."""
+        """Queued afresh by the manager (retry, or edit of a reply not sent). A new text
+        could be mistaken for other messages: they are read again before it is sent."""
+        edited = text is not None and text != self.text
         return replace(
             self,
             status="queued",
@@ -99,6 +107,7 @@ class Reply:
             next_attempt_at=0.0,
             error=None,
             sending_by=None,
+            preexisting=None if edited else self.preexisting,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +126,7 @@ class Reply:
             "sending_by": self.sending_by,
             "sent_at": self.sent_at,
             "claimed_at": self.claimed_at,
+            "preexisting": None if self.preexisting is None else list(self.preexisting),
         }
 
     @classmethod
@@ -139,6 +149,7 @@ class Reply:
                 sending_by=_text_or_none(raw.get("sending_by")),
                 sent_at=None if raw.get("sent_at") is None else float(raw["sent_at"]),
                 claimed_at=None if raw.get("claimed_at") is None else float(raw["claimed_at"]),
+                preexisting=_ids_or_none(raw.get("preexisting")),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -146,6 +157,12 @@ class Reply:
 
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _ids_or_none(value: object) -> tuple[str, ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple(item for item in value if isinstance(item, str))
 
 
 CLAIM_LEASE = 300.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,21 +19,25 @@ from commdash.store import Store
 from commdash.timeutil import Clock
 
 NOW = 1_800_000_000.0
+YEAR = 365 * 86_400.0
 
 
 class Recorder(LiveSource):
-    """A source that records what it is asked to deliver; ``failures`` are raised first."""
+    """A platform that records what it is asked to deliver; ``failures`` are raised first,
+    and the next ``lost_answers`` replies are posted but their answers lost."""
 
     location = "recorder"
     requests = 0
 
     def __init__(self, failures: list[RemoteError] | None = None) -> None:
         self.failures = list(failures or [])
+        self.lost_answers = 0
         self.sent: list[str] = []
         self.hidden: list[tuple[str, bool]] = []
-        self.on_platform: dict[str, str] = {}
-        """Replies the platform already has (reply id → message id)."""
+        self.messages: dict[str, str] = {}
+        """What the platform holds: message id → text."""
         self.asked: list[str] = []
+        """The replies whose matches were looked for."""
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         return Pulled(None, cursor)
@@ -41,19 +46,21 @@ class Recorder(LiveSource):
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append(reply.id)
-        self.on_platform[reply.id] = f"m-{len(self.sent)}"
-        return self.on_platform[reply.id]
+        message_id = f"m-{len(self.messages) + 1}"
+        self.messages[message_id] = reply.text
+        if self.lost_answers:
+            self.lost_answers -= 1
+            raise RemoteError("the connection broke off", transient=True)
+        return message_id
 
     def set_hidden(self, message_id: str, hidden: bool) -> None:
         if self.failures:
             raise self.failures.pop(0)
         self.hidden.append((message_id, hidden))
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
+    def matching_replies(self, reply: Reply, document: Document) -> list[str]:
         self.asked.append(reply.id)
-        return self.on_platform.get(reply.id)
+        return [mid for mid, text in self.messages.items() if text == reply.text]
 
     def close(self) -> None:
         pass
@@ -98,7 +105,7 @@ def test_a_transient_failure_waits_at_least_what_the_server_asked(tmp_path: Path
     assert courier(tmp_path, source, Clock(NOW + 60)).deliver_due() == []  # not due yet
     later = courier(tmp_path, source, Clock(waiting.next_attempt_at)).deliver_due()
     assert [d.item.status for d in later] == ["sent"]
-    assert source.asked == [reply.id]  # checked the platform before sending again
+    assert source.asked == [reply.id, reply.id]  # before the first attempt, and again
     assert source.sent == [reply.id]
 
 
@@ -145,15 +152,17 @@ def test_a_send_cut_off_by_a_crash_is_resolved_without_posting_twice(
     import socket
 
     dead = f"{socket.gethostname()}:{_dead_pid()}"
-    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.claimed(dead, NOW))
     source = Recorder()
+    source.messages["m-older"] = reply.text  # there before: never taken for the reply
+    claimed = replace(reply.claimed(dead, NOW), preexisting=("m-older",))
+    Store(tmp_path / "s").update_reply(reply.id, lambda r: claimed)
     if reached:
-        source.on_platform[reply.id] = "m-earlier"
+        source.messages["m-earlier"] = reply.text
     done = courier(tmp_path, source, Clock(NOW)).deliver_due()
     assert source.asked == [reply.id]
     assert done[0].item.status == "sent"
     assert source.sent == ([] if reached else [reply.id])
-    assert stored(tmp_path, reply.id).remote_id == ("m-earlier" if reached else "m-1")
+    assert stored(tmp_path, reply.id).remote_id == ("m-earlier" if reached else "m-2")
 
 
 def test_a_claim_of_a_live_process_is_left_alone(tmp_path: Path) -> None:
@@ -276,17 +285,43 @@ def test_the_same_text_twice_is_not_mistaken_for_the_first(tmp_path: Path) -> No
     second = queue(tmp_path, "Thanks!")
     source.failures.append(RemoteError("HTTP 500", True, 1.0))
     courier(tmp_path, source, Clock(NOW + 1)).deliver_due()
-
-    def find_by_text(
-        reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        matches = [mid for rid, mid in source.on_platform.items() if mid not in taken]
-        return matches[0] if matches else None
-
-    source.find_sent = find_by_text  # type: ignore[method-assign]
     courier(tmp_path, source, Clock(NOW + 100)).deliver_due()
     assert source.sent == [first.id, second.id]
     assert stored(tmp_path, second.id).remote_id == "m-2"
+
+
+@pytest.mark.parametrize("skew", [-YEAR, 0.0, YEAR])
+def test_a_message_of_the_same_text_from_before_is_not_taken_for_the_reply(
+    tmp_path: Path, skew: float
+) -> None:
+    """Whatever the clocks say: only the platform's ids tell an attempt's message from one
+    that was there before."""
+    source = Recorder()
+    source.messages["m-1"] = "Thanks!"  # written by hand on the platform, before queueing
+    reply = queue(tmp_path, "Thanks!")
+    source.lost_answers = 1  # posted, but the answer never came
+    clock = Clock(NOW + skew)
+    first = courier(tmp_path, source, clock).deliver_due()
+    assert [d.item.status for d in first] == ["queued"]
+    assert stored(tmp_path, reply.id).preexisting == ("m-1",)
+    clock.pinned = first[0].item.next_attempt_at
+    second = courier(tmp_path, source, clock).deliver_due()
+    assert [d.item.status for d in second] == ["sent"]
+    assert source.sent == [reply.id]  # posted once
+    assert stored(tmp_path, reply.id).remote_id == "m-2"
+
+
+def test_an_edited_text_is_compared_anew(tmp_path: Path) -> None:
+    source = Recorder([RemoteError("HTTP 422, too long")])
+    reply = queue(tmp_path, "Thanks!")
+    courier(tmp_path, source, Clock(NOW)).deliver_due()
+    assert stored(tmp_path, reply.id).preexisting == ()
+    source.messages["m-1"] = "Thanks a lot!"  # written by hand meanwhile
+    Store(tmp_path / "s").update_reply(reply.id, lambda r: r.requeued("Thanks a lot!"))
+    assert stored(tmp_path, reply.id).preexisting is None
+    courier(tmp_path, source, Clock(NOW + 1)).deliver_due()
+    assert stored(tmp_path, reply.id).preexisting == ("m-1",)
+    assert source.sent == [reply.id] and stored(tmp_path, reply.id).remote_id == "m-2"
 
 
 def test_an_uncertain_reply_cannot_be_edited(tmp_path: Path) -> None:

@@ -715,7 +715,7 @@ def test_a_reply_that_facebook_refuses_or_does_not_confirm(
         source.send_reply(missing, {})
 
 
-def test_find_sent_finds_a_sent_reply_and_none_otherwise(
+def test_matching_replies_are_the_page_s_comments_with_the_text_whatever_their_time(
     fake: FakeGraph, source: GraphSource
 ) -> None:
     fake.comments_page_size = 2
@@ -725,30 +725,39 @@ def test_find_sent_finds_a_sent_reply_and_none_otherwise(
         fake.add_comment(post, f"noise {n}", parent=root)
     document = pull(source).document
     assert document is not None
-    queued = time.time()
-    reply = Reply.new(root, root, "Thanks  for\nasking!", queued)
+    reply = Reply.new(root, root, "Thanks  for\nasking!", time.time())
 
-    assert source.find_sent(reply, document) is None
+    assert source.matching_replies(reply, document) == []
+    older = fake.add_comment(
+        post, "Thanks for asking!", author=fake.by_page, parent=root, created=1.0e9
+    )
     new_id = fake.add_comment(post, "Thanks for asking! ", author=fake.by_page, parent=root)
     fake.add_comment(post, "Thanks for asking!", parent=root)  # a member, not us
-    assert source.find_sent(reply, document) == new_id
+    assert source.matching_replies(reply, document) == [older, new_id]
     assert len(fake.requests("GET", root, "comments")) > 2  # read to the last page
-
-    late = Reply.new(root, root, "Thanks for asking!", queued + 3600)
-    assert source.find_sent(late, document) is None
-    other = Reply.new(root, root, "Something else", queued)
-    assert source.find_sent(other, document) is None
+    other = Reply.new(root, root, "Something else", time.time())
+    assert source.matching_replies(other, document) == []
 
     # Items that are not comments are passed over.
     junk = Response(200, {"data": [1, "x", None, {}, {"id": 7}]})
     fake.server.fail_next("GET", fake.path(root, "comments"), junk)
-    assert source.find_sent(reply, document) is None
+    assert source.matching_replies(reply, document) == []
 
-    # A conversation not read to its end does not say the reply was not posted.
+    # A conversation not read to its end says nothing of what it holds.
     fake.server.fail_next("GET", fake.path(root, "comments"), Response(200, {"data": 3}))
     with pytest.raises(RemoteError, match="try again later") as caught:
-        source.find_sent(other, document)
+        source.matching_replies(other, document)
     assert caught.value.transient and fake.token not in str(caught.value)
+
+
+def test_matching_replies_know_the_page_by_its_number_before_any_pull(fake: FakeGraph) -> None:
+    post = fake.add_post()
+    root = fake.add_comment(post, "Question?")
+    ours = fake.add_comment(post, "On it", author=fake.by_page, parent=root)
+    source = GraphSource(fake.username, fake.token, fake.base_url)
+    reply = Reply.new(root, root, "On it", time.time())
+    assert source.matching_replies(reply, {}) == [ours]
+    source.close()
 
 
 def test_hide_and_unhide(fake: FakeGraph, source: GraphSource) -> None:

@@ -619,29 +619,29 @@ def test_a_reply_to_an_id_that_is_not_a_status_id_is_refused(source: MastodonSou
         source.send_reply(Reply.new("c", "../../admin", "x", 0.0), {})
 
 
-def test_find_sent_finds_a_sent_reply_and_none_when_absent(
+def test_matching_replies_are_our_answers_with_the_text(
     fake: FakeMastodon, source: MastodonSource
 ) -> None:
     question = fake.mention("alice@example.org", "q")
     first = pull(source)
     reply = reply_to(question, "Line one\n\nline  two")
-    assert source.find_sent(reply, document(first)) is None
+    assert source.matching_replies(reply, document(first)) == []
     fake.add_status("@alice@example.org something else", in_reply_to=question["id"])
     fake.add_status("@brand Line one line two", author="mallory", in_reply_to=question["id"])
-    assert source.find_sent(reply, document(first)) is None
+    assert source.matching_replies(reply, document(first)) == []
     sent_id = source.send_reply(reply, document(first))
-    assert source.find_sent(reply, document(first)) == sent_id
-    assert source.find_sent(reply, {}) == sent_id  # the account asked for when unknown
+    assert source.matching_replies(reply, document(first)) == [sent_id]
+    assert source.matching_replies(reply, {}) == [sent_id]  # the account asked for when unknown
     context = f"/api/v1/statuses/{question['id']}/context"
     junk = Response(200, {"ancestors": [], "descendants": [1, None, "x", {"id": 5}]})
     fake.server.fail_next("GET", context, junk)
-    assert source.find_sent(reply, document(first)) is None  # nothing in it is ours
+    assert source.matching_replies(reply, document(first)) == []  # nothing in it is ours
     fake.server.fail_next("GET", context, Response(200, {"descendants": "later"}))
     with pytest.raises(RemoteError, match="not a thread; try again later") as caught:
-        source.find_sent(reply, document(first))  # unread is not "not posted"
+        source.matching_replies(reply, document(first))  # unread says nothing
     assert caught.value.transient
     fake.delete_status(question["id"])
-    assert source.find_sent(reply, document(first)) is None
+    assert source.matching_replies(reply, document(first)) == []
 
 
 def test_comparing_texts_ignores_leading_mentions_and_spacing() -> None:

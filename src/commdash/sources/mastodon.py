@@ -169,34 +169,33 @@ class MastodonSource(HttpLiveSource):
             raise RemoteError(f"{where(answer.url)}: the answer has no status id", True)
         return new_id
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        """Our answer to ``reply.in_reply_to`` with the reply's text, when it is there."""
+    def matching_replies(self, reply: Reply, document: Document) -> list[str]:
+        """Our answers to ``reply.in_reply_to`` with the reply's text. Mastodon keeps an
+        ``Idempotency-Key`` for an hour only: a resend after a longer outage could post
+        twice, so the courier looks for a new one of these first."""
         target = _path_id(reply.in_reply_to)
         if target is None:
-            return None
+            return []  # not a status id: send_reply refuses it
         our_id = _account_id(document) or self.verify_credentials()["id"]
         try:
             context = self.get(f"statuses/{target}/context").json()
         except GoneError:
-            return None
+            return []  # the status answered is gone, and its answers with it
         descendants = context.get("descendants") if isinstance(context, dict) else None
         if not isinstance(descendants, list):
-            # Not seen in a thread that could not be read is not "not posted".
+            # A thread that could not be read says nothing of what it holds.
             raise RemoteError(
                 f"{self.api('statuses')}/{target}/context: the answer is not a thread; "
                 "try again later",
                 transient=True,
             )
         wanted = comparable_text(reply.text)
-        for status in descendants:
-            if not isinstance(status, dict):
-                continue
-            found = _ident(status.get("id"))
-            if found not in taken and _is_sent_reply(status, our_id, target, wanted):
-                return found
-        return None
+        return [
+            found
+            for status in descendants
+            if _is_sent_reply(status, our_id, target, wanted)
+            and (found := _ident(status.get("id"))) is not None
+        ]
 
 
 def comparable_text(text: str) -> str:
