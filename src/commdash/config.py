@@ -50,8 +50,10 @@ class SourceConfig:
     allow_http: bool = False
     days: int = 30
 
-    def token(self) -> str | None:
-        """The token, from the environment or the command; None when none is configured."""
+    def token(self, may_prompt: bool = True) -> str | None:
+        """The token, read now from the environment or the command; None when none is
+        configured. ``may_prompt``: the command may read the terminal (not while the TUI
+        owns it: its input is then empty)."""
         if self.token_env is not None:
             value = os.environ.get(self.token_env, "").strip()
             if not value:
@@ -62,7 +64,7 @@ class SourceConfig:
                 )
             return _checked_token(self.name, value, f"${self.token_env}")
         if self.token_command is not None:
-            token = _run_token_command(self.name, self.token_command)
+            token = _run_token_command(self.name, self.token_command, may_prompt)
             return _checked_token(self.name, token, "the token_command's output")
         return None
 
@@ -221,11 +223,12 @@ def _checked_token(name: str, token: str, origin: str) -> str:
     return token
 
 
-def _run_token_command(name: str, command: tuple[str, ...]) -> str:
+def _run_token_command(name: str, command: tuple[str, ...], may_prompt: bool) -> str:
     shown = f"source {name!r}: token_command {one_line(command[0], 60)!r}"
     try:
         done = subprocess.run(
             command,
+            stdin=None if may_prompt else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             timeout=TOKEN_COMMAND_TIMEOUT,

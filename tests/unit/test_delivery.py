@@ -62,6 +62,9 @@ class Recorder(LiveSource):
         self.asked.append(reply.id)
         return [mid for mid, text in self.messages.items() if text == reply.text]
 
+    def use_token(self, token: str | None) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

@@ -19,7 +19,6 @@ cursor ever holds the token or a query string.
 
 from __future__ import annotations
 
-import functools
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -277,7 +276,7 @@ class GraphSource(HttpLiveSource):
             secret=token,
             allow_http=allow_http,
             timeout=timeout,
-            describe_error=functools.partial(describe_graph_error, secret=token),
+            describe_error=lambda answer: describe_graph_error(answer, self._client.secret),
         )
 
     # -- pulling ---------------------------------------------------------------------------

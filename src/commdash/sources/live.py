@@ -80,6 +80,10 @@ class LiveSource(ABC):
         ``Idempotency-Key``, so that nothing needs finding."""
         return None
 
+    @abstractmethod
+    def use_token(self, token: str | None) -> None:
+        """Send ``token`` from now on: the manager renewed the one the platform refused."""
+
     @property
     def can_hide(self) -> bool:
         return type(self).set_hidden is not LiveSource.set_hidden
@@ -97,6 +101,9 @@ class HttpLiveSource(LiveSource):
     @property
     def requests(self) -> int:
         return self._client.requests
+
+    def use_token(self, token: str | None) -> None:
+        self._client.use_token(token)
 
     def close(self) -> None:
         self._client.close()

@@ -75,7 +75,6 @@ class NativeHttpSource(HttpLiveSource):
         self.name = name
         """The source's name in the config, if it has one."""
         self.location = where(url)
-        self._token = token
         self._client = HttpClient(
             headers={"Authorization": f"Bearer {token}"} if token else {},
             secret=token,
@@ -87,6 +86,10 @@ class NativeHttpSource(HttpLiveSource):
     @property
     def can_hide(self) -> bool:
         return self.hide_url is not None
+
+    @property
+    def _token(self) -> str | None:
+        return self._client.secret
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         """GET the export, conditionally when there is a previous document to keep: an
