@@ -8,24 +8,24 @@ sending), a match that was not there before is the reply, and it is sent again o
 there is none. Only the platform's ids are compared: neither the local clock nor ``--now``
 can make a reply post twice, or take an older message of the same text for it. Transient
 failures are retried with exponential backoff and jitter, never sooner than the server
-asked; permanent ones stop with the reason on the item.
+asked; permanent ones stop with the reason on the item. A refused token pauses every waiting
+item, visibly, until the manager renews it (:meth:`Courier.resume`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from commdash.errors import SourceError, StateError
-from commdash.outbox import Reply, this_process
+from commdash.outbox import TOKEN_REFUSED, Reply, this_process
 from commdash.sources.http import RemoteError, backoff
 from commdash.sources.live import Document, LiveSource
 from commdash.store import Store
 from commdash.timeutil import Clock
 
-REFUSED_PAUSE = 600.0
-"""After the token is refused, the outbox waits this long (or for a restart with a new
-token) rather than failing every item one after the other."""
+_TOKEN_REFUSED_NOTE = TOKEN_REFUSED[0].upper() + TOKEN_REFUSED[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,24 +56,58 @@ class Courier:
         """The last pulled document (threads and authors a send may need)."""
         self.owner = owner or this_process()
         self.paused_until = 0.0
-        """After a failure that is not about one item (the server down, a rate limit, a
-        refused token), nothing is sent before this time: the other items would fail alike
-        and make it worse."""
+        """After a failure that is not about one item (the server down, a rate limit),
+        nothing is sent before this time: the other items would fail alike and make it
+        worse."""
+        self.refused: str | None = None
+        """Why the platform refused the token: nothing is sent until :meth:`resume`."""
+        self._round = threading.Lock()
+        """Held by a round, so that a resume never falls in the middle of one."""
 
     def deliver_due(self, stop: Callable[[], bool] = lambda: False) -> list[Delivered]:
         """Send every item that is due, one at a time, until none is left, ``stop()``, or
-        a failure that would befall the next ones too."""
-        store = self.store  # one directory for the round, whatever the UI does meanwhile
-        done: list[Delivered] = []
-        while not stop() and self.clock.now() >= self.paused_until:
-            claimed = store.claim_due(self.clock.now(), self.owner)
-            if claimed is None:
-                break
-            outcome = self._attempt(store, *claimed)
-            done.append(outcome)
-            if outcome.stops_round:
-                break
-        return done
+        a failure that would befall the next ones too. While the token is refused, the
+        items queued meanwhile are marked as waiting for it instead."""
+        with self._round:
+            store = self.store  # one directory for the round, whatever the UI does meanwhile
+            if self.refused is not None:
+                return self._wait_for_token(store)
+            done: list[Delivered] = []
+            while not stop() and self.clock.now() >= self.paused_until:
+                claimed = store.claim_due(self.clock.now(), self.owner)
+                if claimed is None:
+                    break
+                outcome = self._attempt(store, *claimed)
+                done.append(outcome)
+                if outcome.stops_round:
+                    break
+            if self.refused is not None:
+                self._wait_for_token(store)
+            return done
+
+    def resume(self) -> None:
+        """The token was read again: every item that waited for it is sent in turn."""
+        with self._round:
+            self.refused = None
+            self.paused_until = 0.0
+            store = self.store
+            for item in store.replies():
+                if item.paused:
+                    store.update_reply(item.id, lambda now: now.resumed() if now.paused else None)
+
+    def _wait_for_token(self, store: Store) -> list[Delivered]:
+        """Mark every queued item as waiting for the refused token; the items newly marked."""
+        why = f"{TOKEN_REFUSED} ({self.refused})"
+        marked: list[Delivered] = []
+        for item in store.replies():
+            if item.status == "queued" and not item.paused:
+                written = store.update_reply(
+                    item.id,
+                    lambda now: now.waiting_for_token(why) if now.status == "queued" else None,
+                )
+                if written is not None:
+                    marked.append(Delivered(written, _TOKEN_REFUSED_NOTE))
+        return marked
 
     def _attempt(self, store: Store, item: Reply, uncertain: bool) -> Delivered:
         document = self.document() or {}
@@ -130,9 +164,10 @@ class Courier:
         reason = str(error)
         now = self.clock.now()
         if error.refused:
-            self.paused_until = now + REFUSED_PAUSE
-            failed = self._record(store, item.failed(reason), f"Not delivered: {reason}")
-            return Delivered(failed.item, failed.note, stops_round=True)
+            self.refused = reason
+            waiting = item.waiting_for_token(f"{TOKEN_REFUSED} ({reason})")
+            paused = self._record(store, waiting, _TOKEN_REFUSED_NOTE)
+            return Delivered(paused.item, paused.note, stops_round=True)
         if not error.transient:
             return self._record(store, item.failed(reason), f"Not delivered: {reason}")
         wait = max(error.retry_after or 0.0, backoff(item.attempts))
@@ -156,7 +191,9 @@ class Courier:
 
     def next_due(self) -> float | None:
         """When the earliest queued item is due (not before a pause ends); None when
-        nothing is queued."""
+        nothing is queued, or everything waits for a renewed token."""
+        if self.refused is not None:
+            return None
         times = [r.next_attempt_at for r in self.store.replies() if r.status == "queued"]
         return max(min(times), self.paused_until) if times else None
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from commdash.delivery import Courier
-from commdash.outbox import Reply
+from commdash.outbox import TOKEN_REFUSED, Reply
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Cursor, Document, LiveSource, ProgressFn, Pulled
 from commdash.store import Store
@@ -270,15 +270,32 @@ def test_a_failure_of_the_server_stops_the_round_and_pauses_the_rest(tmp_path: P
     assert due is not None and due >= NOW + 60
 
 
-def test_a_refused_token_fails_one_reply_not_all(tmp_path: Path) -> None:
-    for n in range(3):
-        queue(tmp_path, f"reply {n}")
+def test_a_refused_token_pauses_every_waiting_item_until_it_is_renewed(tmp_path: Path) -> None:
+    replies = [queue(tmp_path, f"reply {n}") for n in range(3)]
     source = Recorder([RemoteError("HTTP 401, the token was refused", refused=True)])
-    mine = courier(tmp_path, source, Clock(NOW))
-    assert [d.item.status for d in mine.deliver_due()] == ["failed"]
-    statuses = sorted(r.status for r in Store(tmp_path / "s").replies())
-    assert statuses == ["failed", "queued", "queued"]
-    assert mine.deliver_due() == []  # paused until the token is renewed (or time passes)
+    clock = Clock(NOW)
+    mine = courier(tmp_path, source, clock)
+    done = mine.deliver_due()
+    assert [d.note for d in done] == [TOKEN_REFUSED[0].upper() + TOKEN_REFUSED[1:]]
+    waiting = Store(tmp_path / "s").replies()
+    assert [(r.status, r.paused, r.attempts) for r in waiting] == [("queued", True, 0)] * 3
+    assert all(
+        (r.error or "").startswith(TOKEN_REFUSED) and "401" in (r.error or "") for r in waiting
+    )
+    assert not any(r.counts_as_answer for r in waiting)  # they may never go out
+    assert mine.next_due() is None  # no timer "retrying in 0 s" for ever
+
+    later = queue(tmp_path, "queued while paused")
+    assert [d.item.id for d in mine.deliver_due()] == [later.id]
+    assert stored(tmp_path, later.id).paused and source.sent == []
+    clock.pinned = NOW + 86_400
+    assert mine.deliver_due() == []  # a day later too
+
+    mine.resume()
+    assert not any(r.paused or r.error for r in Store(tmp_path / "s").replies())
+    sent = mine.deliver_due()
+    assert [d.item.status for d in sent] == ["sent"] * 4
+    assert source.sent == [*(r.id for r in replies), later.id]
 
 
 def test_the_same_text_twice_is_not_mistaken_for_the_first(tmp_path: Path) -> None:

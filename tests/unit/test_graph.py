@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -11,6 +12,7 @@ import pytest
 from servers.base import DROP, Response
 from servers.graph import FakeGraph, graph_error, graph_time
 
+from commdash.delivery import Courier
 from commdash.errors import SourceError
 from commdash.model import Conversation, Snapshot
 from commdash.outbox import Reply
@@ -19,6 +21,8 @@ from commdash.sources.graph import GraphSource
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Progress, Pulled
 from commdash.sources.native import read_native
+from commdash.store import Store
+from commdash.timeutil import Clock
 
 
 @pytest.fixture
@@ -803,3 +807,23 @@ def test_five_thousand_comments(fake: FakeGraph, source: GraphSource) -> None:
     assert len(read.posts) == 50
     assert sum(len(c.messages) for c in conversations(read)) == 5000
     assert any(m.ours for c in conversations(read) for m in c.messages)
+
+
+def test_an_expired_token_pauses_delivery_until_a_renewed_one_is_used(
+    fake: FakeGraph, tmp_path: Path
+) -> None:
+    post = fake.add_post()
+    root = fake.add_comment(post, "Question?")
+    source = GraphSource(fake.page_id, "EAAG-expired-token-0000", fake.base_url)
+    courier = Courier(source, Store(tmp_path / "s"), Clock(), lambda: None)
+    Store(tmp_path / "s").queue_reply(Reply.new(root, root, "Answer", time.time()))
+    done = courier.deliver_due()
+    assert courier.refused is not None and "Graph error 190" in courier.refused
+    assert [(d.item.status, d.item.paused) for d in done] == [("queued", True)]
+    assert "expired-token" not in (done[0].item.error or "")
+    source.use_token(fake.token)
+    courier.resume()
+    assert [d.item.status for d in courier.deliver_due()] == ["sent"]
+    assert [c.message for c in fake.comments.values()] == ["Question?", "Answer"]
+    assert fake.requests("POST")[-1].headers["authorization"] == f"Bearer {fake.token}"
+    source.close()
