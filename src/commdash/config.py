@@ -49,6 +49,8 @@ class SourceConfig:
     poll_seconds: float = DEFAULT_POLL_SECONDS
     allow_http: bool = False
     days: int = 30
+    max_mentions: int | None = None
+    """Mastodon: at most this many mentions read per sync (None: all of them)."""
 
     def token(self, may_prompt: bool = True) -> str | None:
         """The token, read now from the environment or the command; None when none is
@@ -125,6 +127,7 @@ _SOURCE_KEYS = {
     "poll_seconds",
     "allow_http",
     "days",
+    "max_mentions",
 }
 
 
@@ -162,6 +165,13 @@ class _Checker:
         allow_http = raw.get("allow_http", False)
         if not isinstance(allow_http, bool):
             self.fail(f"{where}.allow_http", "expected true or false")
+        max_mentions = raw.get("max_mentions")
+        if max_mentions is not None and kind != "mastodon":
+            self.fail(f"{where}.max_mentions", "only for a mastodon source")
+        if max_mentions is not None and (
+            not isinstance(max_mentions, int) or isinstance(max_mentions, bool) or max_mentions < 1
+        ):
+            self.fail(f"{where}.max_mentions", "expected a whole number of mentions, at least 1")
         return SourceConfig(
             name=name,
             kind=kind,
@@ -174,6 +184,7 @@ class _Checker:
             poll_seconds=self.seconds(raw, "poll_seconds", poll, f"{where}.poll_seconds"),
             allow_http=allow_http,
             days=days,
+            max_mentions=max_mentions,
         )
 
     def text(self, raw: dict[str, Any], key: str, where: str) -> str:

@@ -43,7 +43,13 @@ def make_source(chosen: SourceConfig, offline: bool = False) -> LiveSource:
             raise _no_token(chosen)
         from commdash.sources.mastodon import MastodonSource
 
-        return MastodonSource(chosen.url, token, allow_http=chosen.allow_http, name=chosen.name)
+        return MastodonSource(
+            chosen.url,
+            token,
+            allow_http=chosen.allow_http,
+            name=chosen.name,
+            max_mentions=chosen.max_mentions,
+        )
     for url in (chosen.url, chosen.reply_url, chosen.hide_url):
         if url is not None:
             check_url(url, chosen.allow_http)

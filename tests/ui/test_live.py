@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from servers.base import DONE_THEN_DROP, Response
+from servers.mastodon import FakeMastodon
 from servers.native import HIDE_PATH, REPLY_PATH, FakeNative, make_document
 from textual.pilot import Pilot
 
@@ -399,3 +400,27 @@ def comments_of(server: FakeNative) -> list[dict[str, Any]]:
         (c for post in document["posts"] for c in post["comments"] if c["id"].startswith("r")),
         key=lambda c: int(c["id"][1:]),
     )
+
+
+async def test_a_mastodon_mentions_limit_is_shown_with_how_to_widen_it(
+    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeMastodon().running() as fake:
+        for n in range(45):
+            fake.mention(f"user{n}", f"question {n}")
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\nmax_mentions = 40\n'
+            'token_env = "M_TOKEN"\npoll_seconds = 3600\n',
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("COMMDASH_CONFIG", str(config))
+        monkeypatch.setenv("M_TOKEN", fake.token)
+        clock = Clock(parse_now(NOW))
+        app = CommdashApp(open_session("m", str(isolated_dirs), clock, 60.0), clock)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await until(pilot, lambda: listing(app).row_count > 0)
+            await until(pilot, lambda: any("max_mentions" in n.message for n in app._notifications))
+            assert any("raise max_mentions in the config" in n.message for n in app._notifications)
+            await pilot.press("ctrl+r")  # the next sync brings the rest
+            await until(pilot, lambda: len(app.triager.inbox.conversations) == 45)
