@@ -3,13 +3,13 @@
 Every item is claimed on disk (``sending``) before its request goes out. On a platform that
 may not deduplicate a resend, the courier first notes on the item which of the platform's
 messages it could be taken for (``matching_replies``: ours, with its text, where it goes).
-When an attempt may have reached the platform (it broke off, or a commdash died while
-sending), a match that was not there before is the reply, and it is sent again only when
-there is none. Only the platform's ids are compared: neither the local clock nor ``--now``
-can make a reply post twice, or take an older message of the same text for it. Transient
-failures are retried with exponential backoff and jitter, never sooner than the server
-asked; permanent ones stop with the reason on the item. A refused token pauses every waiting
-item, visibly, until the manager renews it (:meth:`Courier.resume`).
+On every later attempt (an earlier one may have reached the platform: it broke off, or a
+commdash died while sending), a match that was not there before is the reply, and it is
+sent again only when there is none. Only the platform's ids are compared: neither the local
+clock nor ``--now`` can make a reply post twice, or take an older message of the same text
+for it. Transient failures are retried with exponential backoff and jitter, never sooner
+than the server asked; permanent ones stop with the reason on the item. A refused token
+pauses every waiting item, visibly, until the manager renews it (:meth:`Courier.resume`).
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ class Courier:
                 claimed = store.claim_due(self.clock.now(), self.owner)
                 if claimed is None:
                     break
-                outcome = self._attempt(store, *claimed)
+                # Whether it may be on the platform already, the item itself tells (a
+                # refusal after a crash leaves no attempt counted): see _attempt.
+                outcome = self._attempt(store, claimed[0])
                 done.append(outcome)
                 if outcome.stops_round:
                     break
@@ -109,12 +111,13 @@ class Courier:
                     marked.append(Delivered(written, _TOKEN_REFUSED_NOTE))
         return marked
 
-    def _attempt(self, store: Store, item: Reply, uncertain: bool) -> Delivered:
+    def _attempt(self, store: Store, item: Reply) -> Delivered:
         document = self.document() or {}
         try:
-            if item.kind == "reply" and item.preexisting is None:  # no request sent for it yet
-                item, uncertain = self._note_preexisting(store, item, document), False
-            remote_id = self._send(store, item, uncertain, document)
+            first = item.kind == "reply" and item.preexisting is None  # no request sent yet
+            if first:
+                item = self._note_preexisting(store, item, document)
+            remote_id = self._send(store, item, document, check_first=not first)
         except RemoteError as error:
             return self._failed(store, item, error)
         except SourceError as error:  # e.g. a URL the config does not allow
@@ -129,11 +132,14 @@ class Courier:
         sent = item.sent(remote_id or None, self.clock.now())
         return self._record(store, sent, _sent_note(item))
 
-    def _send(self, store: Store, item: Reply, uncertain: bool, document: Document) -> str | None:
+    def _send(self, store: Store, item: Reply, document: Document, check_first: bool) -> str | None:
+        """Deliver the item. ``check_first``: a request may have reached the platform before
+        (whatever became of it: a crash, a lost answer, a refusal after it), so the
+        platform is asked first where it cannot drop a resend."""
         if item.kind != "reply":
             self.source.set_hidden(item.in_reply_to, item.kind == "hide")
             return None
-        if uncertain:
+        if check_first:
             posted = self._posted(store, item, document)
             if posted is not None:
                 return posted

@@ -4,6 +4,7 @@ later, stopped with the reason when it cannot, resolved after a crash mid-send."
 from __future__ import annotations
 
 import multiprocessing
+import socket
 import subprocess
 import sys
 from dataclasses import replace
@@ -31,6 +32,8 @@ class Recorder(LiveSource):
 
     def __init__(self, failures: list[RemoteError] | None = None) -> None:
         self.failures = list(failures or [])
+        self.check_failures: list[RemoteError] = []
+        """Raised first by matching_replies."""
         self.lost_answers = 0
         self.sent: list[str] = []
         self.hidden: list[tuple[str, bool]] = []
@@ -59,6 +62,8 @@ class Recorder(LiveSource):
         self.hidden.append((message_id, hidden))
 
     def matching_replies(self, reply: Reply, document: Document) -> list[str]:
+        if self.check_failures:
+            raise self.check_failures.pop(0)
         self.asked.append(reply.id)
         return [mid for mid, text in self.messages.items() if text == reply.text]
 
@@ -152,8 +157,6 @@ def test_a_send_cut_off_by_a_crash_is_resolved_without_posting_twice(
     tmp_path: Path, reached: bool
 ) -> None:
     reply = queue(tmp_path)
-    import socket
-
     dead = f"{socket.gethostname()}:{_dead_pid()}"
     source = Recorder()
     source.messages["m-older"] = reply.text  # there before: never taken for the reply
@@ -166,6 +169,23 @@ def test_a_send_cut_off_by_a_crash_is_resolved_without_posting_twice(
     assert done[0].item.status == "sent"
     assert source.sent == ([] if reached else [reply.id])
     assert stored(tmp_path, reply.id).remote_id == ("m-earlier" if reached else "m-2")
+
+
+def test_a_reply_cut_off_by_a_crash_is_checked_for_even_after_a_refused_token(
+    tmp_path: Path,
+) -> None:
+    reply = queue(tmp_path)
+    dead = f"{socket.gethostname()}:{_dead_pid()}"
+    claimed = replace(reply.claimed(dead, NOW), preexisting=())
+    Store(tmp_path / "s").update_reply(reply.id, lambda r: claimed)
+    source = Recorder()
+    source.messages["m-1"] = reply.text  # the process that died had posted it
+    source.check_failures.append(RemoteError("HTTP 401", refused=True))
+    mine = courier(tmp_path, source, Clock(NOW))
+    assert [d.item.paused for d in mine.deliver_due()] == [True]
+    mine.resume()
+    assert [d.item.status for d in mine.deliver_due()] == ["sent"]
+    assert source.sent == [] and stored(tmp_path, reply.id).remote_id == "m-1"
 
 
 def test_a_claim_of_a_live_process_is_left_alone(tmp_path: Path) -> None:
@@ -235,8 +255,6 @@ def test_a_claim_past_its_lease_is_resolved_whoever_made_it(tmp_path: Path) -> N
     assert [d.item.status for d in done] == ["sent"] and source.asked == [reply.id]
     # This very pid, claimed by an earlier process that had it (a container restarted):
     again = queue(tmp_path, "Another")
-    import socket
-
     store.update_reply(
         again.id, lambda r: r.claimed(f"{socket.gethostname()}:{os.getpid()}:old", NOW)
     )
