@@ -49,9 +49,13 @@ class SourceConfig:
     poll_seconds: float = DEFAULT_POLL_SECONDS
     allow_http: bool = False
     days: int = 30
+    max_mentions: int | None = None
+    """Mastodon: at most this many mentions read per sync (None: all of them)."""
 
-    def token(self) -> str | None:
-        """The token, from the environment or the command; None when none is configured."""
+    def token(self, may_prompt: bool = True) -> str | None:
+        """The token, read now from the environment or the command; None when none is
+        configured. ``may_prompt``: the command may read the terminal (not while the TUI
+        owns it: its input is then empty)."""
         if self.token_env is not None:
             value = os.environ.get(self.token_env, "").strip()
             if not value:
@@ -62,7 +66,7 @@ class SourceConfig:
                 )
             return _checked_token(self.name, value, f"${self.token_env}")
         if self.token_command is not None:
-            token = _run_token_command(self.name, self.token_command)
+            token = _run_token_command(self.name, self.token_command, may_prompt)
             return _checked_token(self.name, token, "the token_command's output")
         return None
 
@@ -123,6 +127,7 @@ _SOURCE_KEYS = {
     "poll_seconds",
     "allow_http",
     "days",
+    "max_mentions",
 }
 
 
@@ -160,6 +165,13 @@ class _Checker:
         allow_http = raw.get("allow_http", False)
         if not isinstance(allow_http, bool):
             self.fail(f"{where}.allow_http", "expected true or false")
+        max_mentions = raw.get("max_mentions")
+        if max_mentions is not None and kind != "mastodon":
+            self.fail(f"{where}.max_mentions", "only for a mastodon source")
+        if max_mentions is not None and (
+            not isinstance(max_mentions, int) or isinstance(max_mentions, bool) or max_mentions < 1
+        ):
+            self.fail(f"{where}.max_mentions", "expected a whole number of mentions, at least 1")
         return SourceConfig(
             name=name,
             kind=kind,
@@ -172,6 +184,7 @@ class _Checker:
             poll_seconds=self.seconds(raw, "poll_seconds", poll, f"{where}.poll_seconds"),
             allow_http=allow_http,
             days=days,
+            max_mentions=max_mentions,
         )
 
     def text(self, raw: dict[str, Any], key: str, where: str) -> str:
@@ -221,11 +234,12 @@ def _checked_token(name: str, token: str, origin: str) -> str:
     return token
 
 
-def _run_token_command(name: str, command: tuple[str, ...]) -> str:
+def _run_token_command(name: str, command: tuple[str, ...], may_prompt: bool) -> str:
     shown = f"source {name!r}: token_command {one_line(command[0], 60)!r}"
     try:
         done = subprocess.run(
             command,
+            stdin=None if may_prompt else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             timeout=TOKEN_COMMAND_TIMEOUT,

@@ -36,9 +36,10 @@ def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[R
         visible += 1
         (our_times if message.ours else member_times).append(message.created_at)
         deepest[message.ours].see(message.created_at, message.depth)
-    # A refused reply is not an answer: it only shows in the thread, to be retried.
+    # A refused reply is not an answer (nor one waiting for a refused token): it only shows
+    # in the thread, to be retried.
     for reply in replies:
-        if reply.status != "failed":
+        if reply.counts_as_answer:
             our_times.append(reply.queued_at)
             deepest[True].see(reply.queued_at, ANSWER_DEPTH)
     return facts_from(member_times, our_times, visible, deepest[False].depth, deepest[True].depth)

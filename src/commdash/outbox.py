@@ -20,6 +20,8 @@ ReplyStatus = Literal["queued", "sending", "sent", "failed"]
 ReplyKind = Literal["reply", "hide", "unhide"]
 STATUSES: tuple[str, ...] = get_args(ReplyStatus)
 KINDS: tuple[str, ...] = get_args(ReplyKind)
+TOKEN_REFUSED = "delivery paused: token refused — renew it, then press R"
+"""What an item waiting behind a refused token says (``Reply.paused``), and the header."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,15 @@ class Reply:
     claimed_at: float | None = None
     """When it was last claimed for sending: a claim older than :data:`CLAIM_LEASE` is
     taken as that of a process that died or hung."""
+    paused: bool = False
+    """Queued, but the platform refused the token: nothing is sent until the manager renews
+    it (``error`` says so). It does not count as an answer meanwhile: it may never go out."""
+    preexisting: tuple[str, ...] | None = None
+    """Read from the platform just before the first request of a reply to a platform that
+    may not deduplicate a resend: the ids of the messages already there that it could be
+    taken for (ours, with its text, where it goes). After an attempt that may have reached
+    the platform, only a match not among them is the reply: ids are compared, never
+    clocks. None until then, so None also means no request was sent yet."""
 
     @classmethod
     def new(cls, conversation_id: str, in_reply_to: str, text: str, now: float) -> Reply:
@@ -66,11 +77,26 @@ class Reply:
         return self.status == "sending" or (self.status == "queued" and self.attempts > 0)
 
     @property
+    def counts_as_answer(self) -> bool:
+        """Whether the figures count it as ours: not once refused, nor while it waits for a
+        token the platform refused."""
+        return self.status != "failed" and not self.paused
+
+    @property
     def editable(self) -> bool:
         return self.status == "failed" or (self.status == "queued" and self.attempts == 0)
 
     def claimed(self, owner: str, now: float) -> Reply:
-        return replace(self, status="sending", sending_by=owner, claimed_at=now)
+        return replace(self, status="sending", sending_by=owner, claimed_at=now, paused=False)
+
+    def waiting_for_token(self, why: str) -> Reply:
+        """Queued until the manager renews the token the platform refused; the refusal is
+        no attempt (nothing reached the platform)."""
+        return replace(self, status="queued", paused=True, error=why, sending_by=None)
+
+    def resumed(self) -> Reply:
+        """The token was read again: sent in turn, as when it was queued."""
+        return replace(self, paused=False, error=None)
 
     def sent(self, remote_id: str | None, now: float) -> Reply:
         return replace(
@@ -93,7 +119,9 @@ class Reply:
         )
 
     def requeued(self, text: str | None = None) -> Reply:
-        """Queued afresh by the manager (retry, or edit of a reply not sent)."""
+        """Queued afresh by the manager (retry, or edit of a reply not sent). A new text
+        could be mistaken for other messages: they are read again before it is sent."""
+        edited = text is not None and text != self.text
         return replace(
             self,
             status="queued",
@@ -101,6 +129,8 @@ class Reply:
             next_attempt_at=0.0,
             error=None,
             sending_by=None,
+            paused=False,
+            preexisting=None if edited else self.preexisting,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,6 +149,8 @@ class Reply:
             "sending_by": self.sending_by,
             "sent_at": self.sent_at,
             "claimed_at": self.claimed_at,
+            "paused": self.paused,
+            "preexisting": None if self.preexisting is None else list(self.preexisting),
         }
 
     @classmethod
@@ -141,6 +173,8 @@ class Reply:
                 sending_by=_text_or_none(raw.get("sending_by")),
                 sent_at=None if raw.get("sent_at") is None else _time(raw["sent_at"]),
                 claimed_at=None if raw.get("claimed_at") is None else _time(raw["claimed_at"]),
+                paused=raw.get("paused") is True,
+                preexisting=_ids_or_none(raw.get("preexisting")),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -157,6 +191,12 @@ def _time(value: object) -> float:
     if seconds is None:
         raise ValueError(f"not a time: {value!r}")
     return seconds
+
+
+def _ids_or_none(value: object) -> tuple[str, ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple(item for item in value if isinstance(item, str))
 
 
 CLAIM_LEASE = 300.0

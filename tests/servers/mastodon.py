@@ -57,6 +57,9 @@ class FakeMastodon:
         self.notifications: dict[int, dict[str, Any]] = {}
         self._notification_ids: list[int] = []
         self._idempotent: dict[str, str] = {}
+        self.keeps_keys = True
+        """False plays a Mastodon whose memory of an ``Idempotency-Key`` ran out (it keeps
+        them an hour): a resend with the same key posts again."""
         self._clock = itertools.count()
         self._notification_seq = itertools.count(1)
         self.rate_remaining = RATE_LIMIT
@@ -350,7 +353,7 @@ class FakeMastodon:
 
     def _post_status(self, request: Request) -> Response:
         key = request.headers.get("idempotency-key")
-        if key is not None and key in self._idempotent:
+        if key is not None and key in self._idempotent and self.keeps_keys:
             return Response(body=self.statuses[self._idempotent[key]])
         text = request.param("status") or ""
         in_reply_to = request.param("in_reply_to_id") or None

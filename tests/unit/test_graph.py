@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -11,6 +12,7 @@ import pytest
 from servers.base import DROP, Response
 from servers.graph import FakeGraph, RecordedGraph, graph_error, graph_time
 
+from commdash.delivery import Courier
 from commdash.errors import SourceError
 from commdash.model import Conversation, Snapshot
 from commdash.outbox import Reply
@@ -19,6 +21,8 @@ from commdash.sources.graph import GraphSource
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Progress, Pulled
 from commdash.sources.native import read_native
+from commdash.store import Store
+from commdash.timeutil import Clock
 
 
 @pytest.fixture
@@ -718,7 +722,7 @@ def test_a_reply_that_facebook_refuses_or_does_not_confirm(
         source.send_reply(missing, {})
 
 
-def test_find_sent_finds_a_sent_reply_and_none_otherwise(
+def test_matching_replies_are_the_page_s_comments_with_the_text_whatever_their_time(
     fake: FakeGraph, source: GraphSource
 ) -> None:
     fake.comments_page_size = 2
@@ -728,30 +732,39 @@ def test_find_sent_finds_a_sent_reply_and_none_otherwise(
         fake.add_comment(post, f"noise {n}", parent=root)
     document = pull(source).document
     assert document is not None
-    queued = time.time()
-    reply = Reply.new(root, root, "Thanks  for\nasking!", queued)
+    reply = Reply.new(root, root, "Thanks  for\nasking!", time.time())
 
-    assert source.find_sent(reply, document) is None
+    assert source.matching_replies(reply, document) == []
+    older = fake.add_comment(
+        post, "Thanks for asking!", author=fake.by_page, parent=root, created=1.0e9
+    )
     new_id = fake.add_comment(post, "Thanks for asking! ", author=fake.by_page, parent=root)
     fake.add_comment(post, "Thanks for asking!", parent=root)  # a member, not us
-    assert source.find_sent(reply, document) == new_id
+    assert source.matching_replies(reply, document) == [older, new_id]
     assert len(fake.requests("GET", root, "comments")) > 2  # read to the last page
-
-    late = Reply.new(root, root, "Thanks for asking!", queued + 3600)
-    assert source.find_sent(late, document) is None
-    other = Reply.new(root, root, "Something else", queued)
-    assert source.find_sent(other, document) is None
+    other = Reply.new(root, root, "Something else", time.time())
+    assert source.matching_replies(other, document) == []
 
     # Items that are not comments are passed over.
     junk = Response(200, {"data": [1, "x", None, {}, {"id": 7}]})
     fake.server.fail_next("GET", fake.path(root, "comments"), junk)
-    assert source.find_sent(reply, document) is None
+    assert source.matching_replies(reply, document) == []
 
-    # A conversation not read to its end does not say the reply was not posted.
+    # A conversation not read to its end says nothing of what it holds.
     fake.server.fail_next("GET", fake.path(root, "comments"), Response(200, {"data": 3}))
     with pytest.raises(RemoteError, match="try again later") as caught:
-        source.find_sent(other, document)
+        source.matching_replies(other, document)
     assert caught.value.transient and fake.token not in str(caught.value)
+
+
+def test_matching_replies_know_the_page_by_its_number_before_any_pull(fake: FakeGraph) -> None:
+    post = fake.add_post()
+    root = fake.add_comment(post, "Question?")
+    ours = fake.add_comment(post, "On it", author=fake.by_page, parent=root)
+    source = GraphSource(fake.username, fake.token, fake.base_url)
+    reply = Reply.new(root, root, "On it", time.time())
+    assert source.matching_replies(reply, {}) == [ours]
+    source.close()
 
 
 def test_hide_and_unhide(fake: FakeGraph, source: GraphSource) -> None:
@@ -920,3 +933,23 @@ def test_warnings_kept_in_the_cursor_are_untrusted(fake: FakeGraph, source: Grap
     assert "[bold]x[/]" in line
     assert second.unlisted == 2
     assert second.advice == (graph_module.CAUSES[graph_module.WITHHELD_IDS],)
+
+
+def test_an_expired_token_pauses_delivery_until_a_renewed_one_is_used(
+    fake: FakeGraph, tmp_path: Path
+) -> None:
+    post = fake.add_post()
+    root = fake.add_comment(post, "Question?")
+    source = GraphSource(fake.page_id, "EAAG-expired-token-0000", fake.base_url)
+    courier = Courier(source, Store(tmp_path / "s"), Clock(), lambda: None)
+    Store(tmp_path / "s").queue_reply(Reply.new(root, root, "Answer", time.time()))
+    done = courier.deliver_due()
+    assert courier.refused is not None and "Graph error 190" in courier.refused
+    assert [(d.item.status, d.item.paused) for d in done] == [("queued", True)]
+    assert "expired-token" not in (done[0].item.error or "")
+    source.use_token(fake.token)
+    courier.resume()
+    assert [d.item.status for d in courier.deliver_due()] == ["sent"]
+    assert [c.message for c in fake.comments.values()] == ["Question?", "Answer"]
+    assert fake.requests("POST")[-1].headers["authorization"] == f"Bearer {fake.token}"
+    source.close()

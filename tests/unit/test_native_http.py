@@ -312,7 +312,7 @@ def test_a_repeated_key_posts_once_and_gives_the_same_id(fake: FakeNative, make:
     assert fake.etag == etag
     assert fake.document is not None
     assert [c["id"] for c in comments_of(fake.document)].count(first) == 1
-    assert source.find_sent(a_reply(), {}) is None
+    assert source.matching_replies(a_reply(), {}) is None
 
 
 def test_a_conflict_means_already_posted(fake: FakeNative, make: Make) -> None:

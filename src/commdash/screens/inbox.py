@@ -38,7 +38,7 @@ from commdash.widgets.key_bar import KeyBar
 from commdash.widgets.live_sync import LiveSync
 from commdash.widgets.post_queue import PostQueue
 from commdash.widgets.reply_box import ReplyBox
-from commdash.widgets.status_bar import StatusBar
+from commdash.widgets.status_bar import StatusBar, outbox_note
 from commdash.widgets.thread_view import ThreadView
 
 SYNC_SECONDS = 2.0
@@ -89,7 +89,7 @@ class InboxScreen(Screen[None]):
             "retry_reply",
             "Retry",
             show=False,
-            tooltip="Send the highlighted failed reply again",
+            tooltip="Send the highlighted failed reply again; after a refused token, read it again",
             id="outbox.retry",
         ),
         Binding(
@@ -105,7 +105,7 @@ class InboxScreen(Screen[None]):
             "sync_now",
             "Sync",
             show=False,
-            tooltip="Fetch what is new from a live source now",
+            tooltip="Fetch what is new from a live source now (a refused token is read again)",
             id="inbox.sync",
         ),
         Binding(
@@ -310,13 +310,11 @@ class InboxScreen(Screen[None]):
         return f"synced {ago(age)}{refused}", bool(refused)
 
     def _refused_replies(self) -> str:
-        """`` · 2 not sent`` when the outbox holds items the platform refused (hides too,
-        which no thread shows)."""
+        """What the outbox adds to the header: paused delivery, items not sent."""
         try:
-            count = sum(item.status == "failed" for item in self.triager.store.replies())
+            return outbox_note(self.triager.store.replies())
         except StateError:
             return ""
-        return f" · {count} not sent (commdash outbox)" if count else ""
 
     @property
     def _sync_trouble(self) -> str:
@@ -398,7 +396,7 @@ class InboxScreen(Screen[None]):
         live = self.query(LiveSync)
         if not live:
             self.say("This source is a file: nothing to sync.")
-        elif live.first().pull_now():
+        elif live.first().sync_now():
             self.say("Syncing…")
         else:
             self.say("A sync is under way.")
@@ -767,6 +765,11 @@ class InboxScreen(Screen[None]):
         return found
 
     def action_retry_reply(self) -> None:
+        live = self.query(LiveSync)
+        if live and live.first().token_refused:
+            live.first().renew_token()
+            self.say("Reading the token again…")
+            return
         reply = self._highlighted_reply("retry")
         if reply is None:
             return

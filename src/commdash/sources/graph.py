@@ -19,7 +19,6 @@ cursor ever holds the token or a query string.
 
 from __future__ import annotations
 
-import functools
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -72,9 +71,6 @@ PAGE_INFO_TTL = 24 * 3600.0
 SCHEDULED_RETRY = 3600.0
 """After the scheduled posts were refused (usually a missing permission), how long they are
 not asked for, so that every poll does not cost a failed request and a warning."""
-FIND_SENT_SLACK = 300.0
-"""A reply found by :meth:`GraphSource.find_sent` may be this much older than its queueing
-(clocks differ)."""
 ANONYMOUS_NAME = "Facebook user"
 """Shown for a comment without ``from``: Graph leaves it out for people who did not allow
 the app to see them (and for everyone, to a token that cannot moderate the Page)."""
@@ -116,7 +112,7 @@ SCHEDULED_FIELDS = "id,message,created_time,scheduled_publish_time,permalink_url
 COMMENT_FIELDS = (
     "id,message,from{id,name},created_time,parent{id},like_count,is_hidden,permalink_url"
 )
-FIND_FIELDS = "id,message,from{id},created_time"
+FIND_FIELDS = "id,message,from{id}"
 
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
 _GRAPH_ID = re.compile(r"[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,199}")
@@ -233,7 +229,7 @@ class _Notes:
 
 @dataclass
 class _Run:
-    """One pull's (or find_sent's) bookkeeping: responses and items so far, the warnings by
+    """One pull's (or matching_replies's) bookkeeping: responses and items so far, the warnings by
     part, and the progress report after every response."""
 
     progress: ProgressFn
@@ -354,7 +350,7 @@ class GraphSource(HttpLiveSource):
             secret=token,
             allow_http=allow_http,
             timeout=timeout,
-            describe_error=functools.partial(describe_graph_error, secret=token),
+            describe_error=lambda answer: describe_graph_error(answer, self._client.secret),
         )
 
     # -- pulling ---------------------------------------------------------------------------
@@ -687,30 +683,31 @@ class GraphSource(HttpLiveSource):
             )
         return new_id
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        """The id of the page's comment in the conversation with the reply's text (spaces
-        aside), made at most :data:`FIND_SENT_SLACK` seconds before it was queued; None
-        when there is none. Graph has no idempotency key: this is how a resend after a
-        crash is avoided."""
+    def matching_replies(self, reply: Reply, document: Document) -> list[str]:
+        """The page's comments in the conversation with the reply's text (spaces aside),
+        oldest first. Graph has no idempotency key: the courier tells a comment an attempt
+        made from those that were there before by their ids."""
         url = self._url(_path_id(reply.conversation_id, self.location), "comments")
         params = {"filter": "stream", "limit": str(PAGE_SIZE), "fields": FIND_FIELDS}
         run = _Run(lambda _: None, self._client.secret or "")
         listing = self._read(run, "the conversation", url, params)
-        ours = _account_id(document) or self._account_id
-        wanted = " ".join(reply.text.split())
-        for item in listing.items:
-            if _is_sent(item, ours, wanted, reply.queued_at - FIND_SENT_SLACK) and (
-                item["id"] not in taken
-            ):
-                return str(item["id"])
         if not listing.complete:
-            # Not seen in part of the conversation is not "not posted": sending again could
-            # post it twice.
+            # Part of the conversation unread: a comment there could be missed either way.
             problems = "; ".join(run.warnings)
             raise RemoteError(f"{where(url)}: {problems}; try again later", transient=True)
-        return None
+        ours = _account_id(document) or self._page_number()
+        wanted = " ".join(reply.text.split())
+        return [item["id"] for item in listing.items if _is_reply_of(item, ours, wanted)]
+
+    def _page_number(self) -> str:
+        """The page's own id (comments give it, never its user name): known from a pull,
+        else asked for."""
+        if self._account_id == self.page_id and not self.page_id.isdigit():
+            body = self._client.get(self._url(self.page_id), {"fields": "id"}).json()
+            found = body.get("id") if isinstance(body, dict) else None
+            if isinstance(found, str) and _GRAPH_ID.fullmatch(found):
+                self._account_id = found
+        return self._account_id
 
     def set_hidden(self, message_id: str, hidden: bool) -> None:
         """Hide or unhide a comment (``POST /{comment-id}`` with ``is_hidden``)."""
@@ -742,21 +739,17 @@ def _about_this_post(error: RemoteError) -> bool:
     return error.status is not None and 400 <= error.status < 500
 
 
-def _is_sent(item: object, ours: str, wanted: str, since: float) -> bool:
-    """Whether a comment is the page's with the text ``wanted`` (spaces aside), made at or
-    after ``since``."""
+def _is_reply_of(item: object, ours: str, wanted: str) -> bool:
+    """Whether a comment is the page's with the text ``wanted`` (spaces aside)."""
     if not isinstance(item, dict) or not isinstance(item.get("id"), str):
         return False
     author = _author_of(item.get("from"))
     message = item.get("message")
-    created = parse_timestamp(item.get("created_time"))
     return (
         author is not None
         and author["id"] == ours
         and isinstance(message, str)
         and " ".join(message.split()) == wanted
-        and created is not None
-        and created >= since
         and _GRAPH_ID.fullmatch(item["id"]) is not None
     )
 

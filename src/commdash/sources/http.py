@@ -138,6 +138,9 @@ class HttpClient:
         describe_error: Callable[[Answer], RemoteError] | None = None,
     ) -> None:
         self.secret = secret
+        self._former_secrets: list[str] = []
+        """Tokens used before :meth:`use_token`: an answer to a request that carried one
+        may still come, and they are cut out of messages too."""
         self.allow_http = allow_http
         self.timeout = timeout
         self.deadline = DEADLINE_SECONDS
@@ -161,6 +164,24 @@ class HttpClient:
     def close(self) -> None:
         with self._lock:
             self._client.close()
+
+    def use_token(self, token: str | None) -> None:
+        """From now on send ``token`` as ``Authorization: Bearer`` (None: no such header),
+        and cut it out of every message."""
+        with self._lock:
+            if self.secret and self.secret != token:
+                self._former_secrets.append(self.secret)
+            self.secret = token
+            for headers in (self._headers, self._client.headers):
+                if token:
+                    headers["Authorization"] = f"Bearer {token}"
+                else:
+                    headers.pop("Authorization", None)
+
+    def _secrets(self) -> list[str]:
+        """The tokens to cut out of messages (long enough not to match ordinary words)."""
+        found = [self.secret or "", *self._former_secrets]
+        return [secret for secret in found if len(secret) >= MIN_SECRET]
 
     @contextlib.contextmanager
     def budget(self, limit: int, exceeded: str) -> Iterator[None]:
@@ -227,10 +248,9 @@ class HttpClient:
             watchdog.cancel()
         answer = Answer(response.status_code, response.headers, body, url)
         if response.status_code >= 300 and response.status_code != 304:
-            if self.secret and len(self.secret) >= MIN_SECRET:  # before a message is cut short
-                secret = self.secret.encode("utf-8", "surrogatepass")
-                answer = replace(answer, body=body.replace(secret, b"[token]"))
-            raise self._scrubbed(self._describe_error(answer))
+            for secret in self._secrets():  # before a message is cut short
+                body = body.replace(secret.encode("utf-8", "surrogatepass"), b"[token]")
+            raise self._scrubbed(self._describe_error(replace(answer, body=body)))
         return answer
 
     def _described(self, exc: Exception, shown: str) -> RemoteError:
@@ -293,8 +313,10 @@ class HttpClient:
 
     def _scrubbed(self, error: RemoteError) -> RemoteError:
         message = str(error)
-        if self.secret and len(self.secret) >= MIN_SECRET and self.secret in message:
-            error.args = (message.replace(self.secret, "[token]"),)
+        for secret in self._secrets():
+            message = message.replace(secret, "[token]")
+        if message != str(error):
+            error.args = (message,)
         return error
 
 

@@ -78,14 +78,17 @@ class LiveSource(ABC):
         """Hide or unhide a comment on the platform; naturally idempotent."""
         raise NotImplementedError(f"{self.location}: this source cannot hide comments")
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        """After an attempt that may have reached the platform: the id of the message
-        ``reply`` became, when the platform has it; None when it was not posted. Messages in
-        ``taken`` are other replies' and never count. A source whose platform honours the
-        ``Idempotency-Key`` may return None and let the resend be deduplicated."""
+    def matching_replies(self, reply: Reply, document: Document) -> list[str] | None:
+        """The ids of the messages on the platform that ``reply`` could have become: ours,
+        with its text, where it is posted. The courier reads them before the first attempt
+        and again after an attempt that may have reached the platform: a new one is the
+        reply. None (the default) when the platform deduplicates a resend by the
+        ``Idempotency-Key``, so that nothing needs finding."""
         return None
+
+    @abstractmethod
+    def use_token(self, token: str | None) -> None:
+        """Send ``token`` from now on: the manager renewed the one the platform refused."""
 
     @property
     def can_hide(self) -> bool:
@@ -104,6 +107,9 @@ class HttpLiveSource(LiveSource):
     @property
     def requests(self) -> int:
         return self._client.requests
+
+    def use_token(self, token: str | None) -> None:
+        self._client.use_token(token)
 
     def close(self) -> None:
         self._client.close()

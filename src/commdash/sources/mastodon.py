@@ -26,9 +26,11 @@ Requests (``requests`` counts them):
   post whose reply count changed.
 
 The cursor (JSON, never the token): ``version``; ``account`` (``id``, ``acct``, ``name``,
-``url``); ``since``, the newest mention notification seen; ``own``, our recent top-level
-status ids; ``roots``, the other threads kept; ``replies``, the reply count of each of our
-recent statuses when last read.
+``url``); ``since``, the newest mention notification seen; ``older``, where older mentions
+remain unread when a pull stopped at a limit (``max_mentions``, or :data:`MAX_PAGES` pages):
+the next pulls read on from there after the new ones, so every thread comes in the end;
+``own``, our recent top-level status ids; ``roots``, the other threads kept; ``replies``,
+the reply count of each of our recent statuses when last read.
 
 Everything read is untrusted: a malformed page or item is skipped with a warning line and
 the rest loads; texts stay data for the native reader to sanitise.
@@ -39,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -65,10 +67,13 @@ PLATFORM = "mastodon"
 PAGE_LIMIT = 40
 """Items per notifications or statuses page (Mastodon allows up to 80 for notifications)."""
 MAX_PAGES = 500
-"""No pull reads more notifications pages than this, whatever the links say."""
+"""No pull reads more notifications pages than this, whatever the links say: the rest wait
+for the next pulls."""
 MAX_WARNINGS = 200
 """Warnings kept per pull; the rest are counted in one last line."""
-CURSOR_VERSION = 1
+CURSOR_VERSION = 2
+"""2: ``older`` is kept. A cursor of version 1 may come from a pull that stopped at 400
+mentions and never read the others: the next pull starts afresh."""
 MENTIONS_CHANNEL = "mentions"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 FALLBACK_VISIBILITY = "direct"
@@ -103,13 +108,15 @@ class MastodonSource(HttpLiveSource):
         token: str,
         allow_http: bool = False,
         name: str | None = None,
-        max_mentions: int = 400,
+        max_mentions: int | None = None,
         timeout: float = 20.0,
     ) -> None:
         self.base_url = check_url(base_url.rstrip("/"), allow_http)
         self.location = where(self.base_url)
         self.name = name
-        self.max_mentions = max(1, max_mentions)
+        self.max_mentions = None if max_mentions is None else max(1, max_mentions)
+        """At most this many mentions are read per pull (None: all of them); the older ones
+        come with the next pulls."""
         self._client = HttpClient(
             headers={"Authorization": f"Bearer {token}"},
             secret=token,
@@ -169,34 +176,33 @@ class MastodonSource(HttpLiveSource):
             raise RemoteError(f"{where(answer.url)}: the answer has no status id", True)
         return new_id
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        """Our answer to ``reply.in_reply_to`` with the reply's text, when it is there."""
+    def matching_replies(self, reply: Reply, document: Document) -> list[str]:
+        """Our answers to ``reply.in_reply_to`` with the reply's text. Mastodon keeps an
+        ``Idempotency-Key`` for an hour only: a resend after a longer outage could post
+        twice, so the courier looks for a new one of these first."""
         target = _path_id(reply.in_reply_to)
         if target is None:
-            return None
+            return []  # not a status id: send_reply refuses it
         our_id = _account_id(document) or self.verify_credentials()["id"]
         try:
             context = self.get(f"statuses/{target}/context").json()
         except GoneError:
-            return None
+            return []  # the status answered is gone, and its answers with it
         descendants = context.get("descendants") if isinstance(context, dict) else None
         if not isinstance(descendants, list):
-            # Not seen in a thread that could not be read is not "not posted".
+            # A thread that could not be read says nothing of what it holds.
             raise RemoteError(
                 f"{self.api('statuses')}/{target}/context: the answer is not a thread; "
                 "try again later",
                 transient=True,
             )
         wanted = comparable_text(reply.text)
-        for status in descendants:
-            if not isinstance(status, dict):
-                continue
-            found = _ident(status.get("id"))
-            if found not in taken and _is_sent_reply(status, our_id, target, wanted):
-                return found
-        return None
+        return [
+            found
+            for status in descendants
+            if _is_sent_reply(status, our_id, target, wanted)
+            and (found := _ident(status.get("id"))) is not None
+        ]
 
 
 def comparable_text(text: str) -> str:
@@ -299,6 +305,10 @@ class _Pull:
     previous_posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     contexts: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     """Contexts read in this pull by status id; None when it could not be read."""
+    mention_pages: int = 0
+    """Notifications pages read in this pull."""
+    older: str | None = None
+    """Where mentions older than those read remain unread (a limit stopped the pull)."""
 
     def run(self) -> Pulled:
         self.previous = self._usable_previous()
@@ -429,57 +439,77 @@ class _Pull:
     # -- mentions -------------------------------------------------------------------------
 
     def _read_mentions(self) -> str | None:
-        """Read the new mentions and their threads; the newest notification id seen."""
-        since = self.cursor.get("since") if self.previous is not None else None
-        since = _path_id(since)
+        """Read the mentions not read yet and their threads: the new ones, then the older
+        ones an earlier pull left for later. The newest notification seen; where older
+        ones remain unread is left in ``older``."""
+        kept = self.cursor if self.previous is not None else {}
+        since = _path_id(kept.get("since"))
+        self.older = _path_id(kept.get("older")) if since is not None else None
+        found: list[tuple[str, dict[str, Any] | None]] = []
+        limited = since is not None and self._page_mentions(found, since, True) is not None
+        if not limited and (since is None or self.older is not None):  # else they wait more
+            self.older = self._page_mentions(found, self.older, forward=False)
         newest = since
-        found: list[tuple[str, dict[str, Any]]] = []
-        for notification_id, status in self._notifications(since):
+        for notification_id, _ in found:
             newest = _newer(newest, notification_id)
-            if status is not None:
-                found.append((notification_id, status))
         # Oldest first: a thread's first mention answers a status already known (or is
         # the root), and the later ones are among the descendants read for it.
-        found.sort(key=lambda pair: _id_order(pair[0]))
-        mentions = [status for _, status in found]
+        mentions = [status for _, status in sorted(found, key=lambda p: _id_order(p[0])) if status]
         for number, status in enumerate(mentions, 1):
             self._follow(status, f"thread {number} of {len(mentions)}")
         return newest
 
-    def _notifications(self, since: str | None) -> Iterator[tuple[str, dict[str, Any] | None]]:
-        """Every mention notification newer than ``since`` (all of them, up to
-        ``max_mentions``, when None), with its status (None when it was deleted)."""
-        forward = since is not None
+    def _page_mentions(
+        self, found: list[tuple[str, dict[str, Any] | None]], position: str | None, forward: bool
+    ) -> str | None:
+        """Add to ``found`` the mention notifications newer than ``position`` (``forward``)
+        or older (from the newest when None), with their statuses (None when deleted),
+        until there are no more or a limit of the pull is reached. The position reached
+        when a limit stopped it; None when it read to the end."""
         rel, param = ("prev", "min_id") if forward else ("next", "max_id")
-        position = since
+        since = position if forward else None
         seen_positions: set[str] = set()
-        count = 0
-        # Room for a server that gives half pages; a link that never ends stops here.
-        page_cap = min(MAX_PAGES, 2 * (self.source.max_mentions // PAGE_LIMIT) + 5)
-        for number in range(1, page_cap + 1):
+        while True:
+            limit = self._mentions_limit(len(found))
+            if limit:
+                self._warn(limit)
+                return position
+            self.mention_pages += 1
             params: dict[str, Any] = {"types[]": "mention", "limit": PAGE_LIMIT}
             if position is not None:
                 params[param] = position
+            number = self.mention_pages
             answer = self._fetch("notifications", f"mentions page {number}", params)
             page = answer.json()
             if not isinstance(page, list):
                 self._warn(f"notifications page {number}: not a list ({json_kind(page)}); stopped")
                 self._report()
-                return
+                return None
             for index, item in enumerate(page):
-                found = self._notification(item, f"notifications page {number}[{index}]", since)
-                if found is not None:
-                    count += 1
-                    yield found
+                read = self._notification(item, f"notifications page {number}[{index}]", since)
+                if read is not None:
+                    found.append(read)
             self._report()
             position = _link_param(answer.headers, rel, param)
-            if not page or position is None or count >= self.source.max_mentions:
-                return
+            if not page or position is None:
+                return None
             if position in seen_positions:
                 self._warn(f"notifications: the link to {show_id(position)} repeats; stopped")
-                return
+                return None
             seen_positions.add(position)
-        self._warn(f"notifications: stopped after {page_cap} pages")
+
+    def _mentions_limit(self, read: int) -> str | None:
+        """Why this pull reads no more mentions (the rest come with the next pulls), or
+        None while it may."""
+        most = self.source.max_mentions
+        if most is not None and read >= most:
+            return (
+                f"mentions: max_mentions = {most:,} reached; the rest come with the next "
+                "syncs, or raise max_mentions in the config"
+            )
+        if self.mention_pages >= MAX_PAGES:
+            return f"mentions: {MAX_PAGES:,} pages read; the rest come with the next syncs"
+        return None
 
     def _notification(
         self, item: object, where: str, since: str | None
@@ -735,6 +765,7 @@ class _Pull:
             "version": CURSOR_VERSION,
             "account": dict(self.account),
             "since": newest,
+            "older": self.older,
             "own": own_ids,
             "roots": roots,
             "replies": replies,

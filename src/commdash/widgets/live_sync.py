@@ -60,7 +60,10 @@ class LiveSync(Widget):
         self.link = link
         self.pulling = False
         self.delivering = False
+        self.pull_refused = False
+        """The latest pull was refused for the token."""
         self._deliver_again = False
+        self._pull_again = False
         self._poll_timer: Timer | None = None
         self._delivery_timer: Timer | None = None
         self._last_progress = 0.0
@@ -68,6 +71,42 @@ class LiveSync(Widget):
     def on_mount(self) -> None:
         self.pull_now()
         self.deliver_now()
+
+    @property
+    def token_refused(self) -> bool:
+        """Whether the platform refused the token (for a pull, or a delivery that waits)."""
+        courier = self.link.courier
+        return self.pull_refused or (courier is not None and courier.refused is not None)
+
+    def sync_now(self) -> bool:
+        """Pull now, after reading the token again when it was refused; False when a pull
+        is under way."""
+        if self.token_refused:
+            self.renew_token()
+            return True
+        return self.pull_now()
+
+    # The token ----------------------------------------------------------------------------
+
+    def renew_token(self) -> None:
+        """Read the token again (in a thread: its command may take a while), then deliver
+        what waited for it and pull."""
+        self._in_thread(self._renew_token, "commdash-token")
+
+    def _renew_token(self) -> None:
+        try:
+            self.link.renew_token()
+        except CommdashError as error:  # the command failed, the variable is empty...
+            failed = LiveSync.Pulled(None, str(error), False)
+            self._back(lambda: self.post_message(failed))
+            return
+        self._back(self._token_renewed)
+
+    def _token_renewed(self) -> None:
+        self.pull_refused = False
+        self.deliver_now()
+        if not self.pull_now():
+            self._pull_again = True  # the pull under way may have had the old token
 
     # Pulling ------------------------------------------------------------------------------
 
@@ -84,16 +123,18 @@ class LiveSync(Widget):
     def _pull(self) -> None:
         from commdash.sources.http import RemoteError
 
+        refused = False
         try:
             synced = self.link.feed.pull(self._progressed)
             outcome = LiveSync.Pulled(synced, None, False)
         except RemoteError as error:
             outcome = LiveSync.Pulled(None, str(error), error.transient, error.retry_after)
+            refused = error.refused
         except CommdashError as error:
             outcome = LiveSync.Pulled(None, str(error), False)
         except Exception as error:  # a bug must not stop syncing for the rest of the day
             outcome = LiveSync.Pulled(None, f"unexpected {type(error).__name__}: {error}", True)
-        self._back(lambda: self._pulled(outcome))
+        self._back(lambda: self._pulled(outcome, refused))
 
     def _progressed(self, progress: Progress) -> None:
         now = time.monotonic()
@@ -101,9 +142,15 @@ class LiveSync(Widget):
             self._last_progress = now
             self.post_message(LiveSync.Progressed(progress))
 
-    def _pulled(self, outcome: LiveSync.Pulled) -> None:
+    def _pulled(self, outcome: LiveSync.Pulled, refused: bool) -> None:
         self.pulling = False
-        self.post_message(outcome)
+        again, self._pull_again = self._pull_again, False
+        if not (again and refused):  # a refusal of the token renewed meanwhile is old news
+            self.pull_refused = refused
+            self.post_message(outcome)
+        if again:
+            self.pull_now()
+            return
         wait = self.link.poll_seconds
         if outcome.error is not None and outcome.transient:
             wait = max(min(wait, RETRY_OFFLINE_SECONDS), outcome.retry_after or 0.0)
@@ -152,7 +199,7 @@ class LiveSync(Widget):
     def _in_thread(self, target: Callable[[], None], name: str) -> None:
         threading.Thread(target=target, name=name, daemon=True).start()
 
-    def _back(self, callback: Callable[[], None]) -> None:
+    def _back(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` on the app's thread, unless the app has gone meanwhile."""
         with contextlib.suppress(RuntimeError):
             self.app.call_from_thread(callback)

@@ -291,6 +291,8 @@ def reply_state(reply: Reply, now: float) -> tuple[str, str]:
         return (" · sending…", "thread-view--queued")
     if reply.status == "sent":
         return (" · sent, not synced yet", "thread-view--queued")
+    if reply.paused:
+        return (" · queued, waiting for a renewed token", "thread-view--failed")
     if reply.attempts:
         wait = max(0.0, reply.next_attempt_at - now)
         return (f" · queued, retrying in {duration(wait)}", "thread-view--failed")
