@@ -79,7 +79,7 @@ class Courier:
                     break
                 # Whether it may be on the platform already, the item itself tells (a
                 # refusal after a crash leaves no attempt counted): see _attempt.
-                outcome = self._attempt(store, claimed[0])
+                outcome = self._attempt(store, claimed)
                 done.append(outcome)
                 if outcome.stops_round:
                     break

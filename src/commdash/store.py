@@ -369,29 +369,29 @@ class Store:
         with self._writing(self._outbox) as table:
             table("replies").insert(item.to_dict())
 
-    def claim_due(self, now: float, owner: str) -> tuple[Reply, bool] | None:
+    def claim_due(self, now: float, owner: str) -> Reply | None:
         """The next item to send, marked ``sending`` by ``owner`` on disk before any request
         goes out: the oldest queued item that is due, or one left ``sending`` by a process
-        that died. True with it when it may have reached the platform already (an earlier
-        attempt failed or was cut off), so the sender checks before sending again."""
+        that died. (Whether it may have reached the platform already, the item itself says.)"""
         with self._writing(self._outbox) as table:
             replies = table("replies")
             items = [item for doc in replies.all() if (item := Reply.from_dict(doc)) is not None]
-            due: list[tuple[Reply, bool]] = []
-            for item in items:
-                if item.status == "queued" and item.next_attempt_at <= now:
-                    due.append((item, item.attempts > 0))
-                elif item.status == "sending" and not owner_alive(
-                    item.sending_by, item.claimed_at, now
-                ):
-                    due.append((item, True))
-            due = [found for found in due if not _waits_for_earlier(found[0], items)]
+            due = [
+                item
+                for item in items
+                if (item.status == "queued" and item.next_attempt_at <= now)
+                or (
+                    item.status == "sending"
+                    and not owner_alive(item.sending_by, item.claimed_at, now)
+                )
+            ]
+            due = [item for item in due if not _waits_for_earlier(item, items)]
             if not due:
                 return None
-            item, uncertain = min(due, key=lambda found: found[0].queued_at)
+            item = min(due, key=lambda found: found.queued_at)
             claimed = item.claimed(owner, now)
             replies.update(claimed.to_dict(), Doc.id == item.id)
-            return claimed, uncertain
+            return claimed
 
     def update_reply(self, reply_id: str, change: Callable[[Reply], Reply | None]) -> Reply | None:
         """Replace an outbox item by ``change(item)`` as it is on disk now; None (and no

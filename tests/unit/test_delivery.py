@@ -209,7 +209,7 @@ def test_a_reply_on_its_way_cannot_be_discarded_or_edited(tmp_path: Path) -> Non
     reply = queue(tmp_path)
     store = Store(tmp_path / "s")
     claimed = store.claim_due(NOW, "me:1")
-    assert claimed is not None and claimed[0].id == reply.id
+    assert claimed is not None and claimed.id == reply.id
     assert store.discard_reply(reply.id) is None
     edit = store.update_reply(
         reply.id, lambda r: r.requeued("x") if r.status in ("queued", "failed") else None
@@ -221,7 +221,7 @@ def test_a_reply_on_its_way_cannot_be_discarded_or_edited(tmp_path: Path) -> Non
 def _claim_all(directory: str, owner: str, found: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     store = Store(Path(directory))
     while (claimed := store.claim_due(NOW, owner)) is not None:
-        found.put(claimed[0].id)
+        found.put(claimed.id)
 
 
 def test_two_processes_never_claim_the_same_item(tmp_path: Path) -> None:
