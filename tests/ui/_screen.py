@@ -1,10 +1,14 @@
-"""Reading what the app shows, for the Pilot tests."""
+"""Reading what the app shows, and typing into it, for the Pilot tests."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import Callable
 
+from textual import events
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -41,3 +45,24 @@ def listing(app: CommdashApp) -> ConversationList:
 
 def thread(app: CommdashApp) -> ThreadView:
     return app.screen.query_one(ThreadView)
+
+
+KEY_NAMES = {" ": "space", ",": "comma", ".": "full_stop", "!": "exclamation_mark"}
+
+
+def burst(app: CommdashApp, *keys: str) -> None:
+    """Press ``keys`` as a terminal hands them over when the app was busy (a sync, a redraw,
+    a slow SSH link): all queued at once, before the first is handled. A key is a name
+    (``backspace``, ``ctrl+s``) or one character."""
+    for key in keys:
+        character = key if len(key) == 1 else None
+        app.post_message(events.Key(KEY_NAMES.get(key, key), character))
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Let the app run until ``done()``; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+        await pilot.pause()

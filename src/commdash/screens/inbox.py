@@ -200,7 +200,7 @@ class InboxScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         self.reply_box.display = False
         self.refresh_all()
-        self.conversation_list.focus()
+        self._focus(self.conversation_list)
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
         self.set_interval(TICK_SECONDS, self._refresh_in_place)
         skipped, count = self.inbox.snapshot.skipped, self.inbox.snapshot.skipped_count
@@ -228,6 +228,16 @@ class InboxScreen(Screen[None]):
     @property
     def thread(self) -> ThreadView:
         return self.query_one(ThreadView)
+
+    def _focus(self, widget: Widget) -> None:
+        """Move the focus now. ``Widget.focus`` moves it on the app's next turn, after the
+        keys already waiting would have gone to the old widget."""
+        self.set_focus(widget)
+
+    @property
+    def _in_thread(self) -> bool:
+        """Whether the thread has the focus now (``has_focus`` follows a turn later)."""
+        return self.focused is self.thread
 
     @property
     def current(self) -> str | None:
@@ -464,7 +474,7 @@ class InboxScreen(Screen[None]):
             listing.show([cid for cid in listing.ids if cid in known], None)
         if self.replying is not None and self.replying[0] not in known:
             self._close_reply_box()
-            self.conversation_list.focus()
+            self._focus(self.conversation_list)
             self.say("That conversation is gone from the source; your text is kept as a draft.")
 
     @on(LiveSync.Delivered)
@@ -582,7 +592,7 @@ class InboxScreen(Screen[None]):
         if cid is None:
             return
         message_id = self.inbox.conversations[cid].root.id
-        if self.thread.has_focus:
+        if self._in_thread:
             if self.thread.current_message_id is None:
                 self.say("That reply is not on the platform yet; x discards it.", "warning")
                 return
@@ -624,22 +634,22 @@ class InboxScreen(Screen[None]):
                 self.view = known
                 self.sticky = None
                 self.refresh_all()
-                self.conversation_list.focus()
+                self._focus(self.conversation_list)
 
     def action_open_thread(self) -> None:
         if self.focused is self.query_one(PostQueue):
-            self.conversation_list.focus()
+            self._focus(self.conversation_list)
         elif self.current is not None:
-            self.thread.focus()
+            self._focus(self.thread)
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)
-        if box.has_focus or (self.query_text and not self.thread.has_focus):
+        if self.focused is box or (self.query_text and not self._in_thread):
             if self._filter_timer is not None:
                 self._filter_timer.stop()
             self._set_filter("")
             box.display = False
-        self.conversation_list.focus()
+        self._focus(self.conversation_list)
 
     # Filter -------------------------------------------------------------------------------
 
@@ -647,7 +657,7 @@ class InboxScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         box.display = True
         box.value = self.query_text
-        box.focus()
+        self._focus(box)
 
     def _set_filter(self, text: str) -> None:
         self._searching = None
@@ -707,7 +717,7 @@ class InboxScreen(Screen[None]):
         if event.value != self.query_text:
             self._set_filter(event.value)
         self.query_one("#filter", Input).display = bool(self.query_text)
-        self.conversation_list.focus()
+        self._focus(self.conversation_list)
 
     # Reply --------------------------------------------------------------------------------
 
@@ -715,7 +725,7 @@ class InboxScreen(Screen[None]):
         cid = self._target("reply to")
         if cid is None:
             return
-        if self.thread.has_focus and self.thread.current_reply_id is not None:
+        if self._in_thread and self.thread.current_reply_id is not None:
             self._edit_reply(cid, self.thread.current_reply_id)
             return
         target = self._reply_target(cid)
@@ -739,7 +749,7 @@ class InboxScreen(Screen[None]):
         box.border_title = Content(title)
         box.border_subtitle = Content("ctrl+s queue · esc keep draft · ctrl+e editor")
         box.display = True
-        box.focus()
+        self._focus(box)
 
     def _edit_reply(self, cid: str, reply_id: str) -> None:
         reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
@@ -756,7 +766,7 @@ class InboxScreen(Screen[None]):
         """The reply of the outbox highlighted in the thread, or None after saying how to
         highlight one."""
         cid = self.current
-        reply_id = self.thread.current_reply_id if self.thread.has_focus else None
+        reply_id = self.thread.current_reply_id if self._in_thread else None
         found = None
         if cid is not None and reply_id is not None:
             found = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
@@ -800,7 +810,7 @@ class InboxScreen(Screen[None]):
         has focus, else the latest member message; and its author's name."""
         conversation = self.inbox.conversations[cid]
         chosen = None
-        if self.thread.has_focus:
+        if self._in_thread:
             chosen = self.thread.current_message_id
             if chosen is None:
                 return None
@@ -835,7 +845,7 @@ class InboxScreen(Screen[None]):
         event.box.text = ""
         event.box.display = False
         self._stay_on(cid)
-        self.conversation_list.focus()
+        self._focus(self.conversation_list)
         if editing is None:
             self.say(
                 f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
@@ -848,7 +858,7 @@ class InboxScreen(Screen[None]):
     def _reply_closed(self) -> None:
         back = self._return_focus
         self._close_reply_box()
-        (back if back is not None and back.is_mounted else self.conversation_list).focus()
+        self._focus(back if back is not None and back.is_mounted else self.conversation_list)
 
     def _close_reply_box(self) -> None:
         """Hide the reply box, keeping what was typed as the conversation's draft."""
@@ -898,4 +908,4 @@ class InboxScreen(Screen[None]):
         elif text is not None:
             event.box.text = text
             event.box.move_cursor(event.box.document.end)
-        event.box.focus()
+        self._focus(event.box)
