@@ -6,6 +6,13 @@ from __future__ import annotations
 
 from _screen import SIZE, AppFactory, burst, listing, thread
 
+from commdash.app import CommdashApp
+from commdash.widgets.reply_box import ReplyBox
+
+
+def box(app: CommdashApp) -> ReplyBox:
+    return app.screen.query_one(ReplyBox)
+
 
 async def test_enter_then_g_at_once_moves_in_the_thread_not_the_list(
     make_app: AppFactory,
@@ -31,3 +38,17 @@ async def test_enter_then_g_at_once_moves_in_the_thread_not_the_list(
         await pilot.pause()
         assert app.focused is listing(app)
         assert listing(app).cursor == row + 1
+
+
+async def test_the_reply_box_keeps_its_text_when_reply_is_asked_again(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r", *"Half", "escape")  # a draft on disk: "Half"
+        await pilot.press("r", *" written")
+        await app.screen.run_action("reply")  # e.g. from the command palette
+        await pilot.pause()
+        assert box(app).text == "Half written"
+        assert app.focused is box(app)

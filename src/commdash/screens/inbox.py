@@ -722,6 +722,9 @@ class InboxScreen(Screen[None]):
     # Reply --------------------------------------------------------------------------------
 
     def action_reply(self) -> None:
+        if self.replying is not None:
+            self._focus(self.reply_box)  # its text is the manager's: never reloaded
+            return
         cid = self._target("reply to")
         if cid is None:
             return
@@ -737,17 +740,20 @@ class InboxScreen(Screen[None]):
             self.say(why, "warning", 8)
             return
         self.editing = None
-        self._open_reply_box(cid, message_id, f"Reply to {one_line(author, 40)}")
-        self.reply_box.text = self.drafts.get(cid, "")
-        self.reply_box.move_cursor(self.reply_box.document.end)
+        title = f"Reply to {one_line(author, 40)}"
+        self._open_reply_box(cid, message_id, title, self.drafts.get(cid, ""))
 
-    def _open_reply_box(self, cid: str, message_id: str, title: str) -> None:
+    def _open_reply_box(self, cid: str, message_id: str, title: str, text: str) -> None:
+        """Open the box on ``text``: the one moment its text comes from anywhere but the
+        manager (and the editor they called), so nothing typed is ever overwritten."""
         self.replying = (cid, message_id)
         self.sticky = cid
         self._return_focus = self.focused
         box = self.reply_box
         box.border_title = Content(title)
         box.border_subtitle = Content("ctrl+s queue · esc keep draft · ctrl+e editor")
+        box.text = text
+        box.move_cursor(box.document.end)
         box.display = True
         self._focus(box)
 
@@ -758,9 +764,7 @@ class InboxScreen(Screen[None]):
             self.say(f"That reply {why}: it cannot be edited now.", "warning")
             return
         self.editing = reply_id
-        self._open_reply_box(cid, reply.in_reply_to, "Edit your reply")
-        self.reply_box.text = reply.text
-        self.reply_box.move_cursor(self.reply_box.document.end)
+        self._open_reply_box(cid, reply.in_reply_to, "Edit your reply", reply.text)
 
     def _highlighted_reply(self, doing: str) -> Reply | None:
         """The reply of the outbox highlighted in the thread, or None after saying how to
