@@ -1,5 +1,5 @@
 """The thread's cursor: it stays on the same message or reply (by id) whatever changes around
-it, and is in view when the thread is entered."""
+it, is in view when the thread is entered, and is where the manager left it after a reply."""
 
 from __future__ import annotations
 
@@ -62,3 +62,19 @@ async def test_entering_the_thread_shows_the_highlighted_message(make_app: AppFa
         await pilot.press("enter")
         assert view.current_message_id == conversations[longest].messages[-1].id
         assert any(line.startswith("▌") for line in shown(view))
+
+
+async def test_after_a_reply_the_focus_is_back_on_the_same_row(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        cid = next(c for c in listing(app).ids if len(inbox.conversations[c].messages) >= 3)
+        await pilot.press(*["j"] * listing(app).ids.index(cid))
+        second = inbox.conversations[cid].messages[1]
+        await pilot.press("enter", "j", "r", *"Noted", "ctrl+s")
+        assert app.focused is thread(app)
+        assert thread(app).current_message_id == second.id
+        await pilot.press("escape", "r", *"Also", "ctrl+s")
+        assert app.focused is listing(app)
+        assert listing(app).current == cid

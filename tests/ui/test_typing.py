@@ -4,9 +4,16 @@ before it had already been handled."""
 
 from __future__ import annotations
 
-from _screen import SIZE, AppFactory, burst, listing, thread
+from collections.abc import Callable
 
+from _screen import SIZE, AppFactory, burst, listing, thread, until
+from servers.base import Response
+from servers.native import REPLY_PATH, FakeNative
+
+from commdash import triage
 from commdash.app import CommdashApp
+from commdash.store import Store
+from commdash.widgets.live_sync import LiveSync
 from commdash.widgets.reply_box import ReplyBox
 
 
@@ -52,3 +59,62 @@ async def test_the_reply_box_keeps_its_text_when_reply_is_asked_again(
         await pilot.pause()
         assert box(app).text == "Half written"
         assert app.focused is box(app)
+
+
+async def test_editing_a_failed_reply_during_a_sync_sends_exactly_what_was_typed(
+    make_live_app: Callable[[], CommdashApp], live_server: FakeNative
+) -> None:
+    live_server.server.fail_next("POST", REPLY_PATH, Response(422, {"error": "closed"}))
+    app = make_live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        cid = listing(app).current
+        assert cid is not None
+        other = listing(app).ids[1]
+        await pilot.press("r", *"First try", "ctrl+s")
+        await until(pilot, lambda: app.triager.store.replies()[0].status == "failed")
+        await pilot.press("enter", "G")
+        failed = thread(app).current_reply_id
+        assert failed is not None
+        state_before = app.triager.store.state(cid)
+        screen, live = app.screen, app.screen.query_one(LiveSync)
+
+        # r, then typing at once: the first keys reach the app before the box has opened.
+        burst(app, "r", "backspace", "backspace", "backspace", *"sorry")
+        # Meanwhile a colleague tags another conversation, and a sync brings new data.
+        colleague = Store(app.triager.store.directory, manager="kari@desk")
+        colleague.apply(other, "tag", lambda s: triage.edit_tags(s, ["billing"], []), 0.0)
+        document = live_server.document
+        assert document is not None
+        document["posts"][0]["comments"][0]["text"] = "Edited on the platform"
+        live_server.set_document(document)
+        live.pull_now()
+        burst(app, *["left"] * 5, *"so ")
+        screen.sync_from_disk()
+        await until(pilot, lambda: not live.pulling)
+        burst(app, "end", "!", "ctrl+s")
+        await until(pilot, lambda: not box(app).display)
+        assert app.focused is thread(app)  # back where the manager was …
+        assert thread(app).current_reply_id == failed  # … on the same reply
+        await until(pilot, lambda: len(live_server.server.requests("POST", REPLY_PATH)) == 2)
+        sent = live_server.server.requests("POST", REPLY_PATH)[1].json()
+        assert sent["text"] == "First so sorry!"
+        assert [r.text for r in app.triager.store.replies()] == ["First so sorry!"]
+        assert app.triager.store.state(cid) == state_before  # no key acted as a command
+
+
+async def test_keys_typed_fast_in_the_reply_box_keep_their_order(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("r")
+        burst(app, *"Helo", "left", "l", "end", " ", *"wrold", *["backspace"] * 4, *"orld")
+        await pilot.pause()
+        assert box(app).text == "Hello world"
+        # ctrl+s, then e at once: the reply is queued as typed, then e marks it done.
+        burst(app, "ctrl+s", "e")
+        await until(pilot, lambda: app.triager.inbox.status(cid) == "done")
+        assert [r.text for r in app.triager.store.replies()] == ["Hello world"]
+        assert box(app).text == ""
+        assert app.focused is listing(app)

@@ -824,56 +824,65 @@ class InboxScreen(Screen[None]):
         message = conversation.message(chosen)
         return None if message is None else (message.id, message.author.name)
 
-    @on(ReplyBox.Queued)
-    def _reply_queued(self, event: ReplyBox.Queued) -> None:
+    def action_queue_reply(self) -> None:
+        """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
+        with the new text), then go back where the manager was, before the next key."""
         if self.replying is None:
             return
-        if not event.text.strip():
+        text = self.reply_box.text
+        if not text.strip():
             self.say("The reply is empty.", "warning")
             return
         cid, in_reply_to = self.replying
         editing = self.editing
+        notice = f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
+        severity: Severity = "information"
         if editing is not None:
-            ok, edited = self._attempt(lambda: self.triager.edit_reply(editing, event.text))
+            ok, edited = self._attempt(lambda: self.triager.edit_reply(editing, text))
             if not ok:
                 return
+            notice = "Reply queued again with your edit"
             if edited is None:
-                self.drafts[cid] = event.text
-                self._attempt(lambda: self.triager.save_draft(cid, event.text))
-                self.say("That reply went out meanwhile: your edit is kept as a draft.", "warning")
-        elif self._attempt(lambda: self.triager.reply(cid, in_reply_to, event.text))[0]:
+                self._save_draft(cid, text)
+                notice = "That reply went out meanwhile: your edit is kept as a draft."
+                severity = "warning"
+        elif self._attempt(lambda: self.triager.reply(cid, in_reply_to, text))[0]:
             self.drafts.pop(cid, None)
         else:
             return
         self.replying = self.editing = None
-        event.box.text = ""
-        event.box.display = False
+        self.reply_box.text = ""
+        self._hide_reply_box()
         self._stay_on(cid)
-        self._focus(self.conversation_list)
-        if editing is None:
-            self.say(
-                f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
-            )
-        else:
-            self.say("Reply queued again with your edit")
+        self.say(notice, severity)
         self._deliver_soon()
 
-    @on(ReplyBox.Closed)
-    def _reply_closed(self) -> None:
-        back = self._return_focus
+    def action_close_reply(self) -> None:
+        """escape in the reply box."""
         self._close_reply_box()
-        self._focus(back if back is not None and back.is_mounted else self.conversation_list)
 
     def _close_reply_box(self) -> None:
         """Hide the reply box, keeping what was typed as the conversation's draft."""
-        kept = self.replying is not None and self.editing is None
-        kept = kept and bool(self.reply_box.text.strip())
+        if self.replying is None:
+            return
+        kept = self.editing is None and bool(self.reply_box.text.strip())
         self._keep_draft()
-        self.replying = self.editing = None
-        self.reply_box.display = False
-        self._show_thread()
         if kept:
             self.say("Draft kept")
+        self.replying = self.editing = None
+        self._hide_reply_box()
+        self._show_thread()
+
+    def _hide_reply_box(self) -> None:
+        """Hide the box; if it had the focus, the focus goes back where it was when the box
+        opened (the list or the thread), at once: the next key acts there."""
+        box = self.reply_box
+        had_focus = self.focused is box
+        box.display = False
+        back = self._return_focus
+        self._return_focus = None
+        if had_focus:
+            self._focus(back if back is not None and back.is_mounted else self.conversation_list)
 
     def _keep_draft(self) -> None:
         """Save the reply box's text as its conversation's draft, if it changed (an edit of
@@ -881,14 +890,18 @@ class InboxScreen(Screen[None]):
         if self.replying is None or self.editing is not None:
             return
         cid, text = self.replying[0], self.reply_box.text
-        if text == self.drafts.get(cid, ""):
-            return
+        if text != self.drafts.get(cid, ""):
+            self._save_draft(cid, text)
+
+    def _save_draft(self, cid: str, text: str) -> bool:
+        """Write the draft (an empty one deletes it); False after showing a disk error."""
         if not self._attempt(lambda: self.triager.save_draft(cid, text))[0]:
-            return
+            return False
         if text.strip():
             self.drafts[cid] = text
         else:
             self.drafts.pop(cid, None)
+        return True
 
     @on(ReplyBox.Changed)
     def _reply_typed(self) -> None:
@@ -900,16 +913,18 @@ class InboxScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._keep_draft()
 
-    @on(ReplyBox.EditorRequested)
-    def _edit_externally(self, event: ReplyBox.EditorRequested) -> None:
+    def action_edit_reply_externally(self) -> None:
+        """ctrl+e in the reply box: edit its text in $VISUAL or $EDITOR."""
+        if self.replying is None:
+            return
+        box = self.reply_box
         try:
             with self.app.suspend():
-                text, error = editor.edit(event.box.text)
+                text, error = editor.edit(box.text)
         except SuspendNotSupported:
             text, error = None, "this terminal cannot hand over to an editor"
         if error is not None:
             self.say(error, "error", 8)
         elif text is not None:
-            event.box.text = text
-            event.box.move_cursor(event.box.document.end)
-        self._focus(event.box)
+            box.text = text
+            box.move_cursor(box.document.end)

@@ -1,20 +1,24 @@
-"""The reply box under the thread: type, ctrl+s queues, escape keeps the draft."""
+"""The reply box under the thread: type, ctrl+s queues, escape keeps the draft.
+
+The screen that holds the box does what its keys ask (``queue_reply``, ``close_reply``,
+``edit_reply_externally``), at once: the keys typed after ``ctrl+s`` must find the box closed
+and the focus back where the manager was.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import TextArea
 
 
 class ReplyBox(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "queue", "Queue reply", id="reply.queue"),
-        Binding("escape", "close", "Close, keep draft", id="reply.close"),
-        Binding("ctrl+e", "edit_externally", "Edit in $EDITOR", id="reply.editor"),
+        Binding("ctrl+s", "screen.queue_reply", "Queue reply", id="reply.queue"),
+        Binding("escape", "screen.close_reply", "Close, keep draft", id="reply.close"),
+        Binding("ctrl+e", "screen.edit_reply_externally", "Edit in $EDITOR", id="reply.editor"),
     ]
 
     DEFAULT_CSS = """
@@ -22,32 +26,26 @@ class ReplyBox(TextArea):
     .-narrow ReplyBox { height: 6; }
     """
 
-    @dataclass
-    class Queued(Message):
-        """The manager asked to queue the reply."""
-
-        box: ReplyBox
-        text: str
-
-    @dataclass
-    class Closed(Message):
-        """The box was closed; ``text`` is the draft to keep."""
-
-        box: ReplyBox
-        text: str
-
-    @dataclass
-    class EditorRequested(Message):
-        box: ReplyBox
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
 
-    def action_queue(self) -> None:
-        self.post_message(self.Queued(self, self.text))
+    async def on_key(self, event: events.Key) -> None:
+        """Act on every key here, in the order typed.
 
-    def action_close(self) -> None:
-        self.post_message(self.Closed(self, self.text))
-
-    def action_edit_externally(self) -> None:
-        self.post_message(self.EditorRequested(self))
+        TextArea types a character as soon as it gets it, but a key with a binding
+        (backspace, the arrows, ctrl+s) acts only once it has bubbled up to the app; in a
+        burst of keys, "ab⌫c" would become "abc" and then lose the "c". So a bound key runs
+        its action here and now.
+        """
+        if self.screen.focused is not self:  # has_focus would follow only a turn later
+            # Sent here before the focus moved on (after ctrl+s or escape): TextArea must
+            # not type it; the app sends it on to the widget focused now.
+            event.prevent_default()
+            return
+        if event.is_printable or event.key == "enter":
+            return  # TextArea types it
+        active = self.screen.active_bindings.get(event.key)
+        if active is not None and active.enabled:
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action(active.binding.action, active.node)
