@@ -118,3 +118,18 @@ async def test_keys_typed_fast_in_the_reply_box_keep_their_order(make_app: AppFa
         assert [r.text for r in app.triager.store.replies()] == ["Hello world"]
         assert box(app).text == ""
         assert app.focused is listing(app)
+
+
+async def test_an_edit_closed_with_escape_is_kept_as_a_draft(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        await pilot.press("r", *"On its way", "ctrl+s", "enter", "G")
+        reply_id = thread(app).current_reply_id
+        assert reply_id is not None
+        await pilot.press("r", "backspace", "backspace", "backspace", *"now", "escape")
+        assert [r.text for r in app.triager.store.replies()] == ["On its way"]
+        assert app.triager.store.drafts() == {cid: "On its now"}
+        assert app.focused is thread(app)
+        assert thread(app).current_reply_id == reply_id

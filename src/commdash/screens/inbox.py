@@ -167,6 +167,8 @@ class InboxScreen(Screen[None]):
         """While the reply box is open: the conversation and the message it answers."""
         self.editing: str | None = None
         """While the reply box edits a reply of the outbox: its id."""
+        self._editing_text = ""
+        """The text of that reply when the box opened on it."""
         self._return_focus: Widget | None = None
         self._sticky_added = False
         """Whether the list shows the sticky conversation although it left the view."""
@@ -751,7 +753,8 @@ class InboxScreen(Screen[None]):
         self._return_focus = self.focused
         box = self.reply_box
         box.border_title = Content(title)
-        box.border_subtitle = Content("ctrl+s queue · esc keep draft · ctrl+e editor")
+        keep = "esc keep draft" if self.editing is None else "esc keep edit as draft"
+        box.border_subtitle = Content(f"ctrl+s queue · {keep} · ctrl+e editor")
         box.text = text
         box.move_cursor(box.document.end)
         box.display = True
@@ -764,6 +767,7 @@ class InboxScreen(Screen[None]):
             self.say(f"That reply {why}: it cannot be edited now.", "warning")
             return
         self.editing = reply_id
+        self._editing_text = reply.text
         self._open_reply_box(cid, reply.in_reply_to, "Edit your reply", reply.text)
 
     def _highlighted_reply(self, doing: str) -> Reply | None:
@@ -862,13 +866,17 @@ class InboxScreen(Screen[None]):
         self._close_reply_box()
 
     def _close_reply_box(self) -> None:
-        """Hide the reply box, keeping what was typed as the conversation's draft."""
+        """Hide the reply box, keeping what was typed as the conversation's draft (an edit
+        of a reply of the outbox too, if it changed anything: the reply stays as it was)."""
         if self.replying is None:
             return
-        kept = self.editing is None and bool(self.reply_box.text.strip())
-        self._keep_draft()
-        if kept:
-            self.say("Draft kept")
+        cid, text = self.replying[0], self.reply_box.text
+        if self.editing is None:
+            self._keep_draft()
+            if text.strip():
+                self.say("Draft kept")
+        elif text.strip() and text != self._editing_text and self._save_draft(cid, text):
+            self.say("Your edit is kept as a draft; the reply in the outbox is unchanged.")
         self.replying = self.editing = None
         self._hide_reply_box()
         self._show_thread()
@@ -886,7 +894,7 @@ class InboxScreen(Screen[None]):
 
     def _keep_draft(self) -> None:
         """Save the reply box's text as its conversation's draft, if it changed (an edit of
-        a reply of the outbox is not a draft: closing the box drops it)."""
+        a reply of the outbox is kept only when the box closes: see _close_reply_box)."""
         if self.replying is None or self.editing is not None:
             return
         cid, text = self.replying[0], self.reply_box.text
