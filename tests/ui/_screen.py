@@ -47,6 +47,26 @@ def thread(app: CommdashApp) -> ThreadView:
     return app.screen.query_one(ThreadView)
 
 
+def notice_count(app: CommdashApp) -> int:
+    """How many notifications were raised so far."""
+    return len(list(app._notifications))
+
+
+def last_notice(app: CommdashApp) -> str:
+    notices = list(app._notifications)
+    return notices[-1].message if notices else ""
+
+
+async def thread_to_reply(pilot: Pilot[None], app: CommdashApp, reply_id: str) -> None:
+    """Focus the thread and move its cursor down to the reply of the outbox ``reply_id``."""
+    await pilot.press("enter")
+    for _ in range(50):
+        if thread(app).current_reply_id == reply_id:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"reply {reply_id} not found in the thread")
+
+
 KEY_NAMES = {" ": "space", ",": "comma", ".": "full_stop", "!": "exclamation_mark"}
 
 

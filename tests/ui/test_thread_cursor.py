@@ -3,22 +3,10 @@ it, is in view when the thread is entered, and is where the manager left it afte
 
 from __future__ import annotations
 
-from _screen import AppFactory, listing, shown, thread
-from textual.pilot import Pilot
+from _screen import AppFactory, listing, shown, thread, thread_to_reply
 
 from commdash import triage
-from commdash.app import CommdashApp
 from commdash.store import Store
-
-
-async def thread_to_reply(pilot: Pilot[None], app: CommdashApp, reply_id: str) -> None:
-    """Focus the thread and move its cursor down to the reply of the outbox ``reply_id``."""
-    await pilot.press("enter")
-    for _ in range(50):
-        if thread(app).current_reply_id == reply_id:
-            return
-        await pilot.press("j")
-    raise AssertionError(f"reply {reply_id} not found in the thread")
 
 
 async def test_a_colleagues_change_leaves_the_cursor_on_the_same_reply(
