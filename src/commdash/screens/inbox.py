@@ -606,24 +606,25 @@ class InboxScreen(Screen[None]):
             self.say("Comment hidden · u undoes" if hidden else "Comment shown again")
 
     def action_undo(self) -> None:
-        ok, entry = self._attempt(self.triager.undo)
+        ok, undone = self._attempt(self.triager.undo)
         if not ok:
             return
-        if entry is None:
+        if undone is None:
             self.say("Nothing of yours to undo.")
             return
         self.drafts = self.triager.store.drafts()
-        cid = entry.conversation_id
-        if entry.reply_id is not None and not self.triager.reply_gone(entry.reply_id):
-            self.say("That reply is already on its way or sent: it cannot be taken back.")
-            return
+        cid, what = undone.entry.conversation_id, undone.entry.action
         if cid in self.inbox.conversations:
+            what += f", {self._who(cid)}"
             self.sticky = cid
             self.refresh_all(keep=cid)
-            self.say(f"Undone: {entry.action}, {self._who(cid)}")
         else:
             self.refresh_all()
-            self.say(f"Undone: {entry.action}")
+        note = f" · {undone.note}" if undone.note else ""
+        if undone.restored:
+            self.say(f"Undone: {what}{note}")
+        else:
+            self.say(f"Not undone: {what}{note}", "warning", 4)
 
     # Navigation ---------------------------------------------------------------------------
 
@@ -809,9 +810,11 @@ class InboxScreen(Screen[None]):
             return
         self._stay_on(reply.conversation_id)
         if dropped.may_be_posted:
-            self.say("Discarded; an earlier attempt may have reached the platform.", "warning")
+            self.say(
+                "Discarded; an earlier attempt may have reached the platform · u undoes", "warning"
+            )
         else:
-            self.say("Reply discarded")
+            self.say("Reply discarded · u undoes")
 
     def _reply_target(self, cid: str) -> tuple[str, str] | None:
         """The message a reply answers: the one highlighted in the thread when the thread
