@@ -67,7 +67,7 @@ async def thread_to_reply(pilot: Pilot[None], app: CommdashApp, reply_id: str) -
     raise AssertionError(f"reply {reply_id} not found in the thread")
 
 
-KEY_NAMES = {" ": "space", ",": "comma", ".": "full_stop", "!": "exclamation_mark"}
+KEY_NAMES = {" ": "space", ",": "comma", ".": "full_stop", "!": "exclamation_mark", "/": "slash"}
 
 
 def burst(app: CommdashApp, *keys: str) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from _screen import SIZE, AppFactory, burst, listing, thread, until
 from servers.base import Response
 from servers.native import REPLY_PATH, FakeNative
+from textual.widgets import Input
 
 from commdash import triage
 from commdash.app import CommdashApp
@@ -133,3 +134,19 @@ async def test_an_edit_closed_with_escape_is_kept_as_a_draft(make_app: AppFactor
         assert app.triager.store.drafts() == {cid: "On its now"}
         assert app.focused is thread(app)
         assert thread(app).current_reply_id == reply_id
+
+
+async def test_prompts_and_the_filter_take_keys_in_the_order_typed(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cid = listing(app).current
+        assert cid is not None
+        burst(app, "t", *"vix", "backspace", "p", "enter", "e")
+        await until(pilot, lambda: app.triager.inbox.state(cid).tags == ("vip",))
+        await until(pilot, lambda: app.triager.inbox.status(cid) == "done")
+        burst(app, "slash", *"bikx", "backspace", "e", "enter", "j")
+        entry = app.screen.query_one("#filter", Input)
+        await until(pilot, lambda: bool(entry.value) and app.focused is listing(app))
+        await pilot.pause()
+        assert entry.value == "bike"  # and the j after enter went to the list, not in here

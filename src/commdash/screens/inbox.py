@@ -39,6 +39,7 @@ from commdash.widgets.live_sync import LiveSync
 from commdash.widgets.post_queue import PostQueue
 from commdash.widgets.reply_box import ReplyBox
 from commdash.widgets.status_bar import StatusBar
+from commdash.widgets.text_entry import EntryInput
 from commdash.widgets.thread_view import ThreadView
 
 SYNC_SECONDS = 2.0
@@ -188,7 +189,7 @@ class InboxScreen(Screen[None]):
                 yield PostQueue(self.inbox, id="posts")
             with Vertical(id="middle"):
                 yield Static(id="list-title", classes="pane-title")
-                yield Input(placeholder="filter: name, words, #tag, @assignee", id="filter")
+                yield EntryInput(placeholder="filter: name, words, #tag, @assignee", id="filter")
                 yield ConversationList(self.inbox, id="conversations")
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
@@ -713,13 +714,14 @@ class InboxScreen(Screen[None]):
         value = event.value
         self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, lambda: self._set_filter(value))
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
+    def action_submit_entry(self) -> None:
+        """enter in the filter: keep it and go back to the list, before the next key."""
+        box = self.query_one("#filter", Input)
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        if event.value != self.query_text:
-            self._set_filter(event.value)
-        self.query_one("#filter", Input).display = bool(self.query_text)
+        if box.value != self.query_text:
+            self._set_filter(box.value)
+        box.display = bool(self.query_text)
         self._focus(self.conversation_list)
 
     # Reply --------------------------------------------------------------------------------

@@ -13,6 +13,11 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 
+from commdash.widgets.text_entry import act_in_order
+
+TYPED_KEYS = frozenset({"enter"})
+"""Keys with no character that TextArea types itself."""
+
 
 class ReplyBox(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,22 +35,4 @@ class ReplyBox(TextArea):
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
 
     async def on_key(self, event: events.Key) -> None:
-        """Act on every key here, in the order typed.
-
-        TextArea types a character as soon as it gets it, but a key with a binding
-        (backspace, the arrows, ctrl+s) acts only once it has bubbled up to the app; in a
-        burst of keys, "ab⌫c" would become "abc" and then lose the "c". So a bound key runs
-        its action here and now.
-        """
-        if self.screen.focused is not self:  # has_focus would follow only a turn later
-            # Sent here before the focus moved on (after ctrl+s or escape): TextArea must
-            # not type it; the app sends it on to the widget focused now.
-            event.prevent_default()
-            return
-        if event.is_printable or event.key == "enter":
-            return  # TextArea types it
-        active = self.screen.active_bindings.get(event.key)
-        if active is not None and active.enabled:
-            event.stop()
-            event.prevent_default()
-            await self.app.run_action(active.binding.action, active.node)
+        await act_in_order(self, event, TYPED_KEYS)
