@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from typing import ClassVar
+from weakref import WeakKeyDictionary
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 
 from commdash.actions import Triager
 from commdash.commands import InboxCommands
@@ -47,10 +50,35 @@ class CommdashApp(App[None]):
         self.triager = Triager(session.inbox, session.store, clock)
         link = session.link
         self.triager.moderates = link is not None and link.feed.source.can_hide
+        self._sent_to: WeakKeyDictionary[events.Key, DOMNode] = WeakKeyDictionary()
+        """Where each key was sent when it arrived (the widget then focused)."""
 
     def on_mount(self) -> None:
         if self.no_color:
             self.add_class("-no-color")
+
+    # Keys ---------------------------------------------------------------------------------
+    # Textual sends each key to the widget focused when the key arrives, and looks up its
+    # binding only once the key has come back up unhandled. When keys come in a burst (the
+    # app was busy with a sync or a redraw, or a slow SSH link batched them), those after a
+    # key that moves focus (``r`` opens the reply box, ``enter`` the thread, ``ctrl+s``
+    # closes the box) were all sent to the old widget before it moved: they would act there,
+    # or as commands, or be lost. A key that comes back after focus moved is sent again, as
+    # if typed now, to the widget focused now; keys keep their order, because every key
+    # passes through here in the order it arrived.
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._sent_to[event] = self.focused or self.screen
+        await super().on_event(event)
+
+    async def on_key(self, event: events.Key) -> None:
+        """A key that came back unhandled from the widget it was sent to."""
+        sent_to = self._sent_to.pop(event, None)
+        if sent_to is None or sent_to is (self.focused or self.screen):
+            return  # as usual: its binding, from the focused widget up
+        event.prevent_default()
+        await self.on_event(events.Key(event.key, event.character))
 
     def get_default_screen(self) -> InboxScreen:
         return InboxScreen(self.triager, demo=self.session.is_demo, link=self.session.link)

@@ -54,6 +54,9 @@ SHARDS = 256
 
 V1_BACKUP = "triage.json.v1-backup"
 
+DISCARD = "discard"
+"""The journal's action for a reply discarded with x (undo puts it back)."""
+
 SENT_KEPT = 30 * 86400.0
 """Sent replies and hides stay in the outbox (``commdash outbox`` lists them) this long; older
 ones are dropped when a new reply is queued, so the file does not grow for ever."""
@@ -286,8 +289,9 @@ class Store:
     def undo(self) -> JournalEntry | None:
         """Take back this manager's latest action: of this session if it has any, else of an
         earlier session that has ended (never one of a commdash still running, nor another
-        manager's). Restores the state before it, or turns the reply it queued back into a
-        draft. None when nothing is left to undo."""
+        manager's). Restores the state before it, turns the reply it queued back into a
+        draft, or puts the reply it discarded back in the outbox. None when nothing is left
+        to undo."""
         with self._locked(), self._triage.batch():
             journal = _table(self._triage, "journal")
             entries = journal.all()
@@ -303,14 +307,16 @@ class Store:
             latest = max(own, key=lambda doc: doc.doc_id)
             entry = JournalEntry.from_dict(latest)
             journal.remove(doc_ids=[latest.doc_id])
-            if entry.reply_id is None:
+            if entry.action == DISCARD and entry.reply_id is not None:
+                self._put_back_discarded(entry.reply_id)
+            elif entry.reply_id is None:
                 shard = self._shard(entry.conversation_id)
                 with shard.batch():
                     conversations = _table(shard, "conversations")
                     current = _get_state(conversations, entry.conversation_id)
                     reverted = revert(current, entry.before, entry.after)
                     _put_state(conversations, entry.conversation_id, reverted)
-        if entry.reply_id is not None:
+        if entry.reply_id is not None and entry.action != DISCARD:
             reply = self.discard_reply(entry.reply_id)
             if reply is not None:
                 draft = self.drafts().get(entry.conversation_id, "").rstrip()
@@ -416,6 +422,47 @@ class Store:
                 return None
             replies.remove(query)
             return Reply.from_dict(found)
+
+    # Discarding with undo -----------------------------------------------------------------
+
+    def discard_reply_undoably(self, reply_id: str, at: float) -> Reply | None:
+        """:meth:`discard_reply`, journalled with a copy of the reply (table ``discarded`` of
+        triage.json) so that undo puts it back as it was. The copy is written before the
+        reply leaves the outbox, so its text is never lost. None, and nothing journalled,
+        when the reply is gone, sent, or on its way."""
+        with self._locked(), self._outbox.batch():
+            replies = _table(self._outbox, "replies")
+            query = (Doc.id == reply_id) & (Doc.status.one_of(["queued", "failed"]))
+            found = replies.get(query)
+            reply = Reply.from_dict(found) if isinstance(found, dict) else None
+            if reply is None:
+                return None
+            state = self.state(reply.conversation_id)
+            with self._triage.batch():
+                journal = _table(self._triage, "journal")
+                _journal(
+                    journal, self._entry(DISCARD, reply.conversation_id, state, state, at, reply_id)
+                )
+                copies = _table(self._triage, "discarded")
+                copies.insert(reply.to_dict())
+                undoable = [doc.get("reply_id") for doc in journal.all() if doc.get("reply_id")]
+                copies.remove(~Doc.id.one_of(undoable))  # their entries left the journal
+            replies.remove(query)
+            return reply
+
+    def _put_back_discarded(self, reply_id: str) -> None:
+        """Undo of a discard, under undo's lock and batch: the reply back in the outbox as
+        it was, unless it is there already (an undo whose journal write failed)."""
+        copies = _table(self._triage, "discarded")
+        found = copies.get(Doc.id == reply_id)
+        copies.remove(Doc.id == reply_id)
+        reply = Reply.from_dict(found) if isinstance(found, dict) else None
+        if reply is None:
+            return
+        with self._outbox.batch():
+            replies = _table(self._outbox, "replies")
+            if not replies.contains(Doc.id == reply_id):
+                replies.insert(reply.to_dict())
 
     # Meta ---------------------------------------------------------------------------------
 

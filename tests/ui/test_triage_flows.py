@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from _screen import SIZE, AppFactory, gauge, listing, shown, thread, title
+from _screen import (
+    SIZE,
+    AppFactory,
+    gauge,
+    last_notice,
+    listing,
+    notice_count,
+    shown,
+    thread,
+    title,
+)
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -26,16 +36,6 @@ def row_of(app: CommdashApp, cid: str) -> str:
     conversations = listing(app)
     index = conversations.ids.index(cid) - int(conversations.scroll_offset.y)
     return shown(conversations)[index]
-
-
-def notice_count(app: CommdashApp) -> int:
-    """How many notifications were raised so far."""
-    return len(list(app._notifications))
-
-
-def last_notice(app: CommdashApp) -> str:
-    notices = list(app._notifications)
-    return notices[-1].message if notices else ""
 
 
 async def go_to(pilot: Pilot[None], app: CommdashApp, cid: str) -> None:

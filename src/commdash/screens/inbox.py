@@ -39,6 +39,7 @@ from commdash.widgets.live_sync import LiveSync
 from commdash.widgets.post_queue import PostQueue
 from commdash.widgets.reply_box import ReplyBox
 from commdash.widgets.status_bar import StatusBar, outbox_note
+from commdash.widgets.text_entry import EntryInput
 from commdash.widgets.thread_view import ThreadView
 
 SYNC_SECONDS = 2.0
@@ -167,6 +168,8 @@ class InboxScreen(Screen[None]):
         """While the reply box is open: the conversation and the message it answers."""
         self.editing: str | None = None
         """While the reply box edits a reply of the outbox: its id."""
+        self._editing_text = ""
+        """The text of that reply when the box opened on it."""
         self._return_focus: Widget | None = None
         self._sticky_added = False
         """Whether the list shows the sticky conversation although it left the view."""
@@ -186,7 +189,7 @@ class InboxScreen(Screen[None]):
                 yield PostQueue(self.inbox, id="posts")
             with Vertical(id="middle"):
                 yield Static(id="list-title", classes="pane-title")
-                yield Input(placeholder="filter: name, words, #tag, @assignee", id="filter")
+                yield EntryInput(placeholder="filter: name, words, #tag, @assignee", id="filter")
                 yield ConversationList(self.inbox, id="conversations")
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
@@ -200,7 +203,7 @@ class InboxScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         self.reply_box.display = False
         self.refresh_all()
-        self.conversation_list.focus()
+        self._focus(self.conversation_list)
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
         self.set_interval(TICK_SECONDS, self._refresh_in_place)
         skipped, count = self.inbox.snapshot.skipped, self.inbox.snapshot.skipped_count
@@ -228,6 +231,16 @@ class InboxScreen(Screen[None]):
     @property
     def thread(self) -> ThreadView:
         return self.query_one(ThreadView)
+
+    def _focus(self, widget: Widget) -> None:
+        """Move the focus now. ``Widget.focus`` moves it on the app's next turn, after the
+        keys already waiting would have gone to the old widget."""
+        self.set_focus(widget)
+
+    @property
+    def _in_thread(self) -> bool:
+        """Whether the thread has the focus now (``has_focus`` follows a turn later)."""
+        return self.focused is self.thread
 
     @property
     def current(self) -> str | None:
@@ -462,7 +475,7 @@ class InboxScreen(Screen[None]):
             listing.show([cid for cid in listing.ids if cid in known], None)
         if self.replying is not None and self.replying[0] not in known:
             self._close_reply_box()
-            self.conversation_list.focus()
+            self._focus(self.conversation_list)
             self.say("That conversation is gone from the source; your text is kept as a draft.")
 
     @on(LiveSync.Delivered)
@@ -580,7 +593,7 @@ class InboxScreen(Screen[None]):
         if cid is None:
             return
         message_id = self.inbox.conversations[cid].root.id
-        if self.thread.has_focus:
+        if self._in_thread:
             if self.thread.current_message_id is None:
                 self.say("That reply is not on the platform yet; x discards it.", "warning")
                 return
@@ -592,24 +605,25 @@ class InboxScreen(Screen[None]):
             self.say("Comment hidden · u undoes" if hidden else "Comment shown again")
 
     def action_undo(self) -> None:
-        ok, entry = self._attempt(self.triager.undo)
+        ok, undone = self._attempt(self.triager.undo)
         if not ok:
             return
-        if entry is None:
+        if undone is None:
             self.say("Nothing of yours to undo.")
             return
         self.drafts = self.triager.store.drafts()
-        cid = entry.conversation_id
-        if entry.reply_id is not None and not self.triager.reply_gone(entry.reply_id):
-            self.say("That reply is already on its way or sent: it cannot be taken back.")
-            return
+        cid, what = undone.entry.conversation_id, undone.entry.action
         if cid in self.inbox.conversations:
+            what += f", {self._who(cid)}"
             self.sticky = cid
             self.refresh_all(keep=cid)
-            self.say(f"Undone: {entry.action}, {self._who(cid)}")
         else:
             self.refresh_all()
-            self.say(f"Undone: {entry.action}")
+        note = f" · {undone.note}" if undone.note else ""
+        if undone.restored:
+            self.say(f"Undone: {what}{note}")
+        else:
+            self.say(f"Not undone: {what}{note}", "warning", 4)
 
     # Navigation ---------------------------------------------------------------------------
 
@@ -622,22 +636,22 @@ class InboxScreen(Screen[None]):
                 self.view = known
                 self.sticky = None
                 self.refresh_all()
-                self.conversation_list.focus()
+                self._focus(self.conversation_list)
 
     def action_open_thread(self) -> None:
         if self.focused is self.query_one(PostQueue):
-            self.conversation_list.focus()
+            self._focus(self.conversation_list)
         elif self.current is not None:
-            self.thread.focus()
+            self._focus(self.thread)
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)
-        if box.has_focus or (self.query_text and not self.thread.has_focus):
+        if self.focused is box or (self.query_text and not self._in_thread):
             if self._filter_timer is not None:
                 self._filter_timer.stop()
             self._set_filter("")
             box.display = False
-        self.conversation_list.focus()
+        self._focus(self.conversation_list)
 
     # Filter -------------------------------------------------------------------------------
 
@@ -645,7 +659,7 @@ class InboxScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         box.display = True
         box.value = self.query_text
-        box.focus()
+        self._focus(box)
 
     def _set_filter(self, text: str) -> None:
         self._searching = None
@@ -698,22 +712,26 @@ class InboxScreen(Screen[None]):
         value = event.value
         self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, lambda: self._set_filter(value))
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
+    def action_submit_entry(self) -> None:
+        """enter in the filter: keep it and go back to the list, before the next key."""
+        box = self.query_one("#filter", Input)
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        if event.value != self.query_text:
-            self._set_filter(event.value)
-        self.query_one("#filter", Input).display = bool(self.query_text)
-        self.conversation_list.focus()
+        if box.value != self.query_text:
+            self._set_filter(box.value)
+        box.display = bool(self.query_text)
+        self._focus(self.conversation_list)
 
     # Reply --------------------------------------------------------------------------------
 
     def action_reply(self) -> None:
+        if self.replying is not None:
+            self._focus(self.reply_box)  # its text is the manager's: never reloaded
+            return
         cid = self._target("reply to")
         if cid is None:
             return
-        if self.thread.has_focus and self.thread.current_reply_id is not None:
+        if self._in_thread and self.thread.current_reply_id is not None:
             self._edit_reply(cid, self.thread.current_reply_id)
             return
         target = self._reply_target(cid)
@@ -725,19 +743,23 @@ class InboxScreen(Screen[None]):
             self.say(why, "warning", 8)
             return
         self.editing = None
-        self._open_reply_box(cid, message_id, f"Reply to {one_line(author, 40)}")
-        self.reply_box.text = self.drafts.get(cid, "")
-        self.reply_box.move_cursor(self.reply_box.document.end)
+        title = f"Reply to {one_line(author, 40)}"
+        self._open_reply_box(cid, message_id, title, self.drafts.get(cid, ""))
 
-    def _open_reply_box(self, cid: str, message_id: str, title: str) -> None:
+    def _open_reply_box(self, cid: str, message_id: str, title: str, text: str) -> None:
+        """Open the box on ``text``: the one moment its text comes from anywhere but the
+        manager (and the editor they called), so nothing typed is ever overwritten."""
         self.replying = (cid, message_id)
         self.sticky = cid
         self._return_focus = self.focused
         box = self.reply_box
         box.border_title = Content(title)
-        box.border_subtitle = Content("ctrl+s queue · esc keep draft · ctrl+e editor")
+        keep = "esc keep draft" if self.editing is None else "esc keep edit as draft"
+        box.border_subtitle = Content(f"ctrl+s queue · {keep} · ctrl+e editor")
+        box.text = text
+        box.move_cursor(box.document.end)
         box.display = True
-        box.focus()
+        self._focus(box)
 
     def _edit_reply(self, cid: str, reply_id: str) -> None:
         reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
@@ -746,15 +768,14 @@ class InboxScreen(Screen[None]):
             self.say(f"That reply {why}: it cannot be edited now.", "warning")
             return
         self.editing = reply_id
-        self._open_reply_box(cid, reply.in_reply_to, "Edit your reply")
-        self.reply_box.text = reply.text
-        self.reply_box.move_cursor(self.reply_box.document.end)
+        self._editing_text = reply.text
+        self._open_reply_box(cid, reply.in_reply_to, "Edit your reply", reply.text)
 
     def _highlighted_reply(self, doing: str) -> Reply | None:
         """The reply of the outbox highlighted in the thread, or None after saying how to
         highlight one."""
         cid = self.current
-        reply_id = self.thread.current_reply_id if self.thread.has_focus else None
+        reply_id = self.thread.current_reply_id if self._in_thread else None
         found = None
         if cid is not None and reply_id is not None:
             found = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
@@ -794,16 +815,18 @@ class InboxScreen(Screen[None]):
             return
         self._stay_on(reply.conversation_id)
         if dropped.may_be_posted:
-            self.say("Discarded; an earlier attempt may have reached the platform.", "warning")
+            self.say(
+                "Discarded; an earlier attempt may have reached the platform · u undoes", "warning"
+            )
         else:
-            self.say("Reply discarded")
+            self.say("Reply discarded · u undoes")
 
     def _reply_target(self, cid: str) -> tuple[str, str] | None:
         """The message a reply answers: the one highlighted in the thread when the thread
         has focus, else the latest member message; and its author's name."""
         conversation = self.inbox.conversations[cid]
         chosen = None
-        if self.thread.has_focus:
+        if self._in_thread:
             chosen = self.thread.current_message_id
             if chosen is None:
                 return None
@@ -813,71 +836,88 @@ class InboxScreen(Screen[None]):
         message = conversation.message(chosen)
         return None if message is None else (message.id, message.author.name)
 
-    @on(ReplyBox.Queued)
-    def _reply_queued(self, event: ReplyBox.Queued) -> None:
+    def action_queue_reply(self) -> None:
+        """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
+        with the new text), then go back where the manager was, before the next key."""
         if self.replying is None:
             return
-        if not event.text.strip():
+        text = self.reply_box.text
+        if not text.strip():
             self.say("The reply is empty.", "warning")
             return
         cid, in_reply_to = self.replying
         editing = self.editing
+        notice = f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
+        severity: Severity = "information"
         if editing is not None:
-            ok, edited = self._attempt(lambda: self.triager.edit_reply(editing, event.text))
+            ok, edited = self._attempt(lambda: self.triager.edit_reply(editing, text))
             if not ok:
                 return
+            notice = "Reply queued again with your edit"
             if edited is None:
-                self.drafts[cid] = event.text
-                self._attempt(lambda: self.triager.save_draft(cid, event.text))
-                self.say("That reply went out meanwhile: your edit is kept as a draft.", "warning")
-        elif self._attempt(lambda: self.triager.reply(cid, in_reply_to, event.text))[0]:
+                self._save_draft(cid, text)
+                notice = "That reply went out meanwhile: your edit is kept as a draft."
+                severity = "warning"
+        elif self._attempt(lambda: self.triager.reply(cid, in_reply_to, text))[0]:
             self.drafts.pop(cid, None)
         else:
             return
         self.replying = self.editing = None
-        event.box.text = ""
-        event.box.display = False
+        self.reply_box.text = ""
+        self._hide_reply_box()
         self._stay_on(cid)
-        self.conversation_list.focus()
-        if editing is None:
-            self.say(
-                f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
-            )
-        else:
-            self.say("Reply queued again with your edit")
+        self.say(notice, severity)
         self._deliver_soon()
 
-    @on(ReplyBox.Closed)
-    def _reply_closed(self) -> None:
-        back = self._return_focus
+    def action_close_reply(self) -> None:
+        """escape in the reply box."""
         self._close_reply_box()
-        (back if back is not None and back.is_mounted else self.conversation_list).focus()
 
     def _close_reply_box(self) -> None:
-        """Hide the reply box, keeping what was typed as the conversation's draft."""
-        kept = self.replying is not None and self.editing is None
-        kept = kept and bool(self.reply_box.text.strip())
-        self._keep_draft()
+        """Hide the reply box, keeping what was typed as the conversation's draft (an edit
+        of a reply of the outbox too, if it changed anything: the reply stays as it was)."""
+        if self.replying is None:
+            return
+        cid, text = self.replying[0], self.reply_box.text
+        if self.editing is None:
+            self._keep_draft()
+            if text.strip():
+                self.say("Draft kept")
+        elif text.strip() and text != self._editing_text and self._save_draft(cid, text):
+            self.say("Your edit is kept as a draft; the reply in the outbox is unchanged.")
         self.replying = self.editing = None
-        self.reply_box.display = False
+        self._hide_reply_box()
         self._show_thread()
-        if kept:
-            self.say("Draft kept")
+
+    def _hide_reply_box(self) -> None:
+        """Hide the box; if it had the focus, the focus goes back where it was when the box
+        opened (the list or the thread), at once: the next key acts there."""
+        box = self.reply_box
+        had_focus = self.focused is box
+        box.display = False
+        back = self._return_focus
+        self._return_focus = None
+        if had_focus:
+            self._focus(back if back is not None and back.is_mounted else self.conversation_list)
 
     def _keep_draft(self) -> None:
         """Save the reply box's text as its conversation's draft, if it changed (an edit of
-        a reply of the outbox is not a draft: closing the box drops it)."""
+        a reply of the outbox is kept only when the box closes: see _close_reply_box)."""
         if self.replying is None or self.editing is not None:
             return
         cid, text = self.replying[0], self.reply_box.text
-        if text == self.drafts.get(cid, ""):
-            return
+        if text != self.drafts.get(cid, ""):
+            self._save_draft(cid, text)
+
+    def _save_draft(self, cid: str, text: str) -> bool:
+        """Write the draft (an empty one deletes it); False after showing a disk error."""
         if not self._attempt(lambda: self.triager.save_draft(cid, text))[0]:
-            return
+            return False
         if text.strip():
             self.drafts[cid] = text
         else:
             self.drafts.pop(cid, None)
+        return True
 
     @on(ReplyBox.Changed)
     def _reply_typed(self) -> None:
@@ -889,16 +929,18 @@ class InboxScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._keep_draft()
 
-    @on(ReplyBox.EditorRequested)
-    def _edit_externally(self, event: ReplyBox.EditorRequested) -> None:
+    def action_edit_reply_externally(self) -> None:
+        """ctrl+e in the reply box: edit its text in $VISUAL or $EDITOR."""
+        if self.replying is None:
+            return
+        box = self.reply_box
         try:
             with self.app.suspend():
-                text, error = editor.edit(event.box.text)
+                text, error = editor.edit(box.text)
         except SuspendNotSupported:
             text, error = None, "this terminal cannot hand over to an editor"
         if error is not None:
             self.say(error, "error", 8)
         elif text is not None:
-            event.box.text = text
-            event.box.move_cursor(event.box.document.end)
-        event.box.focus()
+            box.text = text
+            box.move_cursor(box.document.end)

@@ -9,7 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester, SuggestFromList
-from textual.widgets import Input, Label
+from textual.widgets import Label
+
+from commdash.widgets.text_entry import EntryInput
 
 
 class LastWordSuggester(Suggester):
@@ -62,11 +64,12 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, markup=False)
-            yield Input(self.value, suggester=self.suggester, select_on_focus=False)
+            yield EntryInput(self.value, suggester=self.suggester, select_on_focus=False)
             yield Label(self.hint, markup=False, classes="hint")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+    def action_submit_entry(self) -> None:
+        """enter: the prompt closes with its text, before the next key is handled."""
+        self.dismiss(self.query_one(EntryInput).value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

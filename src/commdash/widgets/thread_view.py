@@ -1,5 +1,7 @@
 """The thread of the highlighted conversation: every message, replies indented under their
-parent, queued replies under the message they answer. A cursor marks one message (for hide).
+parent, queued replies under the message they answer. A cursor marks one message or queued
+reply (for reply, hide, retry, discard); it stays on that item, by id, when the thread is laid
+out again after a change.
 
 Lines are laid out once per conversation and width (Line API), so a thread thousands of
 messages deep scrolls as fast as a short one; very long texts are shown in part.
@@ -52,6 +54,13 @@ class _Block:
     """None for a reply of the outbox, which has no id on the platform yet."""
     reply_id: str | None = None
     """For a reply of the outbox: its id there."""
+    answers: str | None = None
+    """For a reply of the outbox: the message it answers."""
+
+    @property
+    def key(self) -> tuple[str | None, str | None]:
+        """What the block shows, whatever its place: (message id, outbox id)."""
+        return self.message_id, self.reply_id
 
 
 class ThreadView(CachedStyles, ScrollView, can_focus=True):
@@ -117,16 +126,30 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         return None
 
     def show(self, conversation_id: str | None) -> None:
-        """Show another conversation (from its top), or the same one again after a change."""
+        """Show another conversation (from its top), or the same one again after a change:
+        then the cursor stays on the same message or reply, wherever the change moved it."""
         same = conversation_id == self.conversation_id
-        keep = self.current_message_id if same else None
+        kept = self._blocks[self.cursor] if same and self.cursor < len(self._blocks) else None
         self.conversation_id = conversation_id
         self._layout()
-        ids = [block.message_id for block in self._blocks]
-        self.set_reactive(ThreadView.cursor, ids.index(keep) if keep in ids else 0)
+        self.set_reactive(ThreadView.cursor, self._index_of(kept))
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
+        elif self.screen.focused is self:
+            self._reveal_cursor()
         self.refresh()
+
+    def _index_of(self, block: _Block | None) -> int:
+        """Where ``block`` is now; if it is gone (a reply sent or discarded, a message
+        deleted on the platform), the message it answered, never another reply: the next
+        key must not act on a reply the manager did not choose."""
+        if block is None:
+            return 0
+        keys = [laid.key for laid in self._blocks]
+        for key in (block.key, (block.answers, None)):
+            if key in keys:
+                return keys.index(key)
+        return 0
 
     def _layout(self) -> None:
         """Wrap every message to the current width. Only offsets are kept; strips are made
@@ -173,7 +196,7 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
                 )
                 text = terminal_text(clip(reply.text, TEXT_LIMIT)[0])
                 note = terminal_text(one_line(reply.error, 300)) if reply.error else ""
-                self._add_block(header, text, "", note, indent + INDENT, None, reply.id)
+                self._add_block(header, text, "", note, indent + INDENT, None, reply)
         self.virtual_size = Size(width, len(self._lines))
 
     def _add_block(
@@ -184,7 +207,7 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         note: str,
         indent: int,
         message_id: str | None,
-        reply_id: str | None = None,
+        reply: Reply | None = None,
     ) -> None:
         index = len(self._blocks)
         start = len(self._lines)
@@ -197,8 +220,11 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
             self._lines.extend((index, NOTE, a, b) for a, b in wrap(note, width))
         end = len(self._lines)
         self._lines.append((index, BLANK, 0, 0))
+        reply_id, answers = (reply.id, reply.in_reply_to) if reply is not None else (None, None)
         self._blocks.append(
-            _Block(header, body, body_style, note, indent, start, end, message_id, reply_id)
+            _Block(
+                header, body, body_style, note, indent, start, end, message_id, reply_id, answers
+            )
         )
 
     def _strip(self, index: int) -> Strip:
@@ -244,21 +270,38 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         self._strips.clear()
 
     def on_focus(self) -> None:
+        """Entering the thread shows the highlighted message, wherever it was scrolled."""
+        self._reveal_cursor()
         self.refresh()
 
     def on_blur(self) -> None:
         self.refresh()
 
     def watch_cursor(self, cursor: int) -> None:
-        if 0 <= cursor < len(self._blocks):
-            block = self._blocks[cursor]
-            height = self.scrollable_content_region.height
-            top = int(self.scroll_offset.y)
-            if block.start < top or block.end - block.start > height:
-                self.scroll_to(y=block.start, animate=False, immediate=True)
-            elif block.end > top + height:
-                self.scroll_to(y=block.end - height, animate=False, immediate=True)
+        self._scroll_to_cursor()
         self.refresh()
+
+    def _reveal_cursor(self) -> None:
+        """Scroll the highlighted block into view unless some of it is in view already (a
+        long message being read stays where it is)."""
+        if 0 <= self.cursor < len(self._blocks):
+            block = self._blocks[self.cursor]
+            top = int(self.scroll_offset.y)
+            if not block.start < top + self.scrollable_content_region.height or block.end <= top:
+                self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        """Scroll as little as needed to show the highlighted block (its top, if it is
+        taller than the pane)."""
+        if not 0 <= self.cursor < len(self._blocks):
+            return
+        block = self._blocks[self.cursor]
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_offset.y)
+        if block.start < top or block.end - block.start > height:
+            self.scroll_to(y=block.start, animate=False, immediate=True)
+        elif block.end > top + height:
+            self.scroll_to(y=block.end - height, animate=False, immediate=True)
 
     def _move(self, delta: int) -> None:
         if self._blocks:

@@ -1,0 +1,68 @@
+"""The thread's cursor: it stays on the same message or reply (by id) whatever changes around
+it, is in view when the thread is entered, and is where the manager left it after a reply."""
+
+from __future__ import annotations
+
+from _screen import AppFactory, listing, shown, thread, thread_to_reply
+
+from commdash import triage
+from commdash.store import Store
+
+
+async def test_a_colleagues_change_leaves_the_cursor_on_the_same_reply(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        other = listing(app).ids[1]
+        await pilot.press("r", *"One", "ctrl+s", "r", *"Two", "ctrl+s")
+        first, second = app.triager.store.replies()
+        assert (first.text, second.text) == ("One", "Two")
+        await thread_to_reply(pilot, app, second.id)
+
+        colleague = Store(app.triager.store.directory, manager="kari@desk")
+        colleague.apply(other, "tag", lambda s: triage.edit_tags(s, ["billing"], []), 0.0)
+        app.screen.sync_from_disk()
+        await pilot.pause()
+        assert app.triager.inbox.state(other).tags == ("billing",)  # the change arrived
+        assert thread(app).current_reply_id == second.id
+
+        await pilot.press("x")
+        assert [r.text for r in app.triager.store.replies()] == ["One"]
+        # The discarded reply is gone: the cursor is on the message it answered, not on "One".
+        assert thread(app).current_reply_id is None
+        assert thread(app).current_message_id == second.in_reply_to
+
+
+async def test_entering_the_thread_shows_the_highlighted_message(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        conversations = app.triager.inbox.conversations
+        longest = max(listing(app).ids, key=lambda c: len(conversations[c].messages))
+        await pilot.press(*["j"] * listing(app).ids.index(longest))
+        await pilot.press("enter", "G")
+        view = thread(app)
+        assert any(line.startswith("▌") for line in shown(view))
+        await pilot.press("pageup", "pageup", "pageup", "escape")
+        assert view.scroll_offset.y == 0  # paged back to the top, the cursor far below
+        await pilot.press("enter")
+        assert view.current_message_id == conversations[longest].messages[-1].id
+        assert any(line.startswith("▌") for line in shown(view))
+
+
+async def test_after_a_reply_the_focus_is_back_on_the_same_row(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        cid = next(c for c in listing(app).ids if len(inbox.conversations[c].messages) >= 3)
+        await pilot.press(*["j"] * listing(app).ids.index(cid))
+        second = inbox.conversations[cid].messages[1]
+        await pilot.press("enter", "j", "r", *"Noted", "ctrl+s")
+        assert app.focused is thread(app)
+        assert thread(app).current_message_id == second.id
+        await pilot.press("escape", "r", *"Also", "ctrl+s")
+        assert app.focused is listing(app)
+        assert listing(app).current == cid
