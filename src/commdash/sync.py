@@ -68,7 +68,7 @@ class LiveFeed:
             return None
         try:
             snapshot = self._snapshot(saved["document"], float(saved["synced_at"]))
-        except SourceError:
+        except (SourceError, orjson.JSONEncodeError):  # e.g. nested deeper than orjson writes
             return None
         self.document, self.cursor = saved["document"], saved["cursor"]
         self.synced_at = float(saved["synced_at"])

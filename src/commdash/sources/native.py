@@ -16,7 +16,7 @@ import msgspec
 
 from commdash.errors import SourceError
 from commdash.model import Author, Conversation, Post, Snapshot, SourceInfo
-from commdash.sources.jsondoc import BOM, parse_json
+from commdash.sources.jsondoc import BOM, check_document, parse_json
 from commdash.sources.shelf import FileShelf
 from commdash.text import one_line, sanitize
 from commdash.threads import RawComment, build_conversations, show_id, thread_facts
@@ -90,13 +90,16 @@ def read_native_bytes(
     The fast way decodes the top level and then one post at a time into typed structures,
     so that the whole document never exists as Python objects at once. Anything unusual (a
     syntax error to report, a lone surrogate, a field of an odd type) falls back to the
-    tolerant reading of plain JSON values, for that post or for the whole document.
+    tolerant reading of plain JSON values, for that post or for the whole document. Text
+    that is not UTF-8, or nesting too deep for the decoders, is refused first, wherever it
+    is (the fast way skips what it does not need).
 
     With ``shelve_as`` (the file's path), the conversations are not kept in memory but put
     on a :class:`FileShelf` that reads them back from that file when asked for. ``data``
     may be the file mapped in memory: its pages are given back as the posts are read.
     """
     start = len(BOM) if data[: len(BOM)] == BOM else 0
+    check_document(memoryview(data)[start:], location)
     view = memoryview(data)[start:]
     try:
         export = _EXPORT.decode(view)

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from commdash.errors import SourceError
 from commdash.model import Author, Conversation, ConversationShelf, Facts, Message
+from commdash.sources.jsondoc import check_document
 from commdash.threads import build_conversations
 
 if TYPE_CHECKING:
-    from commdash.sources.native import Authors
+    from commdash.sources.native import Authors, RawPost
 
 POSTS_KEPT = 512
 """How many posts, read back, stay in memory."""
@@ -29,6 +30,19 @@ CHANGED = "(This post changed on disk since commdash opened the file: open it ag
 
 def _ignore(_line: str) -> None:
     pass
+
+
+def _decode(data: bytes) -> RawPost[Any] | None:
+    """A post read back; None when its bytes are not a post (the file changed). Checked
+    as the whole file was, since nothing guarantees they are still what was checked."""
+    from commdash.sources import native  # native builds shelves: import it when used
+
+    try:
+        check_document(data, "a post")
+        raw = native.decode_post(data)
+    except SourceError:
+        return None
+    return raw if isinstance(raw, native.RawPost) else None
 
 
 class FileShelf(ConversationShelf):
@@ -121,11 +135,8 @@ class FileShelf(ConversationShelf):
         contains ``needle``."""
         from commdash.sources import native
 
-        try:
-            raw = native.decode_post(data)
-        except SourceError:
-            return set()
-        if not isinstance(raw, native.RawPost) or not isinstance(raw.comments, list):
+        raw = _decode(data)
+        if raw is None or not isinstance(raw.comments, list):
             return set()
         dropped = self._dropped.get(position, frozenset())
         kept = [c for i, c in enumerate(raw.comments) if i not in dropped]
@@ -161,12 +172,8 @@ class FileShelf(ConversationShelf):
         from commdash.sources import native  # native builds shelves: import it when used
 
         post_id = self._post_ids[position]
-        data = self._bytes(position)
-        try:
-            raw = native.decode_post(data) if data else None
-        except SourceError:
-            raw = None
-        if not isinstance(raw, native.RawPost) or native.identifier(raw.id) != post_id:
+        raw = _decode(self._bytes(position))
+        if raw is None or native.identifier(raw.id) != post_id:
             found = self._changed(position)
         else:
             comments, _ = native.read_comments(
