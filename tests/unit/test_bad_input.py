@@ -1,9 +1,12 @@
 """Bad input files: one clear line naming the file and the place, and exit code 2; never a
-traceback, a hang or a crash. Nesting deeper than the readers allow, text that is not UTF-8."""
+traceback, a hang or a crash. Nesting deeper than the readers allow, text that is not UTF-8,
+what is not a regular file, a file too large to hold."""
 
 from __future__ import annotations
 
+import os
 import resource
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -143,4 +146,50 @@ def test_a_comment_not_utf8_is_named_by_its_place_in_the_file(tmp_path: Path, la
     message = error_for(path)
     assert message == (
         f"{path}: line {line} column {column}: not UTF-8 text (byte 0xff); save the export as UTF-8"
+    )
+
+
+# --- what is not a regular file ------------------------------------------------------------
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    assert error_for(tmp_path) == f"{tmp_path}: is a directory, expected a commdash/v1 JSON file"
+
+
+def test_a_character_device_is_refused() -> None:
+    assert error_for("/dev/null") == (
+        "/dev/null: is a character device, not a file; save the export to a file"
+    )
+
+
+def test_a_socket_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(path))
+        assert error_for(path) == (
+            f"{path}: cannot read: it is a socket, not a file; save the export to a file"
+        )
+
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "fifo"
+    os.mkfifo(path)  # nobody writes: opening it to read would wait for ever
+    assert one_line_error(stats(str(path))) == (
+        f"{path}: is a FIFO (named pipe), not a file; save the export to a file"
+    )
+
+
+def test_an_endless_device_is_refused_at_once() -> None:
+    assert one_line_error(stats("/dev/zero")) == (
+        "/dev/zero: is a character device, not a file; save the export to a file"
+    )
+
+
+def test_a_file_larger_than_commdash_can_hold_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as handle:
+        handle.truncate(files.MAX_BYTES + 1)  # sparse: takes no room on the disk
+    assert one_line_error(stats(str(path))) == (
+        f"{path}: 4.0 GiB is more than commdash can hold (at most 4 GiB); "
+        "export fewer posts or a shorter period"
     )

@@ -30,19 +30,17 @@ FORMAT = 6
 _SAMPLE = 65536
 
 
-def cache_key(path: Path) -> str | None:
-    """The key of the file as it is now; None when it cannot be read."""
+def cache_key(path: Path, descriptor: int, found: os.stat_result) -> str | None:
+    """The key of the file opened as ``descriptor`` (``found`` is its status); None when it
+    cannot be read."""
     try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            digest = hashlib.blake2b(digest_size=20)
-            digest.update(
-                f"{FORMAT}\0{__version__}\0{path.resolve()}\0{stat.st_size}\0"
-                f"{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_dev}".encode("utf-8", "surrogatepass")
-            )
-            for offset in (0, max(0, stat.st_size // 2 - _SAMPLE // 2), stat.st_size - _SAMPLE):
-                handle.seek(max(0, offset))
-                digest.update(handle.read(_SAMPLE))
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(
+            f"{FORMAT}\0{__version__}\0{path.resolve()}\0{found.st_size}\0"
+            f"{found.st_mtime_ns}\0{found.st_ino}\0{found.st_dev}".encode("utf-8", "surrogatepass")
+        )
+        for offset in (0, found.st_size // 2 - _SAMPLE // 2, found.st_size - _SAMPLE):
+            digest.update(os.pread(descriptor, _SAMPLE, max(0, offset)))
     except (OSError, ValueError):
         return None
     return digest.hexdigest()
