@@ -1,6 +1,6 @@
 """Bad input files: one clear line naming the file and the place, and exit code 2; never a
 traceback, a hang or a crash. Nesting deeper than the readers allow, text that is not UTF-8,
-what is not a regular file, a file too large to hold."""
+what is not a regular file, a file too large to hold, a file that changes while it is read."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import pytest
 from _deep import DEPTHS, nested_export, too_deep_at
 
 from commdash.errors import SourceError
-from commdash.sources import files
+from commdash.sources import files, parse_cache
 from commdash.sources.files import open_file
 from commdash.sources.jsondoc import MAX_DEPTH
 from commdash.sources.native import SHELF_MIN_POSTS
-from commdash.sources.shelf import FileShelf
+from commdash.sources.shelf import CHANGED, FileShelf
 
 TOO_DEEP = f"arrays and objects nested deeper than {MAX_DEPTH} levels; a commdash/v1 export needs 6"
 
@@ -193,3 +193,88 @@ def test_a_file_larger_than_commdash_can_hold_says_so(tmp_path: Path) -> None:
         f"{path}: 4.0 GiB is more than commdash can hold (at most 4 GiB); "
         "export fewer posts or a shorter period"
     )
+
+
+# --- a file that changes while it is read --------------------------------------------------
+
+
+def large_export(path: Path) -> None:
+    data = nested_export(6, posts=200, filler=45_000)
+    path.write_bytes(data)
+    assert path.stat().st_size > files.SHELF_ABOVE_BYTES
+
+
+TRUNCATED_WHILE_PARSED = """
+import os, sys
+from commdash.sources import files, parse_cache
+
+path = sys.argv[1]
+parse = files.read_native_bytes
+
+def truncated_first(*args, **kwargs):
+    os.truncate(path, 1000)  # someone rewrites the export while commdash parses it
+    return parse(*args, **kwargs)
+
+files.read_native_bytes = truncated_first
+snapshot = files.open_file(path, cached=False)
+conversations = snapshot.conversations
+print(len(snapshot.posts), conversations[next(iter(conversations))].messages[0].text)
+"""
+
+
+def test_a_large_export_truncated_while_parsed_is_no_crash(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    large_export(path)
+    done = stats(str(path), code=TRUNCATED_WHILE_PARSED)
+    assert done.returncode == 0, (done.returncode, done.stderr)  # not -7: SIGBUS
+    # Parsed as it was read; what is read back later is never garbage from the new file.
+    assert done.stdout.strip() == f"200 {CHANGED}"
+
+
+TRUNCATED_WHILE_READ = """
+import os, sys
+from commdash import cli
+from commdash.sources import files, parse_cache
+
+path = sys.argv[1]
+fill = files._fill
+
+def truncated_first(*args, **kwargs):
+    os.truncate(path, 1000)  # someone rewrites the export while commdash reads it
+    return fill(*args, **kwargs)
+
+files._fill = truncated_first
+sys.exit(cli.main(["stats", path]))
+"""
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
+def test_an_export_that_changes_while_read_is_a_clear_error(tmp_path: Path, large: bool) -> None:
+    path = tmp_path / "export.json"
+    if large:
+        large_export(path)
+    else:
+        path.write_bytes(nested_export(6, posts=50, filler=100))
+    assert one_line_error(stats(str(path), code=TRUNCATED_WHILE_READ)) == (
+        f"{path}: the file changed while commdash read it; open it again once whatever "
+        "writes it has finished"
+    )
+
+
+def test_an_export_replaced_after_loading_is_still_read_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "SHELF_ABOVE_BYTES", 0)
+    path = tmp_path / "export.json"
+    path.write_bytes(nested_export(6, posts=SHELF_MIN_POSTS))
+    open_file(str(path))
+    parse_cache.wait_for_saves()
+    parsed = files.open_export(str(path), cached=False)
+    cached = files.open_export(str(path))
+    assert cached.derived is not None  # taken from the parse cache
+    newer = tmp_path / "newer.json"  # what export tools do: write aside, rename over
+    newer.write_bytes(nested_export(6, posts=SHELF_MIN_POSTS).replace(b'"hi"', b'"yo"'))
+    newer.replace(path)
+    for opened in (parsed, cached):
+        assert isinstance(opened.snapshot.conversations, FileShelf)
+        assert opened.snapshot.conversations["p0c1"].messages[0].text == "hi"

@@ -1,4 +1,10 @@
-"""Opening a local export file: a regular file only."""
+"""Opening a local export file: a regular file, read whole into memory.
+
+Never mapped: a mapped file that someone truncates kills the reader (SIGBUS) when it touches
+a page that is gone. A large export is read into memory it can give back as it is parsed,
+and its posts are read back later (:class:`~commdash.sources.shelf.FileShelf`) only from the
+same version of the file.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +20,19 @@ from pathlib import Path
 from commdash.errors import SourceError
 from commdash.model import Snapshot
 from commdash.sources import parse_cache
+from commdash.sources.jsondoc import Bytes
 from commdash.sources.native import read_native_bytes
 from commdash.sources.parse_cache import Derived
+from commdash.sources.shelf import OPEN_FLAGS, FileShelf, FileVersion, OnDisk
 from commdash.text import sanitize
 
 SHELF_ABOVE_BYTES = 8_000_000
 """A larger export keeps its conversations on a shelf (read back from the file as needed)."""
 
 MAX_BYTES = 4 << 30
-"""The largest export commdash opens (4 GiB, some 12 million comments). What is kept of a
-file takes about as much memory again as the file: beyond this, more memory than most
-machines have."""
-
-OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-"""Opening for reading never waits: a FIFO is refused, not read."""
+"""The largest export commdash opens (4 GiB, some 12 million comments). The file is read
+whole into memory before it is parsed, and what is kept of it takes about as much again:
+beyond this, more memory than most machines have."""
 
 
 def open_file(spec: str, cached: bool = True) -> Snapshot:
@@ -58,13 +63,19 @@ def open_export(spec: str, cached: bool = True) -> Opened:
         path = Path(spec)
     with _regular_file(path, location) as (descriptor, found):
         key = parse_cache.cache_key(path, descriptor, found) if cached else None
-        if key is not None:
-            entry = parse_cache.load(key)
-            if entry is not None:
-                snapshot, derived = entry
-                source = replace(snapshot.source, location=location)
-                return Opened(replace(snapshot, source=source), key, derived)
-        return Opened(_read(descriptor, found, path, location), key, None)
+        entry = parse_cache.load(key) if key is not None else None
+        if entry is not None:
+            snapshot, derived = entry
+            snapshot = replace(snapshot, source=replace(snapshot.source, location=location))
+        else:
+            data = _read(descriptor, found, location)
+            large = isinstance(data, mmap.mmap)
+            on_disk = OnDisk(str(path.resolve()), FileVersion.of(found)) if large else None
+            snapshot = read_native_bytes(data, location, path.name, found.st_mtime, on_disk)
+            derived = None
+        if isinstance(snapshot.conversations, FileShelf):
+            snapshot.conversations.hold(os.dup(descriptor))
+    return Opened(snapshot, key, derived)
 
 
 @contextmanager
@@ -121,15 +132,44 @@ def _reason(path: Path, error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _read(descriptor: int, found: os.stat_result, path: Path, location: str) -> Snapshot:
+def _read(descriptor: int, found: os.stat_result, location: str) -> Bytes:
+    """The whole file, as the version that was opened: a file that changes meanwhile (a
+    writer still at work) is an error, never a mix of two versions."""
+    size = found.st_size
     try:
-        if found.st_size > SHELF_ABOVE_BYTES:
-            # Mapped, not read: the reader gives the pages back as it goes.
-            data: bytes | mmap.mmap = mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
-        else:
-            with io.FileIO(descriptor, closefd=False) as reader:
-                data = reader.readall()
+        # A large file goes to memory that the reader gives back as it goes (never a map
+        # of the file itself: see the module's docstring).
+        buffer = _memory(size) if size > SHELF_ABOVE_BYTES else bytearray(size)
+        filled = _fill(descriptor, buffer)
+        changed = filled != size or FileVersion.of(os.fstat(descriptor)) != FileVersion.of(found)
     except OSError as exc:
         raise SourceError(f"{location}: cannot read: {exc.strerror or exc}") from None
-    shelve_as = str(path.resolve()) if isinstance(data, mmap.mmap) else None
-    return read_native_bytes(data, location, path.name, found.st_mtime, shelve_as)
+    if changed:
+        raise SourceError(
+            f"{location}: the file changed while commdash read it; open it again once "
+            "whatever writes it has finished"
+        )
+    return buffer
+
+
+def _memory(size: int) -> mmap.mmap:
+    """Memory for a large file, whose pages can be given back; made at once where the
+    system can (one call instead of a fault per page)."""
+    populate = getattr(mmap, "MAP_POPULATE", 0)
+    if populate:
+        return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | populate)
+    return mmap.mmap(-1, size)
+
+
+def _fill(descriptor: int, buffer: bytearray | mmap.mmap) -> int:
+    """Read the file into ``buffer`` from its start; how many bytes were read (fewer when
+    the file got shorter meanwhile)."""
+    with memoryview(buffer) as view, io.FileIO(descriptor, closefd=False) as reader:
+        reader.seek(0)
+        filled = 0
+        while filled < len(view):
+            count = reader.readinto(view[filled:])
+            if not count:
+                break
+            filled += count
+    return filled

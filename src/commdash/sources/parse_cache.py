@@ -25,7 +25,7 @@ from commdash.paths import cache_root
 KEPT = 4
 """How many exports stay cached."""
 
-FORMAT = 6
+FORMAT = 7
 """Bumped whenever a class kept in the cache changes: older entries are then ignored."""
 _SAMPLE = 65536
 
