@@ -4,6 +4,7 @@ entry, means a fresh parse."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,26 @@ def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.Mon
     open_file(str(path))
     wait_for_saves()
     assert open_file(str(path)).posts[0].text == "first"
+
+
+def entries() -> list[Path]:
+    """The cache's entries, wherever in the cache directory they are."""
+    return sorted(parse_cache.cache_root().rglob("*.pickle"))
+
+
+@pytest.mark.parametrize("umask", [0o002, 0o022, 0o077, 0o000])
+def test_entries_are_private_and_used_whatever_the_umask(
+    tmp_path: Path, parses: list[str], umask: int
+) -> None:
+    path = export(tmp_path / "a.json", "first")
+    previous = os.umask(umask)  # 002: the default on Ubuntu and Fedora
+    try:
+        open_file(str(path))
+        wait_for_saves()
+    finally:
+        os.umask(previous)
+    (entry,) = entries()
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert stat.S_IMODE(entry.parent.stat().st_mode) == 0o700
+    assert open_file(str(path)).posts[0].text == "first"
+    assert parses == [str(path)]  # the re-open took the entry

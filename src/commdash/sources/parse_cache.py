@@ -3,8 +3,8 @@
 An entry is keyed by the file's path, size, modification time (in nanoseconds), inode and a
 hash of three 64 KiB samples (start, middle, end), and by commdash's version: a file edited
 in place, replaced, or read by another version of commdash is parsed afresh. Entries are
-pickles written by this user into their own cache directory (mode 0700); a damaged entry is
-ignored. Only the newest few are kept.
+pickles written by this user into their own cache directory (mode 0700, files 0600 whatever
+the umask); a damaged entry is ignored. Only the newest few are kept.
 """
 
 from __future__ import annotations
@@ -120,7 +120,9 @@ def save(key: str, snapshot: Snapshot, derived: Derived) -> None:
     temporary = root / f".{key}.{uuid.uuid4().hex}"
     try:
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(temporary, "wb") as handle:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(descriptor, "wb") as handle:
+            os.fchmod(descriptor, 0o600)  # whatever the umask: a pickle only this user wrote
             pickle.dump((snapshot, derived), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, root / f"{key}.pickle")
         entries = sorted(root.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
