@@ -65,7 +65,7 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, parses: list[str]) -> None:
     path = export(tmp_path / "a.json", "first")
     open_file(str(path))
     wait_for_saves()
-    for entry in parse_cache.cache_root().glob("*.pickle"):
+    for entry in parse_cache.folder().glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
     assert open_file(str(path)).posts[0].text == "first"
     assert len(parses) == 2
@@ -75,7 +75,7 @@ def test_only_the_newest_entries_are_kept(tmp_path: Path) -> None:
     for i in range(parse_cache.KEPT + 3):
         open_file(str(export(tmp_path / f"{i}.json", "x")))
         wait_for_saves()
-    assert len(list(parse_cache.cache_root().glob("*.pickle"))) == parse_cache.KEPT
+    assert len(list(parse_cache.folder().glob("*.pickle"))) == parse_cache.KEPT
 
 
 def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,3 +109,22 @@ def test_entries_are_private_and_used_whatever_the_umask(
     assert stat.S_IMODE(entry.parent.stat().st_mode) == 0o700
     assert open_file(str(path)).posts[0].text == "first"
     assert parses == [str(path)]  # the re-open took the entry
+
+
+def test_only_its_own_entries_are_ever_deleted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "somewhere"  # COMMDASH_CACHE_DIR=~/somewhere, with the user's files
+    home.mkdir()
+    monkeypatch.setenv("COMMDASH_CACHE_DIR", str(home))
+    theirs = [home / f"model-{i}.pickle" for i in range(3)] + [home / f"{'a' * 40}.pickle"]
+    parse_cache.folder().mkdir(mode=0o700)
+    theirs.append(parse_cache.folder() / f"{'b' * 40}.pickle")  # named like one, not one
+    for path in theirs:
+        path.write_bytes(b"the user's")
+        os.utime(path, (1, 1))  # older than any entry
+    for i in range(parse_cache.KEPT + 2):
+        open_file(str(export(tmp_path / f"{i}.json", "x")))
+        wait_for_saves()
+    assert all(path.read_bytes() == b"the user's" for path in theirs)
+    assert len(set(entries()) - set(theirs)) == parse_cache.KEPT

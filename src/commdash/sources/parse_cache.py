@@ -3,8 +3,9 @@
 An entry is keyed by the file's path, size, modification time (in nanoseconds), inode and a
 hash of three 64 KiB samples (start, middle, end), and by commdash's version: a file edited
 in place, replaced, or read by another version of commdash is parsed afresh. Entries are
-pickles written by this user into their own cache directory (mode 0700, files 0600 whatever
-the umask); a damaged entry is ignored. Only the newest few are kept.
+pickles written by this user into their own folder, ``parses/`` in the cache directory (mode
+0700, files 0600 whatever the umask), each starting with :data:`MAGIC`; anything else is
+never loaded, and never deleted: only the newest few of its own entries are kept.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
+import stat
 import threading
 import uuid
 from pathlib import Path
@@ -27,7 +30,13 @@ KEPT = 4
 
 FORMAT = 7
 """Bumped whenever a class kept in the cache changes: older entries are then ignored."""
+MAGIC = b"commdash parse cache\n"
+"""How every entry starts: what is not one is neither loaded nor deleted."""
+FOLDER = "parses"
+"""The cache's own folder in the cache directory: it touches nothing outside it."""
+_ENTRY = re.compile(r"[0-9a-f]{40}\.pickle")
 _SAMPLE = 65536
+_OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 def cache_key(path: Path, descriptor: int, found: os.stat_result) -> str | None:
@@ -50,31 +59,41 @@ Derived = dict[str, Any]
 """What a caller derived from the snapshot and keeps with it (e.g. the inbox's counts)."""
 
 
+def folder() -> Path:
+    """Where the entries are."""
+    return cache_root() / FOLDER
+
+
 def load(key: str) -> tuple[Snapshot, Derived] | None:
+    """The entry for ``key``; None when there is none, or none to trust: a pickle someone
+    else could have written is never loaded."""
+    entries = folder()
     try:
-        with open(cache_root() / f"{key}.pickle", "rb") as handle:
-            if not _private(cache_root()) or not _private(handle.fileno()):
-                return None  # a pickle someone else could have written is never loaded
-            found = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a damaged or foreign entry: parse the file instead
+        if not _private(os.stat(entries)):
+            return None
+        with open(os.open(entries / f"{key}.pickle", _OPEN), "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if not (stat.S_ISREG(found.st_mode) and _private(found)):
+                return None
+            if handle.read(len(MAGIC)) != MAGIC:
+                return None
+            loaded = pickle.load(handle)
+    except Exception:  # none, or a damaged or foreign entry: parse the file instead
         return None
     if (
-        isinstance(found, tuple)
-        and len(found) == 2
-        and isinstance(found[0], Snapshot)
-        and isinstance(found[1], dict)
+        isinstance(loaded, tuple)
+        and len(loaded) == 2
+        and isinstance(loaded[0], Snapshot)
+        and isinstance(loaded[1], dict)
     ):
-        return found[0], found[1]
+        return loaded[0], loaded[1]
     return None
 
 
-def _private(where: Path | int) -> bool:
+def _private(found: os.stat_result) -> bool:
     """Owned by this user, and writable by nobody else."""
-    stat = os.stat(where)
-    owner = os.getuid() if hasattr(os, "getuid") else stat.st_uid
-    return stat.st_uid == owner and not stat.st_mode & 0o022
+    owner = os.getuid() if hasattr(os, "getuid") else found.st_uid
+    return found.st_uid == owner and not found.st_mode & 0o022
 
 
 _pending: list[threading.Thread] = []
@@ -114,20 +133,34 @@ def wait_for_saves() -> None:
 
 
 def save(key: str, snapshot: Snapshot, derived: Derived) -> None:
-    """Write the entry atomically and drop the oldest beyond :data:`KEPT`; a cache that
-    cannot be written is no error."""
-    root = cache_root()
-    temporary = root / f".{key}.{uuid.uuid4().hex}"
+    """Write the entry atomically and drop the oldest of this cache's own entries beyond
+    :data:`KEPT`; a cache that cannot be written is no error."""
+    entries = folder()
+    temporary = entries / f".{key}.{uuid.uuid4().hex}"
     try:
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        entries.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        entries.mkdir(exist_ok=True, mode=0o700)
+        os.chmod(entries, 0o700)  # whatever the umask made of it
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN, 0o600)
         with open(descriptor, "wb") as handle:
             os.fchmod(descriptor, 0o600)  # whatever the umask: a pickle only this user wrote
+            handle.write(MAGIC)
             pickle.dump((snapshot, derived), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, root / f"{key}.pickle")
-        entries = sorted(root.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEPT:]:
-            old.unlink(missing_ok=True)
+        os.replace(temporary, entries / f"{key}.pickle")
+        _prune(entries)
     except Exception:  # a cache that cannot be written (full disk, odd data) is no error
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+
+
+def _prune(entries: Path) -> None:
+    """Delete this cache's own entries beyond the newest :data:`KEPT`."""
+    ours: list[tuple[float, Path]] = []
+    for path in entries.iterdir():
+        if _ENTRY.fullmatch(path.name):
+            with open(os.open(path, _OPEN), "rb") as handle:
+                if handle.read(len(MAGIC)) == MAGIC:
+                    ours.append((os.fstat(handle.fileno()).st_mtime, path))
+    ours.sort(reverse=True)
+    for _, path in ours[KEPT:]:
+        path.unlink(missing_ok=True)
