@@ -3,6 +3,7 @@ entry, means a fresh parse."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import stat
 from pathlib import Path
@@ -128,3 +129,57 @@ def test_only_its_own_entries_are_ever_deleted(
         wait_for_saves()
     assert all(path.read_bytes() == b"the user's" for path in theirs)
     assert len(set(entries()) - set(theirs)) == parse_cache.KEPT
+
+
+def key_of(path: Path) -> str:
+    with open(path, "rb") as handle:
+        key = parse_cache.cache_key(path, handle.fileno(), os.fstat(handle.fileno()))
+    assert key is not None
+    return key
+
+
+def test_a_reopen_while_an_entry_is_written_parses_and_leaves_the_writing_alone(
+    tmp_path: Path, parses: list[str]
+) -> None:
+    path = export(tmp_path / "a.json", "first")
+    parse_cache.folder().mkdir(parents=True, mode=0o700)
+    part = parse_cache.folder() / f".{key_of(path)}.part"
+    part.write_bytes(parse_cache.MAGIC + b"half written")
+    with open(part, "rb") as writing:
+        fcntl.flock(writing, fcntl.LOCK_EX)  # as the writer of an earlier open holds it
+        open_file(str(path))
+        wait_for_saves()
+        open_file(str(path))
+        wait_for_saves()
+        assert len(parses) == 2  # parsed each time: never waiting, never reading the part
+        assert entries() == []  # nor writing the same entry twice at once
+        assert part.read_bytes() == parse_cache.MAGIC + b"half written"
+    open_file(str(path))  # that writer is gone: its part is taken over
+    wait_for_saves()
+    assert not part.exists()
+    assert open_file(str(path)).posts[0].text == "first"
+    assert len(parses) == 3
+
+
+def test_a_part_left_by_a_killed_writer_is_deleted(tmp_path: Path) -> None:
+    parse_cache.folder().mkdir(parents=True, mode=0o700)
+    left = parse_cache.folder() / f".{'c' * 40}.part"
+    left.write_bytes(parse_cache.MAGIC + b"cut off")
+    open_file(str(export(tmp_path / "a.json", "x")))
+    wait_for_saves()
+    assert not left.exists()
+    assert len(entries()) == 1
+
+
+def test_the_writer_gives_way_to_the_manager(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    niceness = tmp_path / "niceness"
+
+    def recording(key: str, snapshot: object, derived: object) -> None:  # in the copy
+        niceness.write_text(str(os.nice(0)))
+
+    monkeypatch.setattr(parse_cache, "save", recording)
+    open_file(str(export(tmp_path / "a.json", "x")))
+    wait_for_saves()
+    assert int(niceness.read_text()) >= min(19, os.nice(0) + 10)

@@ -6,6 +6,10 @@ in place, replaced, or read by another version of commdash is parsed afresh. Ent
 pickles written by this user into their own folder, ``parses/`` in the cache directory (mode
 0700, files 0600 whatever the umask), each starting with :data:`MAGIC`; anything else is
 never loaded, and never deleted: only the newest few of its own entries are kept.
+
+An entry is written by a background copy of the process, at low priority, to a part file
+that is renamed when complete: a re-open meanwhile parses the file as a first open does, and
+leaves the writing to the one already at it.
 """
 
 from __future__ import annotations
@@ -16,14 +20,17 @@ import os
 import pickle
 import re
 import stat
+import sys
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
 from commdash import __version__
 from commdash.model import Snapshot
 from commdash.paths import cache_root
+
+if sys.platform != "win32":
+    import fcntl
 
 KEPT = 4
 """How many exports stay cached."""
@@ -35,7 +42,10 @@ MAGIC = b"commdash parse cache\n"
 FOLDER = "parses"
 """The cache's own folder in the cache directory: it touches nothing outside it."""
 _ENTRY = re.compile(r"[0-9a-f]{40}\.pickle")
+_PART = re.compile(r"\.[0-9a-f]{40}\.part")
 _SAMPLE = 65536
+_NICER = 10
+"""How much lower the writer's priority is: it never slows the manager's own work."""
 _OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -110,6 +120,8 @@ def save_aside(key: str, snapshot: Snapshot, derived: Derived) -> None:
                 # Out of the terminal's session: closing the terminal, or quitting at once,
                 # must not stop the writing half-way.
                 os.setsid()
+                with contextlib.suppress(OSError):
+                    os.nice(_NICER)
                 quiet = os.open(os.devnull, os.O_RDWR)
                 for descriptor in (0, 1, 2):  # a pipe reading commdash's output ends with it
                     os.dup2(quiet, descriptor)
@@ -133,34 +145,60 @@ def wait_for_saves() -> None:
 
 
 def save(key: str, snapshot: Snapshot, derived: Derived) -> None:
-    """Write the entry atomically and drop the oldest of this cache's own entries beyond
-    :data:`KEPT`; a cache that cannot be written is no error."""
+    """Write the entry atomically, unless another process is writing it, and drop the
+    oldest entries beyond :data:`KEPT`; a cache that cannot be written is no error."""
     entries = folder()
-    temporary = entries / f".{key}.{uuid.uuid4().hex}"
+    part = entries / f".{key}.part"
     try:
         entries.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         entries.mkdir(exist_ok=True, mode=0o700)
         os.chmod(entries, 0o700)  # whatever the umask made of it
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN, 0o600)
-        with open(descriptor, "wb") as handle:
-            os.fchmod(descriptor, 0o600)  # whatever the umask: a pickle only this user wrote
+        descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | _OPEN, 0o600)
+    except OSError:
+        return
+    with open(descriptor, "wb") as handle:
+        if not _claimed(descriptor):
+            return  # another process is writing it
+        try:
+            os.fchmod(descriptor, 0o600)
+            handle.truncate()
             handle.write(MAGIC)
             pickle.dump((snapshot, derived), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, entries / f"{key}.pickle")
+            handle.flush()
+            os.replace(part, entries / f"{key}.pickle")
+        except Exception:  # a full disk, odd data: no entry, and no part left behind
+            with contextlib.suppress(OSError):
+                part.unlink()
+            return
+    with contextlib.suppress(OSError):
         _prune(entries)
-    except Exception:  # a cache that cannot be written (full disk, odd data) is no error
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+
+
+def _claimed(descriptor: int) -> bool:
+    """Whether this process holds the part file now (until it closes it); False when
+    another is writing it."""
+    if sys.platform == "win32":
+        return True
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _prune(entries: Path) -> None:
-    """Delete this cache's own entries beyond the newest :data:`KEPT`."""
+    """Delete this cache's own entries beyond the newest :data:`KEPT`, and part files no
+    process is writing (left by a writer that was killed)."""
     ours: list[tuple[float, Path]] = []
     for path in entries.iterdir():
         if _ENTRY.fullmatch(path.name):
             with open(os.open(path, _OPEN), "rb") as handle:
                 if handle.read(len(MAGIC)) == MAGIC:
                     ours.append((os.fstat(handle.fileno()).st_mtime, path))
+        elif _PART.fullmatch(path.name):
+            with open(os.open(path, _OPEN), "rb") as handle:
+                if handle.read(len(MAGIC)) == MAGIC and _claimed(handle.fileno()):
+                    path.unlink()
     ours.sort(reverse=True)
     for _, path in ours[KEPT:]:
         path.unlink(missing_ok=True)
