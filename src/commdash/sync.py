@@ -125,7 +125,7 @@ class LiveFeed:
         trouble = Trouble.from_json(saved.get("trouble"))
         try:
             snapshot = self._snapshot(saved["document"], float(saved["synced_at"]), trouble)
-        except SourceError:
+        except (SourceError, orjson.JSONEncodeError):  # e.g. nested deeper than orjson writes
             return None
         self.document, self.cursor = saved["document"], saved["cursor"]
         self.synced_at = float(saved["synced_at"])

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from _deep import DEPTHS, nested_export, too_deep_at
 from servers.base import DROP, Response
 from servers.native import ACCOUNT, EXPORT_PATH, HIDE_PATH, REPLY_PATH, FakeNative, make_document
 
 from commdash.errors import SourceError
 from commdash.outbox import Reply
 from commdash.sources.http import RemoteError
+from commdash.sources.jsondoc import MAX_DEPTH
 from commdash.sources.live import Progress
 from commdash.sources.native import read_native
 from commdash.sources.native_http import NativeHttpSource
+from commdash.sync import LiveFeed
 
 QUEUED_AT = 1_795_100_000.0  # 2026-11-19T14:53:20Z
 
@@ -394,3 +398,39 @@ def test_populate_makes_a_document_of_the_size_asked(fake: FakeNative, make: Mak
     seen: list[Progress] = []
     make().pull(None, {}, seen.append)
     assert seen == [Progress(pages=1, items=107)]
+
+
+# Nesting: the same limit as for a file, and what is accepted can be kept
+
+
+@pytest.mark.parametrize("depth", DEPTHS)
+def test_a_document_nested_too_deep_fails_the_sync_and_one_accepted_is_kept(
+    tmp_path: Path, fake: FakeNative, make: Make, depth: int
+) -> None:
+    data = nested_export(depth)
+    fake.set_body(data)
+    feed = LiveFeed(make(), tmp_path / "live" / "copy.json", "fake")
+    if depth > MAX_DEPTH:
+        line, column = too_deep_at(data)
+        error = remote_error(lambda: feed.pull(ignore))
+        assert str(error) == (
+            f"{fake.url}: line {line} column {column}: arrays and objects nested deeper than "
+            f"{MAX_DEPTH} levels; a commdash/v1 export needs 6"
+        )
+        assert not error.transient
+        assert not feed.cache_path.exists()
+        return
+    synced = feed.pull(ignore)
+    assert synced is not None and synced.snapshot is not None
+    assert synced.warnings == ()  # the offline copy was written
+    again = LiveFeed(make(), feed.cache_path, "fake").open_cached()
+    assert again is not None and again.posts == synced.snapshot.posts
+
+
+def test_an_offline_copy_nested_too_deep_is_ignored(
+    tmp_path: Path, fake: FakeNative, make: Make
+) -> None:
+    copy = tmp_path / "copy.json"
+    document = nested_export(300).decode()
+    copy.write_text(f'{{"format": 1, "synced_at": 1, "cursor": {{}}, "document": {document}}}')
+    assert LiveFeed(make(), copy, "fake").open_cached() is None

@@ -13,7 +13,7 @@ from commdash.actions import ReadOnlyError, Triager
 from commdash.inbox import Inbox
 from commdash.model import Conversation
 from commdash.sources.native import read_native, read_native_bytes
-from commdash.sources.shelf import FileShelf
+from commdash.sources.shelf import FileShelf, FileVersion, OnDisk
 from commdash.store import Store
 from commdash.timeutil import Clock
 
@@ -62,7 +62,8 @@ def test_read_only_is_read_and_defaults_to_false() -> None:
 def test_a_shelved_export_keeps_read_only(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     path.write_bytes(orjson.dumps(document(120)))
-    shelved = read_native_bytes(path.read_bytes(), str(path), "big", NOW, shelve_as=str(path))
+    on_disk = OnDisk(str(path), FileVersion.of(path.stat()))
+    shelved = read_native_bytes(path.read_bytes(), str(path), "big", NOW, shelve_as=on_disk)
     assert isinstance(shelved.conversations, FileShelf)
     shelf = shelved.conversations
     assert read_only_ids([shelf[cid] for cid in shelf]) == {

@@ -16,7 +16,7 @@ from commdash.model import Conversation, Snapshot
 from commdash.session import open_session
 from commdash.sources import files, parse_cache
 from commdash.sources.native import read_native_bytes
-from commdash.sources.shelf import CHANGED, FileShelf
+from commdash.sources.shelf import CHANGED, FileShelf, FileVersion, OnDisk
 from commdash.timeutil import Clock
 from commdash.triage import BLANK, mark_done, set_hidden
 
@@ -71,7 +71,8 @@ def export(path: Path, seed: int = 7) -> bytes:
 def both(path: Path) -> tuple[Snapshot, Snapshot, FileShelf]:
     data = export(path)
     eager = read_native_bytes(data, str(path), "x", NOW)
-    shelved = read_native_bytes(data, str(path), "x", NOW, shelve_as=str(path))
+    on_disk = OnDisk(str(path), FileVersion.of(path.stat()))
+    shelved = read_native_bytes(data, str(path), "x", NOW, shelve_as=on_disk)
     assert isinstance(eager.conversations, tuple)
     assert isinstance(shelved.conversations, FileShelf)
     return eager, shelved, shelved.conversations
