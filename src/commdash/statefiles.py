@@ -36,8 +36,9 @@ from commdash.text import json_is_clean, one_line, sanitize_tree
 PRIVATE_DIRECTORY = 0o700
 PRIVATE_FILE = 0o600
 
-_UNHOSTED = re.compile(r"\.(.+\.json)\.(\d+)\.[0-9a-f]{32}")
-"""A temporary file as commdash named them before they carried the host."""
+_UNHOSTED = re.compile(r"\.(.+\.json)\.(\d+)\.(?:[0-9a-f]{32}|\d+\.tmp)")
+"""A temporary file as commdash named them before they carried the host (``.NAME.PID.HEX``
+for state files, ``.NAME.PID.THREAD.tmp`` for the offline copy of a live source)."""
 
 
 class AtomicJSONStorage(Storage):
@@ -246,14 +247,13 @@ def temporary_name(name: str) -> str:
     return f".{name}.{_host_tag()}.{os.getpid()}.{uuid.uuid4().hex}"
 
 
-def stale_temporaries(directory: Path) -> list[Path]:
-    """Temporary files in a source's state directory whose writer is gone: written by a
-    process of this host that is not running. (One of another host is never touched: its
-    pid means nothing here.) The older ``.NAME.PID.RANDOM``, which named no host, are taken
-    as this host's."""
+def stale_temporaries(*folders: Path) -> list[Path]:
+    """Temporary files in these folders whose writer is gone: written by a process of this
+    host that is not running. (One of another host is never touched: its pid means nothing
+    here.) The older names, which named no host, are taken as this host's."""
     ours = re.compile(rf"\.(.+)\.{re.escape(_host_tag())}\.(\d+)\.[0-9a-f]{{32}}")
     found = []
-    for folder in (directory, directory / "states"):
+    for folder in folders:
         try:
             names = os.listdir(folder)
         except OSError:  # not there (yet), or not readable: nothing to tidy
@@ -263,6 +263,14 @@ def stale_temporaries(directory: Path) -> list[Path]:
             if matched is not None and not process_alive(int(matched.group(2))):
                 found.append(folder / name)
     return found
+
+
+def remove_stale_temporaries(*folders: Path) -> None:
+    """Remove what :func:`stale_temporaries` finds (each file's pid is checked, so no
+    living writer loses its file)."""
+    for path in stale_temporaries(*folders):
+        with suppress(OSError):  # gone meanwhile, or not ours to remove: no matter
+            path.unlink()
 
 
 def _host_tag() -> str:

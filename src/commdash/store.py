@@ -25,7 +25,7 @@ import os
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from commdash.statefiles import (
     copy_verified,
     create_file,
     make_directories,
+    remove_stale_temporaries,
     stale_temporaries,
 )
 from commdash.triage import JournalEntry, TriageState, revert
@@ -123,13 +124,16 @@ class Store:
             found = self._shards[number] = AtomicJSONStorage(path)
         return found
 
+    @property
+    def _folders(self) -> tuple[Path, Path]:
+        """Where the state files are written."""
+        return self.directory, self.directory / "states"
+
     def _prepare(self) -> None:
         """What the first use of a directory does, under the lock: move a 0.1 directory's
         conversations to shards, and remove the temporary files of writers that were killed
         (under the lock no writer is at work, and each file's pid is checked besides)."""
-        for path in stale_temporaries(self.directory):
-            with suppress(OSError):  # gone meanwhile, or not ours to remove: no matter
-                path.unlink()
+        remove_stale_temporaries(*self._folders)
         self._prepared = self._migrate()
 
     def _migrate(self) -> bool:
@@ -178,7 +182,7 @@ class Store:
         """Every conversation's saved state, by conversation id. Shards that have not changed
         since the last call are not read again."""
         if not self._prepared:
-            if _table(self._triage, "conversations") or stale_temporaries(self.directory):
+            if _table(self._triage, "conversations") or stale_temporaries(*self._folders):
                 with self._locked():
                     pass
             self._prepared = True

@@ -14,7 +14,6 @@ report gives a snapshot too. What the manager has not been told yet is in
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import threading
 import time
@@ -27,6 +26,7 @@ from commdash.errors import SourceError, StateError
 from commdash.model import Snapshot
 from commdash.sources.live import Cursor, Document, LiveSource, ProgressFn, Pulled
 from commdash.sources.native import read_native_bytes
+from commdash.statefiles import remove_stale_temporaries, write_atomically
 from commdash.text import one_line
 
 CACHE_FORMAT = 1
@@ -110,6 +110,7 @@ class LiveFeed:
     def open_cached(self) -> Snapshot | None:
         """The snapshot of the offline copy; None when there is none (or it is unreadable,
         which only costs a full pull)."""
+        remove_stale_temporaries(self.cache_path.parent)  # left by a commdash killed mid-write
         try:
             saved = orjson.loads(self.cache_path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
@@ -194,26 +195,10 @@ class LiveFeed:
         self.document, self.cursor, self.synced_at = document, pulled.cursor, now
         self.trouble = trouble
         try:
-            write_private(self.cache_path, orjson.dumps(saved))
+            write_atomically(self.cache_path, orjson.dumps(saved))
         except StateError as error:
             return f"the offline copy was not saved: {error}"
         return None
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, readable by the user only."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise StateError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def cache_path(root: Path, identity: str) -> Path:

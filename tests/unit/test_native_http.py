@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ from commdash.sources.jsondoc import MAX_DEPTH
 from commdash.sources.live import Progress
 from commdash.sources.native import read_native
 from commdash.sources.native_http import NativeHttpSource
+from commdash.statefiles import temporary_name
 from commdash.sync import LiveFeed
 
 QUEUED_AT = 1_795_100_000.0  # 2026-11-19T14:53:20Z
@@ -434,3 +439,46 @@ def test_an_offline_copy_nested_too_deep_is_ignored(
     document = nested_export(300).decode()
     copy.write_text(f'{{"format": 1, "synced_at": 1, "cursor": {{}}, "document": {document}}}')
     assert LiveFeed(make(), copy, "fake").open_cached() is None
+
+
+# The offline copy's files: private by default, a mode set by hand kept, killed writers tidied
+
+
+def test_the_offline_copy_is_private_and_keeps_a_mode_set_by_hand(
+    tmp_path: Path, fake: FakeNative, make: Make
+) -> None:
+    fake.populate(2, 5)
+    root = tmp_path / "state"
+    feed = LiveFeed(make(), root / "live" / "copy.json", "fake")
+    previous = os.umask(0o022)
+    try:
+        assert feed.pull(ignore) is not None
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert stat.S_IMODE((root / "live").stat().st_mode) == 0o700
+    assert stat.S_IMODE(feed.cache_path.stat().st_mode) == 0o600
+    feed.cache_path.chmod(0o640)
+    fake.populate(3, 6)
+    synced = feed.pull(ignore)
+    assert synced is not None and synced.snapshot is not None  # written again
+    assert stat.S_IMODE(feed.cache_path.stat().st_mode) == 0o640
+
+
+def test_opening_the_offline_copy_removes_what_killed_writers_left(
+    tmp_path: Path, make: Make
+) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = [
+        live / f".copy.json.{dead.pid}.140000.tmp",  # as commdash named them before
+        live / temporary_name("copy.json").replace(f".{os.getpid()}.", f".{dead.pid}."),
+    ]
+    writing = live / temporary_name("copy.json")  # this process: alive, so it is writing
+    for path in [*left, writing]:
+        path.write_bytes(b"{")
+    LiveFeed(make(), live / "copy.json", "fake").open_cached()
+    assert [path.exists() for path in left] == [False, False]
+    assert writing.exists()
