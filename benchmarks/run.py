@@ -736,7 +736,7 @@ def _open_session(path: Path, state_dir: str) -> Any:
 
 
 def _app(session: Any, clock: Any) -> Any:
-    from commdash.app import CommdashApp
+    from commdash.ui.app import CommdashApp
 
     return CommdashApp(session, clock)
 

@@ -202,7 +202,7 @@ def _tui(args: argparse.Namespace) -> int:
             "for figures without one, use 'commdash stats'"
         )
     session, clock = _open(args)
-    from commdash.app import CommdashApp  # Textual only when the TUI is wanted
+    from commdash.ui.app import CommdashApp  # Textual only when the TUI is wanted
 
     app = CommdashApp(session, clock)
     app.run()

@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
 
-from commdash.app import CommdashApp
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.gauges import Gauges
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.gauges import Gauges
+from commdash.ui.widgets.thread_view import ThreadView
 
 AppFactory = Callable[..., CommdashApp]
 SIZE = (120, 40)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from servers.native import FakeNative, make_document
 
-from commdash.app import CommdashApp
 from commdash.session import open_session
 from commdash.timeutil import Clock, parse_now
+from commdash.ui.app import CommdashApp
 
 NOW = "2026-11-25T09:00:00Z"
 LIVE_TOKEN = "tok-ui-3c9a"

@@ -11,8 +11,8 @@ from _screen import SIZE, AppFactory, listing, shown, thread
 from textual.widgets import Input
 
 from commdash.outbox import Reply
-from commdash.screens.prompt import PromptScreen
 from commdash.store import SHARDS
+from commdash.ui.screens.prompt import PromptScreen
 
 HOSTILE = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\x9b6n\x85\u202e"
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

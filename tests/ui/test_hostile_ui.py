@@ -10,12 +10,12 @@ from _screen import SIZE, AppFactory, shown
 from textual.content import Content
 from textual.pilot import Pilot
 
-from commdash.app import CommdashApp
-from commdash.screens.inbox import InboxScreen
-from commdash.screens.report import ReportScreen
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.post_queue import PostQueue
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.app import CommdashApp
+from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.post_queue import PostQueue
+from commdash.ui.widgets.thread_view import ThreadView
 
 HOSTILE = Path(__file__).parents[2] / "sample_data" / "hostile.json"
 

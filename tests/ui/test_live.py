@@ -17,14 +17,14 @@ from servers.mastodon import FakeMastodon
 from servers.native import HIDE_PATH, REPLY_PATH, FakeNative, make_document
 from textual.pilot import Pilot
 
-from commdash.app import CommdashApp
 from commdash.outbox import TOKEN_REFUSED
 from commdash.session import open_session
 from commdash.timeutil import Clock, parse_now
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.reply_box import ReplyBox
-from commdash.widgets.status_bar import StatusBar
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.status_bar import StatusBar
+from commdash.ui.widgets.thread_view import ThreadView
 
 NOW = "2026-11-25T09:00:00Z"
 SIZE = (120, 36)

@@ -14,15 +14,15 @@ from _screen import listing, shown, thread
 from servers.graph import RecordedGraph
 from textual.pilot import Pilot
 
-from commdash.app import CommdashApp
 from commdash.cli import stats_document
-from commdash.screens.inbox import InboxScreen
-from commdash.screens.report import ReportScreen
 from commdash.session import open_session
 from commdash.sources import graph as graph_module
 from commdash.timeutil import Clock, parse_now
-from commdash.widgets.live_sync import LiveSync
-from commdash.widgets.reply_box import ReplyBox
+from commdash.ui.app import CommdashApp
+from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets.live_sync import LiveSync
+from commdash.ui.widgets.reply_box import ReplyBox
 
 NOW = "2021-08-15T09:00:00Z"
 SIZE = (120, 40)

@@ -8,8 +8,8 @@ from pathlib import Path
 import orjson
 from _screen import SIZE, AppFactory, listing, shown, thread
 
-from commdash.app import CommdashApp
-from commdash.widgets.reply_box import ReplyBox
+from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.reply_box import ReplyBox
 
 EXPORT = {
     "format": "commdash/v1",

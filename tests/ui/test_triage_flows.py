@@ -18,15 +18,15 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from commdash.app import CommdashApp
 from commdash.inbox import VIEWS
-from commdash.screens import inbox as inbox_screen
-from commdash.screens.choose import ChooseScreen
-from commdash.screens.help import HelpScreen
-from commdash.screens.inbox import InboxScreen
-from commdash.screens.prompt import PromptScreen
-from commdash.widgets.reply_box import ReplyBox
-from commdash.widgets.status_bar import StatusBar
+from commdash.ui.app import CommdashApp
+from commdash.ui.screens import inbox as inbox_screen
+from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.help import HelpScreen
+from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.prompt import PromptScreen
+from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.status_bar import StatusBar
 
 HOUR = 3600.0
 

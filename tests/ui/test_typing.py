@@ -12,10 +12,10 @@ from servers.native import REPLY_PATH, FakeNative
 from textual.widgets import Input
 
 from commdash import triage
-from commdash.app import CommdashApp
 from commdash.store import Store
-from commdash.widgets.live_sync import LiveSync
-from commdash.widgets.reply_box import ReplyBox
+from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.live_sync import LiveSync
+from commdash.ui.widgets.reply_box import ReplyBox
 
 
 def box(app: CommdashApp) -> ReplyBox:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.segment import Segment
 
 from commdash.inbox import Inbox, PostRanking
-from commdash.widgets.cells import fit, right
-from commdash.widgets.virtual_list import VirtualList
+from commdash.ui.widgets.cells import fit, right
+from commdash.ui.widgets.virtual_list import VirtualList
 
 BADGES = {"scheduled": "SCHED", "pending": "PEND", "draft": "DRAFT"}
 COUNT_WIDTH = 4

@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from commdash.inbox import SourceFigures
 from commdash.timeutil import duration
-from commdash.widgets.sparkline import meter, sparkline
+from commdash.ui.widgets.sparkline import meter, sparkline
 
 LABEL_WIDTH = 14
 METER_WIDTH = 8

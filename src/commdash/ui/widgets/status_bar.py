@@ -11,7 +11,7 @@ from commdash.figures import Figures
 from commdash.model import SourceInfo
 from commdash.outbox import TOKEN_REFUSED, Reply
 from commdash.timeutil import short_age
-from commdash.widgets.cells import terminal_text
+from commdash.ui.widgets.cells import terminal_text
 
 
 def data_age(seconds: float) -> str:

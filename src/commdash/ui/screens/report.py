@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 
 from commdash.model import Snapshot
-from commdash.screens.page import PageScreen, Part
+from commdash.ui.screens.page import PageScreen, Part
 
 
 class ReportScreen(PageScreen):

@@ -6,8 +6,8 @@ from rich.segment import Segment
 
 from commdash.inbox import Inbox
 from commdash.timeutil import short_age
-from commdash.widgets.cells import fit, right
-from commdash.widgets.virtual_list import VirtualList
+from commdash.ui.widgets.cells import fit, right
+from commdash.ui.widgets.virtual_list import VirtualList
 
 AGE_WIDTH = 6
 AUTHOR_WIDTH = 16

@@ -11,14 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 from commdash.actions import Triager
-from commdash.commands import InboxCommands
-from commdash.screens.help import HelpScreen
-from commdash.screens.inbox import InboxScreen
 from commdash.session import Session
 from commdash.timeutil import Clock
-from commdash.widgets.reply_box import ReplyBox
-from commdash.widgets.thread_view import ThreadView
-from commdash.widgets.virtual_list import VirtualList
+from commdash.ui.commands import InboxCommands
+from commdash.ui.screens.help import HelpScreen
+from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.thread_view import ThreadView
+from commdash.ui.widgets.virtual_list import VirtualList
 
 EVERYWHERE = [
     Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: actions by name"),

@@ -26,21 +26,21 @@ from commdash.actions import ReadOnlyError, Triager, snooze_choices
 from commdash.errors import StateError
 from commdash.inbox import VIEWS, SearchStopped, View
 from commdash.outbox import Reply
-from commdash.screens.choose import ChooseScreen
-from commdash.screens.prompt import PromptScreen
-from commdash.screens.report import ReportScreen
 from commdash.text import one_line
 from commdash.timeutil import ago, short_age
-from commdash.widgets.cells import terminal_text
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.gauges import Gauges
-from commdash.widgets.key_bar import KeyBar
-from commdash.widgets.live_sync import LiveSync
-from commdash.widgets.post_queue import PostQueue
-from commdash.widgets.reply_box import ReplyBox
-from commdash.widgets.status_bar import StatusBar, outbox_note
-from commdash.widgets.text_entry import EntryInput
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.prompt import PromptScreen
+from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets.cells import terminal_text
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.gauges import Gauges
+from commdash.ui.widgets.key_bar import KeyBar
+from commdash.ui.widgets.live_sync import LiveSync
+from commdash.ui.widgets.post_queue import PostQueue
+from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.status_bar import StatusBar, outbox_note
+from commdash.ui.widgets.text_entry import EntryInput
+from commdash.ui.widgets.thread_view import ThreadView
 
 SYNC_SECONDS = 2.0
 """How often another commdash's changes to the same state are looked for."""

@@ -24,8 +24,8 @@ from commdash.inbox import Inbox
 from commdash.outbox import Reply
 from commdash.text import clip, one_line
 from commdash.timeutil import ago, duration
-from commdash.widgets.cells import terminal_text, wrap
-from commdash.widgets.styles import CachedStyles
+from commdash.ui.widgets.cells import terminal_text, wrap
+from commdash.ui.widgets.styles import CachedStyles
 
 MAX_INDENT_LEVELS = 8
 INDENT = 2

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Label
 
-from commdash.widgets.text_entry import EntryInput
+from commdash.ui.widgets.text_entry import EntryInput
 
 
 class LastWordSuggester(Suggester):

@@ -7,7 +7,7 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from commdash.screens.inbox import InboxScreen
+from commdash.ui.screens.inbox import InboxScreen
 
 
 class InboxCommands(Provider):

@@ -13,7 +13,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 
-from commdash.widgets.text_entry import act_in_order
+from commdash.ui.widgets.text_entry import act_in_order
 
 TYPED_KEYS = frozenset({"enter"})
 """Keys with no character that TextArea types itself."""

@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from commdash.widgets.styles import CachedStyles
+from commdash.ui.widgets.styles import CachedStyles
 
 
 class VirtualList(CachedStyles, ScrollView, can_focus=True):

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from commdash.screens.page import PageScreen, Part
+from commdash.ui.screens.page import PageScreen, Part
 
 Section = tuple[str, list[BindingType]]
 KEY_WIDTH = 24
