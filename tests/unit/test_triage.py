@@ -239,7 +239,7 @@ def test_journal_entry_from_garbage() -> None:
     assert entry.before == BLANK
     assert entry.after == BLANK
     assert entry.reply_id is None
-    assert entry.action == "3"
+    assert entry.action == ""  # a mistyped field reads as its default, like a missing one
     assert entry.conversation_id == ""
     assert entry.session == ""
 
