@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -428,6 +429,74 @@ def test_hand_edited_state_document_is_tolerated(tmp_path: Path) -> None:
         "c2": BLANK,
         "c4": TriageState(assignee="ana"),
     }
+
+
+def write_outbox(directory: Path, *items: dict[str, object]) -> None:
+    replies = {str(n): item for n, item in enumerate(items, start=1)}
+    (directory / "outbox.json").write_bytes(orjson.dumps({"replies": replies}))
+
+
+def test_a_hand_edited_outbox_item_reads_mistyped_fields_as_defaults(tmp_path: Path) -> None:
+    """One odd value does not hide the reply: it is shown, and sent, with that field's
+    default (a list keeps its readable items)."""
+    good = Reply.new("c1", "m1", "Thanks!", NOW)
+    odd = {
+        **good.to_dict(),
+        "attempts": "two",
+        "status": "lost",
+        "kind": 5,
+        "error": 7,
+        "paused": "yes",
+        "next_attempt_at": "soon",
+        "preexisting": ["p1", 5, None],
+    }
+    write_outbox(tmp_path, odd)
+    assert Store(tmp_path).replies() == [dataclasses.replace(good, preexisting=("p1",))]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("text", None), ("id", None), ("in_reply_to", 5), ("conversation_id", ["c1"])],
+)
+def test_an_outbox_item_without_what_it_needs_is_not_read(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    """Never sent as "None" or "5": an item whose text or target is not text is skipped."""
+    good = Reply.new("c1", "m1", "Thanks!", NOW).to_dict()
+    write_outbox(tmp_path, good, {**good, "id": "other", field: value})
+    assert [reply.id for reply in Store(tmp_path).replies()] == [good["id"]]
+
+
+def test_records_are_written_as_earlier_releases_wrote_them() -> None:
+    """Field by field, in the same order: files written now are read by the previous
+    release, and its files by this one."""
+    reply = Reply(
+        "r1", "c1", "m1", "Hi", NOW, "sent", None, "reply", 1, 0.0, "p9", None, NOW + 1,
+        NOW, False, ("p1",),
+    )  # fmt: skip
+    written = {
+        "id": "r1", "conversation_id": "c1", "in_reply_to": "m1", "text": "Hi",
+        "queued_at": NOW, "status": "sent", "error": None, "kind": "reply", "attempts": 1,
+        "next_attempt_at": 0.0, "remote_id": "p9", "sending_by": None, "sent_at": NOW + 1,
+        "claimed_at": NOW, "paused": False, "preexisting": ["p1"],
+    }  # fmt: skip
+    assert list(reply.to_dict().items()) == list(written.items())
+    assert Reply.from_dict(written) == reply
+
+    state = TriageState(NOW, None, ("vip",), "ana", (("m1", True),), NOW - 1)
+    state_written = {
+        "done_at": NOW, "snoozed_until": None, "tags": ["vip"], "assignee": "ana",
+        "hidden": [["m1", True]], "done_through": NOW - 1,
+    }  # fmt: skip
+    entry = JournalEntry("tag", "c1", BLANK, state, NOW, "s1", "r1", "kari@desk", 42)
+    entry_written = {
+        "action": "tag", "conversation_id": "c1", "before": BLANK.to_dict(),
+        "after": state_written, "at": NOW, "session": "s1", "reply_id": "r1",
+        "manager": "kari@desk", "pid": 42,
+    }  # fmt: skip
+    assert list(state.to_dict().items()) == list(state_written.items())
+    assert list(entry.to_dict().items()) == list(entry_written.items())
+    assert JournalEntry.from_dict(entry_written) == entry
 
 
 def test_files_are_plain_tinydb_json(tmp_path: Path) -> None:
