@@ -16,10 +16,10 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from commdash import store as store_module
 from commdash.errors import StateError
 from commdash.outbox import Reply
 from commdash.store import Store
+from commdash.store import triage as triage_store
 from commdash.triage import BLANK, JournalEntry, TriageState, assign, mark_done, set_tags
 
 NOW = 1_764_061_200.0
@@ -195,7 +195,7 @@ def test_undo_after_undo_and_new_action_stays_in_order(tmp_path: Path) -> None:
 
 
 def test_journal_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 5)
+    monkeypatch.setattr(triage_store, "JOURNAL_LIMIT", 5)
     store = Store(tmp_path)
     for i in range(8):
         record(store, f"c{i}", mark_done(BLANK, NOW + i))
@@ -208,7 +208,7 @@ def test_journal_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 def test_queued_replies_respect_the_journal_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 3)
+    monkeypatch.setattr(triage_store, "JOURNAL_LIMIT", 3)
     store = Store(tmp_path)
     for i in range(6):
         queue(store, f"c{i}")
@@ -276,6 +276,63 @@ def test_discard_reply(tmp_path: Path) -> None:
     assert not store.discard_reply(reply.id)
     assert not store.discard_reply("never-queued")
     assert store.replies() == []
+
+
+def test_undo_of_a_discard_puts_the_reply_back_as_it_was(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    reply = queue(store, "c1", "Thanks, it ships today")
+    failed = store.update_reply(reply.id, lambda r: r.failed("HTTP 400"))
+    assert store.discard_reply_undoably(reply.id, NOW) == failed
+    assert Store(tmp_path).replies() == []
+    assert store.discard_reply_undoably(reply.id, NOW) is None  # gone: nothing journalled
+    undone = store.undo()
+    assert undone is not None and (undone.action, undone.reply_id) == ("discard", reply.id)
+    assert Store(tmp_path).replies() == [failed]  # same id (idempotency key), text, state
+    assert raw_tables(tmp_path / "triage.json").get("discarded", []) == []  # copy gone too
+
+
+def refuse_replacing(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Writes of the file ``name`` fail as on a full disk; the others succeed."""
+    replace = os.replace
+
+    def refuse(src: str | Path, dst: str | Path) -> None:
+        if Path(dst).name == name:
+            raise OSError(28, "No space left on device")
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", refuse)
+
+
+def test_a_discard_cut_off_before_the_outbox_write_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy is journalled first: the reply stays, and undo does not put it back twice."""
+    store = Store(tmp_path)
+    reply = queue(store, "c1")
+    refuse_replacing(monkeypatch, "outbox.json")
+    with pytest.raises(StateError):
+        store.discard_reply_undoably(reply.id, NOW)
+    monkeypatch.undo()
+    assert Store(tmp_path).replies() == [reply]
+    assert store.undo() is not None
+    assert Store(tmp_path).replies() == [reply]
+
+
+def test_an_undo_of_a_discard_cut_off_before_the_journal_write_puts_back_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply goes back to the outbox first; undone again, it is not there twice."""
+    store = Store(tmp_path)
+    reply = queue(store, "c1")
+    store.discard_reply_undoably(reply.id, NOW)
+    refuse_replacing(monkeypatch, "triage.json")
+    with pytest.raises(StateError):
+        store.undo()
+    monkeypatch.undo()
+    assert Store(tmp_path).replies() == [reply]
+    undone = store.undo()
+    assert undone is not None and undone.action == "discard"
+    assert Store(tmp_path).replies() == [reply]
 
 
 def test_replies_sent_long_ago_are_dropped_when_a_new_one_is_queued(tmp_path: Path) -> None:
@@ -539,7 +596,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(
     def refuse(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(StateError, match="No space left on device"):
         record(store, "c2", mark_done(BLANK, NOW))
     monkeypatch.undo()
