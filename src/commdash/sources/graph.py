@@ -29,7 +29,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 import orjson
 
 from commdash.errors import SourceError
-from commdash.outbox import Reply
 from commdash.sources.http import (
     GRAPH_RATE_LIMIT_CODES,
     GRAPH_TOKEN_CODES,
@@ -46,6 +45,7 @@ from commdash.sources.live import (
     Cursor,
     Document,
     HttpLiveSource,
+    OutgoingReply,
     Progress,
     ProgressFn,
     Pulled,
@@ -670,7 +670,7 @@ class GraphSource(HttpLiveSource):
 
     # -- replying and moderating -----------------------------------------------------------
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         """Comment on the conversation's top-level comment (Facebook threads have two
         levels, so a reply to a reply goes there too); the new comment's id."""
         url = self._url(_path_id(reply.conversation_id, self.location), "comments")
@@ -683,7 +683,7 @@ class GraphSource(HttpLiveSource):
             )
         return new_id
 
-    def matching_replies(self, reply: Reply, document: Document) -> list[str]:
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str]:
         """The page's comments in the conversation with the reply's text (spaces aside),
         oldest first. Graph has no idempotency key: the courier tells a comment an attempt
         made from those that were there before by their ids."""
