@@ -244,6 +244,15 @@ def test_journal_entry_from_garbage() -> None:
     assert entry.session == ""
 
 
+def test_journal_entry_keeps_the_readable_part_of_a_damaged_state() -> None:
+    """A record inside a record is read as leniently as one on its own."""
+    entry = JournalEntry.from_dict(
+        {"action": "tag", "after": {"tags": ["vip", 3], "done_at": "noon"}, "pid": 7}
+    )
+    assert (entry.action, entry.pid) == ("tag", 7)
+    assert entry.after == TriageState(tags=("vip",))
+
+
 def test_edit_tags_adds_and_removes_without_touching_the_rest() -> None:
     state = TriageState(tags=("urgent", "vip"))
     assert edit_tags(state, ["billing"], ["vip"]).tags == ("urgent", "billing")
