@@ -1,4 +1,5 @@
-"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures."""
+"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures,
+``commdash serve`` shows the TUI in a browser."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ SOURCE_HELP = (
 WARNINGS_SHOWN = 10
 DEFAULT_SLA_MINUTES = 60.0
 MAX_SLA_MINUTES = 60 * 24 * 365
+DEFAULT_SERVE_HOST = "127.0.0.1"
+DEFAULT_SERVE_PORT = 8000
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+"""What textual-serve names in TEXTUAL_DRIVER for each browser tab's commdash."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(_stats_parser().parse_args(args[1:]))
         if args[:1] == ["outbox"]:
             return _outbox(_outbox_parser().parse_args(args[1:]))
+        if args[:1] == ["serve"]:
+            return _serve(_serve_parser().parse_args(args[1:]))
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))
@@ -89,7 +96,8 @@ def _main_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
-        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies. "
+        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies; "
+        "'commdash serve [SOURCE]' serves the dashboard to a web browser. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)
@@ -120,6 +128,43 @@ def _outbox_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON array")
     _common(parser)
     return parser
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} serve",
+        description="Serve the dashboard to a web browser: each browser tab runs its own "
+        "commdash, with these options. Open the address printed, which holds a key.",
+    )
+    parser.add_argument(
+        "source", nargs="?", metavar="SOURCE", help=SOURCE_HELP + " (default: the demo)"
+    )
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_SERVE_HOST,
+        help="the address to listen on (default: %(default)s, this machine only; "
+        "reach it from yours with SSH port forwarding)",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port_option,
+        default=DEFAULT_SERVE_PORT,
+        help="the port to listen on (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a --host other than loopback: whoever reaches the port and has the key "
+        "acts with your sources' tokens, over unencrypted HTTP",
+    )
+    _common(parser)
+    return parser
+
+
+def _port_option(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 65535):
+        raise argparse.ArgumentTypeError(f"{value!r}: give a port number from 1 to 65535")
+    return int(value)
 
 
 def _now_option(value: str) -> float:
@@ -196,7 +241,7 @@ def _warn(session: Session) -> None:
 
 
 def _tui(args: argparse.Namespace) -> int:
-    if not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
+    if not (_has_terminal() or os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER):
         raise CommdashError(
             "the dashboard needs a terminal (stdin and stderr); "
             "for figures without one, use 'commdash stats'"
@@ -207,6 +252,34 @@ def _tui(args: argparse.Namespace) -> int:
     app = CommdashApp(session, clock)
     app.run()
     return app.return_code or 0
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from commdash.ui import serve  # the web server only when it is wanted
+
+    if not (serve.is_loopback(args.host) or args.public):
+        raise CommdashError(
+            f"--host {args.host} is reachable from other machines: whoever reaches the port "
+            "could reply, hide and triage with your sources' tokens; serve on 127.0.0.1 and "
+            "use SSH port forwarding, or add --public"
+        )
+    if not serve.is_loopback(args.host):
+        _complain(
+            "warning",
+            f"serving beyond this machine on {args.host}: whoever reaches port {args.port} "
+            "with the printed address (sent unencrypted) acts with your sources' tokens",
+        )
+    # Each browser tab opens the source anew; a bad one is told here, once, and not in a
+    # blank browser page. Offline: a live source's token is read by each tab's commdash.
+    _open(args, offline=True)
+    serve.serve(
+        serve.app_command(args.source, args.state_dir, args.now, args.sla), args.host, args.port
+    )
+    return 0
 
 
 def _stats(args: argparse.Namespace) -> int:
