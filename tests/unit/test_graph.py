@@ -339,6 +339,18 @@ def test_rate_limits_are_transient_with_the_wait_from_the_usage_headers(
     assert f"Graph error {code}" in str(caught.value)
 
 
+def test_a_failure_without_a_graph_error_waits_as_the_usage_headers_say(
+    fake: FakeGraph, source: GraphSource
+) -> None:
+    usage = {"call_count": 100, "estimated_time_to_regain_access": 4}
+    headers = {"x-app-usage": orjson.dumps(usage).decode(), "Retry-After": "30"}
+    fake.server.fail_next("GET", fake.path(fake.page_id, "feed"), Response(503, None, headers))
+    with pytest.raises(RemoteError) as caught:
+        pull(source)
+    assert caught.value.transient and caught.value.retry_after == 240.0
+    assert "HTTP 503" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("answer", "transient", "says"),
     [

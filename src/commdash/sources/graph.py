@@ -31,8 +31,6 @@ import orjson
 from commdash.errors import SourceError
 from commdash.outbox import Reply
 from commdash.sources.http import (
-    GRAPH_RATE_LIMIT_CODES,
-    GRAPH_TOKEN_CODES,
     PULL_MAX_BYTES,
     Answer,
     HttpClient,
@@ -64,6 +62,11 @@ MAX_WARNINGS = 500
 MAX_PART_WARNINGS = 100
 """Warning lines kept per part of a pull (the page, the feed, the scheduled posts, one
 post's comments), in the cursor too; the rest are counted."""
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006})
+TOKEN_CODES = frozenset({102, 190, 463, 467})
+"""Graph error codes of a token that is invalid or expired."""
+USAGE_HEADERS = ("x-business-use-case-usage", "x-app-usage", "x-page-usage")
+"""Headers in which Graph says how much of a rate limit is used, and when it is regained."""
 RATE_LIMIT_WAIT = 60.0
 """Seconds to wait after a rate limit when the usage headers do not say."""
 PAGE_INFO_TTL = 24 * 3600.0
@@ -140,22 +143,25 @@ def describe_graph_error(answer: Answer, secret: str | None = None) -> RemoteErr
     Graph's message before it is shortened, so that not even a piece of it is shown."""
     error = _graph_error(answer.body)
     if error is None:
-        return describe_http_error(answer)
+        plain = describe_http_error(answer)
+        if plain.transient:
+            plain.retry_after = graph_retry_after(answer.headers)
+        return plain
     shown = where(answer.url)
     code = _int(error.get("code"))
     message = error.get("message")
     if isinstance(message, str) and secret:
         message = message.replace(secret, "[token]")
     said = one_line(message, 160) if isinstance(message, str) else ""
-    if code in GRAPH_RATE_LIMIT_CODES:
-        wait = retry_after(answer.headers) or RATE_LIMIT_WAIT
+    if code in RATE_LIMIT_CODES:
+        wait = graph_retry_after(answer.headers) or RATE_LIMIT_WAIT
         return GraphError(
             f"{shown}: Facebook rate limit reached (Graph error {code}); try again later",
             code,
             True,
             wait,
         )
-    if code in GRAPH_TOKEN_CODES:
+    if code in TOKEN_CODES:
         expired = GraphError(
             f"{shown}: the page token is invalid or expired (Graph error {code}); "
             "get a new page access token",
@@ -173,9 +179,39 @@ def describe_graph_error(answer: Answer, secret: str | None = None) -> RemoteErr
             f"{shown}: Facebook failed (Graph error {code}: {said}); try again later",
             code,
             True,
-            retry_after(answer.headers),
+            graph_retry_after(answer.headers),
         )
     return GraphError(f"{shown}: HTTP {answer.status}, Graph error {code}: {said}", code)
+
+
+def graph_retry_after(headers: Mapping[str, str]) -> float | None:
+    """How long Graph asks to wait, in seconds: what the HTTP headers say, and the
+    ``estimated_time_to_regain_access`` (minutes) of its usage headers."""
+    regained = (_regain_minutes(headers.get(name)) * 60.0 for name in USAGE_HEADERS)
+    return retry_after(headers, also=regained)
+
+
+def _regain_minutes(value: str | None) -> float:
+    """The longest ``estimated_time_to_regain_access`` anywhere in a usage header's JSON
+    (``x-business-use-case-usage`` nests it per business and type); 0 when none."""
+    if not value:
+        return 0.0
+    try:
+        parsed = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return 0.0
+    found = 0.0
+    stack: list[Any] = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            regain = item.get("estimated_time_to_regain_access")
+            if isinstance(regain, int | float) and not isinstance(regain, bool):
+                found = max(found, float(regain))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _graph_error(body: bytes) -> dict[str, Any] | None:
@@ -735,7 +771,7 @@ def _about_this_post(error: RemoteError) -> bool:
     if error.transient or error.refused:
         return False
     if isinstance(error, GraphError):
-        return error.code not in GRAPH_TOKEN_CODES | PERMISSION_CODES
+        return error.code not in TOKEN_CODES | PERMISSION_CODES
     return error.status is not None and 400 <= error.status < 500
 
 
