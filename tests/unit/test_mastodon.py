@@ -20,6 +20,7 @@ from commdash.link import make_source
 from commdash.model import Conversation, Snapshot
 from commdash.outbox import Reply
 from commdash.sources import mastodon as mastodon_module
+from commdash.sources import pull as pull_module
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Progress, Pulled
 from commdash.sources.mastodon import MastodonSource, comparable_text, mentions_acct
@@ -533,13 +534,14 @@ def test_an_account_answer_without_an_id_is_an_error(
         pull(source)
 
 
-def test_many_bad_items_give_a_bounded_number_of_warnings(
+def test_many_bad_items_give_a_bounded_number_of_warnings_and_are_all_counted(
     fake: FakeMastodon, source: MastodonSource
 ) -> None:
     fake.server.fail_next("GET", NOTIFICATIONS, Response(200, [None] * 1000))
     pulled = pull(source)
-    assert len(pulled.warnings) == 201
-    assert pulled.warnings[-1] == "... and 800 more warnings like these"
+    assert len(pulled.warnings) == pull_module.MAX_PART_WARNINGS
+    assert len(pulled.warnings) + pulled.unlisted == 1000
+    assert all(w.endswith(": not an object; skipped") for w in pulled.warnings)
 
 
 # -- errors -------------------------------------------------------------------------------

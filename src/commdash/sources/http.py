@@ -35,8 +35,6 @@ from commdash.timeutil import parse_timestamp
 TIMEOUT_SECONDS = 20.0
 MAX_BODY_BYTES = 64_000_000
 """A response larger than this (once decompressed) is refused rather than read into memory."""
-PULL_MAX_BYTES = 200_000_000
-"""What one sync may read in all: a server that pages for ever stops there."""
 DEADLINE_SECONDS = 120.0
 """A whole request, answer read to its end, may take this long (a server trickling bytes
 never trips the timeout between reads)."""

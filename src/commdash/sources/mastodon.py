@@ -49,7 +49,6 @@ from urllib.parse import parse_qs, urlsplit
 from commdash.outbox import Reply
 from commdash.sources.html_text import html_to_text
 from commdash.sources.http import (
-    PULL_MAX_BYTES,
     Answer,
     HttpClient,
     RemoteError,
@@ -57,9 +56,9 @@ from commdash.sources.http import (
     describe_http_error,
     where,
 )
-from commdash.sources.live import Cursor, Document, HttpLiveSource, Progress, ProgressFn, Pulled
+from commdash.sources.live import Cursor, Document, HttpLiveSource, ProgressFn, Pulled
 from commdash.sources.native import json_kind
-from commdash.text import one_line
+from commdash.sources.pull import Bookkeeping, pulling
 from commdash.threads import show_id
 from commdash.timeutil import iso
 
@@ -69,8 +68,6 @@ PAGE_LIMIT = 40
 MAX_PAGES = 500
 """No pull reads more notifications pages than this, whatever the links say: the rest wait
 for the next pulls."""
-MAX_WARNINGS = 200
-"""Warnings kept per pull; the rest are counted in one last line."""
 CURSOR_VERSION = 2
 """2: ``older`` is kept. A cursor of version 1 may come from a pull that stopped at 400
 mentions and never read the others: the next pull starts afresh."""
@@ -132,12 +129,9 @@ class MastodonSource(HttpLiveSource):
         return self._client.get(self.api(path), params=params)
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
-        too_much = (
-            f"this sync read over {PULL_MAX_BYTES / 1e6:g} MB, far more than an account's "
-            "mentions hold; check the URL points at a Mastodon server"
-        )
-        with self._client.budget(PULL_MAX_BYTES, too_much):
-            return _Pull(self, previous, cursor, progress).run()
+        too_much = "check the URL points at a Mastodon server (an account's mentions hold less)"
+        with pulling(self._client, progress, cursor, too_much) as book:
+            return _Pull(self, previous, cursor, book).run()
 
     def verify_credentials(self) -> dict[str, str]:
         """The token's account as kept in the cursor: id, acct, name, url."""
@@ -273,21 +267,12 @@ def _account_id(document: object) -> str | None:
 
 @dataclass(slots=True)
 class _Pull:
-    """One pull: what was asked and found so far, and the warnings."""
+    """One pull: what was asked and found so far."""
 
     source: MastodonSource
     previous: Document | None
     cursor: Cursor
-    progress: ProgressFn
-    warnings: list[str] = field(default_factory=list)
-    unreported: int = 0
-    """Warnings beyond :data:`MAX_WARNINGS`, counted."""
-    pages: int = 0
-    """Responses so far (errors that were coped with included)."""
-    reported: int = 0
-    """``pages`` at the last progress report."""
-    doing: str = ""
-    items: int = 0
+    book: Bookkeeping
     account: dict[str, str] = field(default_factory=dict)
     own: list[dict[str, Any]] = field(default_factory=list)
     """Our recent top-level statuses, newest first."""
@@ -321,35 +306,21 @@ class _Pull:
         document = self._document()
         cursor = self._next_cursor(newest, document)
         unchanged = self.previous is not None and _same(self.previous, document)
-        if self.unreported:
-            self.warnings.append(f"... and {self.unreported:,} more warnings like these")
-        return Pulled(None if unchanged else document, cursor, tuple(self.warnings))
+        return self.book.pulled(None if unchanged else document, cursor)
 
     # -- requests ---------------------------------------------------------------------
 
     def _fetch(self, path: str, doing: str, params: Mapping[str, Any] | None = None) -> Answer:
         """One request; counted as a response also when it is an error coped with."""
-        self.doing = doing
+        self.book.doing = doing
         try:
             answer = self.source.get(path, params)
         except GoneError:
-            self.pages += 1
-            self._report()
+            self.book.answered()
+            self.book.report()
             raise
-        self.pages += 1
+        self.book.answered()  # reported once what it held is counted
         return answer
-
-    def _report(self) -> None:
-        """Progress, once a response has been read and what it held counted."""
-        if self.pages != self.reported:
-            self.reported = self.pages
-            self.progress(Progress(self.pages, self.items, self.doing))
-
-    def _warn(self, message: str) -> None:
-        if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(one_line(message, 300))
-        else:
-            self.unreported += 1
 
     # -- the account ------------------------------------------------------------------
 
@@ -367,9 +338,9 @@ class _Pull:
         if isinstance(kept, dict) and _account_facts(kept) is not None:
             return {k: str(v) for k, v in kept.items() if k in ("id", "acct", "name", "url")}
         account = self.source.verify_credentials()
-        self.pages += 1
-        self.doing = "account"
-        self._report()
+        self.book.answered()
+        self.book.doing = "account"
+        self.book.report()
         return account
 
     # -- what the previous pull knew -----------------------------------------------------
@@ -398,11 +369,11 @@ class _Pull:
         path = f"accounts/{self.account['id']}/statuses"
         page = self._fetch(path, "own posts", params).json()
         self._read_own_page(page)
-        self._report()
+        self.book.report()
 
     def _read_own_page(self, page: object) -> None:
         if not isinstance(page, list):
-            self._warn(
+            self.book.warn(
                 f"own statuses: the answer is not a list; kept the last ones ({json_kind(page)})"
             )
             self.own_ok = False
@@ -416,21 +387,21 @@ class _Pull:
                 continue
             self.own.append(status)
             self.root_of[status["id"]] = status["id"]
-        self.items += len(self.own)
+        self.book.items += len(self.own)
 
     def _status(self, raw: object, where: str) -> dict[str, Any] | None:
         """``raw`` when it is a status that can be placed (an object with an id and a
         creation time), remembered; else None and a warning."""
         if not isinstance(raw, dict):
-            self._warn(f"{where}: not an object; skipped")
+            self.book.warn(f"{where}: not an object; skipped")
             return None
         status_id = _ident(raw.get("id"))
         created = raw.get("created_at")
         if status_id is None:
-            self._warn(f"{where}: no id; skipped")
+            self.book.warn(f"{where}: no id; skipped")
             return None
         if not isinstance(created, str | int | float) or isinstance(created, bool):
-            self._warn(f"{where} ({show_id(status_id)}): no created_at; skipped")
+            self.book.warn(f"{where} ({show_id(status_id)}): no created_at; skipped")
             return None
         status = {**raw, "id": status_id}
         self.statuses[status_id] = status
@@ -472,7 +443,7 @@ class _Pull:
         while True:
             limit = self._mentions_limit(len(found))
             if limit:
-                self._warn(limit)
+                self.book.warn(limit)
                 return position
             self.mention_pages += 1
             params: dict[str, Any] = {"types[]": "mention", "limit": PAGE_LIMIT}
@@ -482,19 +453,21 @@ class _Pull:
             answer = self._fetch("notifications", f"mentions page {number}", params)
             page = answer.json()
             if not isinstance(page, list):
-                self._warn(f"notifications page {number}: not a list ({json_kind(page)}); stopped")
-                self._report()
+                self.book.warn(
+                    f"notifications page {number}: not a list ({json_kind(page)}); stopped"
+                )
+                self.book.report()
                 return None
             for index, item in enumerate(page):
                 read = self._notification(item, f"notifications page {number}[{index}]", since)
                 if read is not None:
                     found.append(read)
-            self._report()
+            self.book.report()
             position = _link_param(answer.headers, rel, param)
             if not page or position is None:
                 return None
             if position in seen_positions:
-                self._warn(f"notifications: the link to {show_id(position)} repeats; stopped")
+                self.book.warn(f"notifications: the link to {show_id(position)} repeats; stopped")
                 return None
             seen_positions.add(position)
 
@@ -515,11 +488,11 @@ class _Pull:
         self, item: object, where: str, since: str | None
     ) -> tuple[str, dict[str, Any] | None] | None:
         if not isinstance(item, dict):
-            self._warn(f"{where}: not an object; skipped")
+            self.book.warn(f"{where}: not an object; skipped")
             return None
         notification_id = _path_id(item.get("id"))
         if notification_id is None or item.get("created_at") is None:
-            self._warn(f"{where}: no id or created_at; skipped")
+            self.book.warn(f"{where}: no id or created_at; skipped")
             return None
         if item.get("type", "mention") != "mention":
             return None
@@ -527,7 +500,7 @@ class _Pull:
             return None
         raw = item.get("status")
         if raw is None:
-            self._warn(f"mention {show_id(notification_id)}: its status was deleted; skipped")
+            self.book.warn(f"mention {show_id(notification_id)}: its status was deleted; skipped")
             return notification_id, None
         return notification_id, self._status(raw, f"mention {show_id(notification_id)}")
 
@@ -561,7 +534,7 @@ class _Pull:
         root_id = ancestors[0]["id"] if ancestors else status_id
         for ancestor in [*ancestors, status]:
             self.root_of[ancestor["id"]] = root_id
-        self._report()
+        self.book.report()
         return root_id
 
     def _context(self, status_id: str, doing: str) -> dict[str, Any] | None:
@@ -574,16 +547,16 @@ class _Pull:
     def _ask_context(self, status_id: str, doing: str) -> dict[str, Any] | None:
         path_id = _path_id(status_id)
         if path_id is None:
-            self._warn(f"status {show_id(status_id)}: an id that cannot be asked for; skipped")
+            self.book.warn(f"status {show_id(status_id)}: an id that cannot be asked for; skipped")
             return None
         try:
             context = self._fetch(f"statuses/{path_id}/context", doing).json()
         except GoneError:
-            self._warn(f"status {show_id(status_id)}: gone (deleted?); its thread was skipped")
+            self.book.warn(f"status {show_id(status_id)}: gone (deleted?); its thread was skipped")
             return None
         if not isinstance(context, dict):
-            self._warn(f"context of {show_id(status_id)}: not an object ({json_kind(context)})")
-            self._report()
+            self.book.warn(f"context of {show_id(status_id)}: not an object ({json_kind(context)})")
+            self.book.report()
             return None
         return context
 
@@ -608,9 +581,9 @@ class _Pull:
         comments += [c for c in map(self._comment, statuses) if c is not None]
         for comment in comments:
             self.root_of[comment["id"]] = root_id
-        self.items += len(comments)
+        self.book.items += len(comments)
         self.threads[root_id] = comments
-        self._report()
+        self.book.report()
 
     def _thread_start(self, root_id: str, root: dict[str, Any] | None) -> list[dict[str, Any]]:
         """The comment a thread rooted elsewhere starts with: its root (a member's status
@@ -736,7 +709,7 @@ class _Pull:
     def _comment(self, status: dict[str, Any]) -> dict[str, Any] | None:
         author = _author(status.get("account"))
         if author is None:
-            self._warn(f"status {show_id(status['id'])}: no author; skipped")
+            self.book.warn(f"status {show_id(status['id'])}: no author; skipped")
             return None
         return {
             "id": status["id"],
