@@ -30,7 +30,9 @@ The cursor (JSON, never the token): ``version``; ``account`` (``id``, ``acct``, 
 remain unread when a pull stopped at a limit (``max_mentions``, or :data:`MAX_PAGES` pages):
 the next pulls read on from there after the new ones, so every thread comes in the end;
 ``own``, our recent top-level status ids; ``roots``, the other threads kept; ``replies``,
-the reply count of each of our recent statuses when last read.
+the reply count of each of our recent statuses when last read; ``warnings``, what each part
+of the pull skipped (:mod:`commdash.sources.pull`): a thread not read again says again what
+it lacks, and a mention skipped stays counted.
 
 Everything read is untrusted: a malformed page or item is skipped with a warning line and
 the rest loads; texts stay data for the native reader to sanitise.
@@ -68,9 +70,20 @@ PAGE_LIMIT = 40
 MAX_PAGES = 500
 """No pull reads more notifications pages than this, whatever the links say: the rest wait
 for the next pulls."""
-CURSOR_VERSION = 2
+CURSOR_VERSION = 3
 """2: ``older`` is kept. A cursor of version 1 may come from a pull that stopped at 400
-mentions and never read the others: the next pull starts afresh."""
+mentions and never read the others: the next pull starts afresh. 3: ``warnings`` is kept;
+without it, the threads of a version 2 cursor would be reused saying nothing of what they
+lack, so it starts afresh too."""
+OWN = "own statuses"
+MENTIONS = "mentions"
+"""The part of a pull whose warnings are the mentions skipped (a status deleted or
+malformed, a thread that could not be found): their notifications are never read again, so
+every later pull says them again."""
+NOTIFICATIONS = "notifications"
+"""The part of a pull whose warnings are about the notifications pages themselves (a page
+or an item that cannot be used, the paging stopped): said by this pull only, as what it
+left unread is read again by the next ones."""
 MENTIONS_CHANNEL = "mentions"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 FALLBACK_VISIBILITY = "direct"
@@ -129,9 +142,10 @@ class MastodonSource(HttpLiveSource):
         return self._client.get(self.api(path), params=params)
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
+        usable = _usable(previous, cursor)
         too_much = "check the URL points at a Mastodon server (an account's mentions hold less)"
-        with pulling(self._client, progress, cursor, too_much) as book:
-            return _Pull(self, previous, cursor, book).run()
+        with pulling(self._client, progress, {} if usable is None else cursor, too_much) as book:
+            return _Pull(self, usable, cursor, book).run()
 
     def verify_credentials(self) -> dict[str, str]:
         """The token's account as kept in the cursor: id, acct, name, url."""
@@ -267,10 +281,12 @@ def _account_id(document: object) -> str | None:
 
 @dataclass(slots=True)
 class _Pull:
-    """One pull: what was asked and found so far."""
+    """One pull: what was asked and found so far. The warnings go to the part of the pull
+    being read: our statuses, the mentions, or one thread (see :func:`_thread_part`)."""
 
     source: MastodonSource
     previous: Document | None
+    """The previous document, when the cursor belongs to it (else None: start afresh)."""
     cursor: Cursor
     book: Bookkeeping
     account: dict[str, str] = field(default_factory=dict)
@@ -296,7 +312,6 @@ class _Pull:
     """Where mentions older than those read remain unread (a limit stopped the pull)."""
 
     def run(self) -> Pulled:
-        self.previous = self._usable_previous()
         self.account = self._account()
         self._index_previous()
         self._read_own()
@@ -323,15 +338,6 @@ class _Pull:
         return answer
 
     # -- the account ------------------------------------------------------------------
-
-    def _usable_previous(self) -> Document | None:
-        """The previous document when the cursor belongs to it; else start afresh."""
-        kept = self.cursor.get("account")
-        if self.previous is None or self.cursor.get("version") != CURSOR_VERSION:
-            return None
-        if not isinstance(kept, dict) or _account_id(self.previous) != kept.get("id"):
-            return None
-        return self.previous
 
     def _account(self) -> dict[str, str]:
         kept = self.cursor.get("account") if self.previous is not None else None
@@ -367,6 +373,7 @@ class _Pull:
     def _read_own(self) -> None:
         params = {"limit": PAGE_LIMIT, "exclude_reblogs": "true"}
         path = f"accounts/{self.account['id']}/statuses"
+        self.book.part = OWN
         page = self._fetch(path, "own posts", params).json()
         self._read_own_page(page)
         self.book.report()
@@ -413,6 +420,8 @@ class _Pull:
         """Read the mentions not read yet and their threads: the new ones, then the older
         ones an earlier pull left for later. The newest notification seen; where older
         ones remain unread is left in ``older``."""
+        self.book.reuse(MENTIONS)
+        self.book.part = MENTIONS
         kept = self.cursor if self.previous is not None else {}
         since = _path_id(kept.get("since"))
         self.older = _path_id(kept.get("older")) if since is not None else None
@@ -443,7 +452,7 @@ class _Pull:
         while True:
             limit = self._mentions_limit(len(found))
             if limit:
-                self.book.warn(limit)
+                self.book.warn(limit, part=NOTIFICATIONS)
                 return position
             self.mention_pages += 1
             params: dict[str, Any] = {"types[]": "mention", "limit": PAGE_LIMIT}
@@ -453,9 +462,8 @@ class _Pull:
             answer = self._fetch("notifications", f"mentions page {number}", params)
             page = answer.json()
             if not isinstance(page, list):
-                self.book.warn(
-                    f"notifications page {number}: not a list ({json_kind(page)}); stopped"
-                )
+                stopped = f"notifications page {number}: not a list ({json_kind(page)}); stopped"
+                self.book.warn(stopped, part=NOTIFICATIONS)
                 self.book.report()
                 return None
             for index, item in enumerate(page):
@@ -467,7 +475,8 @@ class _Pull:
             if not page or position is None:
                 return None
             if position in seen_positions:
-                self.book.warn(f"notifications: the link to {show_id(position)} repeats; stopped")
+                repeats = f"notifications: the link to {show_id(position)} repeats; stopped"
+                self.book.warn(repeats, part=NOTIFICATIONS)
                 return None
             seen_positions.add(position)
 
@@ -488,11 +497,11 @@ class _Pull:
         self, item: object, where: str, since: str | None
     ) -> tuple[str, dict[str, Any] | None] | None:
         if not isinstance(item, dict):
-            self.book.warn(f"{where}: not an object; skipped")
+            self.book.warn(f"{where}: not an object; skipped", part=NOTIFICATIONS)
             return None
         notification_id = _path_id(item.get("id"))
         if notification_id is None or item.get("created_at") is None:
-            self.book.warn(f"{where}: no id or created_at; skipped")
+            self.book.warn(f"{where}: no id or created_at; skipped", part=NOTIFICATIONS)
             return None
         if item.get("type", "mention") != "mention":
             return None
@@ -508,6 +517,7 @@ class _Pull:
 
     def _follow(self, mention: dict[str, Any], doing: str) -> None:
         """Read the thread ``mention`` belongs to, unless this pull already did."""
+        self.book.part = MENTIONS  # a thread not found: the mention is skipped for good
         root_id = self._find_root(mention, doing)
         if root_id is not None:
             self._read_thread(root_id, doing)
@@ -565,6 +575,7 @@ class _Pull:
         known to have no replies needs no request."""
         if root_id in self.threads:
             return
+        self.book.part = _thread_part(root_id)
         root = self.statuses.get(root_id)
         descendants: list[Any] = []
         if root is None or root.get("replies_count") != 0 or root_id in self.contexts:
@@ -616,6 +627,7 @@ class _Pull:
     def _place_own_replies(self) -> None:
         """Put our recent replies into the threads they answer in: a reply we sent shows
         at the next pull without a request (no one mentions us in it)."""
+        self.book.part = OWN
         for status in reversed(self.own_replies):  # oldest first: replies to our replies
             parent = _ident(status.get("in_reply_to_id")) or ""
             root_id = self.root_of.get(status["id"]) or self.root_of.get(parent)
@@ -683,6 +695,7 @@ class _Pull:
             comments = self.threads[root_id]
         else:
             comments = _list(self.previous_posts.get(root_id, {}).get("comments"))
+            self.book.reuse(_thread_part(root_id))
         added = self.added.get(root_id)
         if added:
             comments = _merged(comments, added)
@@ -743,6 +756,22 @@ class _Pull:
             "roots": roots,
             "replies": replies,
         }
+
+
+def _usable(previous: Document | None, cursor: Cursor) -> Document | None:
+    """The previous document when the cursor belongs to it; else None: start afresh."""
+    kept = cursor.get("account")
+    if previous is None or cursor.get("version") != CURSOR_VERSION:
+        return None
+    if not isinstance(kept, dict) or _account_id(previous) != kept.get("id"):
+        return None
+    return previous
+
+
+def _thread_part(root_id: str) -> str:
+    """The part of a pull that reads the thread rooted at ``root_id``: its warnings are said
+    again while the thread is reused."""
+    return f"thread {root_id}"
 
 
 def status_text(status: Mapping[str, Any]) -> str:

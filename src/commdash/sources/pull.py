@@ -1,10 +1,11 @@
 """The bookkeeping of one pull, shared by the live sources that page through a platform.
 
-A pull reads a source in parts (the page, the feed, one post's comments on Graph). What a
-part skipped or repaired is kept with the part, at most :data:`MAX_PART_WARNINGS` lines and
-the rest counted, and written into the cursor: a later pull that reuses a part instead of
-reading it again says again what the part lacks, so that what the manager is shown as
-skipped is true of the data as it stands, not only of what the last pull happened to read.
+A pull reads a source in parts (the page, the feed, one post's comments on Graph; our
+statuses, the mentions, one thread on Mastodon). What a part skipped or repaired is kept
+with the part, at most :data:`MAX_PART_WARNINGS` lines and the rest counted, and written
+into the cursor: a later pull that reuses a part instead of reading it again says again
+what the part lacks, so that what the manager is shown as skipped is true of the data as
+it stands, not only of what the last pull happened to read.
 
 The bookkeeping also counts the responses and items for the progress line, and holds the
 number of bytes one pull may read (:func:`pulling`).
@@ -26,7 +27,8 @@ PULL_MAX_BYTES = 200_000_000
 MAX_WARNINGS = 500
 """Warning lines one pull gives; the rest are counted (``Pulled.unlisted``)."""
 MAX_PART_WARNINGS = 100
-"""Warning lines kept per part of a pull, in the cursor too; the rest are counted."""
+"""Warning lines kept per part of a pull (the latest), in the cursor too; the earlier ones
+are counted."""
 MAX_LINE = 300
 """Cells a warning line may take."""
 CURSOR_KEY = "warnings"
@@ -46,9 +48,10 @@ class Notes:
     def add(self, line: str, cause: str | None) -> None:
         if cause is not None and cause not in self.causes:
             self.causes.append(cause)
-        if len(self.lines) < MAX_PART_WARNINGS:
-            self.lines.append(line)
-        else:
+        self.lines.append(line)
+        if len(self.lines) > MAX_PART_WARNINGS:
+            # A part that grows from pull to pull (Mastodon's mentions) lists its newest.
+            del self.lines[0]
             self.more += 1
 
     def copy(self) -> Notes:
@@ -68,7 +71,7 @@ class Notes:
             return None
         texts = [one_line(line, MAX_LINE) for line in lines if isinstance(line, str)]
         return cls(
-            texts[:MAX_PART_WARNINGS],
+            texts[-MAX_PART_WARNINGS:],
             max(0, more),
             [cause for cause in kept if isinstance(cause, str) and cause in causes],
         )
@@ -122,12 +125,13 @@ class Bookkeeping:
             self._reported = self.pages
             self.progress(Progress(self.pages, self.items, self.doing))
 
-    def warn(self, text: str, cause: str | None = None) -> None:
-        """One item or response of the current part skipped or repaired; ``cause``, a key
-        of :attr:`causes`, when the source knows why."""
+    def warn(self, text: str, cause: str | None = None, *, part: str | None = None) -> None:
+        """One item or response skipped or repaired, in the current part unless another
+        ``part`` is given; ``cause``, a key of :attr:`causes`, when the source knows why."""
         if self.secret:
             text = text.replace(self.secret, "[token]")
-        self.parts.setdefault(self.part, Notes()).add(one_line(text, MAX_LINE), cause)
+        notes = self.parts.setdefault(self.part if part is None else part, Notes())
+        notes.add(one_line(text, MAX_LINE), cause)
 
     def reuse(self, part: str) -> None:
         """The part is not read again (its data is the previous pull's): so are its
