@@ -1,4 +1,5 @@
-"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures."""
+"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures,
+``commdash config`` checks the config file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any, NoReturn, TextIO
 import orjson
 
 from commdash import __version__
-from commdash.config import load_config
+from commdash.config import check_config, config_path, load_config
 from commdash.errors import CommdashError
 from commdash.inbox import SourceFigures
 from commdash.outbox import Reply
@@ -39,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(_stats_parser().parse_args(args[1:]))
         if args[:1] == ["outbox"]:
             return _outbox(_outbox_parser().parse_args(args[1:]))
+        if args[:1] == ["config"]:
+            return _config(_config_parser().parse_args(args[1:]))
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))
@@ -89,7 +92,8 @@ def _main_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
-        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies. "
+        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies; "
+        "'commdash config --check' checks the config file, '--path' shows which one is read. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)
@@ -119,6 +123,18 @@ def _outbox_parser() -> argparse.ArgumentParser:
     parser.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
     parser.add_argument("--json", action="store_true", help="print one JSON array")
     _common(parser)
+    return parser
+
+
+def _config_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{PROG} config", description="The config file.")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--check",
+        action="store_true",
+        help="print each mistake of the config file on a line (exit status 2 if any)",
+    )
+    what.add_argument("--path", action="store_true", help="print which file is read")
     return parser
 
 
@@ -236,6 +252,24 @@ def _outbox(args: argparse.Namespace) -> int:
         if item.error:
             line += f"  · {one_line(item.error, 120)}"
         _say(line)
+    return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    """``--path``: the file read, and whether it is there; ``--check``: every mistake, one
+    line each, or ``FILE: ok``."""
+    path = config_path()
+    there = path.is_file()
+    if args.path:
+        state = "exists" if there else "not a file" if path.exists() else "not there"
+        _say(f"{path} ({state}{'' if path.exists() else ': commdash runs with its defaults'})")
+        return 0
+    mistakes = check_config(path)
+    for line in mistakes:
+        _say(line)
+    if mistakes:
+        return 2
+    _say(f"{path}: ok" if there else f"{path}: ok (not there: commdash runs with its defaults)")
     return 0
 
 
