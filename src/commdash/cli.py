@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TextIO
 import orjson
 
 from commdash import __version__
-from commdash.config import check_config, config_path, load_config
+from commdash.config import Config, check_config, config_path, load_config
 from commdash.errors import CommdashError
 from commdash.inbox import SourceFigures
 from commdash.outbox import Reply
@@ -158,13 +158,16 @@ def _sla_option(value: str) -> float:
 
 
 def _open(
-    args: argparse.Namespace, pull: bool = False, offline: bool = False
+    args: argparse.Namespace,
+    pull: bool = False,
+    offline: bool = False,
+    config: Config | None = None,
 ) -> tuple[Session, Clock]:
     """The session; with ``pull``, a live source is pulled first, falling back to its
     offline copy with a warning (the TUI pulls in the background instead). ``offline``:
-    what is kept on disk only (no token needed)."""
+    what is kept on disk only (no token needed). ``config``: as read already."""
     clock = Clock(args.now)
-    config = load_config()
+    config = load_config() if config is None else config
     session = open_session(args.source, args.state_dir, clock, args.sla, config, offline)
     if session.link is not None and pull:
         session = _pulled(session)
@@ -217,10 +220,11 @@ def _tui(args: argparse.Namespace) -> int:
             "the dashboard needs a terminal (stdin and stderr); "
             "for figures without one, use 'commdash stats'"
         )
-    session, clock = _open(args)
+    config = load_config()
+    session, clock = _open(args, config=config)
     from commdash.ui.app import CommdashApp  # Textual only when the TUI is wanted
 
-    app = CommdashApp(session, clock)
+    app = CommdashApp(session, clock, config)
     app.run()
     return app.return_code or 0
 

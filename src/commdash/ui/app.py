@@ -1,4 +1,4 @@
-"""The Textual app: holds the session and shows the inbox screen."""
+"""The Textual app: holds the session and shows the inbox screen, with the config's keys."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 from commdash.actions import Triager
+from commdash.config import Config
 from commdash.session import Session
 from commdash.timeutil import Clock
 from commdash.ui.commands import InboxCommands
@@ -21,7 +22,6 @@ from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.virtual_list import VirtualList
 
 EVERYWHERE = [
-    Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: actions by name"),
     Binding("ctrl+q", "quit", "Quit", tooltip="Quit (also from inside the reply box)"),
 ]
 """Textual's own keys, listed in the help too."""
@@ -39,13 +39,28 @@ class CommdashApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit commdash", id="app.quit"),
         Binding("question_mark", "help", "Help", tooltip="Every key", id="app.help"),
+        # Textual's own palette key, declared here to have an id: remappable like the rest.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            priority=True,
+            tooltip="Command palette: actions by name",
+            id="app.palette",
+        ),
     ]
 
     COMMANDS = App.COMMANDS | {InboxCommands}
 
-    def __init__(self, session: Session, clock: Clock) -> None:
+    def __init__(self, session: Session, clock: Clock, config: Config | None = None) -> None:
+        """``config``: its keys; without one, the defaults."""
         super().__init__()
         self.animation_level = "none"  # over SSH every frame costs; nothing slides or fades
+        self.keymap: dict[str, str] = {} if config is None else config.keymap
+        """The config's remapped keys (binding id → keys), as Textual has them."""
+        self.set_keymap(self.keymap)
+        self._notes = [] if config is None else list(config.notes)
         self.session = session
         self.triager = Triager(session.inbox, session.store, clock)
         link = session.link
@@ -56,6 +71,14 @@ class CommdashApp(App[None]):
     def on_mount(self) -> None:
         if self.no_color:
             self.add_class("-no-color")
+        if self._notes:
+            self.notify(
+                "\n".join(self._notes),
+                title="Settings left out",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
 
     # Keys ---------------------------------------------------------------------------------
     # Textual sends each key to the widget focused when the key arrives, and looks up its
@@ -94,6 +117,7 @@ class CommdashApp(App[None]):
                     ("Lists (posts, conversations)", list(VirtualList.BINDINGS)),
                     ("Thread", list(ThreadView.BINDINGS)),
                     ("Reply box", list(ReplyBox.BINDINGS)),
-                ]
+                ],
+                self.keymap,
             )
         )
