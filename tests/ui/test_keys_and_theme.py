@@ -1,14 +1,18 @@
-"""Keys of your own: ``[keys]`` remaps bindings by id, and the help, the key bar and the
-palette show the keys in effect."""
+"""Keys and themes of your own: ``[keys]`` remaps bindings by id (the help, the key bar and
+the palette show the keys in effect), ``theme`` picks a Textual theme, and a theme picked in
+the palette is remembered across restarts without touching the config file."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from _screen import SIZE, last_notice, listing, shown, until
+from textual.color import Color
 from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from commdash.config import load_config
@@ -133,3 +137,121 @@ async def test_what_is_left_out_of_the_config_is_said_once_and_the_rest_applies(
         assert app.triager.inbox.status(cid) == "done"
         await pilot.press("z")
         assert app.triager.inbox.status(cid) == "open"
+
+
+async def test_the_config_theme_is_the_apps_theme(configured_app: ConfiguredApp) -> None:
+    app = configured_app('theme = "nord"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+        assert app.current_theme.name == "nord"
+
+
+def colours_sent(app: CommdashApp) -> set[tuple[int, int, int]]:
+    """The colours of the key bar as they reach the terminal (after the app's filters)."""
+    strip = app.screen.query_one(KeyBar).render_line(0)
+    for line_filter in app.get_line_filters():
+        strip = strip.apply_filter(line_filter, Color(0, 0, 0))
+    return {
+        (colour.get_truecolor().red, colour.get_truecolor().green, colour.get_truecolor().blue)
+        for segment in strip
+        if segment.style is not None
+        for colour in (segment.style.color, segment.style.bgcolor)
+        if colour is not None and not colour.is_default
+    }
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_no_color_keeps_working_with_a_theme(
+    configured_app: ConfiguredApp, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = configured_app('theme = "gruvbox"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "gruvbox"
+        assert app.has_class("-no-color") == no_color
+        grey = {(r, g, b) for r, g, b in colours_sent(app) if r == g == b}
+        assert (grey == colours_sent(app)) == no_color
+
+
+async def pick_theme(app: CommdashApp, pilot: Pilot[None], name: str) -> None:
+    """Change the theme as a manager does: palette, "Theme", then the theme's name."""
+    await pilot.press("ctrl+p")
+    await pilot.press(*"theme")
+    commands = app.screen.query_one(CommandList)
+    await until(pilot, lambda: commands.option_count > 0)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*name)
+    await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+    await pilot.press("enter")
+    await until(pilot, lambda: app.theme == name)
+    await app.workers.wait_for_complete()
+
+
+async def test_a_theme_picked_in_the_palette_survives_a_restart(
+    configured_app: ConfiguredApp, tmp_path: Path
+) -> None:
+    config = '# my theme, keep this comment\ntheme = "nord"\n'
+    app = configured_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pick_theme(app, pilot, "dracula")
+    assert (tmp_path / "config.toml").read_text(encoding="utf-8") == config  # untouched
+    remembered = tmp_path / "theme.json"
+    assert json.loads(remembered.read_bytes()) == {"theme": "dracula", "config_theme": "nord"}
+    assert remembered.stat().st_mode & 0o777 == 0o600
+
+    again = configured_app(config)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "dracula"
+
+    # The latest choice wins: a theme written in the config after the pick replaces it.
+    later = configured_app('theme = "gruvbox"\n')
+    async with later.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert later.theme == "gruvbox"
+
+
+async def test_starting_does_not_write_the_remembered_theme(
+    configured_app: ConfiguredApp, tmp_path: Path
+) -> None:
+    app = configured_app('theme = "nord"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert not (tmp_path / "theme.json").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x1b]0;pwned\x07{", b'{"theme": "\\u001b[31mred"}', b"[]", b'{"theme": "nord"}' * 1000],
+)
+async def test_a_damaged_remembered_theme_is_said_and_ignored(
+    configured_app: ConfiguredApp, tmp_path: Path, content: bytes
+) -> None:
+    (tmp_path / "theme.json").write_bytes(content)
+    app = configured_app('theme = "nord"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+        notice = last_notice(app)
+        assert notice == f"{tmp_path / 'theme.json'}: not a theme commdash remembered; ignored"
+
+
+async def test_a_pick_that_cannot_be_kept_is_said(
+    configured_app: ConfiguredApp, tmp_path: Path
+) -> None:
+    (tmp_path / "theme.json").mkdir()  # in the way of the file
+    app = configured_app("")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pick_theme(app, pilot, "nord")
+        await pilot.pause()
+        assert last_notice(app).startswith(
+            f"The theme is not remembered: {tmp_path / 'theme.json'}: cannot write"
+        )
+        assert app.theme == "nord"  # in effect all the same
