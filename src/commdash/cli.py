@@ -1,5 +1,5 @@
 """The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures,
-``commdash serve`` shows the TUI in a browser."""
+``commdash serve`` shows the TUI in a browser, ``commdash config`` checks the config file."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TextIO
 import orjson
 
 from commdash import __version__
-from commdash.config import load_config
+from commdash.config import Config, check_config, config_path, load_config
 from commdash.errors import CommdashError
 from commdash.inbox import SourceFigures
 from commdash.outbox import Reply
@@ -46,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _outbox(_outbox_parser().parse_args(args[1:]))
         if args[:1] == ["serve"]:
             return _serve(_serve_parser().parse_args(args[1:]))
+        if args[:1] == ["config"]:
+            return _config(_config_parser().parse_args(args[1:]))
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))
@@ -98,6 +100,7 @@ def _main_parser() -> argparse.ArgumentParser:
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
         "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies; "
         "'commdash serve [SOURCE]' serves the dashboard to a web browser. "
+        "'commdash config --check' checks the config file, '--path' shows which one is read. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)
@@ -167,6 +170,18 @@ def _port_option(value: str) -> int:
     return int(value)
 
 
+def _config_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{PROG} config", description="The config file.")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--check",
+        action="store_true",
+        help="print each mistake of the config file on a line (exit status 2 if any)",
+    )
+    what.add_argument("--path", action="store_true", help="print which file is read")
+    return parser
+
+
 def _now_option(value: str) -> float:
     try:
         return parse_now(value)
@@ -187,13 +202,16 @@ def _sla_option(value: str) -> float:
 
 
 def _open(
-    args: argparse.Namespace, pull: bool = False, offline: bool = False
+    args: argparse.Namespace,
+    pull: bool = False,
+    offline: bool = False,
+    config: Config | None = None,
 ) -> tuple[Session, Clock]:
     """The session; with ``pull``, a live source is pulled first, falling back to its
     offline copy with a warning (the TUI pulls in the background instead). ``offline``:
-    what is kept on disk only (no token needed)."""
+    what is kept on disk only (no token needed). ``config``: as read already."""
     clock = Clock(args.now)
-    config = load_config()
+    config = load_config() if config is None else config
     session = open_session(args.source, args.state_dir, clock, args.sla, config, offline)
     if session.link is not None and pull:
         session = _pulled(session)
@@ -246,10 +264,11 @@ def _tui(args: argparse.Namespace) -> int:
             "the dashboard needs a terminal (stdin and stderr); "
             "for figures without one, use 'commdash stats'"
         )
-    session, clock = _open(args)
+    config = load_config()
+    session, clock = _open(args, config=config)
     from commdash.ui.app import CommdashApp  # Textual only when the TUI is wanted
 
-    app = CommdashApp(session, clock)
+    app = CommdashApp(session, clock, config)
     app.run()
     return app.return_code or 0
 
@@ -309,6 +328,24 @@ def _outbox(args: argparse.Namespace) -> int:
         if item.error:
             line += f"  · {one_line(item.error, 120)}"
         _say(line)
+    return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    """``--path``: the file read, and whether it is there; ``--check``: every mistake, one
+    line each, or ``FILE: ok``."""
+    path = config_path()
+    there = path.is_file()
+    if args.path:
+        state = "exists" if there else "not a file" if path.exists() else "not there"
+        _say(f"{path} ({state}{'' if path.exists() else ': commdash runs with its defaults'})")
+        return 0
+    mistakes = check_config(path)
+    for line in mistakes:
+        _say(line)
+    if mistakes:
+        return 2
+    _say(f"{path}: ok" if there else f"{path}: ok (not there: commdash runs with its defaults)")
     return 0
 
 
