@@ -855,3 +855,25 @@ def test_the_limit_warning_reaches_stderr(tmp_path: Path, fake: FakeMastodon) ->
     done = stats(tmp_path, fake, "--state-dir", str(tmp_path / "s"))
     assert done.returncode == 0, done.stderr
     assert "commdash: warning: " in done.stderr and "max_mentions = 40" in done.stderr
+
+
+def test_an_older_page_that_is_not_a_list_is_read_again_by_the_next_sync(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    for n in range(100):  # three pages of mentions, read newest first
+        fake.mention(f"user{n}", f"question {n}")
+    route = fake.server.routes[("GET", NOTIFICATIONS)]
+    broken = {"once": True}
+
+    def second_page_broken_once(request: Any) -> Response:
+        if request.param("max_id") is not None and broken.pop("once", False):
+            return Response(200, {"unexpected": "object"})
+        return route(request)
+
+    fake.server.route("GET", NOTIFICATIONS, second_page_broken_once)
+    first = pull(source)
+    assert len(posts(first)) == 40  # the newest page only
+    assert first.warnings == ("notifications page 2: not a list (an object); stopped",)
+    again = pull(source, first.document, first.cursor)
+    assert len(posts(again)) == 100  # the older ones were not given up for read
+    assert again.cursor["older"] is None

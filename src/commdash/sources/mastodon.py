@@ -465,7 +465,7 @@ class _Pull:
                 stopped = f"notifications page {number}: not a list ({json_kind(page)}); stopped"
                 self.book.warn(stopped, part=NOTIFICATIONS)
                 self.book.report()
-                return None
+                return position  # not "read to the end": the next pull reads from here again
             for index, item in enumerate(page):
                 read = self._notification(item, f"notifications page {number}[{index}]", since)
                 if read is not None:
