@@ -301,12 +301,21 @@ def _checked_token(name: str, token: str, origin: str) -> str:
     return token
 
 
+def _stdin_is_a_terminal() -> bool:
+    try:
+        return os.isatty(0)
+    except OSError:
+        return False
+
+
 def _run_token_command(name: str, command: tuple[str, ...], may_prompt: bool) -> str:
     shown = f"source {name!r}: token_command {one_line(command[0], 60)!r}"
     try:
         done = subprocess.run(
             command,
-            stdin=None if may_prompt else subprocess.DEVNULL,
+            # It may ask at the terminal (a passphrase) only when there is one: under
+            # `commdash serve` stdin is the browser's channel, not to be read by it.
+            stdin=None if may_prompt and _stdin_is_a_terminal() else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             timeout=TOKEN_COMMAND_TIMEOUT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -187,3 +188,27 @@ def test_check_of_a_good_missing_or_unreadable_file(tmp_path: Path) -> None:
     assert check_config(write(tmp_path, 'theme = "nord"\n')) == []
     assert check_config(tmp_path / "absent.toml") == []
     assert check_config(write(tmp_path, "[keys\n"))[0].startswith(f"{tmp_path / 'config.toml'}: ")
+
+
+def test_a_token_command_never_reads_a_stdin_that_is_not_a_terminal(tmp_path: Path) -> None:
+    # Under `commdash serve` stdin carries the browser's keys: a token command must not
+    # swallow them, even where it may prompt (a terminal is what it may read).
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[sources.a]\nkind = "commdash"\nurl = "https://example.org/x.json"\n'
+        'token_command = ["sh", "-c", "read line; printf \'tok-%s\' \\"$line\\""]\n'
+    )
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom commdash.config import load_config\n"
+        "print(load_config(Path(sys.argv[1])).sources['a'].token(may_prompt=True))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(config)],
+        input="keys from the browser\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "tok-"
