@@ -1,4 +1,5 @@
-"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures."""
+"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures,
+``commdash serve`` shows the TUI in a browser, ``commdash config`` checks the config file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any, NoReturn, TextIO
 import orjson
 
 from commdash import __version__
-from commdash.config import load_config
+from commdash.config import Config, check_config, config_path, load_config
 from commdash.errors import CommdashError
 from commdash.inbox import SourceFigures
 from commdash.outbox import Reply
@@ -30,6 +31,10 @@ SOURCE_HELP = (
 WARNINGS_SHOWN = 10
 DEFAULT_SLA_MINUTES = 60.0
 MAX_SLA_MINUTES = 60 * 24 * 365
+DEFAULT_SERVE_HOST = "127.0.0.1"
+DEFAULT_SERVE_PORT = 8000
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+"""What textual-serve names in TEXTUAL_DRIVER for each browser tab's commdash."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(_stats_parser().parse_args(args[1:]))
         if args[:1] == ["outbox"]:
             return _outbox(_outbox_parser().parse_args(args[1:]))
+        if args[:1] == ["serve"]:
+            return _serve(_serve_parser().parse_args(args[1:]))
+        if args[:1] == ["config"]:
+            return _config(_config_parser().parse_args(args[1:]))
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))
@@ -89,7 +98,9 @@ def _main_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
-        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies. "
+        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies; "
+        "'commdash serve [SOURCE]' serves the dashboard to a web browser. "
+        "'commdash config --check' checks the config file, '--path' shows which one is read. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)
@@ -122,6 +133,55 @@ def _outbox_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} serve",
+        description="Serve the dashboard to a web browser: each browser tab runs its own "
+        "commdash, with these options. Open the address printed, which holds a key.",
+    )
+    parser.add_argument(
+        "source", nargs="?", metavar="SOURCE", help=SOURCE_HELP + " (default: the demo)"
+    )
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_SERVE_HOST,
+        help="the address to listen on (default: %(default)s, this machine only; "
+        "reach it from yours with SSH port forwarding)",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port_option,
+        default=DEFAULT_SERVE_PORT,
+        help="the port to listen on (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a --host other than loopback: whoever reaches the port and has the key "
+        "acts with your sources' tokens, over unencrypted HTTP",
+    )
+    _common(parser)
+    return parser
+
+
+def _port_option(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 65535):
+        raise argparse.ArgumentTypeError(f"{value!r}: give a port number from 1 to 65535")
+    return int(value)
+
+
+def _config_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{PROG} config", description="The config file.")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--check",
+        action="store_true",
+        help="print each mistake of the config file on a line (exit status 2 if any)",
+    )
+    what.add_argument("--path", action="store_true", help="print which file is read")
+    return parser
+
+
 def _now_option(value: str) -> float:
     try:
         return parse_now(value)
@@ -142,13 +202,16 @@ def _sla_option(value: str) -> float:
 
 
 def _open(
-    args: argparse.Namespace, pull: bool = False, offline: bool = False
+    args: argparse.Namespace,
+    pull: bool = False,
+    offline: bool = False,
+    config: Config | None = None,
 ) -> tuple[Session, Clock]:
     """The session; with ``pull``, a live source is pulled first, falling back to its
     offline copy with a warning (the TUI pulls in the background instead). ``offline``:
-    what is kept on disk only (no token needed)."""
+    what is kept on disk only (no token needed). ``config``: as read already."""
     clock = Clock(args.now)
-    config = load_config()
+    config = load_config() if config is None else config
     session = open_session(args.source, args.state_dir, clock, args.sla, config, offline)
     if session.link is not None and pull:
         session = _pulled(session)
@@ -196,17 +259,46 @@ def _warn(session: Session) -> None:
 
 
 def _tui(args: argparse.Namespace) -> int:
-    if not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
+    if not (_has_terminal() or os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER):
         raise CommdashError(
             "the dashboard needs a terminal (stdin and stderr); "
             "for figures without one, use 'commdash stats'"
         )
-    session, clock = _open(args)
+    config = load_config()
+    session, clock = _open(args, config=config)
     from commdash.ui.app import CommdashApp  # Textual only when the TUI is wanted
 
-    app = CommdashApp(session, clock)
+    app = CommdashApp(session, clock, config)
     app.run()
     return app.return_code or 0
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from commdash.ui import serve  # the web server only when it is wanted
+
+    if not (serve.is_loopback(args.host) or args.public):
+        raise CommdashError(
+            f"--host {args.host} is reachable from other machines: whoever reaches the port "
+            "could reply, hide and triage with your sources' tokens; serve on 127.0.0.1 and "
+            "use SSH port forwarding, or add --public"
+        )
+    if not serve.is_loopback(args.host):
+        _complain(
+            "warning",
+            f"serving beyond this machine on {args.host}: whoever reaches port {args.port} "
+            "with the printed address (sent unencrypted) acts with your sources' tokens",
+        )
+    # Each browser tab opens the source anew; a bad one is told here, once, and not in a
+    # blank browser page. Offline: a live source's token is read by each tab's commdash.
+    _open(args, offline=True)
+    serve.serve(
+        serve.app_command(args.source, args.state_dir, args.now, args.sla), args.host, args.port
+    )
+    return 0
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -236,6 +328,24 @@ def _outbox(args: argparse.Namespace) -> int:
         if item.error:
             line += f"  · {one_line(item.error, 120)}"
         _say(line)
+    return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    """``--path``: the file read, and whether it is there; ``--check``: every mistake, one
+    line each, or ``FILE: ok``."""
+    path = config_path()
+    there = path.is_file()
+    if args.path:
+        state = "exists" if there else "not a file" if path.exists() else "not there"
+        _say(f"{path} ({state}{'' if path.exists() else ': commdash runs with its defaults'})")
+        return 0
+    mistakes = check_config(path)
+    for line in mistakes:
+        _say(line)
+    if mistakes:
+        return 2
+    _say(f"{path}: ok" if there else f"{path}: ok (not there: commdash runs with its defaults)")
     return 0
 
 

@@ -190,6 +190,15 @@ class FakeMastodon:
                 if notification["status"] is status:
                     notification["status"] = None
 
+    def thread_with_an_unreadable_reply(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Our post, a mention answering it, and a reply to the mention served without its
+        account (a status commdash cannot place); the post and that reply."""
+        post = self.add_status("post")
+        question = self.mention("alice", "q", in_reply_to=post["id"])
+        unreadable = self.add_status("no author", author="zed", in_reply_to=question["id"])
+        unreadable["account"] = None
+        return post, unreadable
+
     def populate(self, threads: int = 50, replies: int = 4950) -> list[str]:
         """``threads`` threads and ``replies`` replies spread evenly over them, the
         threads taking turns (5,000 messages by default). Two threads in three start with

@@ -166,9 +166,7 @@ def test_a_socket_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "s"
     with socket.socket(socket.AF_UNIX) as listening:
         listening.bind(str(path))
-        assert error_for(path) == (
-            f"{path}: cannot read: it is a socket, not a file; save the export to a file"
-        )
+        assert error_for(path) == (f"{path}: is a socket, not a file; save the export to a file")
 
 
 def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:

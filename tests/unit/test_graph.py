@@ -17,6 +17,7 @@ from commdash.errors import SourceError
 from commdash.model import Conversation, Snapshot
 from commdash.outbox import Reply
 from commdash.sources import graph as graph_module
+from commdash.sources import pull as pull_module
 from commdash.sources.graph import GraphSource
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Progress, Pulled
@@ -339,6 +340,18 @@ def test_rate_limits_are_transient_with_the_wait_from_the_usage_headers(
     assert f"Graph error {code}" in str(caught.value)
 
 
+def test_a_failure_without_a_graph_error_waits_as_the_usage_headers_say(
+    fake: FakeGraph, source: GraphSource
+) -> None:
+    usage = {"call_count": 100, "estimated_time_to_regain_access": 4}
+    headers = {"x-app-usage": orjson.dumps(usage).decode(), "Retry-After": "30"}
+    fake.server.fail_next("GET", fake.path(fake.page_id, "feed"), Response(503, None, headers))
+    with pytest.raises(RemoteError) as caught:
+        pull(source)
+    assert caught.value.transient and caught.value.retry_after == 240.0
+    assert "HTTP 503" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("answer", "transient", "says"),
     [
@@ -608,14 +621,14 @@ def test_paging_is_capped(
 def test_a_pull_reads_no_more_than_its_byte_budget(
     fake: FakeGraph, source: GraphSource, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(graph_module, "PULL_MAX_BYTES", 20_000)
+    monkeypatch.setattr(pull_module, "PULL_MAX_BYTES", 20_000)
     post = fake.add_post()
     for n in range(200):
         fake.add_comment(post, f"comment number {n}, long enough to add up")
     with pytest.raises(RemoteError, match=r"read over 0.02 MB; set a smaller `days`") as caught:
         pull(source)
     assert not caught.value.transient
-    monkeypatch.setattr(graph_module, "PULL_MAX_BYTES", 2_000_000)
+    monkeypatch.setattr(pull_module, "PULL_MAX_BYTES", 2_000_000)
     pulled = pull(source)  # the next pull has a budget of its own
     assert pulled.document is not None
 
@@ -900,8 +913,8 @@ def test_a_comment_without_an_id_or_a_link_naming_it_is_skipped_with_the_cause(
 def test_warnings_beyond_the_cap_are_counted(
     fake: FakeGraph, source: GraphSource, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(graph_module, "MAX_PART_WARNINGS", 3)
-    monkeypatch.setattr(graph_module, "MAX_WARNINGS", 4)
+    monkeypatch.setattr(pull_module, "MAX_PART_WARNINGS", 3)
+    monkeypatch.setattr(pull_module, "MAX_WARNINGS", 4)
     fake.withhold_ids = True
     posts = [fake.add_post(f"post {n}") for n in range(2)]
     for post in posts:

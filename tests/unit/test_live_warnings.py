@@ -10,10 +10,12 @@ import orjson
 import pytest
 from servers.base import Response
 from servers.graph import FakeGraph, graph_error
+from servers.mastodon import FakeMastodon
 
 from commdash.sources import graph as graph_module
 from commdash.sources.graph import GraphSource
 from commdash.sources.live import Progress
+from commdash.sources.mastodon import MastodonSource
 from commdash.sync import LiveFeed, Synced
 
 REFUSED = "(#100) Object does not exist, cannot be loaded due to missing permission"
@@ -116,3 +118,26 @@ def test_the_offline_copys_report_is_untrusted(fake: FakeGraph, tmp_path: Path) 
     path.write_bytes(orjson.dumps(saved))
     reopened = feed_of(fake, path).open_cached()
     assert reopened is not None and reopened.skipped == ()
+
+
+def test_a_mastodon_thread_s_unreadable_reply_is_counted_on_every_pull_and_told_once(
+    tmp_path: Path,
+) -> None:
+    with FakeMastodon().running() as mastodon:
+        _, unreadable = mastodon.thread_with_an_unreadable_reply()
+        source = MastodonSource(mastodon.url, mastodon.token)
+        feed = LiveFeed(source, tmp_path / "copy.json", "m")
+        first = pulled(feed)
+        assert first.snapshot is not None
+        (line,) = first.snapshot.skipped
+        assert unreadable["id"] in line and "no author" in line
+        assert first.warnings == (line,)
+
+        second = pulled(feed)  # nothing new: the thread is reused, and still lacks the reply
+        assert second.snapshot is None and second.warnings == ()
+        assert feed.trouble.lines == (line,)
+        mastodon.mention("bob", "elsewhere")
+        third = pulled(feed)  # new data, the same trouble: shown, not told again
+        assert third.snapshot is not None and third.warnings == ()
+        assert third.snapshot.skipped == (line,) and third.snapshot.skipped_count == 1
+        source.close()

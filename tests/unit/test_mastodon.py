@@ -20,6 +20,7 @@ from commdash.link import make_source
 from commdash.model import Conversation, Snapshot
 from commdash.outbox import Reply
 from commdash.sources import mastodon as mastodon_module
+from commdash.sources import pull as pull_module
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Progress, Pulled
 from commdash.sources.mastodon import MastodonSource, comparable_text, mentions_acct
@@ -430,6 +431,40 @@ def test_a_thread_deleted_meanwhile_is_skipped(fake: FakeMastodon, source: Masto
     assert len(posts(again)[post["id"]]["comments"]) == 1  # the next pull tries again
 
 
+def test_a_thread_reused_says_again_what_it_lacks(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    post, unreadable = fake.thread_with_an_unreadable_reply()
+    first = pull(source)
+    assert first.warnings == (f"status '{unreadable['id']}': no author; skipped",)
+
+    second, cost = costs(source, first.document, first.cursor)
+    assert (second.document, cost) == (None, 2)  # the thread is not read again...
+    assert (second.warnings, second.unlisted) == (first.warnings, 0)  # ...nor forgotten
+    fake.mention("bob", "elsewhere")
+    third = pull(source, first.document, second.cursor)
+    assert third.document is not None and len(posts(third)) == 2
+    assert third.warnings == first.warnings
+
+    unreadable["account"] = fake.user("zed")  # mended, and the thread read again
+    fake.mention("carol", "me too", in_reply_to=post["id"])
+    fourth = pull(source, third.document, third.cursor)
+    assert fourth.warnings == ()
+    assert unreadable["id"] in {c["id"] for c in posts(fourth)[post["id"]]["comments"]}
+
+
+def test_a_cursor_that_kept_no_warnings_starts_afresh(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    fake.thread_with_an_unreadable_reply()
+    first = pull(source)
+    old_cursor = {**first.cursor, "version": 2}
+    old_cursor.pop("warnings", None)  # as commdash wrote it before warnings were kept
+    again, cost = costs(source, first.document, old_cursor)
+    assert cost == 5  # account, own statuses, mentions and their end, the thread
+    assert again.warnings == first.warnings
+
+
 def test_a_page_that_is_not_a_list_stops_paging_and_the_rest_loads(
     fake: FakeMastodon, source: MastodonSource
 ) -> None:
@@ -533,13 +568,32 @@ def test_an_account_answer_without_an_id_is_an_error(
         pull(source)
 
 
-def test_many_bad_items_give_a_bounded_number_of_warnings(
+def test_many_bad_items_give_a_bounded_number_of_warnings_and_are_all_counted(
     fake: FakeMastodon, source: MastodonSource
 ) -> None:
     fake.server.fail_next("GET", NOTIFICATIONS, Response(200, [None] * 1000))
     pulled = pull(source)
-    assert len(pulled.warnings) == 201
-    assert pulled.warnings[-1] == "... and 800 more warnings like these"
+    assert len(pulled.warnings) == pull_module.MAX_PART_WARNINGS
+    assert len(pulled.warnings) + pulled.unlisted == 1000
+    assert all(w.endswith(": not an object; skipped") for w in pulled.warnings)
+
+
+def test_skipped_mentions_beyond_the_cap_stay_counted_on_every_pull(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    deleted = [fake.mention(f"user{n}", "oops")["id"] for n in range(250)]
+    for status_id in deleted:
+        fake.delete_status(status_id)
+    first = pull(source)
+    assert len(first.warnings) + first.unlisted == 250
+    assert all(w.endswith(": its status was deleted; skipped") for w in first.warnings)
+    second, cost = costs(source, first.document, first.cursor)  # the mentions not read again
+    assert cost == 2
+    assert (second.warnings, second.unlisted) == (first.warnings, first.unlisted)
+    fake.delete_status(fake.mention("late", "oops")["id"])
+    third = pull(source, first.document, second.cursor)
+    assert len(third.warnings) + third.unlisted == 251
+    assert third.warnings[-1] == "mention '251': its status was deleted; skipped"  # newest
 
 
 # -- errors -------------------------------------------------------------------------------
@@ -753,19 +807,12 @@ def test_five_thousand_messages_are_served_and_read_quickly(fake: FakeMastodon) 
     source.close()
 
 
-def test_the_limit_warning_reaches_stderr(tmp_path: Path, fake: FakeMastodon) -> None:
-    for n in range(45):
-        fake.mention(f"user{n}", f"question {n}")
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\nmax_mentions = 40\n'
-        'token_env = "M_TOKEN"\n',
-        encoding="utf-8",
-    )
+def stats(tmp_path: Path, fake: FakeMastodon, *options: str) -> subprocess.CompletedProcess[str]:
+    """``commdash stats m`` run as the real program, ``m`` being ``fake`` in the config."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
-    environ.update({"COMMDASH_CONFIG": str(config), "M_TOKEN": fake.token})
-    done = subprocess.run(
-        [sys.executable, "-m", "commdash", "stats", "m", "--state-dir", str(tmp_path / "s")],
+    environ.update({"COMMDASH_CONFIG": str(tmp_path / "config.toml"), "M_TOKEN": fake.token})
+    return subprocess.run(
+        [sys.executable, "-m", "commdash", "stats", "m", *options],
         capture_output=True,
         text=True,
         env=environ,
@@ -773,5 +820,60 @@ def test_the_limit_warning_reaches_stderr(tmp_path: Path, fake: FakeMastodon) ->
         timeout=60,
         check=False,
     )
+
+
+def test_what_a_sync_skipped_is_summarised_on_stderr_and_counted_every_time(
+    tmp_path: Path, fake: FakeMastodon
+) -> None:
+    fake.thread_with_an_unreadable_reply()
+    for n in range(11):
+        fake.delete_status(fake.mention(f"user{n}", "oops")["id"])
+    (tmp_path / "config.toml").write_text(
+        f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\ntoken_env = "M_TOKEN"\n',
+        encoding="utf-8",
+    )
+    state = ("--state-dir", str(tmp_path / "s"))
+    first = stats(tmp_path, fake, "--json", *state)
+    again = stats(tmp_path, fake, "--json", *state)  # incremental: every thread reused
+    for done in (first, again):
+        assert done.returncode == 0, done.stderr
+        assert orjson.loads(done.stdout)["skipped"] == 12
+        lines = done.stderr.splitlines()
+        assert len(lines) == 11 and all(line.startswith("commdash: warning: ") for line in lines)
+        assert lines[-1].endswith(": 2 more items skipped or repaired")
+    assert len(fake.requests("GET", "/api/v1/accounts/verify_credentials")) == 1
+
+
+def test_the_limit_warning_reaches_stderr(tmp_path: Path, fake: FakeMastodon) -> None:
+    for n in range(45):
+        fake.mention(f"user{n}", f"question {n}")
+    (tmp_path / "config.toml").write_text(
+        f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\nmax_mentions = 40\n'
+        'token_env = "M_TOKEN"\n',
+        encoding="utf-8",
+    )
+    done = stats(tmp_path, fake, "--state-dir", str(tmp_path / "s"))
     assert done.returncode == 0, done.stderr
     assert "commdash: warning: " in done.stderr and "max_mentions = 40" in done.stderr
+
+
+def test_an_older_page_that_is_not_a_list_is_read_again_by_the_next_sync(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    for n in range(100):  # three pages of mentions, read newest first
+        fake.mention(f"user{n}", f"question {n}")
+    route = fake.server.routes[("GET", NOTIFICATIONS)]
+    broken = {"once": True}
+
+    def second_page_broken_once(request: Any) -> Response:
+        if request.param("max_id") is not None and broken.pop("once", False):
+            return Response(200, {"unexpected": "object"})
+        return route(request)
+
+    fake.server.route("GET", NOTIFICATIONS, second_page_broken_once)
+    first = pull(source)
+    assert len(posts(first)) == 40  # the newest page only
+    assert first.warnings == ("notifications page 2: not a list (an object); stopped",)
+    again = pull(source, first.document, first.cursor)
+    assert len(posts(again)) == 100  # the older ones were not given up for read
+    assert again.cursor["older"] is None

@@ -116,10 +116,12 @@ def test_a_post_rewritten_in_place_shows_a_notice_not_a_crash(tmp_path: Path) ->
     path = tmp_path / "big.json"
     _, _, shelf = both(path)
     cid = next(iter(shelf))
+    latest = shelf.base_facts(cid).latest_at
     path.write_bytes(b" " * path.stat().st_size)
     (message,) = shelf[cid].messages
     assert message.text == CHANGED
     assert shelf[cid].id == cid
+    assert latest is not None and message.created_at == latest  # dated as it was, not 1970
 
 
 def test_a_pickled_shelf_reads_from_its_file(tmp_path: Path) -> None:

@@ -92,7 +92,7 @@ def _regular_file(path: Path, location: str) -> Iterator[tuple[int, os.stat_resu
     except PermissionError:
         raise SourceError(f"{location}: permission denied") from None
     except OSError as exc:
-        raise SourceError(f"{location}: cannot read: {_reason(path, exc)}") from None
+        raise SourceError(f"{location}: {_reason(path, exc)}") from None
     except ValueError as exc:  # a NUL byte in the path
         raise SourceError(f"{location}: cannot read: {exc}") from None
     try:
@@ -128,8 +128,8 @@ def _reason(path: Path, error: OSError) -> str:
     except (OSError, ValueError):
         kind = None
     if kind is not None:
-        return f"it is {kind}, not a file; save the export to a file"
-    return error.strerror or str(error)
+        return f"is {kind}, not a file; save the export to a file"
+    return f"cannot read: {error.strerror or error}"
 
 
 def _read(descriptor: int, found: os.stat_result, location: str) -> Bytes:

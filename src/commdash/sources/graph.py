@@ -30,9 +30,6 @@ import orjson
 
 from commdash.errors import SourceError
 from commdash.sources.http import (
-    GRAPH_RATE_LIMIT_CODES,
-    GRAPH_TOKEN_CODES,
-    PULL_MAX_BYTES,
     Answer,
     HttpClient,
     RemoteError,
@@ -46,10 +43,10 @@ from commdash.sources.live import (
     Document,
     HttpLiveSource,
     OutgoingReply,
-    Progress,
     ProgressFn,
     Pulled,
 )
+from commdash.sources.pull import Bookkeeping, pulling
 from commdash.text import one_line
 from commdash.timeutil import iso, parse_timestamp
 
@@ -59,11 +56,11 @@ PAGE_SIZE = 100
 """Items asked for per response (Graph's usual maximum for these edges)."""
 MAX_PAGES = 10_000
 """Responses one pull may read at most: a server whose paging never ends cannot hang us."""
-MAX_WARNINGS = 500
-"""Warning lines given per pull; the rest are counted (``Pulled.unlisted``)."""
-MAX_PART_WARNINGS = 100
-"""Warning lines kept per part of a pull (the page, the feed, the scheduled posts, one
-post's comments), in the cursor too; the rest are counted."""
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006})
+TOKEN_CODES = frozenset({102, 190, 463, 467})
+"""Graph error codes of a token that is invalid or expired."""
+USAGE_HEADERS = ("x-business-use-case-usage", "x-app-usage", "x-page-usage")
+"""Headers in which Graph says how much of a rate limit is used, and when it is regained."""
 RATE_LIMIT_WAIT = 60.0
 """Seconds to wait after a rate limit when the usage headers do not say."""
 PAGE_INFO_TTL = 24 * 3600.0
@@ -140,22 +137,25 @@ def describe_graph_error(answer: Answer, secret: str | None = None) -> RemoteErr
     Graph's message before it is shortened, so that not even a piece of it is shown."""
     error = _graph_error(answer.body)
     if error is None:
-        return describe_http_error(answer)
+        plain = describe_http_error(answer)
+        if plain.transient:
+            plain.retry_after = graph_retry_after(answer.headers)
+        return plain
     shown = where(answer.url)
     code = _int(error.get("code"))
     message = error.get("message")
     if isinstance(message, str) and secret:
         message = message.replace(secret, "[token]")
     said = one_line(message, 160) if isinstance(message, str) else ""
-    if code in GRAPH_RATE_LIMIT_CODES:
-        wait = retry_after(answer.headers) or RATE_LIMIT_WAIT
+    if code in RATE_LIMIT_CODES:
+        wait = graph_retry_after(answer.headers) or RATE_LIMIT_WAIT
         return GraphError(
             f"{shown}: Facebook rate limit reached (Graph error {code}); try again later",
             code,
             True,
             wait,
         )
-    if code in GRAPH_TOKEN_CODES:
+    if code in TOKEN_CODES:
         expired = GraphError(
             f"{shown}: the page token is invalid or expired (Graph error {code}); "
             "get a new page access token",
@@ -173,9 +173,39 @@ def describe_graph_error(answer: Answer, secret: str | None = None) -> RemoteErr
             f"{shown}: Facebook failed (Graph error {code}: {said}); try again later",
             code,
             True,
-            retry_after(answer.headers),
+            graph_retry_after(answer.headers),
         )
     return GraphError(f"{shown}: HTTP {answer.status}, Graph error {code}: {said}", code)
+
+
+def graph_retry_after(headers: Mapping[str, str]) -> float | None:
+    """How long Graph asks to wait, in seconds: what the HTTP headers say, and the
+    ``estimated_time_to_regain_access`` (minutes) of its usage headers."""
+    regained = (_regain_minutes(headers.get(name)) * 60.0 for name in USAGE_HEADERS)
+    return retry_after(headers, also=regained)
+
+
+def _regain_minutes(value: str | None) -> float:
+    """The longest ``estimated_time_to_regain_access`` anywhere in a usage header's JSON
+    (``x-business-use-case-usage`` nests it per business and type); 0 when none."""
+    if not value:
+        return 0.0
+    try:
+        parsed = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return 0.0
+    found = 0.0
+    stack: list[Any] = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            regain = item.get("estimated_time_to_regain_access")
+            if isinstance(regain, int | float) and not isinstance(regain, bool):
+                found = max(found, float(regain))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _graph_error(body: bytes) -> dict[str, Any] | None:
@@ -195,92 +225,6 @@ def _int(value: object) -> int | None:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
         return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-@dataclass
-class _Notes:
-    """The warnings of one part of a pull (the page, the feed, the scheduled posts, or one
-    post's comments). They are kept in the cursor, so that when the next pull reuses the
-    part instead of reading it again, it still reports what the part lacks."""
-
-    lines: list[str] = field(default_factory=list)
-    more: int = 0
-    """Warnings beyond :data:`MAX_PART_WARNINGS`, counted."""
-    causes: list[str] = field(default_factory=list)
-    """Keys of :data:`CAUSES`."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"lines": self.lines, "more": self.more, "causes": self.causes}
-
-    @classmethod
-    def from_json(cls, raw: object) -> _Notes | None:
-        """As kept in the cursor (a file: not trusted); None when malformed."""
-        if not isinstance(raw, dict):
-            return None
-        lines, more, causes = raw.get("lines"), _int(raw.get("more")), raw.get("causes")
-        if not (isinstance(lines, list) and isinstance(causes, list) and more is not None):
-            return None
-        return cls(
-            [one_line(line, 300) for line in lines[:MAX_PART_WARNINGS] if isinstance(line, str)],
-            max(0, more),
-            [cause for cause in causes if cause in CAUSES],
-        )
-
-
-@dataclass
-class _Run:
-    """One pull's (or matching_replies's) bookkeeping: responses and items so far, the warnings by
-    part, and the progress report after every response."""
-
-    progress: ProgressFn
-    secret: str
-    pages: int = 0
-    items: int = 0
-    doing: str = ""
-    part: str = "page"
-    """The part warnings now go to (a key of :attr:`parts`)."""
-    parts: dict[str, _Notes] = field(default_factory=dict)
-    previous: Mapping[str, _Notes] = field(default_factory=dict)
-    """The previous pull's warnings by part, from the cursor."""
-    exhausted: bool = False
-
-    def answered(self, items: int) -> None:
-        self.pages += 1
-        self.items += items
-        self.progress(Progress(self.pages, self.items, self.doing))
-
-    def warn(self, text: str, cause: str | None = None) -> None:
-        notes = self.parts.setdefault(self.part, _Notes())
-        if cause is not None and cause not in notes.causes:
-            notes.causes.append(cause)
-        if len(notes.lines) >= MAX_PART_WARNINGS:
-            notes.more += 1
-            return
-        if self.secret:
-            text = text.replace(self.secret, "[token]")
-        notes.lines.append(one_line(text, 300))
-
-    def reuse(self, part: str) -> None:
-        """The part is not read again (its data is the previous pull's): so are its warnings."""
-        notes = self.previous.get(part)
-        if notes is not None:
-            self.parts[part] = notes
-
-    @property
-    def warnings(self) -> list[str]:
-        return [line for notes in self.parts.values() for line in notes.lines]
-
-    def report(self) -> tuple[tuple[str, ...], int, tuple[str, ...]]:
-        """The warning lines (at most :data:`MAX_WARNINGS`), how many more there were, and
-        the causes recognised, each once."""
-        lines = self.warnings
-        more = sum(notes.more for notes in self.parts.values())
-        causes = dict.fromkeys(cause for notes in self.parts.values() for cause in notes.causes)
-        return (
-            tuple(lines[:MAX_WARNINGS]),
-            more + max(0, len(lines) - MAX_WARNINGS),
-            tuple(CAUSES[cause] for cause in causes),
-        )
 
 
 @dataclass
@@ -357,24 +301,20 @@ class GraphSource(HttpLiveSource):
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         """Read the page as it stands; see the module's docstring for what is fetched."""
-        too_much = (
-            f"this sync read over {PULL_MAX_BYTES / 1e6:g} MB; "
-            "set a smaller `days` for this source in the config"
-        )
-        with self._client.budget(PULL_MAX_BYTES, too_much):
-            return self._pull(previous, cursor, progress)
+        too_much = "set a smaller `days` for this source in the config"
+        with pulling(self._client, progress, cursor, too_much, CAUSES) as book:
+            return self._pull(previous, cursor, book)
 
-    def _pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
-        run = _Run(progress, self._client.secret or "", previous=_cursor_notes(cursor))
+    def _pull(self, previous: Document | None, cursor: Cursor, book: Bookkeeping) -> Pulled:
         now = self._clock()
-        page = self._page(cursor, run, now)
+        page = self._page(cursor, book, now)
         account = {"id": page["id"], "name": page["name"]}
         self._account_id = page["id"]
         old_states = _cursor_posts(cursor)
-        posts, feed_cursor, states = self._feed(previous, cursor, old_states, run, now)
-        scheduled, skip_until = self._scheduled(previous, cursor, run, now)
+        posts, feed_cursor, states = self._feed(previous, cursor, old_states, book, now)
+        scheduled, skip_until = self._scheduled(previous, cursor, book, now)
         read = self._all_comments(
-            posts, states, old_states, _previous_comments(previous), account, run
+            posts, states, old_states, _previous_comments(previous), account, book
         )
         if any(post["id"] not in read for post in posts):
             # A 304 next time would leave the incomplete posts without a state to compare.
@@ -385,11 +325,8 @@ class GraphSource(HttpLiveSource):
             "feed": feed_cursor,
             "posts": read,
             "scheduled_skip_until": skip_until,
-            "warnings": {part: notes.to_json() for part, notes in run.parts.items()},
         }
-        lines, unlisted, advice = run.report()
-        fresh = None if _same_content(previous, document) else document
-        return Pulled(fresh, new_cursor, lines, unlisted, advice)
+        return book.pulled(None if _same_content(previous, document) else document, new_cursor)
 
     def _all_comments(
         self,
@@ -398,7 +335,7 @@ class GraphSource(HttpLiveSource):
         old_states: dict[str, _PostState],
         comments_of: dict[str, list[Any]],
         account: dict[str, str],
-        run: _Run,
+        book: Bookkeeping,
     ) -> dict[str, list[Any]]:
         """Give every post its comments: the previous ones when the feed says nothing
         changed, else read anew. Returns the cursor's states of the posts now complete."""
@@ -410,15 +347,15 @@ class GraphSource(HttpLiveSource):
                 post["comments"] = []  # nothing to ask for
             elif state is not None and _reusable(post["id"], state, old_states, comments_of):
                 post["comments"] = comments_of[post["id"]]
-                run.reuse(_post_part(post["id"]))
+                book.reuse(_post_part(post["id"]))
             else:
                 to_read.append(post)
                 continue
             complete[post["id"]] = state.to_json()
         for index, post in enumerate(to_read, 1):
-            run.doing = f"comments of post {index} of {len(to_read)}"
+            book.doing = f"comments of post {index} of {len(to_read)}"
             state = states.get(post["id"])
-            if self._comments(post, account, run, comments_of) and state and state.known():
+            if self._comments(post, account, book, comments_of) and state and state.known():
                 complete[post["id"]] = state.to_json()
         return complete
 
@@ -441,7 +378,7 @@ class GraphSource(HttpLiveSource):
     def _url(self, *parts: str) -> str:
         return "/".join([self.base_url, *(quote(part, safe="") for part in parts)])
 
-    def _page(self, cursor: Cursor, run: _Run, now: float) -> dict[str, Any]:
+    def _page(self, cursor: Cursor, book: Bookkeeping, now: float) -> dict[str, Any]:
         """The page's id and name: from the cursor while fresh, else asked for."""
         cached = cursor.get("page")
         if (
@@ -451,17 +388,18 @@ class GraphSource(HttpLiveSource):
             and isinstance(cached.get("checked_at"), int | float)
             and 0 <= now - cached["checked_at"] < PAGE_INFO_TTL
         ):
-            run.reuse("page")
+            book.reuse("page")
             return {"id": cached["id"], "name": cached["name"], "checked_at": cached["checked_at"]}
-        run.doing, run.part = "the page", "page"
+        book.doing, book.part = "the page", "page"
         body = self._client.get(self._url(self.page_id), {"fields": "id,name"}).json()
-        run.answered(0)
+        book.answered()
+        book.report()
         if not isinstance(body, dict):
-            run.warn(f"{self.location}: the page's answer is not an object; using the page id")
+            book.warn(f"{self.location}: the page's answer is not an object; using the page id")
             body = {}
         page_id = body.get("id") if isinstance(body.get("id"), str) else None
         if page_id is None:
-            run.warn(f"{self.location}: the page's answer has no id; using the configured one")
+            book.warn(f"{self.location}: the page's answer has no id; using the configured one")
         name = body.get("name") if isinstance(body.get("name"), str) else None
         return {"id": page_id or self.page_id, "name": name or self.page_id, "checked_at": now}
 
@@ -470,7 +408,7 @@ class GraphSource(HttpLiveSource):
         previous: Document | None,
         cursor: Cursor,
         old_posts: dict[str, _PostState],
-        run: _Run,
+        book: Bookkeeping,
         now: float,
     ) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, _PostState]]:
         """The published posts within ``days`` (without comments yet), the feed's part of
@@ -489,9 +427,9 @@ class GraphSource(HttpLiveSource):
             and isinstance(feed_cursor.get("etag"), str)
         ):
             headers["If-None-Match"] = feed_cursor["etag"]
-        run.doing, run.part = "the feed", "feed"
+        book.doing, book.part = "the feed", "feed"
         listing = self._read(
-            run,
+            book,
             "the feed",
             self._url(self.page_id, "feed"),
             params,
@@ -499,23 +437,23 @@ class GraphSource(HttpLiveSource):
             stop=lambda data: _all_older(data, cutoff),
         )
         if listing.not_modified and reused is not None:
-            run.reuse("feed")
+            book.reuse("feed")
             posts = [post for post in reused if _created(post.get("created_at"), cutoff)]
             states = {
                 post["id"]: old_posts.get(post["id"], _PostState(None, None)) for post in posts
             }
             return posts, dict(feed_cursor or {}), states
-        posts, states = self._feed_posts(listing.items, cutoff, run)
+        posts, states = self._feed_posts(listing.items, cutoff, book)
         single = listing.complete and listing.pages == 1
         return posts, {"etag": listing.etag if single else None, "single": single}, states
 
     def _feed_posts(
-        self, items: list[Any], cutoff: float, run: _Run
+        self, items: list[Any], cutoff: float, book: Bookkeeping
     ) -> tuple[list[dict[str, Any]], dict[str, _PostState]]:
         posts: list[dict[str, Any]] = []
         states: dict[str, _PostState] = {}
         for index, item in enumerate(items):
-            found = _identified(item, f"the feed, item {index}", run, ("created_time",))
+            found = _identified(item, f"the feed, item {index}", book, ("created_time",))
             if found is None:
                 continue
             post_id, created = found
@@ -529,7 +467,7 @@ class GraphSource(HttpLiveSource):
         return posts, states
 
     def _scheduled(
-        self, previous: Document | None, cursor: Cursor, run: _Run, now: float
+        self, previous: Document | None, cursor: Cursor, book: Bookkeeping, now: float
     ) -> tuple[list[dict[str, Any]], float | None]:
         """The scheduled posts, and until when not to ask again after a refusal."""
         skip_until = cursor.get("scheduled_skip_until")
@@ -538,19 +476,19 @@ class GraphSource(HttpLiveSource):
             and not isinstance(skip_until, bool)
             and now < skip_until <= now + SCHEDULED_RETRY
         ):
-            run.reuse("scheduled")
+            book.reuse("scheduled")
             return _previous_scheduled(previous), float(skip_until)
-        run.doing, run.part = "scheduled posts", "scheduled"
+        book.doing, book.part = "scheduled posts", "scheduled"
         params = {"fields": SCHEDULED_FIELDS, "limit": str(PAGE_SIZE)}
         try:
             listing = self._read(
-                run, "scheduled posts", self._url(self.page_id, "scheduled_posts"), params
+                book, "scheduled posts", self._url(self.page_id, "scheduled_posts"), params
             )
         except RemoteError as error:
             if error.transient:
                 raise
             refused = isinstance(error, GraphError) and error.code in PERMISSION_CODES | {100}
-            run.warn(f"scheduled posts left out: {error}", SCHEDULED_REFUSED if refused else None)
+            book.warn(f"scheduled posts left out: {error}", SCHEDULED_REFUSED if refused else None)
             return [], now + SCHEDULED_RETRY
         posts: list[dict[str, Any]] = []
         seen: set[str] = set()
@@ -558,7 +496,7 @@ class GraphSource(HttpLiveSource):
             found = _identified(
                 item,
                 f"scheduled posts, item {index}",
-                run,
+                book,
                 ("created_time", "scheduled_publish_time"),
             )
             if found is None or found[0] in seen:
@@ -574,16 +512,16 @@ class GraphSource(HttpLiveSource):
         self,
         post: dict[str, Any],
         account: dict[str, str],
-        run: _Run,
+        book: Bookkeeping,
         comments_of: dict[str, list[Any]],
     ) -> bool:
         """Fill in ``post["comments"]``; True when they were read completely. A post that
         cannot be read (deleted since the feed was read...) keeps its previous comments."""
         post_id = post["id"]
         post["comments"] = comments_of.get(post_id, [])
-        run.part = _post_part(post_id)
+        book.part = _post_part(post_id)
         if not _GRAPH_ID.fullmatch(post_id):
-            run.warn(f"post {one_line(post_id, 40)!r}: not a Graph id; its comments not read")
+            book.warn(f"post {one_line(post_id, 40)!r}: not a Graph id; its comments not read")
             return False
         params = {
             "filter": "stream",
@@ -593,13 +531,13 @@ class GraphSource(HttpLiveSource):
         }
         what = f"comments of post {post_id}"
         try:
-            listing = self._read(run, what, self._url(post_id, "comments"), params)
+            listing = self._read(book, what, self._url(post_id, "comments"), params)
         except RemoteError as error:
             if not _about_this_post(error):
                 raise
-            run.warn(f"{what} not read: {error}")
+            book.warn(f"{what} not read: {error}")
             return False
-        fresh = _comments(listing.items, what, run, account, post_id)
+        fresh = _comments(listing.items, what, book, account, post_id)
         post["comments"] = fresh if listing.complete else _merged(post["comments"], fresh)
         return listing.complete
 
@@ -607,7 +545,7 @@ class GraphSource(HttpLiveSource):
 
     def _read(
         self,
-        run: _Run,
+        book: Bookkeeping,
         what: str,
         url: str,
         params: Mapping[str, str] | None,
@@ -619,25 +557,24 @@ class GraphSource(HttpLiveSource):
         listing = _Listing()
         seen: set[str] = set()
         while True:
-            if run.pages >= MAX_PAGES:
-                if not run.exhausted:
-                    run.warn(f"{what}: stopped after {MAX_PAGES:,} requests in one pull")
-                    run.exhausted = True
+            if book.cut_off(MAX_PAGES, what):
                 listing.complete = False
                 return listing
             answer = self._client.get(url, params, headers)
             listing.pages += 1
             if answer.status == 304:
-                run.answered(0)
+                book.answered()
+                book.report()
                 listing.not_modified = True
                 return listing
             if listing.pages == 1:
                 listing.etag = answer.headers.get("etag")
             body = answer.json()
             data = body.get("data") if isinstance(body, dict) else None
-            run.answered(len(data) if isinstance(data, list) else 0)
+            book.answered(len(data) if isinstance(data, list) else 0)
+            book.report()
             if not isinstance(data, list):
-                run.warn(f'{what}: a page is not {{"data": [...]}} ({where(url)}); rest not read')
+                book.warn(f'{what}: a page is not {{"data": [...]}} ({where(url)}); rest not read')
                 listing.complete = False
                 return listing
             listing.items.extend(data)
@@ -646,7 +583,7 @@ class GraphSource(HttpLiveSource):
                 return listing
             problem = self._unfollowable(next_url, seen)
             if problem:
-                run.warn(f"{what}: {problem}; rest not read")
+                book.warn(f"{what}: {problem}; rest not read")
                 listing.complete = False
                 return listing
             seen.add(next_url)
@@ -689,11 +626,11 @@ class GraphSource(HttpLiveSource):
         made from those that were there before by their ids."""
         url = self._url(_path_id(reply.conversation_id, self.location), "comments")
         params = {"filter": "stream", "limit": str(PAGE_SIZE), "fields": FIND_FIELDS}
-        run = _Run(lambda _: None, self._client.secret or "")
-        listing = self._read(run, "the conversation", url, params)
+        book = Bookkeeping(lambda _: None, self._client.secret or "")
+        listing = self._read(book, "the conversation", url, params)
         if not listing.complete:
             # Part of the conversation unread: a comment there could be missed either way.
-            problems = "; ".join(run.warnings)
+            problems = "; ".join(book.warnings)
             raise RemoteError(f"{where(url)}: {problems}; try again later", transient=True)
         ours = _account_id(document) or self._page_number()
         wanted = " ".join(reply.text.split())
@@ -735,7 +672,7 @@ def _about_this_post(error: RemoteError) -> bool:
     if error.transient or error.refused:
         return False
     if isinstance(error, GraphError):
-        return error.code not in GRAPH_TOKEN_CODES | PERMISSION_CODES
+        return error.code not in TOKEN_CODES | PERMISSION_CODES
     return error.status is not None and 400 <= error.status < 500
 
 
@@ -757,23 +694,23 @@ def _is_reply_of(item: object, ours: str, wanted: str) -> bool:
 def _identified(
     item: object,
     what: str,
-    run: _Run,
+    book: Bookkeeping,
     time_keys: tuple[str, ...],
     no_id_cause: str | None = None,
 ) -> tuple[str, Any] | None:
     """The item's id and creation time (as Graph wrote it); None, with a warning, when the
     item is not an object or lacks one of them."""
     if not isinstance(item, dict):
-        run.warn(f"{what}: not an object; skipped")
+        book.warn(f"{what}: not an object; skipped")
         return None
     raw_id = _raw_id(item)
     if raw_id is None:
-        run.warn(f"{what}: no id; skipped", no_id_cause)
+        book.warn(f"{what}: no id; skipped", no_id_cause)
         return None
     for key in time_keys:
         if parse_timestamp(item.get(key)) is not None:
             return raw_id, item[key]
-    run.warn(f"{what} ({one_line(raw_id, 40)}): no creation time; skipped")
+    book.warn(f"{what} ({one_line(raw_id, 40)}): no creation time; skipped")
     return None
 
 
@@ -803,7 +740,7 @@ def _post(item: dict[str, Any], post_id: str, created: Any, status: str) -> dict
 
 
 def _comments(
-    items: list[Any], what: str, run: _Run, account: dict[str, str], post_id: str
+    items: list[Any], what: str, book: Bookkeeping, account: dict[str, str], post_id: str
 ) -> list[dict[str, Any]]:
     """The document's comments from Graph's; the page's own are written by ``account``.
 
@@ -820,13 +757,13 @@ def _comments(
         # An item without an id yet with a creation time is a comment Graph withheld.
         dated = isinstance(item, dict) and parse_timestamp(item.get("created_time")) is not None
         cause = WITHHELD_IDS if dated else None
-        found = _identified(item, where, run, ("created_time",), cause)
+        found = _identified(item, where, book, ("created_time",), cause)
         if found is None or found[0] in seen:
             continue
         comment_id, created = found
         seen.add(comment_id)
         if named is not None:
-            run.warn(
+            book.warn(
                 f"{where}: no id; shown read-only as {comment_id!r}, the comment its link names",
                 WITHHELD_IDS,
             )
@@ -988,18 +925,8 @@ def _account_id(document: Document) -> str | None:
 
 
 def _post_part(post_id: str) -> str:
-    """The part of a pull that reads one post's comments (see :class:`_Notes`)."""
+    """The part of a pull that reads one post's comments (see :mod:`~commdash.sources.pull`)."""
     return f"post {post_id}"
-
-
-def _cursor_notes(cursor: Cursor) -> dict[str, _Notes]:
-    """The previous pull's warnings by part; a malformed part is forgotten (it is only said
-    again if read again)."""
-    raw = cursor.get("warnings") if isinstance(cursor, dict) else None
-    if not isinstance(raw, dict):
-        return {}
-    kept = {part: _Notes.from_json(value) for part, value in raw.items()}
-    return {part: notes for part, notes in kept.items() if notes is not None}
 
 
 def _cursor_posts(cursor: Cursor) -> dict[str, _PostState]:

@@ -30,7 +30,9 @@ The cursor (JSON, never the token): ``version``; ``account`` (``id``, ``acct``, 
 remain unread when a pull stopped at a limit (``max_mentions``, or :data:`MAX_PAGES` pages):
 the next pulls read on from there after the new ones, so every thread comes in the end;
 ``own``, our recent top-level status ids; ``roots``, the other threads kept; ``replies``,
-the reply count of each of our recent statuses when last read.
+the reply count of each of our recent statuses when last read; ``warnings``, what each part
+of the pull skipped (:mod:`commdash.sources.pull`): a thread not read again says again what
+it lacks, and a mention skipped stays counted.
 
 Everything read is untrusted: a malformed page or item is skipped with a warning line and
 the rest loads; texts stay data for the native reader to sanitise.
@@ -48,7 +50,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from commdash.sources.html_text import html_to_text
 from commdash.sources.http import (
-    PULL_MAX_BYTES,
     Answer,
     HttpClient,
     RemoteError,
@@ -61,12 +62,11 @@ from commdash.sources.live import (
     Document,
     HttpLiveSource,
     OutgoingReply,
-    Progress,
     ProgressFn,
     Pulled,
 )
 from commdash.sources.native import json_kind
-from commdash.text import one_line
+from commdash.sources.pull import Bookkeeping, pulling
 from commdash.threads import show_id
 from commdash.timeutil import iso
 
@@ -76,11 +76,20 @@ PAGE_LIMIT = 40
 MAX_PAGES = 500
 """No pull reads more notifications pages than this, whatever the links say: the rest wait
 for the next pulls."""
-MAX_WARNINGS = 200
-"""Warnings kept per pull; the rest are counted in one last line."""
-CURSOR_VERSION = 2
+CURSOR_VERSION = 3
 """2: ``older`` is kept. A cursor of version 1 may come from a pull that stopped at 400
-mentions and never read the others: the next pull starts afresh."""
+mentions and never read the others: the next pull starts afresh. 3: ``warnings`` is kept;
+without it, the threads of a version 2 cursor would be reused saying nothing of what they
+lack, so it starts afresh too."""
+OWN = "own statuses"
+MENTIONS = "mentions"
+"""The part of a pull whose warnings are the mentions skipped (a status deleted or
+malformed, a thread that could not be found): their notifications are never read again, so
+every later pull says them again."""
+NOTIFICATIONS = "notifications"
+"""The part of a pull whose warnings are about the notifications pages themselves (a page
+or an item that cannot be used, the paging stopped): said by this pull only, as what it
+left unread is read again by the next ones."""
 MENTIONS_CHANNEL = "mentions"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 FALLBACK_VISIBILITY = "direct"
@@ -139,12 +148,10 @@ class MastodonSource(HttpLiveSource):
         return self._client.get(self.api(path), params=params)
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
-        too_much = (
-            f"this sync read over {PULL_MAX_BYTES / 1e6:g} MB, far more than an account's "
-            "mentions hold; check the URL points at a Mastodon server"
-        )
-        with self._client.budget(PULL_MAX_BYTES, too_much):
-            return _Pull(self, previous, cursor, progress).run()
+        usable = _usable(previous, cursor)
+        too_much = "check the URL points at a Mastodon server (an account's mentions hold less)"
+        with pulling(self._client, progress, {} if usable is None else cursor, too_much) as book:
+            return _Pull(self, usable, cursor, book).run()
 
     def verify_credentials(self) -> dict[str, str]:
         """The token's account as kept in the cursor: id, acct, name, url."""
@@ -280,21 +287,14 @@ def _account_id(document: object) -> str | None:
 
 @dataclass(slots=True)
 class _Pull:
-    """One pull: what was asked and found so far, and the warnings."""
+    """One pull: what was asked and found so far. The warnings go to the part of the pull
+    being read: our statuses, the mentions, or one thread (see :func:`_thread_part`)."""
 
     source: MastodonSource
     previous: Document | None
+    """The previous document, when the cursor belongs to it (else None: start afresh)."""
     cursor: Cursor
-    progress: ProgressFn
-    warnings: list[str] = field(default_factory=list)
-    unreported: int = 0
-    """Warnings beyond :data:`MAX_WARNINGS`, counted."""
-    pages: int = 0
-    """Responses so far (errors that were coped with included)."""
-    reported: int = 0
-    """``pages`` at the last progress report."""
-    doing: str = ""
-    items: int = 0
+    book: Bookkeeping
     account: dict[str, str] = field(default_factory=dict)
     own: list[dict[str, Any]] = field(default_factory=list)
     """Our recent top-level statuses, newest first."""
@@ -318,7 +318,6 @@ class _Pull:
     """Where mentions older than those read remain unread (a limit stopped the pull)."""
 
     def run(self) -> Pulled:
-        self.previous = self._usable_previous()
         self.account = self._account()
         self._index_previous()
         self._read_own()
@@ -328,55 +327,32 @@ class _Pull:
         document = self._document()
         cursor = self._next_cursor(newest, document)
         unchanged = self.previous is not None and _same(self.previous, document)
-        if self.unreported:
-            self.warnings.append(f"... and {self.unreported:,} more warnings like these")
-        return Pulled(None if unchanged else document, cursor, tuple(self.warnings))
+        return self.book.pulled(None if unchanged else document, cursor)
 
     # -- requests ---------------------------------------------------------------------
 
     def _fetch(self, path: str, doing: str, params: Mapping[str, Any] | None = None) -> Answer:
         """One request; counted as a response also when it is an error coped with."""
-        self.doing = doing
+        self.book.doing = doing
         try:
             answer = self.source.get(path, params)
         except GoneError:
-            self.pages += 1
-            self._report()
+            self.book.answered()
+            self.book.report()
             raise
-        self.pages += 1
+        self.book.answered()  # reported once what it held is counted
         return answer
 
-    def _report(self) -> None:
-        """Progress, once a response has been read and what it held counted."""
-        if self.pages != self.reported:
-            self.reported = self.pages
-            self.progress(Progress(self.pages, self.items, self.doing))
-
-    def _warn(self, message: str) -> None:
-        if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(one_line(message, 300))
-        else:
-            self.unreported += 1
-
     # -- the account ------------------------------------------------------------------
-
-    def _usable_previous(self) -> Document | None:
-        """The previous document when the cursor belongs to it; else start afresh."""
-        kept = self.cursor.get("account")
-        if self.previous is None or self.cursor.get("version") != CURSOR_VERSION:
-            return None
-        if not isinstance(kept, dict) or _account_id(self.previous) != kept.get("id"):
-            return None
-        return self.previous
 
     def _account(self) -> dict[str, str]:
         kept = self.cursor.get("account") if self.previous is not None else None
         if isinstance(kept, dict) and _account_facts(kept) is not None:
             return {k: str(v) for k, v in kept.items() if k in ("id", "acct", "name", "url")}
         account = self.source.verify_credentials()
-        self.pages += 1
-        self.doing = "account"
-        self._report()
+        self.book.answered()
+        self.book.doing = "account"
+        self.book.report()
         return account
 
     # -- what the previous pull knew -----------------------------------------------------
@@ -403,13 +379,14 @@ class _Pull:
     def _read_own(self) -> None:
         params = {"limit": PAGE_LIMIT, "exclude_reblogs": "true"}
         path = f"accounts/{self.account['id']}/statuses"
+        self.book.part = OWN
         page = self._fetch(path, "own posts", params).json()
         self._read_own_page(page)
-        self._report()
+        self.book.report()
 
     def _read_own_page(self, page: object) -> None:
         if not isinstance(page, list):
-            self._warn(
+            self.book.warn(
                 f"own statuses: the answer is not a list; kept the last ones ({json_kind(page)})"
             )
             self.own_ok = False
@@ -423,21 +400,21 @@ class _Pull:
                 continue
             self.own.append(status)
             self.root_of[status["id"]] = status["id"]
-        self.items += len(self.own)
+        self.book.items += len(self.own)
 
     def _status(self, raw: object, where: str) -> dict[str, Any] | None:
         """``raw`` when it is a status that can be placed (an object with an id and a
         creation time), remembered; else None and a warning."""
         if not isinstance(raw, dict):
-            self._warn(f"{where}: not an object; skipped")
+            self.book.warn(f"{where}: not an object; skipped")
             return None
         status_id = _ident(raw.get("id"))
         created = raw.get("created_at")
         if status_id is None:
-            self._warn(f"{where}: no id; skipped")
+            self.book.warn(f"{where}: no id; skipped")
             return None
         if not isinstance(created, str | int | float) or isinstance(created, bool):
-            self._warn(f"{where} ({show_id(status_id)}): no created_at; skipped")
+            self.book.warn(f"{where} ({show_id(status_id)}): no created_at; skipped")
             return None
         status = {**raw, "id": status_id}
         self.statuses[status_id] = status
@@ -449,6 +426,8 @@ class _Pull:
         """Read the mentions not read yet and their threads: the new ones, then the older
         ones an earlier pull left for later. The newest notification seen; where older
         ones remain unread is left in ``older``."""
+        self.book.reuse(MENTIONS)
+        self.book.part = MENTIONS
         kept = self.cursor if self.previous is not None else {}
         since = _path_id(kept.get("since"))
         self.older = _path_id(kept.get("older")) if since is not None else None
@@ -479,7 +458,7 @@ class _Pull:
         while True:
             limit = self._mentions_limit(len(found))
             if limit:
-                self._warn(limit)
+                self.book.warn(limit, part=NOTIFICATIONS)
                 return position
             self.mention_pages += 1
             params: dict[str, Any] = {"types[]": "mention", "limit": PAGE_LIMIT}
@@ -489,19 +468,21 @@ class _Pull:
             answer = self._fetch("notifications", f"mentions page {number}", params)
             page = answer.json()
             if not isinstance(page, list):
-                self._warn(f"notifications page {number}: not a list ({json_kind(page)}); stopped")
-                self._report()
-                return None
+                stopped = f"notifications page {number}: not a list ({json_kind(page)}); stopped"
+                self.book.warn(stopped, part=NOTIFICATIONS)
+                self.book.report()
+                return position  # not "read to the end": the next pull reads from here again
             for index, item in enumerate(page):
                 read = self._notification(item, f"notifications page {number}[{index}]", since)
                 if read is not None:
                     found.append(read)
-            self._report()
+            self.book.report()
             position = _link_param(answer.headers, rel, param)
             if not page or position is None:
                 return None
             if position in seen_positions:
-                self._warn(f"notifications: the link to {show_id(position)} repeats; stopped")
+                repeats = f"notifications: the link to {show_id(position)} repeats; stopped"
+                self.book.warn(repeats, part=NOTIFICATIONS)
                 return None
             seen_positions.add(position)
 
@@ -522,11 +503,11 @@ class _Pull:
         self, item: object, where: str, since: str | None
     ) -> tuple[str, dict[str, Any] | None] | None:
         if not isinstance(item, dict):
-            self._warn(f"{where}: not an object; skipped")
+            self.book.warn(f"{where}: not an object; skipped", part=NOTIFICATIONS)
             return None
         notification_id = _path_id(item.get("id"))
         if notification_id is None or item.get("created_at") is None:
-            self._warn(f"{where}: no id or created_at; skipped")
+            self.book.warn(f"{where}: no id or created_at; skipped", part=NOTIFICATIONS)
             return None
         if item.get("type", "mention") != "mention":
             return None
@@ -534,7 +515,7 @@ class _Pull:
             return None
         raw = item.get("status")
         if raw is None:
-            self._warn(f"mention {show_id(notification_id)}: its status was deleted; skipped")
+            self.book.warn(f"mention {show_id(notification_id)}: its status was deleted; skipped")
             return notification_id, None
         return notification_id, self._status(raw, f"mention {show_id(notification_id)}")
 
@@ -542,6 +523,7 @@ class _Pull:
 
     def _follow(self, mention: dict[str, Any], doing: str) -> None:
         """Read the thread ``mention`` belongs to, unless this pull already did."""
+        self.book.part = MENTIONS  # a thread not found: the mention is skipped for good
         root_id = self._find_root(mention, doing)
         if root_id is not None:
             self._read_thread(root_id, doing)
@@ -568,7 +550,7 @@ class _Pull:
         root_id = ancestors[0]["id"] if ancestors else status_id
         for ancestor in [*ancestors, status]:
             self.root_of[ancestor["id"]] = root_id
-        self._report()
+        self.book.report()
         return root_id
 
     def _context(self, status_id: str, doing: str) -> dict[str, Any] | None:
@@ -581,16 +563,16 @@ class _Pull:
     def _ask_context(self, status_id: str, doing: str) -> dict[str, Any] | None:
         path_id = _path_id(status_id)
         if path_id is None:
-            self._warn(f"status {show_id(status_id)}: an id that cannot be asked for; skipped")
+            self.book.warn(f"status {show_id(status_id)}: an id that cannot be asked for; skipped")
             return None
         try:
             context = self._fetch(f"statuses/{path_id}/context", doing).json()
         except GoneError:
-            self._warn(f"status {show_id(status_id)}: gone (deleted?); its thread was skipped")
+            self.book.warn(f"status {show_id(status_id)}: gone (deleted?); its thread was skipped")
             return None
         if not isinstance(context, dict):
-            self._warn(f"context of {show_id(status_id)}: not an object ({json_kind(context)})")
-            self._report()
+            self.book.warn(f"context of {show_id(status_id)}: not an object ({json_kind(context)})")
+            self.book.report()
             return None
         return context
 
@@ -599,6 +581,7 @@ class _Pull:
         known to have no replies needs no request."""
         if root_id in self.threads:
             return
+        self.book.part = _thread_part(root_id)
         root = self.statuses.get(root_id)
         descendants: list[Any] = []
         if root is None or root.get("replies_count") != 0 or root_id in self.contexts:
@@ -615,9 +598,9 @@ class _Pull:
         comments += [c for c in map(self._comment, statuses) if c is not None]
         for comment in comments:
             self.root_of[comment["id"]] = root_id
-        self.items += len(comments)
+        self.book.items += len(comments)
         self.threads[root_id] = comments
-        self._report()
+        self.book.report()
 
     def _thread_start(self, root_id: str, root: dict[str, Any] | None) -> list[dict[str, Any]]:
         """The comment a thread rooted elsewhere starts with: its root (a member's status
@@ -650,6 +633,7 @@ class _Pull:
     def _place_own_replies(self) -> None:
         """Put our recent replies into the threads they answer in: a reply we sent shows
         at the next pull without a request (no one mentions us in it)."""
+        self.book.part = OWN
         for status in reversed(self.own_replies):  # oldest first: replies to our replies
             parent = _ident(status.get("in_reply_to_id")) or ""
             root_id = self.root_of.get(status["id"]) or self.root_of.get(parent)
@@ -717,6 +701,7 @@ class _Pull:
             comments = self.threads[root_id]
         else:
             comments = _list(self.previous_posts.get(root_id, {}).get("comments"))
+            self.book.reuse(_thread_part(root_id))
         added = self.added.get(root_id)
         if added:
             comments = _merged(comments, added)
@@ -743,7 +728,7 @@ class _Pull:
     def _comment(self, status: dict[str, Any]) -> dict[str, Any] | None:
         author = _author(status.get("account"))
         if author is None:
-            self._warn(f"status {show_id(status['id'])}: no author; skipped")
+            self.book.warn(f"status {show_id(status['id'])}: no author; skipped")
             return None
         return {
             "id": status["id"],
@@ -777,6 +762,22 @@ class _Pull:
             "roots": roots,
             "replies": replies,
         }
+
+
+def _usable(previous: Document | None, cursor: Cursor) -> Document | None:
+    """The previous document when the cursor belongs to it; else None: start afresh."""
+    kept = cursor.get("account")
+    if previous is None or cursor.get("version") != CURSOR_VERSION:
+        return None
+    if not isinstance(kept, dict) or _account_id(previous) != kept.get("id"):
+        return None
+    return previous
+
+
+def _thread_part(root_id: str) -> str:
+    """The part of a pull that reads the thread rooted at ``root_id``: its warnings are said
+    again while the thread is reused."""
+    return f"thread {root_id}"
 
 
 def status_text(status: Mapping[str, Any]) -> str:

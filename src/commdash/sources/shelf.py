@@ -235,12 +235,16 @@ class FileShelf(ConversationShelf):
         return found
 
     def _changed(self, position: int) -> dict[str, Conversation]:
+        """In place of each conversation of a post that changed on disk: one message saying
+        so, dated like the conversation's latest message (not 1970), by nobody in particular."""
         post_id = self._post_ids[position]
-        nobody = Author("commdash", "commdash")
-        return {
-            cid: Conversation(cid, post_id, (Message(cid, post_id, None, nobody, 0.0, CHANGED),))
-            for cid in self._ids_of[position]
-        }
+        nobody = Author("commdash", "(changed on disk)")
+        found = {}
+        for cid in self._ids_of[position]:
+            at = self._facts[cid].latest_at if cid in self._facts else None
+            message = Message(cid, post_id, None, nobody, at or 0.0, CHANGED)
+            found[cid] = Conversation(cid, post_id, (message,))
+        return found
 
     # Pickling (the parse cache) -----------------------------------------------------------
 

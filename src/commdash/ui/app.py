@@ -1,17 +1,23 @@
-"""The Textual app: holds the session and shows the inbox screen."""
+"""The Textual app: holds the session and shows the inbox screen, with the config's keys
+and theme."""
 
 from __future__ import annotations
 
+from threading import Lock
 from typing import ClassVar
 from weakref import WeakKeyDictionary
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.theme import Theme
 
 from commdash.actions import Triager
+from commdash.config import Config
+from commdash.errors import StateError
 from commdash.session import Session
+from commdash.theme import ThemeMemory
 from commdash.timeutil import Clock
 from commdash.ui.commands import InboxCommands
 from commdash.ui.screens.help import HelpScreen
@@ -21,7 +27,6 @@ from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.virtual_list import VirtualList
 
 EVERYWHERE = [
-    Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: actions by name"),
     Binding("ctrl+q", "quit", "Quit", tooltip="Quit (also from inside the reply box)"),
 ]
 """Textual's own keys, listed in the help too."""
@@ -39,13 +44,35 @@ class CommdashApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit commdash", id="app.quit"),
         Binding("question_mark", "help", "Help", tooltip="Every key", id="app.help"),
+        # Textual's own palette key, declared here to have an id: remappable like the rest.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            priority=True,
+            tooltip="Command palette: actions by name",
+            id="app.palette",
+        ),
     ]
 
     COMMANDS = App.COMMANDS | {InboxCommands}
 
-    def __init__(self, session: Session, clock: Clock) -> None:
+    def __init__(self, session: Session, clock: Clock, config: Config | None = None) -> None:
+        """``config``: its keys and theme; without one, the defaults, and a theme picked
+        in the palette is not remembered."""
         super().__init__()
         self.animation_level = "none"  # over SSH every frame costs; nothing slides or fades
+        self.keymap: dict[str, str] = {} if config is None else config.keymap
+        """The config's remapped keys (binding id → keys), as Textual has them."""
+        self.set_keymap(self.keymap)
+        self._notes = [] if config is None else list(config.notes)
+        self._theme_memory = None if config is None else config.theme_memory
+        self._remembering = Lock()
+        if self._theme_memory is not None:
+            self._start_theme(self._theme_memory)
+        self._theme_known = self.theme
+        """The theme started with or last picked: a change to it is remembered."""
         self.session = session
         self.triager = Triager(session.inbox, session.store, clock)
         link = session.link
@@ -56,6 +83,46 @@ class CommdashApp(App[None]):
     def on_mount(self) -> None:
         if self.no_color:
             self.add_class("-no-color")
+        if self._notes:
+            self.notify(
+                "\n".join(self._notes),
+                title="Settings left out",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    # Theme --------------------------------------------------------------------------------
+
+    def _start_theme(self, memory: ThemeMemory) -> None:
+        """The theme remembered from the palette, else the config's (see ThemeMemory)."""
+        theme, problem = memory.start_theme()
+        if problem is not None:
+            self._notes.append(problem)
+        if theme is not None and theme in self.available_themes:
+            self.theme = theme
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Only the palette changes the theme once the app runs: remember the choice. (The
+        signal also comes, late, for the theme the app started with.)"""
+        if self._theme_memory is not None and theme.name != self._theme_known:
+            self._theme_known = theme.name
+            self._remember_theme(self._theme_memory)
+
+    @work(thread=True, group="theme")
+    def _remember_theme(self, memory: ThemeMemory) -> None:
+        # One write at a time, each of the theme of its moment: the latest is written last.
+        with self._remembering:
+            try:
+                memory.remember(self.theme)
+            except StateError as exc:
+                self.call_from_thread(
+                    self.notify,
+                    f"The theme is not remembered: {exc}",
+                    severity="warning",
+                    markup=False,
+                )
 
     # Keys ---------------------------------------------------------------------------------
     # Textual sends each key to the widget focused when the key arrives, and looks up its
@@ -94,6 +161,7 @@ class CommdashApp(App[None]):
                     ("Lists (posts, conversations)", list(VirtualList.BINDINGS)),
                     ("Thread", list(ThreadView.BINDINGS)),
                     ("Reply box", list(ReplyBox.BINDINGS)),
-                ]
+                ],
+                self.keymap,
             )
         )

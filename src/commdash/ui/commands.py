@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from commdash.ui.screens.help import keys_in_effect
 from commdash.ui.screens.inbox import InboxScreen
+
+if TYPE_CHECKING:
+    from commdash.ui.app import CommdashApp
 
 
 class InboxCommands(Provider):
     def _commands(self) -> list[tuple[str, str, str]]:
         """(title, help, action) for each described binding of the inbox screen."""
+        keymap = cast("CommdashApp", self.app).keymap  # the one app with this provider
         commands = []
         for binding in InboxScreen.BINDINGS:
             if isinstance(binding, Binding) and binding.tooltip:
-                key = self.app.get_key_display(Binding(binding.key.split(",")[0], ""))
+                first = keys_in_effect(binding, keymap)[0]
+                key = self.app.get_key_display(Binding(first, binding.action))
                 commands.append((binding.tooltip, f"key: {key}", binding.action))
         return commands
 

@@ -11,6 +11,11 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from commdash.keymap import binding_ids
+
+DEFAULT_ORDER = {binding_id: index for index, binding_id in enumerate(binding_ids())}
+"""Each binding id's place in the order Textual lists the bindings without a keymap."""
+
 
 class KeyBar(Widget):
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description"}
@@ -40,7 +45,13 @@ class KeyBar(Widget):
         keys: list[tuple[str, str]] = []
         palette = None
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+        active = list(screen.active_bindings.values())
+        # Textual lists a binding the config remapped after the others of its widget: put
+        # it back in its usual place, or a remapped key would be the first cut off.
+        ranks = {node: rank for rank, node in enumerate(dict.fromkeys(a.node for a in active))}
+        last = len(DEFAULT_ORDER)
+        active.sort(key=lambda a: (ranks[a.node], DEFAULT_ORDER.get(a.binding.id or "", last)))
+        for _node, binding, enabled, _tooltip in active:
             if binding.action == "command_palette":
                 palette = (self.app.get_key_display(binding), "palette")
             elif binding.show and enabled and binding.action not in seen:
