@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from commdash.errors import SourceError, StateError
 from commdash.outbox import TOKEN_REFUSED, Reply, this_process
 from commdash.sources.http import RemoteError, backoff
-from commdash.sources.live import Document, LiveSource
+from commdash.sources.live import Document, LiveSource, OutgoingReply
 from commdash.store import Store
 from commdash.timeutil import Clock
 
@@ -143,12 +143,12 @@ class Courier:
             posted = self._posted(store, item, document)
             if posted is not None:
                 return posted
-        return self.source.send_reply(item, document)
+        return self.source.send_reply(_outgoing(item), document)
 
     def _note_preexisting(self, store: Store, item: Reply, document: Document) -> Reply:
         """The item with the messages it could be taken for written on it, on disk, before
         its first request."""
-        found = self.source.matching_replies(item, document)
+        found = self.source.matching_replies(_outgoing(item), document)
         if found is None:
             return item  # the platform deduplicates by the Idempotency-Key
         noted = replace(item, preexisting=tuple(found))
@@ -159,7 +159,7 @@ class Courier:
     def _posted(self, store: Store, item: Reply, document: Document) -> str | None:
         """The id of the message an earlier attempt became, when the platform has it: a
         match that was there neither before the first attempt nor as another reply."""
-        found = self.source.matching_replies(item, document)
+        found = self.source.matching_replies(_outgoing(item), document)
         if found is None:
             return None
         others = {r.remote_id for r in store.replies() if r.remote_id and r.id != item.id}
@@ -202,6 +202,11 @@ class Courier:
             return None
         times = [r.next_attempt_at for r in self.store.replies() if r.status == "queued"]
         return max(min(times), self.paused_until) if times else None
+
+
+def _outgoing(item: Reply) -> OutgoingReply:
+    """What the source is given of an outbox item: the reply, not the outbox's bookkeeping."""
+    return OutgoingReply(item.id, item.conversation_id, item.in_reply_to, item.text, item.queued_at)
 
 
 def _sent_note(item: Reply) -> str:

@@ -11,9 +11,9 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from commdash.model import Conversation, Facts, Post
-from commdash.outbox import Reply
 from commdash.triage import Status, TriageState
 
 HOUR = 3600.0
@@ -25,7 +25,18 @@ def is_visible(message_id: str, hidden_by_source: bool, state: TriageState) -> b
     return not (hidden_by_source if override is None else override)
 
 
-def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[Reply]) -> Facts:
+class Answer(Protocol):
+    """A reply of ours as the figures count it (an outbox item): the sources, which count
+    their threads with these functions, know nothing of the outbox."""
+
+    @property
+    def queued_at(self) -> float: ...
+
+    @property
+    def counts_as_answer(self) -> bool: ...
+
+
+def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[Answer]) -> Facts:
     member_times: list[float] = []
     our_times: list[float] = []
     deepest = {True: _Latest(), False: _Latest()}

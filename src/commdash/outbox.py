@@ -11,15 +11,14 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
+from commdash import records
 from commdash.host import hostname, process_alive
-from commdash.timeutil import parse_timestamp
+from commdash.timeutil import ClockTime
 
 ReplyStatus = Literal["queued", "sending", "sent", "failed"]
 ReplyKind = Literal["reply", "hide", "unhide"]
-STATUSES: tuple[str, ...] = get_args(ReplyStatus)
-KINDS: tuple[str, ...] = get_args(ReplyKind)
 TOKEN_REFUSED = "delivery paused: token refused — renew it, then press R"
 """What an item waiting behind a refused token says (``Reply.paused``), and the header."""
 
@@ -32,19 +31,19 @@ class Reply:
     in_reply_to: str
     """The message answered (for a hide: the message hidden)."""
     text: str
-    queued_at: float
+    queued_at: ClockTime
     status: ReplyStatus = "queued"
     error: str | None = None
     """Why the last attempt failed (kept while a transient failure is retried)."""
     kind: ReplyKind = "reply"
     attempts: int = 0
-    next_attempt_at: float = 0.0
+    next_attempt_at: ClockTime = 0.0
     remote_id: str | None = None
     """The platform's id of the message the reply became, once sent."""
     sending_by: str | None = None
     """``host:pid:process-id`` of the process sending it, while ``sending``."""
-    sent_at: float | None = None
-    claimed_at: float | None = None
+    sent_at: ClockTime | None = None
+    claimed_at: ClockTime | None = None
     """When it was last claimed for sending: a claim older than :data:`CLAIM_LEASE` is
     taken as that of a process that died or hung."""
     paused: bool = False
@@ -134,69 +133,13 @@ class Reply:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "conversation_id": self.conversation_id,
-            "in_reply_to": self.in_reply_to,
-            "text": self.text,
-            "queued_at": self.queued_at,
-            "status": self.status,
-            "error": self.error,
-            "kind": self.kind,
-            "attempts": self.attempts,
-            "next_attempt_at": self.next_attempt_at,
-            "remote_id": self.remote_id,
-            "sending_by": self.sending_by,
-            "sent_at": self.sent_at,
-            "claimed_at": self.claimed_at,
-            "paused": self.paused,
-            "preexisting": None if self.preexisting is None else list(self.preexisting),
-        }
+        return records.to_json(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Reply | None:
-        try:
-            status = raw.get("status", "queued")
-            kind = raw.get("kind", "reply")
-            return cls(
-                id=str(raw["id"]),
-                conversation_id=str(raw["conversation_id"]),
-                in_reply_to=str(raw["in_reply_to"]),
-                text=str(raw["text"]),
-                queued_at=_time(raw["queued_at"]),
-                status=status if status in STATUSES else "queued",
-                error=_text_or_none(raw.get("error")),
-                kind=kind if kind in KINDS else "reply",
-                attempts=int(raw.get("attempts") or 0),
-                next_attempt_at=_time(raw.get("next_attempt_at") or 0.0),
-                remote_id=_text_or_none(raw.get("remote_id")),
-                sending_by=_text_or_none(raw.get("sending_by")),
-                sent_at=None if raw.get("sent_at") is None else _time(raw["sent_at"]),
-                claimed_at=None if raw.get("claimed_at") is None else _time(raw["claimed_at"]),
-                paused=raw.get("paused") is True,
-                preexisting=_ids_or_none(raw.get("preexisting")),
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
-
-
-def _text_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _time(value: object) -> float:
-    """A saved time in Unix seconds. ValueError for anything else, and for a time no clock
-    shows (1e20): it would break every place that writes it as a date."""
-    seconds = parse_timestamp(value)
-    if seconds is None:
-        raise ValueError(f"not a time: {value!r}")
-    return seconds
-
-
-def _ids_or_none(value: object) -> tuple[str, ...] | None:
-    if not isinstance(value, list):
-        return None
-    return tuple(item for item in value if isinstance(item, str))
+    def from_dict(cls, raw: object) -> Reply | None:
+        """None for an item that cannot be sent as it is: an id, a target or a text
+        missing or not text, a time missing where it is needed, or one no clock shows."""
+        return records.from_json(cls, raw)
 
 
 CLAIM_LEASE = 300.0

@@ -1,4 +1,5 @@
-"""The files of the state directory: TinyDB's storage for them, written atomically.
+"""The files of the state directory: TinyDB's storage for them, written atomically, and the
+lock that serialises their writers.
 
 What is read back is untrusted: every string (keys too) passes :func:`commdash.text.sanitize`
 on the way in, so no table, today's or a later feature's, can bring terminal controls to
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from commdash.errors import StateError
@@ -35,6 +37,9 @@ from commdash.text import json_is_clean, one_line, sanitize_tree
 
 PRIVATE_DIRECTORY = 0o700
 PRIVATE_FILE = 0o600
+
+LOCK_TIMEOUT = 3.0
+"""Seconds a writer waits for another commdash to finish: longer, one is stuck."""
 
 _UNHOSTED = re.compile(r"\.(.+\.json)\.(\d+)\.(?:[0-9a-f]{32}|\d+\.tmp)")
 """A temporary file as commdash named them before they carried the host (``.NAME.PID.HEX``
@@ -106,6 +111,37 @@ class AtomicJSONStorage(Storage):
 
     def _write_file(self, data: dict[str, Any]) -> None:
         write_atomically(self.path, orjson.dumps(data))
+
+
+class DirectoryLock:
+    """The lock that serialises the writers of a state directory across processes (the file
+    ``.lock`` in it). Re-entrant in a thread: an operation can run others under it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / ".lock"
+        self._lock = FileLock(str(self.path), timeout=LOCK_TIMEOUT)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the lock (creating the directory and the lock file, private or shared like
+        the directory's parent); a StateError when the directory cannot be written, or
+        another commdash holds the lock for longer than :data:`LOCK_TIMEOUT`."""
+        try:
+            make_directories(self.directory)
+            create_file(self.path)
+            self._lock.acquire()
+        except Timeout:
+            raise StateError(
+                f"{self.directory}: another commdash has held the state lock for "
+                f"{LOCK_TIMEOUT:.0f} s; is one stuck?"
+            ) from None
+        except OSError as exc:
+            raise StateError(f"{self.directory}: cannot write: {exc.strerror or exc}") from None
+        try:
+            yield
+        finally:
+            self._lock.release()
 
 
 def _table_problem(data: dict[str, Any]) -> str | None:

@@ -15,7 +15,7 @@ import pytest
 from commdash.delivery import Courier
 from commdash.outbox import TOKEN_REFUSED, Reply
 from commdash.sources.http import RemoteError
-from commdash.sources.live import Cursor, Document, LiveSource, ProgressFn, Pulled
+from commdash.sources.live import Cursor, Document, LiveSource, OutgoingReply, ProgressFn, Pulled
 from commdash.store import Store
 from commdash.timeutil import Clock
 
@@ -36,6 +36,8 @@ class Recorder(LiveSource):
         """Raised first by matching_replies."""
         self.lost_answers = 0
         self.sent: list[str] = []
+        self.given: list[OutgoingReply] = []
+        """What the courier gave send_reply and matching_replies."""
         self.hidden: list[tuple[str, bool]] = []
         self.messages: dict[str, str] = {}
         """What the platform holds: message id → text."""
@@ -45,7 +47,8 @@ class Recorder(LiveSource):
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         return Pulled(None, cursor)
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
+        self.given.append(reply)
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append(reply.id)
@@ -61,7 +64,8 @@ class Recorder(LiveSource):
             raise self.failures.pop(0)
         self.hidden.append((message_id, hidden))
 
-    def matching_replies(self, reply: Reply, document: Document) -> list[str]:
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str]:
+        self.given.append(reply)
         if self.check_failures:
             raise self.check_failures.pop(0)
         self.asked.append(reply.id)
@@ -98,6 +102,16 @@ def test_a_queued_reply_is_sent_once_and_recorded(tmp_path: Path) -> None:
     assert (after.status, after.remote_id, after.sending_by) == ("sent", "m-1", None)
     assert courier(tmp_path, source, Clock(NOW + 10)).deliver_due() == []
     assert source.sent == [reply.id]
+
+
+def test_the_source_is_given_the_reply_not_the_outbox_item(tmp_path: Path) -> None:
+    """A source sees what it posts (the id as idempotency key, where, what, when queued),
+    never the outbox's bookkeeping (attempts, claims, what was there before)."""
+    reply = queue(tmp_path, "Thanks, it ships today")
+    source = Recorder()
+    courier(tmp_path, source, Clock(NOW)).deliver_due()
+    given = OutgoingReply(reply.id, "c1", "c1", "Thanks, it ships today", NOW)
+    assert source.given == [given, given]  # looked for first (no idempotency key), then sent
 
 
 def test_a_transient_failure_waits_at_least_what_the_server_asked(tmp_path: Path) -> None:

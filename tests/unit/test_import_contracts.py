@@ -48,6 +48,7 @@ def test_every_contract_is_kept() -> None:
         ("sources/shelf.py", "from textual.app import App", UI_CONTRACT),
         ("sources/graph.py", "from commdash.store import Store", SOURCES_CONTRACT),
         ("sources/native.py", "import commdash.actions", SOURCES_CONTRACT),
+        ("sources/mastodon.py", "from commdash.outbox import Reply", SOURCES_CONTRACT),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(

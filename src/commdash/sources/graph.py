@@ -29,7 +29,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 import orjson
 
 from commdash.errors import SourceError
-from commdash.outbox import Reply
 from commdash.sources.http import (
     Answer,
     HttpClient,
@@ -39,7 +38,14 @@ from commdash.sources.http import (
     retry_after,
     where,
 )
-from commdash.sources.live import Cursor, Document, HttpLiveSource, ProgressFn, Pulled
+from commdash.sources.live import (
+    Cursor,
+    Document,
+    HttpLiveSource,
+    OutgoingReply,
+    ProgressFn,
+    Pulled,
+)
 from commdash.sources.pull import Bookkeeping, pulling
 from commdash.text import one_line
 from commdash.timeutil import iso, parse_timestamp
@@ -601,7 +607,7 @@ class GraphSource(HttpLiveSource):
 
     # -- replying and moderating -----------------------------------------------------------
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         """Comment on the conversation's top-level comment (Facebook threads have two
         levels, so a reply to a reply goes there too); the new comment's id."""
         url = self._url(_path_id(reply.conversation_id, self.location), "comments")
@@ -614,7 +620,7 @@ class GraphSource(HttpLiveSource):
             )
         return new_id
 
-    def matching_replies(self, reply: Reply, document: Document) -> list[str]:
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str]:
         """The page's comments in the conversation with the reply's text (spaces aside),
         oldest first. Graph has no idempotency key: the courier tells a comment an attempt
         made from those that were there before by their ids."""

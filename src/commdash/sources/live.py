@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from commdash.outbox import Reply
-
 if TYPE_CHECKING:
     from commdash.sources.http import HttpClient
 
@@ -36,6 +34,20 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingReply:
+    """A reply as a source posts it (the courier makes it from the outbox's item)."""
+
+    id: str
+    """The idempotency key: sent again with it, the reply must not be posted twice."""
+    conversation_id: str
+    in_reply_to: str
+    """The message answered."""
+    text: str
+    queued_at: float
+    """When the manager queued it (Unix seconds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +81,7 @@ class LiveSource(ABC):
         :class:`~commdash.sources.http.RemoteError` when the source cannot be read."""
 
     @abstractmethod
-    def send_reply(self, reply: Reply, document: Document) -> str | None:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str | None:
         """Post ``reply`` (its ``id`` is the idempotency key) and return the id the platform
         gave the new message (None when it did not say). ``document`` is the last pulled
         one (authors, threads)."""
@@ -78,7 +90,7 @@ class LiveSource(ABC):
         """Hide or unhide a comment on the platform; naturally idempotent."""
         raise NotImplementedError(f"{self.location}: this source cannot hide comments")
 
-    def matching_replies(self, reply: Reply, document: Document) -> list[str] | None:
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str] | None:
         """The ids of the messages on the platform that ``reply`` could have become: ours,
         with its text, where it is posted. The courier reads them before the first attempt
         and again after an attempt that may have reached the platform: a new one is the

@@ -48,7 +48,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from commdash.outbox import Reply
 from commdash.sources.html_text import html_to_text
 from commdash.sources.http import (
     Answer,
@@ -58,7 +57,14 @@ from commdash.sources.http import (
     describe_http_error,
     where,
 )
-from commdash.sources.live import Cursor, Document, HttpLiveSource, ProgressFn, Pulled
+from commdash.sources.live import (
+    Cursor,
+    Document,
+    HttpLiveSource,
+    OutgoingReply,
+    ProgressFn,
+    Pulled,
+)
 from commdash.sources.native import json_kind
 from commdash.sources.pull import Bookkeeping, pulling
 from commdash.threads import show_id
@@ -158,7 +164,7 @@ class MastodonSource(HttpLiveSource):
             )
         return account
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         """Post ``reply`` as an answer to the status it answers (read first for its
         author, visibility and content warning), with ``reply.id`` as Idempotency-Key."""
         target = _path_id(reply.in_reply_to)
@@ -184,7 +190,7 @@ class MastodonSource(HttpLiveSource):
             raise RemoteError(f"{where(answer.url)}: the answer has no status id", True)
         return new_id
 
-    def matching_replies(self, reply: Reply, document: Document) -> list[str]:
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str]:
         """Our answers to ``reply.in_reply_to`` with the reply's text. Mastodon keeps an
         ``Idempotency-Key`` for an hour only: a resend after a longer outage could post
         twice, so the courier looks for a new one of these first."""

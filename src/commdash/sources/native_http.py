@@ -13,7 +13,6 @@ from typing import Any
 import orjson
 
 from commdash.errors import SourceError
-from commdash.outbox import Reply
 from commdash.sources.http import (
     Answer,
     HttpClient,
@@ -23,7 +22,15 @@ from commdash.sources.http import (
     where,
 )
 from commdash.sources.jsondoc import parse_json
-from commdash.sources.live import Cursor, Document, HttpLiveSource, Progress, ProgressFn, Pulled
+from commdash.sources.live import (
+    Cursor,
+    Document,
+    HttpLiveSource,
+    OutgoingReply,
+    Progress,
+    ProgressFn,
+    Pulled,
+)
 from commdash.sources.native import FORMAT, json_kind
 from commdash.text import one_line, sanitize
 from commdash.timeutil import iso
@@ -106,7 +113,7 @@ class NativeHttpSource(HttpLiveSource):
         progress(Progress(pages=1, items=_count_items(document)))
         return Pulled(document, self._cursor(answer))
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         """POST the reply with its id as the ``Idempotency-Key`` and return the new message's
         id. A 409 (already posted with this key) is success; the id is read from its body,
         and is empty when the server did not give one. The endpoint deduplicates by the key
