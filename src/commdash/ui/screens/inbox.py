@@ -561,7 +561,7 @@ class InboxScreen(Screen[None]):
         cid = self._target("tag")
         if cid is None:
             return
-        known = sorted({t for c in self.inbox.conversations for t in self.inbox.state(c).tags})
+        known = self.inbox.known_tags()
         tags = self.inbox.state(cid).tags
 
         def entered(text: str | None) -> None:
@@ -578,7 +578,6 @@ class InboxScreen(Screen[None]):
         cid = self._target("assign")
         if cid is None:
             return
-        known = sorted({a for c in self.inbox.conversations if (a := self.inbox.state(c).assignee)})
 
         def entered(text: str | None) -> None:
             if text is not None and self._attempt(lambda: self.triager.assign(cid, text))[0]:
@@ -586,7 +585,9 @@ class InboxScreen(Screen[None]):
 
         hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
         current = self.inbox.state(cid).assignee or ""
-        self.app.push_screen(PromptScreen("Assign to", current, hint, known), entered)
+        self.app.push_screen(
+            PromptScreen("Assign to", current, hint, self.inbox.known_assignees()), entered
+        )
 
     def action_hide(self) -> None:
         cid = self._target("hide")
