@@ -27,11 +27,11 @@ from commdash.errors import StateError
 from commdash.inbox import VIEWS, SearchStopped, View
 from commdash.outbox import Reply
 from commdash.text import one_line
-from commdash.timeutil import ago, short_age
+from commdash.timeutil import short_age
+from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
-from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
@@ -206,17 +206,12 @@ class InboxScreen(Screen[None]):
         self._focus(self.conversation_list)
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
         self.set_interval(TICK_SECONDS, self._refresh_in_place)
-        skipped, count = self.inbox.snapshot.skipped, self.inbox.snapshot.skipped_count
-        if skipped:
-            more = f" (and {count - 1:,} more)" if count > 1 else ""
-            more += "; L lists them all"
-            self.notify(
-                f"{one_line(skipped[0], 120)}{more}",
-                title=f"{count} items skipped or repaired while loading",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
+        skipped = inbox_text.skipped_on_load(
+            self.inbox.snapshot.skipped, self.inbox.snapshot.skipped_count
+        )
+        if skipped is not None:
+            message, title = skipped
+            self.notify(message, title=title, severity="warning", timeout=8, markup=False)
 
     def say(self, message: str, severity: Severity = "information", timeout: float = 2) -> None:
         """A notification; source text in it is never read as markup."""
@@ -306,21 +301,14 @@ class InboxScreen(Screen[None]):
         """For a live source: how its sync stands, and whether that is bad news."""
         if self.link is None:
             return None
-        synced_at = self.link.feed.synced_at
-        if self.progress is not None:
-            p = self.progress
-            pages = f"{p.pages:,} page{'' if p.pages == 1 else 's'}"
-            return f"syncing · {pages} · {p.items:,} items", False
-        if synced_at is None:
-            if self.offline is None:
-                return "connecting…", False
-            return f"{self._sync_trouble} · never synced", True
-        age = time.time() - synced_at
-        refused = self._refused_replies()
-        if self.offline is not None:
-            old = short_age(age) if age >= 60 else "under 1m"
-            return f"{self._sync_trouble} · data {old} old{refused}", True
-        return f"synced {ago(age)}{refused}", bool(refused)
+        return inbox_text.sync_state(
+            self.link.feed.synced_at,
+            self.progress,
+            self.offline,
+            self.sync_broken,
+            self._refused_replies,
+            time.time(),
+        )
 
     def _refused_replies(self) -> str:
         """What the outbox adds to the header: paused delivery, items not sent."""
@@ -329,44 +317,18 @@ class InboxScreen(Screen[None]):
         except StateError:
             return ""
 
-    @property
-    def _sync_trouble(self) -> str:
-        return "sync failed" if self.sync_broken else "offline"
-
     def _refresh_list_title(self) -> None:
-        listed = self.conversation_list.ids
-        count = len(listed) - self._sticky_added
-        shown = "no data yet" if self._awaiting_data else f"{count:,}"
-        title = f"Conversations · {VIEWS[self.view]} ({shown})"
-        post_id = self.post_id
-        if post_id is not None:
-            post = self.inbox.posts[post_id]
-            title += " · " + one_line(terminal_text(post.text or post.id), 30)
-        if self.query_text:
-            title += f" · filter: {one_line(self.query_text, 20)}"
+        count = None if self._awaiting_data else len(self.conversation_list.ids)
+        if count is not None:
+            count -= self._sticky_added
+        title = inbox_text.list_title(self.inbox, self.view, self.post_id, self.query_text, count)
         self.query_one("#list-title", Static).update(Content(title))
 
     def _show_thread(self) -> None:
         cid = self.current
         self.thread.show(cid)
-        title = "Thread"
-        if cid is not None:
-            state = self.inbox.state(cid)
-            status = self.inbox.status(cid)
-            if self.inbox.needs_reply(cid):
-                title += " · over SLA" if self.inbox.over_sla(cid) else " · needs a reply"
-            elif status == "snoozed" and state.snoozed_until is not None:
-                wake = short_age(state.snoozed_until - self.inbox.clock.now())
-                title += f" · snoozed, back {wake}"
-            else:
-                title += f" · {status}"
-            if state.assignee:
-                title += f" · @{state.assignee}"
-            if state.tags:
-                title += " · " + " ".join(f"#{tag}" for tag in state.tags)
-            if cid in self.drafts:
-                title += " · draft"
-        self.query_one("#thread-title", Static).update(Content(one_line(title, 200)))
+        title = inbox_text.thread_title(self.inbox, cid, cid in self.drafts)
+        self.query_one("#thread-title", Static).update(Content(title))
 
     def sync_from_disk(self) -> None:
         """Another commdash may have changed this source's state: take its changes."""
@@ -460,9 +422,9 @@ class InboxScreen(Screen[None]):
         self.drafts = self.triager.store.drafts()
         self._forget_vanished()
         self._refresh_in_place()
-        if synced.warnings:
-            more = f" (and {len(synced.warnings) - 1:,} more)" if len(synced.warnings) > 1 else ""
-            self.say(f"Skipped: {one_line(synced.warnings[0], 120)}{more}", "warning", 8)
+        skipped = inbox_text.skipped_by_pull(synced.warnings)
+        if skipped is not None:
+            self.say(skipped, "warning", 8)
 
     def _forget_vanished(self) -> None:
         """Conversations the source no longer has (deleted on the platform, or aged out)
@@ -666,7 +628,7 @@ class InboxScreen(Screen[None]):
         self._searching = None
         self.workers.cancel_group(self, "filter")
         if text and len(self.inbox.conversations) > FILTER_IN_BACKGROUND_ABOVE:
-            self.query_one("#list-title", Static).update(Content("Conversations · searching…"))
+            self.query_one("#list-title", Static).update(Content(inbox_text.SEARCHING))
             self._searching = text
             self._search(text, self.view, self.post_id)
             return
