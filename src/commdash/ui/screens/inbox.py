@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -18,13 +18,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, Static
-from textual.worker import get_current_worker
+from textual.widgets import Static
 
 from commdash import editor
 from commdash.actions import ReadOnlyError, Triager, snooze_choices
 from commdash.errors import StateError
-from commdash.inbox import VIEWS, SearchStopped, View
+from commdash.inbox import VIEWS, View
 from commdash.outbox import Reply
 from commdash.text import one_line
 from commdash.timeutil import short_age
@@ -33,13 +32,13 @@ from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
 from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
 from commdash.ui.widgets.live_sync import LiveSync
 from commdash.ui.widgets.post_queue import PostQueue
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.status_bar import StatusBar, outbox_note
-from commdash.ui.widgets.text_entry import EntryInput
 from commdash.ui.widgets.thread_view import ThreadView
 
 SYNC_SECONDS = 2.0
@@ -47,9 +46,6 @@ SYNC_SECONDS = 2.0
 TICK_SECONDS = 30.0
 """How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
 DRAFT_SAVE_SECONDS = 1.0
-FILTER_PAUSE_SECONDS = 0.08
-FILTER_IN_BACKGROUND_ABOVE = 20_000
-"""With more conversations than this, a filter is searched in a thread: typing goes on."""
 
 Severity = Literal["information", "warning", "error"]
 T = TypeVar("T")
@@ -173,10 +169,6 @@ class InboxScreen(Screen[None]):
         self._return_focus: Widget | None = None
         self._sticky_added = False
         """Whether the list shows the sticky conversation although it left the view."""
-        self._filter_timer: Timer | None = None
-        self._searching: str | None = None
-        """The filter being searched in the background; its result is shown only if it is
-        still the one wanted."""
         self._draft_timer: Timer | None = None
 
     # Layout -------------------------------------------------------------------------------
@@ -189,7 +181,7 @@ class InboxScreen(Screen[None]):
                 yield PostQueue(self.inbox, id="posts")
             with Vertical(id="middle"):
                 yield Static(id="list-title", classes="pane-title")
-                yield EntryInput(placeholder="filter: name, words, #tag, @assignee", id="filter")
+                yield FilterBar(self.inbox, id="filter")
                 yield ConversationList(self.inbox, id="conversations")
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
@@ -200,7 +192,6 @@ class InboxScreen(Screen[None]):
             yield LiveSync(self.link)
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
         self.reply_box.display = False
         self.refresh_all()
         self._focus(self.conversation_list)
@@ -226,6 +217,10 @@ class InboxScreen(Screen[None]):
     @property
     def thread(self) -> ThreadView:
         return self.query_one(ThreadView)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
 
     def _focus(self, widget: Widget) -> None:
         """Move the focus now. ``Widget.focus`` moves it on the app's next turn, after the
@@ -608,82 +603,53 @@ class InboxScreen(Screen[None]):
             self._focus(self.thread)
 
     def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if self.focused is box or (self.query_text and not self._in_thread):
-            if self._filter_timer is not None:
-                self._filter_timer.stop()
+        bar = self.filter_bar
+        if self.focused is bar or (self.query_text and not self._in_thread):
+            bar.clear()
             self._set_filter("")
-            box.display = False
         self._focus(self.conversation_list)
 
     # Filter -------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.value = self.query_text
-        self._focus(box)
+        bar = self.filter_bar
+        bar.open(self.query_text)
+        self._focus(bar)
+
+    def action_submit_entry(self) -> None:
+        """enter in the filter: keep it and go back to the list, before the next key."""
+        bar = self.filter_bar
+        text = bar.settle()
+        if text != self.query_text:
+            self._set_filter(text)
+        bar.display = bool(self.query_text)
+        self._focus(self.conversation_list)
 
     def _set_filter(self, text: str) -> None:
-        self._searching = None
-        self.workers.cancel_group(self, "filter")
-        if text and len(self.inbox.conversations) > FILTER_IN_BACKGROUND_ABOVE:
+        if self.filter_bar.search_later(text, self.view, self.post_id):
             self.query_one("#list-title", Static).update(Content(inbox_text.SEARCHING))
-            self._searching = text
-            self._search(text, self.view, self.post_id)
             return
         self.query_text = text
         self.sticky = None
         self.refresh_all()
 
-    @work(thread=True, exclusive=True, group="filter")
-    def _search(self, text: str, view: View, post_id: str | None) -> None:
-        """Search a large inbox off the UI thread; a newer search stops this one."""
-        worker = get_current_worker()
-        for _ in range(3):
-            try:
-                ids = self.inbox.conversation_ids(
-                    view, post_id, text, stop=lambda: worker.is_cancelled
-                )
-                break
-            except (RuntimeError, KeyError, AttributeError):  # the inbox changed: again
-                continue
-            except SearchStopped:
-                return
+    @on(FilterBar.FilterChanged)
+    def _filter_typed(self, event: FilterBar.FilterChanged) -> None:
+        if not event.stale:
+            self._set_filter(event.text)
+
+    @on(FilterBar.Searched)
+    def _filter_searched(self, event: FilterBar.Searched) -> None:
+        if event.stale:
+            return
+        if event.ids is None:
+            self._refresh_list_title()  # gave up: the list is as it was
+        elif (event.view, event.post_id) != (self.view, self.post_id):
+            self._set_filter(event.text)  # the manager moved on meanwhile
         else:
-            self.app.call_from_thread(self._refresh_list_title)
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._found, text, view, post_id, ids)
-
-    def _found(self, text: str, view: View, post_id: str | None, ids: list[str]) -> None:
-        if text != self._searching:
-            return  # the manager cleared or changed the filter meanwhile
-        self._searching = None
-        if (view, post_id) != (self.view, self.post_id):
-            self._set_filter(text)  # the manager moved on meanwhile
-            return
-        self.query_text = text
-        self.sticky = None
-        self.refresh_all(ids=ids)
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        """Filter as the manager types, once typing pauses: keys never wait for the list."""
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        value = event.value
-        self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, lambda: self._set_filter(value))
-
-    def action_submit_entry(self) -> None:
-        """enter in the filter: keep it and go back to the list, before the next key."""
-        box = self.query_one("#filter", Input)
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        if box.value != self.query_text:
-            self._set_filter(box.value)
-        box.display = bool(self.query_text)
-        self._focus(self.conversation_list)
+            self.query_text = event.text
+            self.sticky = None
+            self.refresh_all(ids=event.ids)
 
     # Reply --------------------------------------------------------------------------------
 
