@@ -7,21 +7,18 @@ Everything shown here that comes from a source is passed as plain text or :class
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
-from commdash import editor
-from commdash.actions import ReadOnlyError, Triager, snooze_choices
+from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
 from commdash.inbox import VIEWS, View
 from commdash.outbox import Reply
@@ -36,8 +33,9 @@ from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
 from commdash.ui.widgets.live_sync import LiveSync
+from commdash.ui.widgets.notices import Severity, attempt, say
 from commdash.ui.widgets.post_queue import PostQueue
-from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.reply_composer import ReplyComposer
 from commdash.ui.widgets.status_bar import StatusBar, outbox_note
 from commdash.ui.widgets.thread_view import ThreadView
 
@@ -45,9 +43,7 @@ SYNC_SECONDS = 2.0
 """How often another commdash's changes to the same state are looked for."""
 TICK_SECONDS = 30.0
 """How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
-DRAFT_SAVE_SECONDS = 1.0
 
-Severity = Literal["information", "warning", "error"]
 T = TypeVar("T")
 
 if TYPE_CHECKING:
@@ -158,18 +154,10 @@ class InboxScreen(Screen[None]):
         self.sticky: str | None = None
         """A conversation kept in the list after an action moved it out of the view, until
         the cursor leaves it: a reply must not make the next key act on another one."""
-        self.drafts = triager.store.drafts()
-        self.reply_box = ReplyBox(id="reply")
-        self.replying: tuple[str, str] | None = None
-        """While the reply box is open: the conversation and the message it answers."""
-        self.editing: str | None = None
-        """While the reply box edits a reply of the outbox: its id."""
-        self._editing_text = ""
-        """The text of that reply when the box opened on it."""
         self._return_focus: Widget | None = None
+        """Where the focus goes back to when the reply box closes."""
         self._sticky_added = False
         """Whether the list shows the sticky conversation although it left the view."""
-        self._draft_timer: Timer | None = None
 
     # Layout -------------------------------------------------------------------------------
 
@@ -185,14 +173,13 @@ class InboxScreen(Screen[None]):
                 yield ConversationList(self.inbox, id="conversations")
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
-                yield self.reply_box
+                yield ReplyComposer(self.triager, id="composer")
             yield Gauges(id="gauges")
         yield KeyBar()
         if self.link is not None:
             yield LiveSync(self.link)
 
     def on_mount(self) -> None:
-        self.reply_box.display = False
         self.refresh_all()
         self._focus(self.conversation_list)
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
@@ -203,10 +190,6 @@ class InboxScreen(Screen[None]):
         if skipped is not None:
             message, title = skipped
             self.notify(message, title=title, severity="warning", timeout=8, markup=False)
-
-    def say(self, message: str, severity: Severity = "information", timeout: float = 2) -> None:
-        """A notification; source text in it is never read as markup."""
-        self.notify(message, severity=severity, timeout=timeout, markup=False)
 
     # Reading the widgets ------------------------------------------------------------------
 
@@ -221,6 +204,10 @@ class InboxScreen(Screen[None]):
     @property
     def filter_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
+
+    @property
+    def composer(self) -> ReplyComposer:
+        return self.query_one(ReplyComposer)
 
     def _focus(self, widget: Widget) -> None:
         """Move the focus now. ``Widget.focus`` moves it on the app's next turn, after the
@@ -242,11 +229,6 @@ class InboxScreen(Screen[None]):
 
     def _who(self, cid: str) -> str:
         return one_line(self.inbox.conversations[cid].root.author.name, 30)
-
-    def _author_of(self, cid: str, message_id: str) -> str:
-        """Who wrote that message of the conversation."""
-        message = self.inbox.conversations[cid].message(message_id)
-        return one_line(message.author.name, 30) if message is not None else "them"
 
     # Refreshing ---------------------------------------------------------------------------
 
@@ -322,7 +304,7 @@ class InboxScreen(Screen[None]):
     def _show_thread(self) -> None:
         cid = self.current
         self.thread.show(cid)
-        title = inbox_text.thread_title(self.inbox, cid, cid in self.drafts)
+        title = inbox_text.thread_title(self.inbox, cid, cid in self.composer.drafts)
         self.query_one("#thread-title", Static).update(Content(title))
 
     def sync_from_disk(self) -> None:
@@ -330,10 +312,10 @@ class InboxScreen(Screen[None]):
         try:
             changed = self.triager.sync_from_disk()
         except StateError as exc:
-            self.say(str(exc), "error", 8)
+            say(self, str(exc), "error", 8)
             return
         if changed:
-            self.drafts = self.triager.store.drafts()
+            self.composer.reload_drafts()
             self._refresh_in_place()
 
     def _refresh_in_place(self) -> None:
@@ -350,7 +332,7 @@ class InboxScreen(Screen[None]):
 
     @on(ConversationList.Highlighted, "#conversations")
     def _conversation_changed(self) -> None:
-        if self.replying is not None and self.replying[0] != self.current:
+        if self.composer.conversation_id not in (None, self.current):
             self._close_reply_box()
         if self.sticky is not None and self.sticky != self.current:
             kept_outside_the_view = self._sticky_added
@@ -365,11 +347,11 @@ class InboxScreen(Screen[None]):
     def action_sync_now(self) -> None:
         live = self.query(LiveSync)
         if not live:
-            self.say("This source is a file: nothing to sync.")
+            say(self, "This source is a file: nothing to sync.")
         elif live.first().sync_now():
-            self.say("Syncing…")
+            say(self, "Syncing…")
         else:
-            self.say("A sync is under way.")
+            say(self, "A sync is under way.")
 
     def _deliver_soon(self) -> None:
         for live in self.query(LiveSync):
@@ -395,31 +377,31 @@ class InboxScreen(Screen[None]):
         if event.error is not None:
             if event.error != self.offline:
                 severity: Severity = "warning" if event.transient else "error"
-                self.say(f"Sync failed: {event.error}", severity, 10 if event.transient else 30)
+                say(self, f"Sync failed: {event.error}", severity, 10 if event.transient else 30)
             self.offline = event.error
             self.sync_broken = not event.transient
             self._show_status()
             return
         if self.offline is not None:
-            self.say("Back online.")
+            say(self, "Back online.")
         self.offline = None
         synced, link = event.synced, self.link
         if synced is None or synced.snapshot is None or link is None:
             self._show_status()
             return
         snapshot = synced.snapshot
-        if not self._attempt(
-            lambda: self.triager.replace_snapshot(snapshot, link.store_for(snapshot))
+        if not attempt(
+            self, lambda: self.triager.replace_snapshot(snapshot, link.store_for(snapshot))
         )[0]:
             link.feed.forget_cursor()  # not shown: the next pull must bring it again
             return
         link.follow(snapshot)
-        self.drafts = self.triager.store.drafts()
+        self.composer.reload_drafts()
         self._forget_vanished()
         self._refresh_in_place()
         skipped = inbox_text.skipped_by_pull(synced.warnings)
         if skipped is not None:
-            self.say(skipped, "warning", 8)
+            say(self, skipped, "warning", 8)
 
     def _forget_vanished(self) -> None:
         """Conversations the source no longer has (deleted on the platform, or aged out)
@@ -430,16 +412,16 @@ class InboxScreen(Screen[None]):
         listing = self.conversation_list
         if listing.current is not None and listing.current not in known:
             listing.show([cid for cid in listing.ids if cid in known], None)
-        if self.replying is not None and self.replying[0] not in known:
+        if self.composer.conversation_id is not None and self.composer.conversation_id not in known:
             self._close_reply_box()
             self._focus(self.conversation_list)
-            self.say("That conversation is gone from the source; your text is kept as a draft.")
+            say(self, "That conversation is gone from the source; your text is kept as a draft.")
 
     @on(LiveSync.Delivered)
     def _delivered(self, event: LiveSync.Delivered) -> None:
         for outcome in event.outcomes:
             failed = outcome.item.status == "failed"
-            self.say(outcome.note, "error" if failed else "information", 10 if failed else 3)
+            say(self, outcome.note, "error" if failed else "information", 10 if failed else 3)
         self.sync_from_disk()
 
     # Triage -------------------------------------------------------------------------------
@@ -448,21 +430,8 @@ class InboxScreen(Screen[None]):
         """The highlighted conversation, or None after saying there is none."""
         cid = self.current
         if cid is None:
-            self.say(f"Nothing to {doing}: the list is empty.", "warning")
+            say(self, f"Nothing to {doing}: the list is empty.", "warning")
         return cid
-
-    def _attempt(self, action: Callable[[], T]) -> tuple[bool, T | None]:
-        """Run a triage action: (True, its result), or (False, None) after showing why not
-        (the disk's error, or a read-only message); then nothing changed, on disk or on
-        screen."""
-        try:
-            return True, action()
-        except ReadOnlyError as exc:
-            self.say(str(exc), "warning", 8)
-            return False, None
-        except StateError as exc:
-            self.say(str(exc), "error", 8)
-            return False, None
 
     def _stay_on(self, cid: str) -> None:
         """After an action that keeps the manager on the conversation."""
@@ -483,15 +452,15 @@ class InboxScreen(Screen[None]):
         cid = self._target("mark done")
         if cid is None:
             return
-        ok, done = self._attempt(lambda: self.triager.toggle_done(cid))
+        ok, done = attempt(self, lambda: self.triager.toggle_done(cid))
         if not ok:
             return
         if done:
             self._move_on(cid)
-            self.say(f"Done: {self._who(cid)} · u undoes")
+            say(self, f"Done: {self._who(cid)} · u undoes")
         else:
             self._stay_on(cid)
-            self.say(f"Reopened: {self._who(cid)}")
+            say(self, f"Reopened: {self._who(cid)}")
 
     def action_snooze(self) -> None:
         cid = self._target("snooze")
@@ -503,14 +472,14 @@ class InboxScreen(Screen[None]):
             choices.insert(0, ("Wake up now", now))
 
         def chosen(until: float | None) -> None:
-            if until is None or not self._attempt(lambda: self.triager.snooze(cid, until))[0]:
+            if until is None or not attempt(self, lambda: self.triager.snooze(cid, until))[0]:
                 return
             if until > now:
                 self._move_on(cid)
-                self.say(f"Snoozed: {self._who(cid)}, back {short_age(until - now)} · u undoes")
+                say(self, f"Snoozed: {self._who(cid)}, back {short_age(until - now)} · u undoes")
             else:
                 self._stay_on(cid)
-                self.say(f"Awake again: {self._who(cid)}")
+                say(self, f"Awake again: {self._who(cid)}")
 
         self.app.push_screen(ChooseScreen("Snooze until…", choices), chosen)
 
@@ -524,7 +493,7 @@ class InboxScreen(Screen[None]):
         def entered(text: str | None) -> None:
             if text is None:
                 return
-            if self._attempt(lambda: self.triager.set_tags(cid, text, tags))[0]:
+            if attempt(self, lambda: self.triager.set_tags(cid, text, tags))[0]:
                 self._stay_on(cid)
 
         hint = "Spaces or commas between tags. ⏎ saves, esc cancels."
@@ -537,7 +506,7 @@ class InboxScreen(Screen[None]):
             return
 
         def entered(text: str | None) -> None:
-            if text is not None and self._attempt(lambda: self.triager.assign(cid, text))[0]:
+            if text is not None and attempt(self, lambda: self.triager.assign(cid, text))[0]:
                 self._stay_on(cid)
 
         hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
@@ -553,23 +522,23 @@ class InboxScreen(Screen[None]):
         message_id = self.inbox.conversations[cid].root.id
         if self._in_thread:
             if self.thread.current_message_id is None:
-                self.say("That reply is not on the platform yet; x discards it.", "warning")
+                say(self, "That reply is not on the platform yet; x discards it.", "warning")
                 return
             message_id = self.thread.current_message_id
-        ok, hidden = self._attempt(lambda: self.triager.toggle_hidden(cid, message_id))
+        ok, hidden = attempt(self, lambda: self.triager.toggle_hidden(cid, message_id))
         if ok:
             self._stay_on(cid)
             self._deliver_soon()
-            self.say("Comment hidden · u undoes" if hidden else "Comment shown again")
+            say(self, "Comment hidden · u undoes" if hidden else "Comment shown again")
 
     def action_undo(self) -> None:
-        ok, undone = self._attempt(self.triager.undo)
+        ok, undone = attempt(self, self.triager.undo)
         if not ok:
             return
         if undone is None:
-            self.say("Nothing of yours to undo.")
+            say(self, "Nothing of yours to undo.")
             return
-        self.drafts = self.triager.store.drafts()
+        self.composer.reload_drafts()
         cid, what = undone.entry.conversation_id, undone.entry.action
         if cid in self.inbox.conversations:
             what += f", {self._who(cid)}"
@@ -579,9 +548,9 @@ class InboxScreen(Screen[None]):
             self.refresh_all()
         note = f" · {undone.note}" if undone.note else ""
         if undone.restored:
-            self.say(f"Undone: {what}{note}")
+            say(self, f"Undone: {what}{note}")
         else:
-            self.say(f"Not undone: {what}{note}", "warning", 4)
+            say(self, f"Not undone: {what}{note}", "warning", 4)
 
     # Navigation ---------------------------------------------------------------------------
 
@@ -654,51 +623,30 @@ class InboxScreen(Screen[None]):
     # Reply --------------------------------------------------------------------------------
 
     def action_reply(self) -> None:
-        if self.replying is not None:
-            self._focus(self.reply_box)  # its text is the manager's: never reloaded
+        composer = self.composer
+        if composer.replying is not None:
+            self._focus(composer.box)  # its text is the manager's: never reloaded
             return
         cid = self._target("reply to")
         if cid is None:
             return
+        back = self.focused
         if self._in_thread and self.thread.current_reply_id is not None:
-            self._edit_reply(cid, self.thread.current_reply_id)
-            return
-        target = self._reply_target(cid)
-        if target is None:
-            return
-        message_id, author = target
-        why = self.triager.cannot_reply(cid, message_id)
-        if why is not None:
-            self.say(why, "warning", 8)
-            return
-        self.editing = None
-        title = f"Reply to {one_line(author, 40)}"
-        self._open_reply_box(cid, message_id, title, self.drafts.get(cid, ""))
-
-    def _open_reply_box(self, cid: str, message_id: str, title: str, text: str) -> None:
-        """Open the box on ``text``: the one moment its text comes from anywhere but the
-        manager (and the editor they called), so nothing typed is ever overwritten."""
-        self.replying = (cid, message_id)
+            if not composer.edit(cid, self.thread.current_reply_id):
+                return
+        else:
+            target = self._reply_target(cid)
+            if target is None:
+                return
+            message_id, author = target
+            why = self.triager.cannot_reply(cid, message_id)
+            if why is not None:
+                say(self, why, "warning", 8)
+                return
+            composer.reply(cid, message_id, author)
+        self._return_focus = back
         self.sticky = cid
-        self._return_focus = self.focused
-        box = self.reply_box
-        box.border_title = Content(title)
-        keep = "esc keep draft" if self.editing is None else "esc keep edit as draft"
-        box.border_subtitle = Content(f"ctrl+s queue · {keep} · ctrl+e editor")
-        box.text = text
-        box.move_cursor(box.document.end)
-        box.display = True
-        self._focus(box)
-
-    def _edit_reply(self, cid: str, reply_id: str) -> None:
-        reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
-        if reply is None or not reply.editable:
-            why = "may already be on the platform" if reply and reply.may_be_posted else "is sent"
-            self.say(f"That reply {why}: it cannot be edited now.", "warning")
-            return
-        self.editing = reply_id
-        self._editing_text = reply.text
-        self._open_reply_box(cid, reply.in_reply_to, "Edit your reply", reply.text)
+        self._focus(composer.box)
 
     def _highlighted_reply(self, doing: str) -> Reply | None:
         """The reply of the outbox highlighted in the thread, or None after saying how to
@@ -709,8 +657,10 @@ class InboxScreen(Screen[None]):
         if cid is not None and reply_id is not None:
             found = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
         if found is None:
-            self.say(
-                f"To {doing} a reply, highlight it in the thread (enter, then j/k).", "warning"
+            say(
+                self,
+                f"To {doing} a reply, highlight it in the thread (enter, then j/k).",
+                "warning",
             )
         return found
 
@@ -718,37 +668,39 @@ class InboxScreen(Screen[None]):
         live = self.query(LiveSync)
         if live and live.first().token_refused:
             live.first().renew_token()
-            self.say("Reading the token again…")
+            say(self, "Reading the token again…")
             return
         reply = self._highlighted_reply("retry")
         if reply is None:
             return
         if reply.status != "failed":
-            self.say(f"Only a failed reply is retried by hand; this one is {reply.status}.")
+            say(self, f"Only a failed reply is retried by hand; this one is {reply.status}.")
             return
-        ok, again = self._attempt(lambda: self.triager.retry_reply(reply.id))
+        ok, again = attempt(self, lambda: self.triager.retry_reply(reply.id))
         if ok and again is not None:
             self._stay_on(reply.conversation_id)
-            self.say("Reply queued again")
+            say(self, "Reply queued again")
             self._deliver_soon()
 
     def action_discard_reply(self) -> None:
         reply = self._highlighted_reply("discard")
         if reply is None:
             return
-        ok, dropped = self._attempt(lambda: self.triager.discard_reply(reply.id))
+        ok, dropped = attempt(self, lambda: self.triager.discard_reply(reply.id))
         if not ok:
             return
         if dropped is None:
-            self.say("That reply is on its way or sent: it can no longer be discarded.", "warning")
+            say(self, "That reply is on its way or sent: it can no longer be discarded.", "warning")
             return
         self._stay_on(reply.conversation_id)
         if dropped.may_be_posted:
-            self.say(
-                "Discarded; an earlier attempt may have reached the platform · u undoes", "warning"
+            say(
+                self,
+                "Discarded; an earlier attempt may have reached the platform · u undoes",
+                "warning",
             )
         else:
-            self.say("Reply discarded · u undoes")
+            say(self, "Reply discarded · u undoes")
 
     def _reply_target(self, cid: str) -> tuple[str, str] | None:
         """The message a reply answers: the one highlighted in the thread when the thread
@@ -768,34 +720,12 @@ class InboxScreen(Screen[None]):
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
         with the new text), then go back where the manager was, before the next key."""
-        if self.replying is None:
+        had_focus = self.focused is self.composer.box
+        cid = self.composer.queue()
+        if cid is None:
             return
-        text = self.reply_box.text
-        if not text.strip():
-            self.say("The reply is empty.", "warning")
-            return
-        cid, in_reply_to = self.replying
-        editing = self.editing
-        notice = f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
-        severity: Severity = "information"
-        if editing is not None:
-            ok, edited = self._attempt(lambda: self.triager.edit_reply(editing, text))
-            if not ok:
-                return
-            notice = "Reply queued again with your edit"
-            if edited is None:
-                self._save_draft(cid, text)
-                notice = "That reply went out meanwhile: your edit is kept as a draft."
-                severity = "warning"
-        elif self._attempt(lambda: self.triager.reply(cid, in_reply_to, text))[0]:
-            self.drafts.pop(cid, None)
-        else:
-            return
-        self.replying = self.editing = None
-        self.reply_box.text = ""
-        self._hide_reply_box()
+        self._reply_box_closed(had_focus)
         self._stay_on(cid)
-        self.say(notice, severity)
         self._deliver_soon()
 
     def action_close_reply(self) -> None:
@@ -803,73 +733,21 @@ class InboxScreen(Screen[None]):
         self._close_reply_box()
 
     def _close_reply_box(self) -> None:
-        """Hide the reply box, keeping what was typed as the conversation's draft (an edit
-        of a reply of the outbox too, if it changed anything: the reply stays as it was)."""
-        if self.replying is None:
+        """Close the reply box, keeping what was typed as the conversation's draft."""
+        if self.composer.replying is None:
             return
-        cid, text = self.replying[0], self.reply_box.text
-        if self.editing is None:
-            self._keep_draft()
-            if text.strip():
-                self.say("Draft kept")
-        elif text.strip() and text != self._editing_text and self._save_draft(cid, text):
-            self.say("Your edit is kept as a draft; the reply in the outbox is unchanged.")
-        self.replying = self.editing = None
-        self._hide_reply_box()
+        had_focus = self.focused is self.composer.box
+        self.composer.close()
+        self._reply_box_closed(had_focus)
         self._show_thread()
 
-    def _hide_reply_box(self) -> None:
-        """Hide the box; if it had the focus, the focus goes back where it was when the box
-        opened (the list or the thread), at once: the next key acts there."""
-        box = self.reply_box
-        had_focus = self.focused is box
-        box.display = False
-        back = self._return_focus
-        self._return_focus = None
+    def _reply_box_closed(self, had_focus: bool) -> None:
+        """If the box had the focus, the focus goes back where it was when the box opened
+        (the list or the thread), at once: the next key acts there."""
+        back, self._return_focus = self._return_focus, None
         if had_focus:
             self._focus(back if back is not None and back.is_mounted else self.conversation_list)
 
-    def _keep_draft(self) -> None:
-        """Save the reply box's text as its conversation's draft, if it changed (an edit of
-        a reply of the outbox is kept only when the box closes: see _close_reply_box)."""
-        if self.replying is None or self.editing is not None:
-            return
-        cid, text = self.replying[0], self.reply_box.text
-        if text != self.drafts.get(cid, ""):
-            self._save_draft(cid, text)
-
-    def _save_draft(self, cid: str, text: str) -> bool:
-        """Write the draft (an empty one deletes it); False after showing a disk error."""
-        if not self._attempt(lambda: self.triager.save_draft(cid, text))[0]:
-            return False
-        if text.strip():
-            self.drafts[cid] = text
-        else:
-            self.drafts.pop(cid, None)
-        return True
-
-    @on(ReplyBox.Changed)
-    def _reply_typed(self) -> None:
-        """Drafts reach the disk while typing (a crash loses at most a second or two)."""
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self._keep_draft)
-
-    def on_unmount(self) -> None:
-        self._keep_draft()
-
     def action_edit_reply_externally(self) -> None:
         """ctrl+e in the reply box: edit its text in $VISUAL or $EDITOR."""
-        if self.replying is None:
-            return
-        box = self.reply_box
-        try:
-            with self.app.suspend():
-                text, error = editor.edit(box.text)
-        except SuspendNotSupported:
-            text, error = None, "this terminal cannot hand over to an editor"
-        if error is not None:
-            self.say(error, "error", 8)
-        elif text is not None:
-            box.text = text
-            box.move_cursor(box.document.end)
+        self.composer.edit_externally()
