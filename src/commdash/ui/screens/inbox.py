@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -137,6 +138,11 @@ class InboxScreen(Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="pane.previous"),
     ]
 
+    view: var[View] = var[View]("needs-reply", init=False, always_update=True)
+    """The view listed; choosing one lists it afresh, even the same one."""
+    query_text: var[str] = var("", init=False, always_update=True)
+    """The filter in effect; setting it lists afresh."""
+
     def __init__(self, triager: Triager, demo: bool, link: Link | None = None) -> None:
         super().__init__()
         self.triager = triager
@@ -146,11 +152,9 @@ class InboxScreen(Screen[None]):
         self.progress: Progress | None = None
         """While a live source is being pulled: how far it got."""
         self.offline: str | None = None
+        """Why the latest pull failed; None after a good one."""
         self.sync_broken = False
         """Whether that failure needs the manager (a token, a URL), not just time."""
-        """Why the latest pull failed; None after a good one."""
-        self.view: View = "needs-reply"
-        self.query_text = ""
         self.sticky: str | None = None
         """A conversation kept in the list after an action moved it out of the view, until
         the cursor leaves it: a reply must not make the next key act on another one."""
@@ -324,6 +328,17 @@ class InboxScreen(Screen[None]):
         acts on what is on screen."""
         self.sticky = self.current
         self.refresh_all()
+
+    def watch_view(self) -> None:
+        self._relist()
+
+    def watch_query_text(self) -> None:
+        self._relist()
+
+    def _relist(self, ids: list[str] | None = None) -> None:
+        """Another view or filter: list afresh (the row kept after an action goes)."""
+        self.sticky = None
+        self.refresh_all(ids=ids)
 
     @on(PostQueue.Highlighted, "#posts")
     def _post_changed(self) -> None:
@@ -561,8 +576,6 @@ class InboxScreen(Screen[None]):
         for known in VIEWS:
             if known == view:
                 self.view = known
-                self.sticky = None
-                self.refresh_all()
                 self._focus(self.conversation_list)
 
     def action_open_thread(self) -> None:
@@ -599,8 +612,6 @@ class InboxScreen(Screen[None]):
             self.query_one("#list-title", Static).update(Content(inbox_text.SEARCHING))
             return
         self.query_text = text
-        self.sticky = None
-        self.refresh_all()
 
     @on(FilterBar.FilterChanged)
     def _filter_typed(self, event: FilterBar.FilterChanged) -> None:
@@ -616,9 +627,8 @@ class InboxScreen(Screen[None]):
         elif (event.view, event.post_id) != (self.view, self.post_id):
             self._set_filter(event.text)  # the manager moved on meanwhile
         else:
-            self.query_text = event.text
-            self.sticky = None
-            self.refresh_all(ids=event.ids)
+            self.set_reactive(InboxScreen.query_text, event.text)  # searched already:
+            self._relist(event.ids)
 
     # Reply --------------------------------------------------------------------------------
 
