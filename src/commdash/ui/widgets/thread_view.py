@@ -16,8 +16,6 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from commdash.inbox import Inbox
@@ -25,7 +23,7 @@ from commdash.outbox import Reply
 from commdash.text import clip, one_line
 from commdash.timeutil import ago, duration
 from commdash.ui.widgets.cells import terminal_text, wrap
-from commdash.ui.widgets.styles import CachedStyles
+from commdash.ui.widgets.cursor_view import CursorView
 
 MAX_INDENT_LEVELS = 8
 INDENT = 2
@@ -63,12 +61,14 @@ class _Block:
         return self.message_id, self.reply_id
 
 
-class ThreadView(CachedStyles, ScrollView, can_focus=True):
+class ThreadView(CursorView):
+    """The cursor is on one message or queued reply (a block of lines)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "next_message", "Next message", show=False, id="thread.next"),
-        Binding("k,up", "previous_message", "Previous message", show=False, id="thread.previous"),
-        Binding("g,home", "first_message", "First message", show=False, id="thread.first"),
-        Binding("G,end", "last_message", "Last message", show=False, id="thread.last"),
+        Binding("j,down", "cursor_down", "Next message", show=False, id="thread.next"),
+        Binding("k,up", "cursor_up", "Previous message", show=False, id="thread.previous"),
+        Binding("g,home", "cursor_first", "First message", show=False, id="thread.first"),
+        Binding("G,end", "cursor_last", "Last message", show=False, id="thread.last"),
         Binding(
             "pagedown,space,ctrl+f", "page_down", "Page down", show=False, id="thread.page-down"
         ),
@@ -100,8 +100,6 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, init=False)
-
     def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = inbox
@@ -111,6 +109,14 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         self._blocks: list[_Block] = []
         self._strips: dict[int, Strip] = {}
         self._laid_out_width = -1
+
+    @property
+    def item_count(self) -> int:
+        return len(self._blocks)
+
+    def item_span(self, index: int) -> tuple[int, int]:
+        block = self._blocks[index]
+        return block.start, block.end
 
     @property
     def current_message_id(self) -> str | None:
@@ -270,16 +276,9 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         self._strips.clear()
 
     def on_focus(self) -> None:
-        """Entering the thread shows the highlighted message, wherever it was scrolled."""
+        """Entering the thread shows the highlighted message, wherever it was scrolled (and
+        CursorView.on_focus redraws it)."""
         self._reveal_cursor()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
-    def watch_cursor(self, cursor: int) -> None:
-        self._scroll_to_cursor()
-        self.refresh()
 
     def _reveal_cursor(self) -> None:
         """Scroll the highlighted block into view unless some of it is in view already (a
@@ -289,35 +288,6 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
             top = int(self.scroll_offset.y)
             if not block.start < top + self.scrollable_content_region.height or block.end <= top:
                 self._scroll_to_cursor()
-
-    def _scroll_to_cursor(self) -> None:
-        """Scroll as little as needed to show the highlighted block (its top, if it is
-        taller than the pane)."""
-        if not 0 <= self.cursor < len(self._blocks):
-            return
-        block = self._blocks[self.cursor]
-        height = self.scrollable_content_region.height
-        top = int(self.scroll_offset.y)
-        if block.start < top or block.end - block.start > height:
-            self.scroll_to(y=block.start, animate=False, immediate=True)
-        elif block.end > top + height:
-            self.scroll_to(y=block.end - height, animate=False, immediate=True)
-
-    def _move(self, delta: int) -> None:
-        if self._blocks:
-            self.cursor = max(0, min(len(self._blocks) - 1, self.cursor + delta))
-
-    def action_next_message(self) -> None:
-        self._move(1)
-
-    def action_previous_message(self) -> None:
-        self._move(-1)
-
-    def action_first_message(self) -> None:
-        self._move(-len(self._blocks))
-
-    def action_last_message(self) -> None:
-        self._move(len(self._blocks))
 
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)
