@@ -3,6 +3,9 @@ it, is in view when the thread is entered, and is where the manager left it afte
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from _screen import AppFactory, listing, shown, thread, thread_to_reply
 
 from commdash import triage
@@ -66,3 +69,43 @@ async def test_after_a_reply_the_focus_is_back_on_the_same_row(make_app: AppFact
         await pilot.press("escape", "r", *"Also", "ctrl+s")
         assert app.focused is listing(app)
         assert listing(app).current == cid
+
+
+async def test_a_thread_with_a_scrollbar_is_wrapped_to_the_width_left(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    words = [f"w{n:03}" for n in range(400)]
+    path = tmp_path / "long.json"
+    app = make_app(one_thread(path, "A manual?", " ".join(words), "Thanks, found it"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = thread(app)
+        assert view.show_vertical_scrollbar
+        await pilot.press("enter", "j")
+        drawn = {word for line in shown(view) for word in line.split() if word.startswith("w")}
+        assert len(drawn) > 50
+        assert drawn <= set(words)  # no word cut at the right edge ("w12" for "w127")
+
+
+def one_thread(path: Path, *texts: str) -> Path:
+    """An export with one conversation: a question (c0) and its answers (c1, c2, …)."""
+    comments = [
+        {
+            "id": f"c{n}",
+            "parent_id": None if n == 0 else "c0",
+            "author": {"id": f"u{n}", "name": f"Member {n}"},
+            "created_at": f"2026-11-24T09:{n:02}:00Z",
+            "text": text,
+        }
+        for n, text in enumerate(texts)
+    ]
+    document = {
+        "format": "commdash/v1",
+        "source": {"name": "One thread", "account": {"id": "page", "name": "Page"}},
+        "exported_at": "2026-11-25T08:00:00Z",
+        "posts": [
+            {"id": "p1", "created_at": "2026-11-24T08:00:00Z", "text": "News", "comments": comments}
+        ],
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path

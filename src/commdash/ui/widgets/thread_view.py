@@ -267,6 +267,15 @@ class ThreadView(CursorView):
         return Strip(segments).adjust_cell_length(width, base)
 
     def on_resize(self, event: events.Resize) -> None:
+        self._fit_width()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """A thread taller than the pane brings the scrollbar, which takes a column (a short
+        one gives it back): without this, every full line lost its last character."""
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Wrap the thread again if the width it has to fill changed."""
         if self.scrollable_content_region.width != self._laid_out_width:
             self._layout()
             self.refresh()
