@@ -9,6 +9,7 @@ messages deep scrolls as fast as a short one; very long texts are shown in part.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -117,6 +118,9 @@ class ThreadView(CursorView):
     def item_span(self, index: int) -> tuple[int, int]:
         block = self._blocks[index]
         return block.start, block.end
+
+    def item_at(self, line: int) -> int:
+        return max(0, bisect_right(self._blocks, line, key=lambda block: block.start) - 1)
 
     @property
     def current_message_id(self) -> str | None:
@@ -297,12 +301,6 @@ class ThreadView(CursorView):
             top = int(self.scroll_offset.y)
             if not block.start < top + self.scrollable_content_region.height or block.end <= top:
                 self._scroll_to_cursor()
-
-    def action_page_down(self) -> None:
-        self.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.scroll_page_up(animate=False)
 
 
 def reply_state(reply: Reply, now: float) -> tuple[str, str]:

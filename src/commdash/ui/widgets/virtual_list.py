@@ -69,6 +69,9 @@ class VirtualList(CursorView):
     def item_span(self, index: int) -> tuple[int, int]:
         return index, index + 1
 
+    def item_at(self, line: int) -> int:
+        return min(line, self.row_count - 1)
+
     def render_row(self, index: int, width: int) -> list[Segment]:
         """The segments of row ``index``; subclasses draw their rows here."""
         raise NotImplementedError
