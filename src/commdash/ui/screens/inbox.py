@@ -496,7 +496,7 @@ class InboxScreen(Screen[None]):
                 self._stay_on(cid)
                 say(self, f"Awake again: {self._who(cid)}")
 
-        self.app.push_screen(ChooseScreen("Snooze until…", choices), chosen)
+        self.app.push_screen(ChooseScreen("Snooze until…", choices, chosen))
 
     def action_tag(self) -> None:
         cid = self._target("tag")
@@ -513,7 +513,7 @@ class InboxScreen(Screen[None]):
 
         hint = "Spaces or commas between tags. ⏎ saves, esc cancels."
         current = " ".join(tags) + " " if tags else ""
-        self.app.push_screen(PromptScreen("Tags", current, hint, known, by_word=True), entered)
+        self.app.push_screen(PromptScreen("Tags", current, hint, known, entered, by_word=True))
 
     def action_assign(self) -> None:
         cid = self._target("assign")
@@ -527,7 +527,7 @@ class InboxScreen(Screen[None]):
         hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
         current = self.inbox.state(cid).assignee or ""
         self.app.push_screen(
-            PromptScreen("Assign to", current, hint, self.inbox.known_assignees()), entered
+            PromptScreen("Assign to", current, hint, self.inbox.known_assignees(), entered)
         )
 
     def action_hide(self) -> None:
