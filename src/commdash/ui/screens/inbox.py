@@ -557,8 +557,9 @@ class InboxScreen(Screen[None]):
         cid, what = undone.entry.conversation_id, undone.entry.action
         if cid in self.inbox.conversations:
             what += f", {self._who(cid)}"
-            self.sticky = cid
-            self.refresh_all(keep=cid)
+            self._stay_on(cid)
+            if undone.entry.reply_id is not None:
+                self.thread.highlight_reply(undone.entry.reply_id)  # a discarded one is back
         else:
             self.refresh_all()
         note = f" · {undone.note}" if undone.note else ""

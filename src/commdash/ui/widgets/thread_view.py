@@ -149,6 +149,13 @@ class ThreadView(CursorView):
             self._reveal_cursor()
         self.refresh()
 
+    def highlight_reply(self, reply_id: str) -> None:
+        """Put the cursor on the reply of the outbox ``reply_id``, if the thread shows it."""
+        for index, block in enumerate(self._blocks):
+            if block.reply_id == reply_id:
+                self.cursor = index
+                return
+
     def _index_of(self, block: _Block | None) -> int:
         """Where ``block`` is now; if it is gone (a reply sent or discarded, a message
         deleted on the platform), the message it answered, never another reply: the next
