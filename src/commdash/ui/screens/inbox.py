@@ -428,9 +428,10 @@ class InboxScreen(Screen[None]):
         if listing.current is not None and listing.current not in known:
             listing.show([cid for cid in listing.ids if cid in known], None)
         if self.composer.conversation_id is not None and self.composer.conversation_id not in known:
-            self._close_reply_box()
+            kept = self._close_reply_box(quiet=True)
             self._focus(self.conversation_list)
-            say(self, "That conversation is gone from the source; your text is kept as a draft.")
+            gone = "That conversation is gone from the source"
+            say(self, f"{gone}; your text is kept as a draft." if kept else f"{gone}.")
 
     @on(LiveSync.Delivered)
     def _delivered(self, event: LiveSync.Delivered) -> None:
@@ -743,14 +744,16 @@ class InboxScreen(Screen[None]):
         """escape in the reply box."""
         self._close_reply_box()
 
-    def _close_reply_box(self) -> None:
-        """Close the reply box, keeping what was typed as the conversation's draft."""
+    def _close_reply_box(self, quiet: bool = False) -> bool:
+        """Close the reply box, keeping what was typed as the conversation's draft; whether
+        a draft was kept (``quiet``: the caller says so)."""
         if self.composer.replying is None:
-            return
+            return False
         had_focus = self.focused is self.composer.box
-        self.composer.close()
+        kept = self.composer.close(quiet)
         self._reply_box_closed(had_focus)
         self._show_thread()
+        return kept
 
     def _reply_box_closed(self, had_focus: bool) -> None:
         """If the box had the focus, the focus goes back where it was when the box opened

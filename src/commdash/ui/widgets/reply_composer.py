@@ -128,20 +128,26 @@ class ReplyComposer(Widget):
         say(self, notice, severity)
         return cid
 
-    def close(self) -> None:
+    def close(self, quiet: bool = False) -> bool:
         """Hide the box, keeping what was typed as the conversation's draft (an edit of a
-        reply of the outbox too, if it changed anything: the reply stays as it was)."""
+        reply of the outbox too, if it changed anything: the reply stays as it was); whether
+        a draft was kept. ``quiet``: the caller tells the manager why, and of the draft."""
         if self.replying is None:
-            return
+            return False
         cid, text = self.replying[0], self.box.text
+        kept = False
         if self.editing is None:
             self.keep_draft()
-            if text.strip():
+            kept = bool(text.strip())
+            if kept and not quiet:
                 say(self, "Draft kept")
         elif text.strip() and text != self._edited_from and self._save_draft(cid, text):
-            say(self, "Your edit is kept as a draft; the reply in the outbox is unchanged.")
+            kept = True
+            if not quiet:
+                say(self, "Your edit is kept as a draft; the reply in the outbox is unchanged.")
         self.replying = self.editing = None
         self.box.display = False
+        return kept
 
     def _author_of(self, cid: str, message_id: str) -> str:
         """Who wrote that message of the conversation."""
