@@ -6,7 +6,6 @@ Everything shown here that comes from a source is passed as plain text or :class
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on
@@ -33,11 +32,10 @@ from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
-from commdash.ui.widgets.live_sync import LiveSync
-from commdash.ui.widgets.notices import Severity, attempt, say
+from commdash.ui.widgets.notices import attempt, say
 from commdash.ui.widgets.post_queue import PostQueue
 from commdash.ui.widgets.reply_composer import ReplyComposer
-from commdash.ui.widgets.status_bar import StatusBar, outbox_note
+from commdash.ui.widgets.status_bar import StatusBar
 from commdash.ui.widgets.thread_view import ThreadView
 
 SYNC_SECONDS = 2.0
@@ -48,8 +46,7 @@ TICK_SECONDS = 30.0
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from commdash.link import Link
-    from commdash.sources.live import Progress
+    pass
 
 
 def _view(key: str, view: View, title: str, tooltip: str) -> Binding:
@@ -143,18 +140,11 @@ class InboxScreen(Screen[None]):
     query_text: var[str] = var("", init=False, always_update=True)
     """The filter in effect; setting it lists afresh."""
 
-    def __init__(self, triager: Triager, demo: bool, link: Link | None = None) -> None:
+    def __init__(self, triager: Triager, demo: bool) -> None:
         super().__init__()
         self.triager = triager
         self.inbox = triager.inbox
         self.demo = demo
-        self.link = link
-        self.progress: Progress | None = None
-        """While a live source is being pulled: how far it got."""
-        self.offline: str | None = None
-        """Why the latest pull failed; None after a good one."""
-        self.sync_broken = False
-        """Whether that failure needs the manager (a token, a URL), not just time."""
         self.sticky: str | None = None
         """A conversation kept in the list after an action moved it out of the view, until
         the cursor leaves it: a reply must not make the next key act on another one."""
@@ -180,8 +170,6 @@ class InboxScreen(Screen[None]):
                 yield ReplyComposer(self.triager, id="composer")
             yield Gauges(id="gauges")
         yield KeyBar()
-        if self.link is not None:
-            yield LiveSync(self.link)
 
     def on_mount(self) -> None:
         self.refresh_all()
@@ -276,27 +264,11 @@ class InboxScreen(Screen[None]):
     @property
     def _awaiting_data(self) -> bool:
         """A live source that has not brought anything yet (no sync, no offline copy)."""
-        return self.link is not None and self.link.feed.synced_at is None
+        return False
 
     def _sync_state(self) -> tuple[str, bool] | None:
         """For a live source: how its sync stands, and whether that is bad news."""
-        if self.link is None:
-            return None
-        return inbox_text.sync_state(
-            self.link.feed.synced_at,
-            self.progress,
-            self.offline,
-            self.sync_broken,
-            self._refused_replies,
-            time.time(),
-        )
-
-    def _refused_replies(self) -> str:
-        """What the outbox adds to the header: paused delivery, items not sent."""
-        try:
-            return outbox_note(self.triager.store.replies())
-        except StateError:
-            return ""
+        return None
 
     def _refresh_list_title(self) -> None:
         count = None if self._awaiting_data else len(self.conversation_list.ids)
@@ -356,89 +328,6 @@ class InboxScreen(Screen[None]):
                 self.refresh_all()
                 return
         self._show_thread()
-
-    # Live source -------------------------------------------------------------------------
-
-    def action_sync_now(self) -> None:
-        live = self.query(LiveSync)
-        if not live:
-            say(self, "This source is a file: nothing to sync.")
-        elif live.first().sync_now():
-            say(self, "Syncing…")
-        else:
-            say(self, "A sync is under way.")
-
-    def _deliver_soon(self) -> None:
-        for live in self.query(LiveSync):
-            live.deliver_now()
-
-    @on(LiveSync.Progressed)
-    def _sync_progressed(self, event: LiveSync.Progressed) -> None:
-        self.progress = event.progress
-        self._show_status()
-
-    def _show_status(self) -> None:
-        self.query_one(StatusBar).show(
-            self.inbox.snapshot.source,
-            self.inbox.figures().conversation,
-            self.inbox.clock.now(),
-            self.demo,
-            self._sync_state(),
-        )
-
-    @on(LiveSync.Pulled)
-    def _sync_pulled(self, event: LiveSync.Pulled) -> None:
-        self.progress = None
-        if event.error is not None:
-            if event.error != self.offline:
-                severity: Severity = "warning" if event.transient else "error"
-                say(self, f"Sync failed: {event.error}", severity, 10 if event.transient else 30)
-            self.offline = event.error
-            self.sync_broken = not event.transient
-            self._show_status()
-            return
-        if self.offline is not None:
-            say(self, "Back online.")
-        self.offline = None
-        synced, link = event.synced, self.link
-        if synced is None or synced.snapshot is None or link is None:
-            self._show_status()
-            return
-        snapshot = synced.snapshot
-        if not attempt(
-            self, lambda: self.triager.replace_snapshot(snapshot, link.store_for(snapshot))
-        )[0]:
-            link.feed.forget_cursor()  # not shown: the next pull must bring it again
-            return
-        link.follow(snapshot)
-        self.composer.reload_drafts()
-        self._forget_vanished()
-        self._refresh_in_place()
-        skipped = inbox_text.skipped_by_pull(synced.warnings)
-        if skipped is not None:
-            say(self, skipped, "warning", 8)
-
-    def _forget_vanished(self) -> None:
-        """Conversations the source no longer has (deleted on the platform, or aged out)
-        leave the screen; a reply being written to one is kept as its draft."""
-        known = self.inbox.conversations
-        if self.sticky is not None and self.sticky not in known:
-            self.sticky = None
-        listing = self.conversation_list
-        if listing.current is not None and listing.current not in known:
-            listing.show([cid for cid in listing.ids if cid in known], None)
-        if self.composer.conversation_id is not None and self.composer.conversation_id not in known:
-            kept = self._close_reply_box(quiet=True)
-            self._focus(self.conversation_list)
-            gone = "That conversation is gone from the source"
-            say(self, f"{gone}; your text is kept as a draft." if kept else f"{gone}.")
-
-    @on(LiveSync.Delivered)
-    def _delivered(self, event: LiveSync.Delivered) -> None:
-        for outcome in event.outcomes:
-            failed = outcome.item.status == "failed"
-            say(self, outcome.note, "error" if failed else "information", 10 if failed else 3)
-        self.sync_from_disk()
 
     # Triage -------------------------------------------------------------------------------
 
@@ -569,6 +458,14 @@ class InboxScreen(Screen[None]):
         else:
             say(self, f"Not undone: {what}{note}", "warning", 4)
 
+    # Sources ------------------------------------------------------------------------------
+
+    def action_sync_now(self) -> None:
+        say(self, "This source is a file: nothing to sync.")
+
+    def _deliver_soon(self) -> None:
+        """After an action that queued something for the platform (a live source's)."""
+
     # Navigation ---------------------------------------------------------------------------
 
     def action_load_report(self) -> None:
@@ -677,11 +574,6 @@ class InboxScreen(Screen[None]):
         return found
 
     def action_retry_reply(self) -> None:
-        live = self.query(LiveSync)
-        if live and live.first().token_refused:
-            live.first().renew_token()
-            say(self, "Reading the token again…")
-            return
         reply = self._highlighted_reply("retry")
         if reply is None:
             return
