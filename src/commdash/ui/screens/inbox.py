@@ -6,11 +6,11 @@ Everything shown here that comes from a source is passed as plain text or :class
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
@@ -26,6 +26,7 @@ from commdash.text import one_line
 from commdash.timeutil import short_age
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
 from commdash.ui.widgets.conversation_list import ConversationList
@@ -43,97 +44,9 @@ SYNC_SECONDS = 2.0
 TICK_SECONDS = 30.0
 """How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
 
-T = TypeVar("T")
-
-if TYPE_CHECKING:
-    pass
-
-
-def _view(key: str, view: View, title: str, tooltip: str) -> Binding:
-    return Binding(key, f"view('{view}')", title, show=False, tooltip=tooltip, id=f"view.{view}")
-
 
 class InboxScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reply", "Reply", tooltip="Reply to the conversation", id="triage.reply"),
-        Binding(
-            "e",
-            "done",
-            "Done",
-            tooltip="Mark done (again: reopen), go to the next",
-            id="triage.done",
-        ),
-        Binding("s", "snooze", "Snooze", tooltip="Snooze until later", id="triage.snooze"),
-        Binding("t", "tag", "Tag", tooltip="Set the conversation's tags", id="triage.tag"),
-        Binding("a", "assign", "Assign", tooltip="Assign to a teammate", id="triage.assign"),
-        Binding(
-            "h",
-            "hide",
-            "Hide",
-            show=False,
-            tooltip="Hide or unhide the highlighted comment",
-            id="triage.hide",
-        ),
-        Binding("u", "undo", "Undo", tooltip="Undo your last action", id="triage.undo"),
-        Binding(
-            "R",
-            "retry_reply",
-            "Retry",
-            show=False,
-            tooltip="Send the highlighted failed reply again; after a refused token, read it again",
-            id="outbox.retry",
-        ),
-        Binding(
-            "x",
-            "discard_reply",
-            "Discard",
-            show=False,
-            tooltip="Discard the highlighted reply that is not sent",
-            id="outbox.discard",
-        ),
-        Binding(
-            "ctrl+r,dollar_sign",
-            "sync_now",
-            "Sync",
-            show=False,
-            tooltip="Fetch what is new from a live source now (a refused token is read again)",
-            id="inbox.sync",
-        ),
-        Binding(
-            "slash", "filter", "Filter", tooltip="Filter the conversation list", id="inbox.filter"
-        ),
-        Binding(
-            "enter",
-            "open_thread",
-            "Open",
-            show=False,
-            tooltip="Posts: go to the conversations; conversations: read the thread",
-            id="inbox.open",
-        ),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            show=False,
-            tooltip="Leave the thread, or clear the filter",
-            id="inbox.back",
-        ),
-        Binding(
-            "L",
-            "load_report",
-            "Load report",
-            show=False,
-            tooltip="What was skipped or repaired while loading",
-            id="inbox.load-report",
-        ),
-        _view("1", "needs-reply", "Needs reply", "View: conversations that need a reply"),
-        _view("2", "open", "All open", "View: every open conversation"),
-        _view("3", "snoozed", "Snoozed", "View: snoozed conversations"),
-        _view("4", "done", "Done", "View: conversations marked done"),
-        _view("5", "all", "Everything", "View: every conversation"),
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="pane.next"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="pane.previous"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = INBOX_BINDINGS
 
     view: var[View] = var[View]("needs-reply", init=False, always_update=True)
     """The view listed; choosing one lists it afresh, even the same one."""
