@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from _screen import SIZE, AppFactory, burst, listing, thread, until
+from _screen import SIZE, AppFactory, burst, listing, thread, title, until
 from servers.base import Response
 from servers.native import REPLY_PATH, FakeNative
 from textual import events
@@ -16,6 +16,7 @@ from textual.widgets import Input
 from commdash import triage
 from commdash.store import Store
 from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.live_sync import LiveSync
 from commdash.ui.widgets.reply_box import ReplyBox
 
@@ -203,3 +204,22 @@ async def test_keys_after_a_choice_act_on_what_it_chose(make_app: AppFactory) ->
         await pilot.pause()
         assert seen[-1] == "snoozed"
         assert (inbox.status(first), inbox.status(second)) == ("snoozed", "done")
+
+
+async def test_a_pause_reported_after_enter_does_not_bring_back_an_older_filter(
+    make_app: AppFactory,
+) -> None:
+    """Typing that paused on "bik" may be reported after "e" and enter were handled: by then
+    that text is stale, and the filter stays "bike"."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(FilterBar)
+        await pilot.press("slash", *"bike", "enter")
+        await pilot.pause(0.2)
+        filtered = list(listing(app).ids)
+        bar.post_message(FilterBar.FilterChanged(bar, "bik"))
+        await pilot.pause(0.2)
+        assert bar.value == "bike"
+        assert listing(app).ids == filtered
+        assert title(app).endswith("· filter: bike")
