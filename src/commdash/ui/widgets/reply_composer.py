@@ -1,11 +1,11 @@
 """Writing a reply: the reply box under the thread, the drafts of every conversation (on disk
 while the manager types), editing a reply of the outbox, and handing the text to ``$EDITOR``.
 
-Its keys (``ctrl+s``, ``escape``, ``ctrl+e``) are screen actions that call :meth:`queue`,
-:meth:`close` and :meth:`edit_externally` at once, and move the focus: the keys typed after
-``ctrl+s`` must find the reply queued, the box closed and the focus back where the manager was.
-The box's text comes from nowhere but the manager (and the editor they called) while it is
-open.
+Its keys (``ctrl+s``, ``escape``, ``ctrl+e``) are screen actions, run at once: they call
+:meth:`queue`, :meth:`close` or :meth:`edit_externally`, and the screen moves the focus back
+where the manager was, so the keys typed after ``ctrl+s`` find the reply queued and the box
+closed. The box's text comes from nowhere but the manager (and the editor they called) while
+it is open.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ DRAFT_SAVE_SECONDS = 1.0
 
 
 class ReplyComposer(Widget):
+    """Under the thread; its box is hidden while no reply is being written."""
+
     DEFAULT_CSS = """
     ReplyComposer { height: auto; }
     """
