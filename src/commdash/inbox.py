@@ -503,6 +503,16 @@ class Inbox:
         chosen.sort(key=self._order_key(view))
         return chosen
 
+    def known_tags(self) -> list[str]:
+        """Every tag in use, sorted: what the tag prompt completes from. Only conversations
+        with triage state can have one, so a million without are never looked at."""
+        return sorted({tag for state in self._states.values() for tag in state.tags})
+
+    def known_assignees(self) -> list[str]:
+        """Everyone a conversation is assigned to, sorted: what the assign prompt completes
+        from."""
+        return sorted({state.assignee for state in self._states.values() if state.assignee})
+
     def _order_key(self, view: View) -> _OrderKey:
         if view == "needs-reply":
             # Longest-waiting first.

@@ -188,6 +188,7 @@ SCOPES: Mapping[str, Scope] = {
             "the snooze choices",
             {
                 "dialog.cancel": "escape,q",
+                "dialog.choose": "enter",
                 **{f"dialog.choose-{n}": str(n) for n in range(1, 10)},
             },
             textual_keys=_DIALOG_KEYS,

@@ -273,6 +273,10 @@ async def test_a_conversation_gone_from_the_source_leaves_the_screen_and_keeps_t
         assert listing(app).current != cid
         assert not app.screen.query_one(ReplyBox).display
         assert app.triager.store.drafts()[cid] == "Half written"
+        said = [notice.message for notice in app._notifications]
+        assert [line for line in said if "draft" in line.casefold()] == [
+            "That conversation is gone from the source; your text is kept as a draft."
+        ]  # said once, not also "Draft kept"
         await pilot.press("j", "k", "enter")  # everything still works
         assert app.screen.query_one(ThreadView).conversation_id == listing(app).current
 

@@ -20,11 +20,11 @@ from textual.widgets import Input, Static
 
 from commdash.inbox import VIEWS
 from commdash.ui.app import CommdashApp
-from commdash.ui.screens import inbox as inbox_screen
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.prompt import PromptScreen
+from commdash.ui.widgets import filter_bar
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.status_bar import StatusBar
 
@@ -758,7 +758,7 @@ async def test_a_colleagues_done_does_not_move_an_open_reply_box(make_app: AppFa
 @pytest.fixture
 def search_in_background(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every inbox is searched in a worker thread, as a large one is."""
-    monkeypatch.setattr(inbox_screen, "FILTER_IN_BACKGROUND_ABOVE", 0)
+    monkeypatch.setattr(filter_bar, "SEARCH_IN_BACKGROUND_ABOVE", 0)
 
 
 async def searched(app: CommdashApp, pilot: Pilot[None], *keys: str) -> None:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from _screen import SIZE, AppFactory, burst, listing, thread, until
+from _screen import SIZE, AppFactory, burst, listing, thread, title, until
 from servers.base import Response
 from servers.native import REPLY_PATH, FakeNative
+from textual import events
+from textual.message import Message
 from textual.widgets import Input
 
 from commdash import triage
 from commdash.store import Store
 from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.live_sync import LiveSync
 from commdash.ui.widgets.reply_box import ReplyBox
 
@@ -150,3 +153,73 @@ async def test_prompts_and_the_filter_take_keys_in_the_order_typed(make_app: App
         await until(pilot, lambda: bool(entry.value) and app.focused is listing(app))
         await pilot.pause()
         assert entry.value == "bike"  # and the j after enter went to the list, not in here
+
+
+def answered_when(app: CommdashApp, key: str, state: Callable[[], object]) -> list[object]:
+    """``state()`` each time a node of the app or of the dialog open now has handled ``key``;
+    the last one is when the key was used up. The keys typed after it are handled after
+    that moment, so it must find the dialog's answer applied (Textual's own dismiss callback
+    runs later, when the app is next idle)."""
+    seen: list[object] = []
+
+    def handled(message: Message) -> None:
+        if isinstance(message, events.Key) and message.key == key:
+            seen.append(state())
+
+    for node in (app, app.screen, *app.screen.query("*")):
+        node.message_signal.subscribe(node, handled, immediate=True)
+    return seen
+
+
+async def test_keys_after_a_prompt_act_on_what_the_prompt_did(make_app: AppFactory) -> None:
+    """t vip enter j: the tag is applied before the j, which moves on from the tagged
+    conversation (the tag's redraw does not put the cursor back on it)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        first, second = listing(app).ids[:2]
+        await pilot.press("t", *"vip")
+        seen = answered_when(app, "enter", lambda: (inbox.state(first).tags, listing(app).current))
+        burst(app, "enter", "j")
+        await until(pilot, lambda: inbox.state(first).tags == ("vip",))
+        await pilot.pause()
+        assert seen[-1] == (("vip",), first)
+        assert listing(app).current == second
+
+
+async def test_keys_after_a_choice_act_on_what_it_chose(make_app: AppFactory) -> None:
+    """s, enter on the first choice, e: the highlighted conversation is snoozed, then e marks
+    done the next one."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        first, second = listing(app).ids[:2]
+        await pilot.press("s")
+        seen = answered_when(app, "enter", lambda: inbox.status(first))
+        burst(app, "enter", "e")
+        await until(pilot, lambda: inbox.status(first) != "open")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen[-1] == "snoozed"
+        assert (inbox.status(first), inbox.status(second)) == ("snoozed", "done")
+
+
+async def test_a_pause_reported_after_enter_does_not_bring_back_an_older_filter(
+    make_app: AppFactory,
+) -> None:
+    """Typing that paused on "bik" may be reported after "e" and enter were handled: by then
+    that text is stale, and the filter stays "bike"."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(FilterBar)
+        await pilot.press("slash", *"bike", "enter")
+        await pilot.pause(0.2)
+        filtered = list(listing(app).ids)
+        bar.post_message(FilterBar.FilterChanged(bar, "bik"))
+        await pilot.pause(0.2)
+        assert bar.value == "bike"
+        assert listing(app).ids == filtered
+        assert title(app).endswith("· filter: bike")

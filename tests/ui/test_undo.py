@@ -66,3 +66,20 @@ async def test_u_says_so_when_a_colleague_changed_it_again(make_app: AppFactory)
         assert app.triager.inbox.state(cid).assignee == "ola"
         assert last_notice(app).startswith("Not undone: assign")
         assert "changed again" in last_notice(app)
+
+
+async def test_u_after_x_puts_the_thread_cursor_on_the_reply_put_back(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("r", *"Sorry", "ctrl+s")
+        (queued,) = app.triager.store.replies()
+        await thread_to_reply(pilot, app, queued.id)
+        await pilot.press("x")
+        assert thread(app).current_reply_id is None  # on the message it answered
+        await pilot.press("u")
+        assert app.triager.store.replies() == [queued]
+        assert thread(app).current_reply_id == queued.id
+        assert app.focused is thread(app)

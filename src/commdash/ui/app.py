@@ -22,6 +22,7 @@ from commdash.timeutil import Clock
 from commdash.ui.commands import InboxCommands
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.live_inbox import LiveInboxScreen
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.virtual_list import VirtualList
@@ -148,7 +149,10 @@ class CommdashApp(App[None]):
         await self.on_event(events.Key(event.key, event.character))
 
     def get_default_screen(self) -> InboxScreen:
-        return InboxScreen(self.triager, demo=self.session.is_demo, link=self.session.link)
+        link, demo = self.session.link, self.session.is_demo
+        if link is None:
+            return InboxScreen(self.triager, demo)
+        return LiveInboxScreen(self.triager, demo, link)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from commdash.ui.screens.dialog import Dialog
 
 MAX_CHOICES = 9
 
 
-class ChooseScreen(ModalScreen[float | None]):
-    """Returns the value of the chosen option, or None when dismissed.
+class ChooseScreen(Dialog[float]):
+    """Answers with the value of the chosen option, or None when cancelled.
 
     Digits are bindings of this screen, so a digit that picks an option is used up here and
-    never reaches the screen below (where digits switch views).
+    never reaches the screen below (where digits switch views). So is enter, before the
+    option list would take it (and tell its choice by a message, handled after the keys
+    typed next).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss_none", "Cancel", id="dialog.cancel"),
+        Binding(
+            "enter", "choose_highlighted", "Choose", show=False, priority=True, id="dialog.choose"
+        ),
         *[
             Binding(str(n), f"choose({n})", f"Option {n}", show=False, id=f"dialog.choose-{n}")
             for n in range(1, MAX_CHOICES + 1)
@@ -37,8 +44,13 @@ class ChooseScreen(ModalScreen[float | None]):
     ChooseScreen OptionList { height: auto; max-height: 12; border: none; }
     """
 
-    def __init__(self, title: str, choices: list[tuple[str, float]]) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        title: str,
+        choices: list[tuple[str, float]],
+        answered: Callable[[float | None], None],
+    ) -> None:
+        super().__init__(answered)
         self.title_text = title
         self.choices = choices[:MAX_CHOICES]
 
@@ -53,11 +65,17 @@ class ChooseScreen(ModalScreen[float | None]):
             )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.choices[event.option_index][1])
+        """A click on an option."""
+        self.action_choose(event.option_index + 1)
+
+    def action_choose_highlighted(self) -> None:
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None:
+            self.action_choose(highlighted + 1)
 
     def action_choose(self, number: int) -> None:
         if 1 <= number <= len(self.choices):
-            self.dismiss(self.choices[number - 1][1])
+            self.answer(self.choices[number - 1][1])
 
     def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

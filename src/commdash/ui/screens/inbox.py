@@ -6,178 +6,65 @@ Everything shown here that comes from a source is passed as plain text or :class
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
+from typing import ClassVar
 
-from textual import on, work
-from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding, BindingType
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, Static
-from textual.worker import get_current_worker
+from textual.widgets import Static
 
-from commdash import editor
-from commdash.actions import ReadOnlyError, Triager, snooze_choices
+from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
-from commdash.inbox import VIEWS, SearchStopped, View
+from commdash.inbox import VIEWS, View
 from commdash.outbox import Reply
 from commdash.text import one_line
-from commdash.timeutil import ago, short_age
+from commdash.timeutil import short_age
+from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
-from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
-from commdash.ui.widgets.live_sync import LiveSync
+from commdash.ui.widgets.notices import attempt, say
 from commdash.ui.widgets.post_queue import PostQueue
-from commdash.ui.widgets.reply_box import ReplyBox
-from commdash.ui.widgets.status_bar import StatusBar, outbox_note
-from commdash.ui.widgets.text_entry import EntryInput
+from commdash.ui.widgets.reply_composer import ReplyComposer
+from commdash.ui.widgets.status_bar import StatusBar
 from commdash.ui.widgets.thread_view import ThreadView
 
 SYNC_SECONDS = 2.0
 """How often another commdash's changes to the same state are looked for."""
 TICK_SECONDS = 30.0
 """How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
-DRAFT_SAVE_SECONDS = 1.0
-FILTER_PAUSE_SECONDS = 0.08
-FILTER_IN_BACKGROUND_ABOVE = 20_000
-"""With more conversations than this, a filter is searched in a thread: typing goes on."""
-
-Severity = Literal["information", "warning", "error"]
-T = TypeVar("T")
-
-if TYPE_CHECKING:
-    from commdash.link import Link
-    from commdash.sources.live import Progress
-
-
-def _view(key: str, view: View, title: str, tooltip: str) -> Binding:
-    return Binding(key, f"view('{view}')", title, show=False, tooltip=tooltip, id=f"view.{view}")
 
 
 class InboxScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reply", "Reply", tooltip="Reply to the conversation", id="triage.reply"),
-        Binding(
-            "e",
-            "done",
-            "Done",
-            tooltip="Mark done (again: reopen), go to the next",
-            id="triage.done",
-        ),
-        Binding("s", "snooze", "Snooze", tooltip="Snooze until later", id="triage.snooze"),
-        Binding("t", "tag", "Tag", tooltip="Set the conversation's tags", id="triage.tag"),
-        Binding("a", "assign", "Assign", tooltip="Assign to a teammate", id="triage.assign"),
-        Binding(
-            "h",
-            "hide",
-            "Hide",
-            show=False,
-            tooltip="Hide or unhide the highlighted comment",
-            id="triage.hide",
-        ),
-        Binding("u", "undo", "Undo", tooltip="Undo your last action", id="triage.undo"),
-        Binding(
-            "R",
-            "retry_reply",
-            "Retry",
-            show=False,
-            tooltip="Send the highlighted failed reply again; after a refused token, read it again",
-            id="outbox.retry",
-        ),
-        Binding(
-            "x",
-            "discard_reply",
-            "Discard",
-            show=False,
-            tooltip="Discard the highlighted reply that is not sent",
-            id="outbox.discard",
-        ),
-        Binding(
-            "ctrl+r,dollar_sign",
-            "sync_now",
-            "Sync",
-            show=False,
-            tooltip="Fetch what is new from a live source now (a refused token is read again)",
-            id="inbox.sync",
-        ),
-        Binding(
-            "slash", "filter", "Filter", tooltip="Filter the conversation list", id="inbox.filter"
-        ),
-        Binding(
-            "enter",
-            "open_thread",
-            "Open",
-            show=False,
-            tooltip="Posts: go to the conversations; conversations: read the thread",
-            id="inbox.open",
-        ),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            show=False,
-            tooltip="Leave the thread, or clear the filter",
-            id="inbox.back",
-        ),
-        Binding(
-            "L",
-            "load_report",
-            "Load report",
-            show=False,
-            tooltip="What was skipped or repaired while loading",
-            id="inbox.load-report",
-        ),
-        _view("1", "needs-reply", "Needs reply", "View: conversations that need a reply"),
-        _view("2", "open", "All open", "View: every open conversation"),
-        _view("3", "snoozed", "Snoozed", "View: snoozed conversations"),
-        _view("4", "done", "Done", "View: conversations marked done"),
-        _view("5", "all", "Everything", "View: every conversation"),
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="pane.next"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="pane.previous"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = INBOX_BINDINGS
 
-    def __init__(self, triager: Triager, demo: bool, link: Link | None = None) -> None:
+    view: var[View] = var[View]("needs-reply", init=False, always_update=True)
+    """The view listed; choosing one lists it afresh, even the same one."""
+    query_text: var[str] = var("", init=False, always_update=True)
+    """The filter in effect; setting it lists afresh."""
+
+    def __init__(self, triager: Triager, demo: bool) -> None:
         super().__init__()
         self.triager = triager
         self.inbox = triager.inbox
         self.demo = demo
-        self.link = link
-        self.progress: Progress | None = None
-        """While a live source is being pulled: how far it got."""
-        self.offline: str | None = None
-        self.sync_broken = False
-        """Whether that failure needs the manager (a token, a URL), not just time."""
-        """Why the latest pull failed; None after a good one."""
-        self.view: View = "needs-reply"
-        self.query_text = ""
         self.sticky: str | None = None
         """A conversation kept in the list after an action moved it out of the view, until
         the cursor leaves it: a reply must not make the next key act on another one."""
-        self.drafts = triager.store.drafts()
-        self.reply_box = ReplyBox(id="reply")
-        self.replying: tuple[str, str] | None = None
-        """While the reply box is open: the conversation and the message it answers."""
-        self.editing: str | None = None
-        """While the reply box edits a reply of the outbox: its id."""
-        self._editing_text = ""
-        """The text of that reply when the box opened on it."""
         self._return_focus: Widget | None = None
+        """Where the focus goes back to when the reply box closes."""
         self._sticky_added = False
         """Whether the list shows the sticky conversation although it left the view."""
-        self._filter_timer: Timer | None = None
-        self._searching: str | None = None
-        """The filter being searched in the background; its result is shown only if it is
-        still the one wanted."""
-        self._draft_timer: Timer | None = None
 
     # Layout -------------------------------------------------------------------------------
 
@@ -189,38 +76,25 @@ class InboxScreen(Screen[None]):
                 yield PostQueue(self.inbox, id="posts")
             with Vertical(id="middle"):
                 yield Static(id="list-title", classes="pane-title")
-                yield EntryInput(placeholder="filter: name, words, #tag, @assignee", id="filter")
+                yield FilterBar(self.inbox, id="filter")
                 yield ConversationList(self.inbox, id="conversations")
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
-                yield self.reply_box
+                yield ReplyComposer(self.triager, id="composer")
             yield Gauges(id="gauges")
         yield KeyBar()
-        if self.link is not None:
-            yield LiveSync(self.link)
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
-        self.reply_box.display = False
         self.refresh_all()
         self._focus(self.conversation_list)
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
         self.set_interval(TICK_SECONDS, self._refresh_in_place)
-        skipped, count = self.inbox.snapshot.skipped, self.inbox.snapshot.skipped_count
-        if skipped:
-            more = f" (and {count - 1:,} more)" if count > 1 else ""
-            more += "; L lists them all"
-            self.notify(
-                f"{one_line(skipped[0], 120)}{more}",
-                title=f"{count} items skipped or repaired while loading",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
-
-    def say(self, message: str, severity: Severity = "information", timeout: float = 2) -> None:
-        """A notification; source text in it is never read as markup."""
-        self.notify(message, severity=severity, timeout=timeout, markup=False)
+        skipped = inbox_text.skipped_on_load(
+            self.inbox.snapshot.skipped, self.inbox.snapshot.skipped_count
+        )
+        if skipped is not None:
+            message, title = skipped
+            self.notify(message, title=title, severity="warning", timeout=8, markup=False)
 
     # Reading the widgets ------------------------------------------------------------------
 
@@ -231,6 +105,14 @@ class InboxScreen(Screen[None]):
     @property
     def thread(self) -> ThreadView:
         return self.query_one(ThreadView)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    @property
+    def composer(self) -> ReplyComposer:
+        return self.query_one(ReplyComposer)
 
     def _focus(self, widget: Widget) -> None:
         """Move the focus now. ``Widget.focus`` moves it on the app's next turn, after the
@@ -252,11 +134,6 @@ class InboxScreen(Screen[None]):
 
     def _who(self, cid: str) -> str:
         return one_line(self.inbox.conversations[cid].root.author.name, 30)
-
-    def _author_of(self, cid: str, message_id: str) -> str:
-        """Who wrote that message of the conversation."""
-        message = self.inbox.conversations[cid].message(message_id)
-        return one_line(message.author.name, 30) if message is not None else "them"
 
     # Refreshing ---------------------------------------------------------------------------
 
@@ -300,83 +177,34 @@ class InboxScreen(Screen[None]):
     @property
     def _awaiting_data(self) -> bool:
         """A live source that has not brought anything yet (no sync, no offline copy)."""
-        return self.link is not None and self.link.feed.synced_at is None
+        return False
 
     def _sync_state(self) -> tuple[str, bool] | None:
         """For a live source: how its sync stands, and whether that is bad news."""
-        if self.link is None:
-            return None
-        synced_at = self.link.feed.synced_at
-        if self.progress is not None:
-            p = self.progress
-            pages = f"{p.pages:,} page{'' if p.pages == 1 else 's'}"
-            return f"syncing · {pages} · {p.items:,} items", False
-        if synced_at is None:
-            if self.offline is None:
-                return "connecting…", False
-            return f"{self._sync_trouble} · never synced", True
-        age = time.time() - synced_at
-        refused = self._refused_replies()
-        if self.offline is not None:
-            old = short_age(age) if age >= 60 else "under 1m"
-            return f"{self._sync_trouble} · data {old} old{refused}", True
-        return f"synced {ago(age)}{refused}", bool(refused)
-
-    def _refused_replies(self) -> str:
-        """What the outbox adds to the header: paused delivery, items not sent."""
-        try:
-            return outbox_note(self.triager.store.replies())
-        except StateError:
-            return ""
-
-    @property
-    def _sync_trouble(self) -> str:
-        return "sync failed" if self.sync_broken else "offline"
+        return None
 
     def _refresh_list_title(self) -> None:
-        listed = self.conversation_list.ids
-        count = len(listed) - self._sticky_added
-        shown = "no data yet" if self._awaiting_data else f"{count:,}"
-        title = f"Conversations · {VIEWS[self.view]} ({shown})"
-        post_id = self.post_id
-        if post_id is not None:
-            post = self.inbox.posts[post_id]
-            title += " · " + one_line(terminal_text(post.text or post.id), 30)
-        if self.query_text:
-            title += f" · filter: {one_line(self.query_text, 20)}"
+        count = None if self._awaiting_data else len(self.conversation_list.ids)
+        if count is not None:
+            count -= self._sticky_added
+        title = inbox_text.list_title(self.inbox, self.view, self.post_id, self.query_text, count)
         self.query_one("#list-title", Static).update(Content(title))
 
     def _show_thread(self) -> None:
         cid = self.current
         self.thread.show(cid)
-        title = "Thread"
-        if cid is not None:
-            state = self.inbox.state(cid)
-            status = self.inbox.status(cid)
-            if self.inbox.needs_reply(cid):
-                title += " · over SLA" if self.inbox.over_sla(cid) else " · needs a reply"
-            elif status == "snoozed" and state.snoozed_until is not None:
-                wake = short_age(state.snoozed_until - self.inbox.clock.now())
-                title += f" · snoozed, back {wake}"
-            else:
-                title += f" · {status}"
-            if state.assignee:
-                title += f" · @{state.assignee}"
-            if state.tags:
-                title += " · " + " ".join(f"#{tag}" for tag in state.tags)
-            if cid in self.drafts:
-                title += " · draft"
-        self.query_one("#thread-title", Static).update(Content(one_line(title, 200)))
+        title = inbox_text.thread_title(self.inbox, cid, cid in self.composer.drafts)
+        self.query_one("#thread-title", Static).update(Content(title))
 
     def sync_from_disk(self) -> None:
         """Another commdash may have changed this source's state: take its changes."""
         try:
             changed = self.triager.sync_from_disk()
         except StateError as exc:
-            self.say(str(exc), "error", 8)
+            say(self, str(exc), "error", 8)
             return
         if changed:
-            self.drafts = self.triager.store.drafts()
+            self.composer.reload_drafts()
             self._refresh_in_place()
 
     def _refresh_in_place(self) -> None:
@@ -386,6 +214,17 @@ class InboxScreen(Screen[None]):
         self.sticky = self.current
         self.refresh_all()
 
+    def watch_view(self) -> None:
+        self._relist()
+
+    def watch_query_text(self) -> None:
+        self._relist()
+
+    def _relist(self, ids: list[str] | None = None) -> None:
+        """Another view or filter: list afresh (the row kept after an action goes)."""
+        self.sticky = None
+        self.refresh_all(ids=ids)
+
     @on(PostQueue.Highlighted, "#posts")
     def _post_changed(self) -> None:
         self.sticky = None
@@ -393,7 +232,7 @@ class InboxScreen(Screen[None]):
 
     @on(ConversationList.Highlighted, "#conversations")
     def _conversation_changed(self) -> None:
-        if self.replying is not None and self.replying[0] != self.current:
+        if self.composer.conversation_id not in (None, self.current):
             self._close_reply_box()
         if self.sticky is not None and self.sticky != self.current:
             kept_outside_the_view = self._sticky_added
@@ -403,109 +242,14 @@ class InboxScreen(Screen[None]):
                 return
         self._show_thread()
 
-    # Live source -------------------------------------------------------------------------
-
-    def action_sync_now(self) -> None:
-        live = self.query(LiveSync)
-        if not live:
-            self.say("This source is a file: nothing to sync.")
-        elif live.first().sync_now():
-            self.say("Syncing…")
-        else:
-            self.say("A sync is under way.")
-
-    def _deliver_soon(self) -> None:
-        for live in self.query(LiveSync):
-            live.deliver_now()
-
-    @on(LiveSync.Progressed)
-    def _sync_progressed(self, event: LiveSync.Progressed) -> None:
-        self.progress = event.progress
-        self._show_status()
-
-    def _show_status(self) -> None:
-        self.query_one(StatusBar).show(
-            self.inbox.snapshot.source,
-            self.inbox.figures().conversation,
-            self.inbox.clock.now(),
-            self.demo,
-            self._sync_state(),
-        )
-
-    @on(LiveSync.Pulled)
-    def _sync_pulled(self, event: LiveSync.Pulled) -> None:
-        self.progress = None
-        if event.error is not None:
-            if event.error != self.offline:
-                severity: Severity = "warning" if event.transient else "error"
-                self.say(f"Sync failed: {event.error}", severity, 10 if event.transient else 30)
-            self.offline = event.error
-            self.sync_broken = not event.transient
-            self._show_status()
-            return
-        if self.offline is not None:
-            self.say("Back online.")
-        self.offline = None
-        synced, link = event.synced, self.link
-        if synced is None or synced.snapshot is None or link is None:
-            self._show_status()
-            return
-        snapshot = synced.snapshot
-        if not self._attempt(
-            lambda: self.triager.replace_snapshot(snapshot, link.store_for(snapshot))
-        )[0]:
-            link.feed.forget_cursor()  # not shown: the next pull must bring it again
-            return
-        link.follow(snapshot)
-        self.drafts = self.triager.store.drafts()
-        self._forget_vanished()
-        self._refresh_in_place()
-        if synced.warnings:
-            more = f" (and {len(synced.warnings) - 1:,} more)" if len(synced.warnings) > 1 else ""
-            self.say(f"Skipped: {one_line(synced.warnings[0], 120)}{more}", "warning", 8)
-
-    def _forget_vanished(self) -> None:
-        """Conversations the source no longer has (deleted on the platform, or aged out)
-        leave the screen; a reply being written to one is kept as its draft."""
-        known = self.inbox.conversations
-        if self.sticky is not None and self.sticky not in known:
-            self.sticky = None
-        listing = self.conversation_list
-        if listing.current is not None and listing.current not in known:
-            listing.show([cid for cid in listing.ids if cid in known], None)
-        if self.replying is not None and self.replying[0] not in known:
-            self._close_reply_box()
-            self._focus(self.conversation_list)
-            self.say("That conversation is gone from the source; your text is kept as a draft.")
-
-    @on(LiveSync.Delivered)
-    def _delivered(self, event: LiveSync.Delivered) -> None:
-        for outcome in event.outcomes:
-            failed = outcome.item.status == "failed"
-            self.say(outcome.note, "error" if failed else "information", 10 if failed else 3)
-        self.sync_from_disk()
-
     # Triage -------------------------------------------------------------------------------
 
     def _target(self, doing: str) -> str | None:
         """The highlighted conversation, or None after saying there is none."""
         cid = self.current
         if cid is None:
-            self.say(f"Nothing to {doing}: the list is empty.", "warning")
+            say(self, f"Nothing to {doing}: the list is empty.", "warning")
         return cid
-
-    def _attempt(self, action: Callable[[], T]) -> tuple[bool, T | None]:
-        """Run a triage action: (True, its result), or (False, None) after showing why not
-        (the disk's error, or a read-only message); then nothing changed, on disk or on
-        screen."""
-        try:
-            return True, action()
-        except ReadOnlyError as exc:
-            self.say(str(exc), "warning", 8)
-            return False, None
-        except StateError as exc:
-            self.say(str(exc), "error", 8)
-            return False, None
 
     def _stay_on(self, cid: str) -> None:
         """After an action that keeps the manager on the conversation."""
@@ -526,15 +270,15 @@ class InboxScreen(Screen[None]):
         cid = self._target("mark done")
         if cid is None:
             return
-        ok, done = self._attempt(lambda: self.triager.toggle_done(cid))
+        ok, done = attempt(self, lambda: self.triager.toggle_done(cid))
         if not ok:
             return
         if done:
             self._move_on(cid)
-            self.say(f"Done: {self._who(cid)} · u undoes")
+            say(self, f"Done: {self._who(cid)} · u undoes")
         else:
             self._stay_on(cid)
-            self.say(f"Reopened: {self._who(cid)}")
+            say(self, f"Reopened: {self._who(cid)}")
 
     def action_snooze(self) -> None:
         cid = self._target("snooze")
@@ -546,47 +290,48 @@ class InboxScreen(Screen[None]):
             choices.insert(0, ("Wake up now", now))
 
         def chosen(until: float | None) -> None:
-            if until is None or not self._attempt(lambda: self.triager.snooze(cid, until))[0]:
+            if until is None or not attempt(self, lambda: self.triager.snooze(cid, until))[0]:
                 return
             if until > now:
                 self._move_on(cid)
-                self.say(f"Snoozed: {self._who(cid)}, back {short_age(until - now)} · u undoes")
+                say(self, f"Snoozed: {self._who(cid)}, back {short_age(until - now)} · u undoes")
             else:
                 self._stay_on(cid)
-                self.say(f"Awake again: {self._who(cid)}")
+                say(self, f"Awake again: {self._who(cid)}")
 
-        self.app.push_screen(ChooseScreen("Snooze until…", choices), chosen)
+        self.app.push_screen(ChooseScreen("Snooze until…", choices, chosen))
 
     def action_tag(self) -> None:
         cid = self._target("tag")
         if cid is None:
             return
-        known = sorted({t for c in self.inbox.conversations for t in self.inbox.state(c).tags})
+        known = self.inbox.known_tags()
         tags = self.inbox.state(cid).tags
 
         def entered(text: str | None) -> None:
             if text is None:
                 return
-            if self._attempt(lambda: self.triager.set_tags(cid, text, tags))[0]:
+            if attempt(self, lambda: self.triager.set_tags(cid, text, tags))[0]:
                 self._stay_on(cid)
 
         hint = "Spaces or commas between tags. ⏎ saves, esc cancels."
         current = " ".join(tags) + " " if tags else ""
-        self.app.push_screen(PromptScreen("Tags", current, hint, known, by_word=True), entered)
+        self.app.push_screen(PromptScreen("Tags", current, hint, known, entered, by_word=True))
 
     def action_assign(self) -> None:
         cid = self._target("assign")
         if cid is None:
             return
-        known = sorted({a for c in self.inbox.conversations if (a := self.inbox.state(c).assignee)})
 
         def entered(text: str | None) -> None:
-            if text is not None and self._attempt(lambda: self.triager.assign(cid, text))[0]:
+            if text is not None and attempt(self, lambda: self.triager.assign(cid, text))[0]:
                 self._stay_on(cid)
 
         hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
         current = self.inbox.state(cid).assignee or ""
-        self.app.push_screen(PromptScreen("Assign to", current, hint, known), entered)
+        self.app.push_screen(
+            PromptScreen("Assign to", current, hint, self.inbox.known_assignees(), entered)
+        )
 
     def action_hide(self) -> None:
         cid = self._target("hide")
@@ -595,35 +340,44 @@ class InboxScreen(Screen[None]):
         message_id = self.inbox.conversations[cid].root.id
         if self._in_thread:
             if self.thread.current_message_id is None:
-                self.say("That reply is not on the platform yet; x discards it.", "warning")
+                say(self, "That reply is not on the platform yet; x discards it.", "warning")
                 return
             message_id = self.thread.current_message_id
-        ok, hidden = self._attempt(lambda: self.triager.toggle_hidden(cid, message_id))
+        ok, hidden = attempt(self, lambda: self.triager.toggle_hidden(cid, message_id))
         if ok:
             self._stay_on(cid)
             self._deliver_soon()
-            self.say("Comment hidden · u undoes" if hidden else "Comment shown again")
+            say(self, "Comment hidden · u undoes" if hidden else "Comment shown again")
 
     def action_undo(self) -> None:
-        ok, undone = self._attempt(self.triager.undo)
+        ok, undone = attempt(self, self.triager.undo)
         if not ok:
             return
         if undone is None:
-            self.say("Nothing of yours to undo.")
+            say(self, "Nothing of yours to undo.")
             return
-        self.drafts = self.triager.store.drafts()
+        self.composer.reload_drafts()
         cid, what = undone.entry.conversation_id, undone.entry.action
         if cid in self.inbox.conversations:
             what += f", {self._who(cid)}"
-            self.sticky = cid
-            self.refresh_all(keep=cid)
+            self._stay_on(cid)
+            if undone.entry.reply_id is not None:
+                self.thread.highlight_reply(undone.entry.reply_id)  # a discarded one is back
         else:
             self.refresh_all()
         note = f" · {undone.note}" if undone.note else ""
         if undone.restored:
-            self.say(f"Undone: {what}{note}")
+            say(self, f"Undone: {what}{note}")
         else:
-            self.say(f"Not undone: {what}{note}", "warning", 4)
+            say(self, f"Not undone: {what}{note}", "warning", 4)
+
+    # Sources ------------------------------------------------------------------------------
+
+    def action_sync_now(self) -> None:
+        say(self, "This source is a file: nothing to sync.")
+
+    def _deliver_soon(self) -> None:
+        """After an action that queued something for the platform (a live source's)."""
 
     # Navigation ---------------------------------------------------------------------------
 
@@ -634,8 +388,6 @@ class InboxScreen(Screen[None]):
         for known in VIEWS:
             if known == view:
                 self.view = known
-                self.sticky = None
-                self.refresh_all()
                 self._focus(self.conversation_list)
 
     def action_open_thread(self) -> None:
@@ -645,131 +397,78 @@ class InboxScreen(Screen[None]):
             self._focus(self.thread)
 
     def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if self.focused is box or (self.query_text and not self._in_thread):
-            if self._filter_timer is not None:
-                self._filter_timer.stop()
+        bar = self.filter_bar
+        if self.focused is bar or (self.query_text and not self._in_thread):
+            bar.clear()
             self._set_filter("")
-            box.display = False
         self._focus(self.conversation_list)
 
     # Filter -------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.value = self.query_text
-        self._focus(box)
-
-    def _set_filter(self, text: str) -> None:
-        self._searching = None
-        self.workers.cancel_group(self, "filter")
-        if text and len(self.inbox.conversations) > FILTER_IN_BACKGROUND_ABOVE:
-            self.query_one("#list-title", Static).update(Content("Conversations · searching…"))
-            self._searching = text
-            self._search(text, self.view, self.post_id)
-            return
-        self.query_text = text
-        self.sticky = None
-        self.refresh_all()
-
-    @work(thread=True, exclusive=True, group="filter")
-    def _search(self, text: str, view: View, post_id: str | None) -> None:
-        """Search a large inbox off the UI thread; a newer search stops this one."""
-        worker = get_current_worker()
-        for _ in range(3):
-            try:
-                ids = self.inbox.conversation_ids(
-                    view, post_id, text, stop=lambda: worker.is_cancelled
-                )
-                break
-            except (RuntimeError, KeyError, AttributeError):  # the inbox changed: again
-                continue
-            except SearchStopped:
-                return
-        else:
-            self.app.call_from_thread(self._refresh_list_title)
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._found, text, view, post_id, ids)
-
-    def _found(self, text: str, view: View, post_id: str | None, ids: list[str]) -> None:
-        if text != self._searching:
-            return  # the manager cleared or changed the filter meanwhile
-        self._searching = None
-        if (view, post_id) != (self.view, self.post_id):
-            self._set_filter(text)  # the manager moved on meanwhile
-            return
-        self.query_text = text
-        self.sticky = None
-        self.refresh_all(ids=ids)
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        """Filter as the manager types, once typing pauses: keys never wait for the list."""
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        value = event.value
-        self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, lambda: self._set_filter(value))
+        bar = self.filter_bar
+        bar.open(self.query_text)
+        self._focus(bar)
 
     def action_submit_entry(self) -> None:
         """enter in the filter: keep it and go back to the list, before the next key."""
-        box = self.query_one("#filter", Input)
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        if box.value != self.query_text:
-            self._set_filter(box.value)
-        box.display = bool(self.query_text)
+        bar = self.filter_bar
+        text = bar.settle()
+        if text != self.query_text:
+            self._set_filter(text)
+        bar.display = bool(self.query_text)
         self._focus(self.conversation_list)
+
+    def _set_filter(self, text: str) -> None:
+        if self.filter_bar.search_later(text, self.view, self.post_id):
+            self.query_one("#list-title", Static).update(Content(inbox_text.SEARCHING))
+            return
+        self.query_text = text
+
+    @on(FilterBar.FilterChanged)
+    def _filter_typed(self, event: FilterBar.FilterChanged) -> None:
+        if not event.stale:
+            self._set_filter(event.text)
+
+    @on(FilterBar.Searched)
+    def _filter_searched(self, event: FilterBar.Searched) -> None:
+        if event.stale:
+            return
+        if event.ids is None:
+            self._refresh_list_title()  # gave up: the list is as it was
+        elif (event.view, event.post_id) != (self.view, self.post_id):
+            self._set_filter(event.text)  # the manager moved on meanwhile
+        else:
+            self.set_reactive(InboxScreen.query_text, event.text)  # searched already:
+            self._relist(event.ids)
 
     # Reply --------------------------------------------------------------------------------
 
     def action_reply(self) -> None:
-        if self.replying is not None:
-            self._focus(self.reply_box)  # its text is the manager's: never reloaded
+        composer = self.composer
+        if composer.replying is not None:
+            self._focus(composer.box)  # its text is the manager's: never reloaded
             return
         cid = self._target("reply to")
         if cid is None:
             return
+        back = self.focused
         if self._in_thread and self.thread.current_reply_id is not None:
-            self._edit_reply(cid, self.thread.current_reply_id)
-            return
-        target = self._reply_target(cid)
-        if target is None:
-            return
-        message_id, author = target
-        why = self.triager.cannot_reply(cid, message_id)
-        if why is not None:
-            self.say(why, "warning", 8)
-            return
-        self.editing = None
-        title = f"Reply to {one_line(author, 40)}"
-        self._open_reply_box(cid, message_id, title, self.drafts.get(cid, ""))
-
-    def _open_reply_box(self, cid: str, message_id: str, title: str, text: str) -> None:
-        """Open the box on ``text``: the one moment its text comes from anywhere but the
-        manager (and the editor they called), so nothing typed is ever overwritten."""
-        self.replying = (cid, message_id)
+            if not composer.edit(cid, self.thread.current_reply_id):
+                return
+        else:
+            target = self._reply_target(cid)
+            if target is None:
+                return
+            message_id, author = target
+            why = self.triager.cannot_reply(cid, message_id)
+            if why is not None:
+                say(self, why, "warning", 8)
+                return
+            composer.reply(cid, message_id, author)
+        self._return_focus = back
         self.sticky = cid
-        self._return_focus = self.focused
-        box = self.reply_box
-        box.border_title = Content(title)
-        keep = "esc keep draft" if self.editing is None else "esc keep edit as draft"
-        box.border_subtitle = Content(f"ctrl+s queue · {keep} · ctrl+e editor")
-        box.text = text
-        box.move_cursor(box.document.end)
-        box.display = True
-        self._focus(box)
-
-    def _edit_reply(self, cid: str, reply_id: str) -> None:
-        reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
-        if reply is None or not reply.editable:
-            why = "may already be on the platform" if reply and reply.may_be_posted else "is sent"
-            self.say(f"That reply {why}: it cannot be edited now.", "warning")
-            return
-        self.editing = reply_id
-        self._editing_text = reply.text
-        self._open_reply_box(cid, reply.in_reply_to, "Edit your reply", reply.text)
+        self._focus(composer.box)
 
     def _highlighted_reply(self, doing: str) -> Reply | None:
         """The reply of the outbox highlighted in the thread, or None after saying how to
@@ -780,46 +479,45 @@ class InboxScreen(Screen[None]):
         if cid is not None and reply_id is not None:
             found = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
         if found is None:
-            self.say(
-                f"To {doing} a reply, highlight it in the thread (enter, then j/k).", "warning"
+            say(
+                self,
+                f"To {doing} a reply, highlight it in the thread (enter, then j/k).",
+                "warning",
             )
         return found
 
     def action_retry_reply(self) -> None:
-        live = self.query(LiveSync)
-        if live and live.first().token_refused:
-            live.first().renew_token()
-            self.say("Reading the token again…")
-            return
         reply = self._highlighted_reply("retry")
         if reply is None:
             return
         if reply.status != "failed":
-            self.say(f"Only a failed reply is retried by hand; this one is {reply.status}.")
+            say(self, f"Only a failed reply is retried by hand; this one is {reply.status}.")
             return
-        ok, again = self._attempt(lambda: self.triager.retry_reply(reply.id))
+        ok, again = attempt(self, lambda: self.triager.retry_reply(reply.id))
         if ok and again is not None:
             self._stay_on(reply.conversation_id)
-            self.say("Reply queued again")
+            say(self, "Reply queued again")
             self._deliver_soon()
 
     def action_discard_reply(self) -> None:
         reply = self._highlighted_reply("discard")
         if reply is None:
             return
-        ok, dropped = self._attempt(lambda: self.triager.discard_reply(reply.id))
+        ok, dropped = attempt(self, lambda: self.triager.discard_reply(reply.id))
         if not ok:
             return
         if dropped is None:
-            self.say("That reply is on its way or sent: it can no longer be discarded.", "warning")
+            say(self, "That reply is on its way or sent: it can no longer be discarded.", "warning")
             return
         self._stay_on(reply.conversation_id)
         if dropped.may_be_posted:
-            self.say(
-                "Discarded; an earlier attempt may have reached the platform · u undoes", "warning"
+            say(
+                self,
+                "Discarded; an earlier attempt may have reached the platform · u undoes",
+                "warning",
             )
         else:
-            self.say("Reply discarded · u undoes")
+            say(self, "Reply discarded · u undoes")
 
     def _reply_target(self, cid: str) -> tuple[str, str] | None:
         """The message a reply answers: the one highlighted in the thread when the thread
@@ -839,108 +537,36 @@ class InboxScreen(Screen[None]):
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
         with the new text), then go back where the manager was, before the next key."""
-        if self.replying is None:
+        had_focus = self.focused is self.composer.box
+        cid = self.composer.queue()
+        if cid is None:
             return
-        text = self.reply_box.text
-        if not text.strip():
-            self.say("The reply is empty.", "warning")
-            return
-        cid, in_reply_to = self.replying
-        editing = self.editing
-        notice = f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
-        severity: Severity = "information"
-        if editing is not None:
-            ok, edited = self._attempt(lambda: self.triager.edit_reply(editing, text))
-            if not ok:
-                return
-            notice = "Reply queued again with your edit"
-            if edited is None:
-                self._save_draft(cid, text)
-                notice = "That reply went out meanwhile: your edit is kept as a draft."
-                severity = "warning"
-        elif self._attempt(lambda: self.triager.reply(cid, in_reply_to, text))[0]:
-            self.drafts.pop(cid, None)
-        else:
-            return
-        self.replying = self.editing = None
-        self.reply_box.text = ""
-        self._hide_reply_box()
+        self._reply_box_closed(had_focus)
         self._stay_on(cid)
-        self.say(notice, severity)
         self._deliver_soon()
 
     def action_close_reply(self) -> None:
         """escape in the reply box."""
         self._close_reply_box()
 
-    def _close_reply_box(self) -> None:
-        """Hide the reply box, keeping what was typed as the conversation's draft (an edit
-        of a reply of the outbox too, if it changed anything: the reply stays as it was)."""
-        if self.replying is None:
-            return
-        cid, text = self.replying[0], self.reply_box.text
-        if self.editing is None:
-            self._keep_draft()
-            if text.strip():
-                self.say("Draft kept")
-        elif text.strip() and text != self._editing_text and self._save_draft(cid, text):
-            self.say("Your edit is kept as a draft; the reply in the outbox is unchanged.")
-        self.replying = self.editing = None
-        self._hide_reply_box()
+    def _close_reply_box(self, quiet: bool = False) -> bool:
+        """Close the reply box, keeping what was typed as the conversation's draft; whether
+        a draft was kept (``quiet``: the caller says so)."""
+        if self.composer.replying is None:
+            return False
+        had_focus = self.focused is self.composer.box
+        kept = self.composer.close(quiet)
+        self._reply_box_closed(had_focus)
         self._show_thread()
+        return kept
 
-    def _hide_reply_box(self) -> None:
-        """Hide the box; if it had the focus, the focus goes back where it was when the box
-        opened (the list or the thread), at once: the next key acts there."""
-        box = self.reply_box
-        had_focus = self.focused is box
-        box.display = False
-        back = self._return_focus
-        self._return_focus = None
+    def _reply_box_closed(self, had_focus: bool) -> None:
+        """If the box had the focus, the focus goes back where it was when the box opened
+        (the list or the thread), at once: the next key acts there."""
+        back, self._return_focus = self._return_focus, None
         if had_focus:
             self._focus(back if back is not None and back.is_mounted else self.conversation_list)
 
-    def _keep_draft(self) -> None:
-        """Save the reply box's text as its conversation's draft, if it changed (an edit of
-        a reply of the outbox is kept only when the box closes: see _close_reply_box)."""
-        if self.replying is None or self.editing is not None:
-            return
-        cid, text = self.replying[0], self.reply_box.text
-        if text != self.drafts.get(cid, ""):
-            self._save_draft(cid, text)
-
-    def _save_draft(self, cid: str, text: str) -> bool:
-        """Write the draft (an empty one deletes it); False after showing a disk error."""
-        if not self._attempt(lambda: self.triager.save_draft(cid, text))[0]:
-            return False
-        if text.strip():
-            self.drafts[cid] = text
-        else:
-            self.drafts.pop(cid, None)
-        return True
-
-    @on(ReplyBox.Changed)
-    def _reply_typed(self) -> None:
-        """Drafts reach the disk while typing (a crash loses at most a second or two)."""
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self._keep_draft)
-
-    def on_unmount(self) -> None:
-        self._keep_draft()
-
     def action_edit_reply_externally(self) -> None:
         """ctrl+e in the reply box: edit its text in $VISUAL or $EDITOR."""
-        if self.replying is None:
-            return
-        box = self.reply_box
-        try:
-            with self.app.suspend():
-                text, error = editor.edit(box.text)
-        except SuspendNotSupported:
-            text, error = None, "this terminal cannot hand over to an editor"
-        if error is not None:
-            self.say(error, "error", 8)
-        elif text is not None:
-            box.text = text
-            box.move_cursor(box.document.end)
+        self.composer.edit_externally()

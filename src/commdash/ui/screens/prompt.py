@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Label
 
+from commdash.ui.screens.dialog import Dialog
 from commdash.ui.widgets.text_entry import EntryInput
 
 
@@ -32,8 +33,8 @@ class LastWordSuggester(Suggester):
         return None
 
 
-class PromptScreen(ModalScreen[str | None]):
-    """Returns the text entered, or None when cancelled with escape."""
+class PromptScreen(Dialog[str]):
+    """Answers with the text entered, or None when cancelled with escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel")
@@ -49,9 +50,15 @@ class PromptScreen(ModalScreen[str | None]):
     """
 
     def __init__(
-        self, title: str, value: str, hint: str, suggestions: list[str], by_word: bool = False
+        self,
+        title: str,
+        value: str,
+        hint: str,
+        suggestions: list[str],
+        answered: Callable[[str | None], None],
+        by_word: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(answered)
         self.title_text = title
         self.value = value
         self.hint = hint
@@ -69,7 +76,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def action_submit_entry(self) -> None:
         """enter: the prompt closes with its text, before the next key is handled."""
-        self.dismiss(self.query_one(EntryInput).value)
+        self.answer(self.query_one(EntryInput).value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

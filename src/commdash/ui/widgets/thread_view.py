@@ -9,6 +9,7 @@ messages deep scrolls as fast as a short one; very long texts are shown in part.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -16,8 +17,6 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from commdash.inbox import Inbox
@@ -25,7 +24,7 @@ from commdash.outbox import Reply
 from commdash.text import clip, one_line
 from commdash.timeutil import ago, duration
 from commdash.ui.widgets.cells import terminal_text, wrap
-from commdash.ui.widgets.styles import CachedStyles
+from commdash.ui.widgets.cursor_view import CursorView
 
 MAX_INDENT_LEVELS = 8
 INDENT = 2
@@ -63,12 +62,14 @@ class _Block:
         return self.message_id, self.reply_id
 
 
-class ThreadView(CachedStyles, ScrollView, can_focus=True):
+class ThreadView(CursorView):
+    """The cursor is on one message or queued reply (a block of lines)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "next_message", "Next message", show=False, id="thread.next"),
-        Binding("k,up", "previous_message", "Previous message", show=False, id="thread.previous"),
-        Binding("g,home", "first_message", "First message", show=False, id="thread.first"),
-        Binding("G,end", "last_message", "Last message", show=False, id="thread.last"),
+        Binding("j,down", "cursor_down", "Next message", show=False, id="thread.next"),
+        Binding("k,up", "cursor_up", "Previous message", show=False, id="thread.previous"),
+        Binding("g,home", "cursor_first", "First message", show=False, id="thread.first"),
+        Binding("G,end", "cursor_last", "Last message", show=False, id="thread.last"),
         Binding(
             "pagedown,space,ctrl+f", "page_down", "Page down", show=False, id="thread.page-down"
         ),
@@ -100,8 +101,6 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, init=False)
-
     def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = inbox
@@ -111,6 +110,17 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         self._blocks: list[_Block] = []
         self._strips: dict[int, Strip] = {}
         self._laid_out_width = -1
+
+    @property
+    def item_count(self) -> int:
+        return len(self._blocks)
+
+    def item_span(self, index: int) -> tuple[int, int]:
+        block = self._blocks[index]
+        return block.start, block.end
+
+    def item_at(self, line: int) -> int:
+        return max(0, bisect_right(self._blocks, line, key=lambda block: block.start) - 1)
 
     @property
     def current_message_id(self) -> str | None:
@@ -138,6 +148,13 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         elif self.screen.focused is self:
             self._reveal_cursor()
         self.refresh()
+
+    def highlight_reply(self, reply_id: str) -> None:
+        """Put the cursor on the reply of the outbox ``reply_id``, if the thread shows it."""
+        for index, block in enumerate(self._blocks):
+            if block.reply_id == reply_id:
+                self.cursor = index
+                return
 
     def _index_of(self, block: _Block | None) -> int:
         """Where ``block`` is now; if it is gone (a reply sent or discarded, a message
@@ -261,6 +278,15 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base)
 
     def on_resize(self, event: events.Resize) -> None:
+        self._fit_width()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """A thread taller than the pane brings the scrollbar, which takes a column (a short
+        one gives it back): without this, every full line lost its last character."""
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Wrap the thread again if the width it has to fill changed."""
         if self.scrollable_content_region.width != self._laid_out_width:
             self._layout()
             self.refresh()
@@ -270,16 +296,9 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
         self._strips.clear()
 
     def on_focus(self) -> None:
-        """Entering the thread shows the highlighted message, wherever it was scrolled."""
+        """Entering the thread shows the highlighted message, wherever it was scrolled (and
+        CursorView.on_focus redraws it)."""
         self._reveal_cursor()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
-    def watch_cursor(self, cursor: int) -> None:
-        self._scroll_to_cursor()
-        self.refresh()
 
     def _reveal_cursor(self) -> None:
         """Scroll the highlighted block into view unless some of it is in view already (a
@@ -289,41 +308,6 @@ class ThreadView(CachedStyles, ScrollView, can_focus=True):
             top = int(self.scroll_offset.y)
             if not block.start < top + self.scrollable_content_region.height or block.end <= top:
                 self._scroll_to_cursor()
-
-    def _scroll_to_cursor(self) -> None:
-        """Scroll as little as needed to show the highlighted block (its top, if it is
-        taller than the pane)."""
-        if not 0 <= self.cursor < len(self._blocks):
-            return
-        block = self._blocks[self.cursor]
-        height = self.scrollable_content_region.height
-        top = int(self.scroll_offset.y)
-        if block.start < top or block.end - block.start > height:
-            self.scroll_to(y=block.start, animate=False, immediate=True)
-        elif block.end > top + height:
-            self.scroll_to(y=block.end - height, animate=False, immediate=True)
-
-    def _move(self, delta: int) -> None:
-        if self._blocks:
-            self.cursor = max(0, min(len(self._blocks) - 1, self.cursor + delta))
-
-    def action_next_message(self) -> None:
-        self._move(1)
-
-    def action_previous_message(self) -> None:
-        self._move(-1)
-
-    def action_first_message(self) -> None:
-        self._move(-len(self._blocks))
-
-    def action_last_message(self) -> None:
-        self._move(len(self._blocks))
-
-    def action_page_down(self) -> None:
-        self.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.scroll_page_up(animate=False)
 
 
 def reply_state(reply: Reply, now: float) -> tuple[str, str]:

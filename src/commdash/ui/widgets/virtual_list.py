@@ -14,15 +14,13 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from commdash.ui.widgets.styles import CachedStyles
+from commdash.ui.widgets.cursor_view import CursorView
 
 
-class VirtualList(CachedStyles, ScrollView, can_focus=True):
-    """Rows are drawn by :meth:`render_row`; the list keeps a cursor and scrolls to it."""
+class VirtualList(CursorView):
+    """Rows are drawn by :meth:`render_row`; the cursor is on one of them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
@@ -49,8 +47,6 @@ class VirtualList(CachedStyles, ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, init=False)
-
     @dataclass
     class Highlighted(Message):
         """The manager moved the cursor to another row."""
@@ -65,6 +61,16 @@ class VirtualList(CachedStyles, ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.row_count = 0
+
+    @property
+    def item_count(self) -> int:
+        return self.row_count
+
+    def item_span(self, index: int) -> tuple[int, int]:
+        return index, index + 1
+
+    def item_at(self, line: int) -> int:
+        return min(line, self.row_count - 1)
 
     def render_row(self, index: int, width: int) -> list[Segment]:
         """The segments of row ``index``; subclasses draw their rows here."""
@@ -96,53 +102,14 @@ class VirtualList(CachedStyles, ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base + cursor if cursor else base)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_to_cursor()
-        self.refresh()
+        super().watch_cursor(old, new)
         self.post_message(self.Highlighted(self, new))
-
-    def _scroll_to_cursor(self) -> None:
-        height = self.scrollable_content_region.height
-        top = int(self.scroll_offset.y)
-        if height <= 0:
-            return
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, self.row_count)
         self._scroll_to_cursor()
 
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
     def on_click(self, event: events.Click) -> None:
         index = event.y + int(self.scroll_offset.y)
         if 0 <= index < self.row_count:
             self.cursor = index
-
-    def _move(self, delta: int) -> None:
-        if self.row_count:
-            self.cursor = max(0, min(self.row_count - 1, self.cursor + delta))
-
-    def action_cursor_down(self) -> None:
-        self._move(1)
-
-    def action_cursor_up(self) -> None:
-        self._move(-1)
-
-    def action_cursor_first(self) -> None:
-        self._move(-self.row_count)
-
-    def action_cursor_last(self) -> None:
-        self._move(self.row_count)
-
-    def action_page_down(self) -> None:
-        self._move(max(1, self.scrollable_content_region.height - 1))
-
-    def action_page_up(self) -> None:
-        self._move(-max(1, self.scrollable_content_region.height - 1))
