@@ -93,5 +93,13 @@ def test_what_was_skipped_is_told_in_one_line() -> None:
     )
     message, _ = inbox_text.skipped_on_load(("post p1: no id",), 1_001) or ("", "")
     assert message == "post p1: no id (and 1,000 more); L lists them all"
-    assert inbox_text.skipped_by_pull([]) is None
-    assert inbox_text.skipped_by_pull(["a", "b", "c"]) == "Skipped: a (and 2 more)"
+    assert inbox_text.skipped_by_pull([], 3) is None
+    assert inbox_text.skipped_by_pull(["why", "b", "c"], 16) == (
+        "Sync: why · 16 items skipped or repaired in all; L lists them"
+    )
+    assert inbox_text.skipped_by_pull(["limit reached"], 1) == (
+        "Sync: limit reached · 1 item skipped or repaired in all; L lists them"
+    )
+    assert inbox_text.skipped_by_pull(["the offline copy was not saved"], 0) == (
+        "Sync: the offline copy was not saved"
+    )

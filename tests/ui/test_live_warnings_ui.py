@@ -88,14 +88,16 @@ async def test_the_recorded_comments_are_read_only_and_l_explains_them(
         figures = stats_document(app.session, inbox.figures(), inbox.clock.now())
         assert (figures["conversations"], figures["skipped"]) == (10, 16)
         assert listing(app).row_count == figures["needs_reply"] == 10
-        # Told once, the cause first; a poll that finds the same says nothing more.
-        told = [f"Skipped: {graph_module.CAUSES[graph_module.SCHEDULED_REFUSED]} (and 17 more)"]
-        assert [n for n in notices(app) if n.startswith("Skipped: ")] == told
+        # Told once, the cause first, with the count stats and L give; a poll that finds
+        # the same says nothing more.
+        cause = graph_module.CAUSES[graph_module.SCHEDULED_REFUSED]
+        told = [f"Sync: {cause} · 16 items skipped or repaired in all; L lists them"]
+        assert [n for n in notices(app) if n.startswith("Sync: ")] == told
         asked = len(recorded.server.log)
         await pilot.press("dollar_sign")
         sync = app.screen.query_one(LiveSync)
         await until(pilot, lambda: len(recorded.server.log) > asked and not sync.pulling)
-        assert [n for n in notices(app) if n.startswith("Skipped: ")] == told
+        assert [n for n in notices(app) if n.startswith("Sync: ")] == told
         assert app.triager.inbox.snapshot.skipped_count == 16
 
         report = await report_text(pilot, app)

@@ -100,9 +100,14 @@ def skipped_on_load(skipped: Sequence[str], count: int) -> tuple[str, str] | Non
     )
 
 
-def skipped_by_pull(warnings: Sequence[str]) -> str | None:
-    """The notice about what a pull skipped; None when it skipped nothing."""
+def skipped_by_pull(warnings: Sequence[str], total: int) -> str | None:
+    """The notice about what a pull newly reports (a cause, a limit reached, items skipped),
+    with how many items are skipped or repaired in all (``L`` lists those, and ``stats``
+    counts the same); None when it reports nothing new."""
     if not warnings:
         return None
-    more = f" (and {len(warnings) - 1:,} more)" if len(warnings) > 1 else ""
-    return f"Skipped: {one_line(warnings[0], 120)}{more}"
+    first = one_line(warnings[0], 120)
+    if total <= 0:
+        return f"Sync: {first}"
+    items = "1 item" if total == 1 else f"{total:,} items"
+    return f"Sync: {first} · {items} skipped or repaired in all; L lists them"

@@ -125,7 +125,7 @@ class LiveInboxScreen(InboxScreen):
         self.composer.reload_drafts()
         self._forget_vanished()
         self._refresh_in_place()
-        skipped = inbox_text.skipped_by_pull(synced.warnings)
+        skipped = inbox_text.skipped_by_pull(synced.warnings, snapshot.skipped_count)
         if skipped is not None:
             say(self, skipped, "warning", 8)
 
