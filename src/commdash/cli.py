@@ -256,6 +256,9 @@ def _warn(session: Session) -> None:
         _complain("warning", f"{where}: {more} more items skipped or repaired")
     for advice in snapshot.advice:
         _complain("warning", f"{where}: {advice}")
+    unreadable = session.store.unreadable_replies()
+    if unreadable is not None:
+        _complain("warning", unreadable)
 
 
 def _tui(args: argparse.Namespace) -> int:

@@ -58,3 +58,17 @@ async def test_a_hostile_queued_reply_and_tag_are_shown_clean(make_app: AppFacto
         await pilot.press("a")
         assert isinstance(app.screen, PromptScreen)
         assert app.screen.query_one(Input).value == "Kari"
+
+
+async def test_an_outbox_item_that_cannot_be_read_is_told_at_start(make_app: AppFactory) -> None:
+    first = make_app()
+    outbox = first.triager.store.directory / "outbox.json"
+    write_json(outbox, {"replies": {"3": {"id": "r3", "text": None}}})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        told = [n.message for n in app._notifications if n.title == "Outbox"]
+        assert told == [
+            f"{outbox}: item 3 cannot be read (an id, a target, a text or a time is missing "
+            "or mistyped): kept in the file, never sent"
+        ]

@@ -95,6 +95,9 @@ class InboxScreen(Screen[None]):
         if skipped is not None:
             message, title = skipped
             self.notify(message, title=title, severity="warning", timeout=8, markup=False)
+        unreadable = self.triager.store.unreadable_replies()
+        if unreadable is not None:
+            self.notify(unreadable, title="Outbox", severity="warning", timeout=15, markup=False)
 
     # Reading the widgets ------------------------------------------------------------------
 
