@@ -6,6 +6,8 @@ import asyncio
 import re
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
 
 from textual import events
 from textual.pilot import Pilot
@@ -19,6 +21,20 @@ from commdash.ui.widgets.thread_view import ThreadView
 
 AppFactory = Callable[..., CommdashApp]
 SIZE = (120, 40)
+
+Running = tuple[CommdashApp, Pilot[None]]
+
+
+class Start(Protocol):
+    """The ``started`` fixture: ``async with started(app) as (app, pilot)``."""
+
+    def __call__(
+        self,
+        app: CommdashApp | None = None,
+        *,
+        size: tuple[int, int] = SIZE,
+        notifications: bool = False,
+    ) -> AbstractAsyncContextManager[Running]: ...
 
 
 def shown(widget: Widget) -> list[str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from _screen import SIZE, AppFactory, Running, Start
 from servers.native import FakeNative, make_document
 
 from commdash.session import open_session
@@ -14,8 +16,6 @@ from commdash.ui.app import CommdashApp
 
 NOW = "2026-11-25T09:00:00Z"
 LIVE_TOKEN = "tok-ui-3c9a"
-
-AppFactory = Callable[..., CommdashApp]
 
 
 @pytest.fixture
@@ -30,6 +30,28 @@ def make_app(isolated_dirs: Path) -> AppFactory:
         return CommdashApp(session, clock)
 
     return build
+
+
+@pytest.fixture
+def started(make_app: AppFactory) -> Start:
+    """``async with started(app, size=SIZE, notifications=False) as (app, pilot)``: ``app``
+    (the demo when none is given) running headless under Pilot, settled after its first
+    refresh; it stops when the block ends. Blocks side by side run apps side by side, and a
+    block after another restarts on the same state directory."""
+
+    @asynccontextmanager
+    async def start(
+        app: CommdashApp | None = None,
+        *,
+        size: tuple[int, int] = SIZE,
+        notifications: bool = False,
+    ) -> AsyncIterator[Running]:
+        running = make_app() if app is None else app
+        async with running.run_test(size=size, notifications=notifications) as pilot:
+            await pilot.pause()
+            yield running, pilot
+
+    return start
 
 
 @pytest.fixture

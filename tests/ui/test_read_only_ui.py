@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
-from _screen import SIZE, AppFactory, listing, shown, thread
+from _screen import AppFactory, Start, listing, shown, thread
 
 from commdash.ui.app import CommdashApp
 from commdash.ui.widgets.reply_box import ReplyBox
@@ -39,13 +39,11 @@ def last_notice(app: CommdashApp) -> str:
 
 
 async def test_r_and_h_on_a_read_only_conversation_say_why_and_queue_nothing(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     path = tmp_path / "export.json"
     path.write_bytes(orjson.dumps(EXPORT))
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started(make_app(path)) as (app, pilot):
         conversations = listing(app)
         assert conversations.ids == ["rw", "ro"]  # the longest waiting first
         await pilot.press("j")
