@@ -21,7 +21,10 @@ from commdash.ui.widgets.thread_view import ThreadView
 
 AppFactory = Callable[..., CommdashApp]
 SIZE = (120, 40)
+NOW = "2026-11-25T09:00:00Z"
+LIVE_TOKEN = "tok-ui-3c9a"
 
+ConfigureSource = Callable[..., None]
 Running = tuple[CommdashApp, Pilot[None]]
 
 
@@ -63,14 +66,19 @@ def thread(app: CommdashApp) -> ThreadView:
     return app.screen.query_one(ThreadView)
 
 
+def notices(app: CommdashApp) -> list[str]:
+    """Every notification raised so far, oldest first."""
+    return [notice.message for notice in app._notifications]
+
+
 def notice_count(app: CommdashApp) -> int:
     """How many notifications were raised so far."""
-    return len(list(app._notifications))
+    return len(notices(app))
 
 
 def last_notice(app: CommdashApp) -> str:
-    notices = list(app._notifications)
-    return notices[-1].message if notices else ""
+    said = notices(app)
+    return said[-1] if said else ""
 
 
 async def thread_to_reply(pilot: Pilot[None], app: CommdashApp, reply_id: str) -> None:

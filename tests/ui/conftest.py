@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from _screen import SIZE, AppFactory, Running, Start
+from _screen import LIVE_TOKEN, NOW, SIZE, AppFactory, ConfigureSource, Running, Start
 from servers.native import FakeNative, make_document
 
 from commdash.session import open_session
 from commdash.timeutil import Clock, parse_now
 from commdash.ui.app import CommdashApp
-
-NOW = "2026-11-25T09:00:00Z"
-LIVE_TOKEN = "tok-ui-3c9a"
 
 
 @pytest.fixture
@@ -55,6 +54,25 @@ def started(make_app: AppFactory) -> Start:
 
 
 @pytest.fixture
+def configure_source(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> ConfigureSource:
+    """``configure_source(NAME, token=None, kind=..., url=..., ...)``: the config file
+    ($COMMDASH_CONFIG) names one source, polled only on demand, with those fields; its
+    ``token``, if given, is read from the environment variable ``NAME_TOKEN``."""
+
+    def configure(name: str, token: str | None = None, **fields: object) -> None:
+        fields["poll_seconds"] = 3600
+        if token is not None:
+            variable = fields["token_env"] = f"{name.upper()}_TOKEN"
+            monkeypatch.setenv(variable, token)
+        # JSON's strings, lists, numbers and booleans are also TOML's.
+        table = [f"[sources.{name}]", *(f"{key} = {json.dumps(v)}" for key, v in fields.items())]
+        config = Path(os.environ["COMMDASH_CONFIG"])
+        config.write_text("\n".join(table) + "\n", encoding="utf-8")
+
+    return configure
+
+
+@pytest.fixture
 def live_server() -> Iterator[FakeNative]:
     """A commdash/v1 service on 127.0.0.1: 3 posts, 24 comments."""
     with FakeNative(make_document(3, 24), token=LIVE_TOKEN) as fake:
@@ -63,17 +81,15 @@ def live_server() -> Iterator[FakeNative]:
 
 @pytest.fixture
 def make_live_app(
-    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, live_server: FakeNative
+    make_app: AppFactory, configure_source: ConfigureSource, live_server: FakeNative
 ) -> Callable[[], CommdashApp]:
     """The app on ``live_server``, named ``team`` in the config (polled only on demand)."""
-    config = tmp_path / "config.toml"
-    config.write_text(
-        "[sources.team]\n"
-        f'kind = "commdash"\nurl = "{live_server.url}"\n'
-        f'reply_url = "{live_server.reply_url}"\nhide_url = "{live_server.hide_url}"\n'
-        'token_env = "TEAM_TOKEN"\npoll_seconds = 3600\n',
-        encoding="utf-8",
+    configure_source(
+        "team",
+        LIVE_TOKEN,
+        kind="commdash",
+        url=live_server.url,
+        reply_url=live_server.reply_url,
+        hide_url=live_server.hide_url,
     )
-    monkeypatch.setenv("COMMDASH_CONFIG", str(config))
-    monkeypatch.setenv("TEAM_TOKEN", LIVE_TOKEN)
     return lambda: make_app("team")
