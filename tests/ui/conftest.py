@@ -12,6 +12,7 @@ import pytest
 from _screen import LIVE_TOKEN, NOW, SIZE, AppFactory, ConfigureSource, Running, Start
 from servers.native import FakeNative, make_document
 
+from commdash.config import Config
 from commdash.session import open_session
 from commdash.timeutil import Clock, parse_now
 from commdash.ui.app import CommdashApp
@@ -19,14 +20,20 @@ from commdash.ui.app import CommdashApp
 
 @pytest.fixture
 def make_app(isolated_dirs: Path) -> AppFactory:
-    """``make_app(source=None, now=NOW, sla=60)``: the app on a source (None: the demo)."""
+    """``make_app(source=None, now=NOW, sla=60, config=None)``: the app on a source (None:
+    the demo), with the keys and theme of ``config``."""
 
-    def build(source: str | Path | None = None, now: str = NOW, sla: float = 60.0) -> CommdashApp:
+    def build(
+        source: str | Path | None = None,
+        now: str = NOW,
+        sla: float = 60.0,
+        config: Config | None = None,
+    ) -> CommdashApp:
         clock = Clock(parse_now(now))
         session = open_session(
             None if source is None else str(source), str(isolated_dirs), clock, sla
         )
-        return CommdashApp(session, clock)
+        return CommdashApp(session, clock, config)
 
     return build
 
