@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+from _exports import write_export
 from _screen import AppFactory, Start, listing, shown
 
 from commdash.ui.widgets.reply_box import ReplyBox
@@ -155,28 +154,6 @@ async def test_an_action_before_the_sync_keeps_the_other_apps_change(
         assert saved.done_at is not None
 
 
-def export(path: Path, comments: list[dict[str, Any]], exported_at: str) -> Path:
-    document = {
-        "format": "commdash/v1",
-        "source": {
-            "name": "Tiny Shop",
-            "platform": "generic",
-            "account": {"id": "shop", "name": "Tiny Shop"},
-        },
-        "exported_at": exported_at,
-        "posts": [
-            {
-                "id": "p1",
-                "created_at": "2026-11-25T07:00:00Z",
-                "text": "Winter opening hours",
-                "comments": comments,
-            }
-        ],
-    }
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
-
-
 UNA = {"id": "u1", "name": "Una Berg"}
 BO = {"id": "u2", "name": "Bo Lind"}
 FIRST_EXPORT = [
@@ -195,7 +172,7 @@ FOLLOW_UP = {
 async def test_a_done_conversation_reopens_when_the_member_writes_again(
     started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
-    source = export(tmp_path / "export.json", FIRST_EXPORT, "2026-11-25T08:55:00Z")
+    source = write_export(tmp_path / "export.json", FIRST_EXPORT, "2026-11-25T08:55:00Z")
     async with started(make_app(source, now="2026-11-25T09:00:00Z")) as (app, pilot):
         assert listing(app).ids == ["c1", "c2"]
         await pilot.press("e")
@@ -207,7 +184,7 @@ async def test_a_done_conversation_reopens_when_the_member_writes_again(
         assert app.triager.inbox.status("c1") == "done"
 
     # A later export with a newer member message: open again and waiting.
-    export(source, [*FIRST_EXPORT, FOLLOW_UP], "2026-11-25T10:05:00Z")
+    write_export(source, [*FIRST_EXPORT, FOLLOW_UP], "2026-11-25T10:05:00Z")
     async with started(make_app(source, now="2026-11-25T10:30:00Z")) as (app, pilot):
         inbox = app.triager.inbox
         assert inbox.status("c1") == "open"

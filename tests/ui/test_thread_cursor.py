@@ -3,9 +3,9 @@ it, is in view when the thread is entered, and is where the manager left it afte
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from _exports import write_export
 from _screen import AppFactory, Start, listing, shown, thread, thread_to_reply
 
 from commdash import triage
@@ -91,16 +91,7 @@ def one_thread(path: Path, *texts: str) -> Path:
         }
         for n, text in enumerate(texts)
     ]
-    document = {
-        "format": "commdash/v1",
-        "source": {"name": "One thread", "account": {"id": "page", "name": "Page"}},
-        "exported_at": "2026-11-25T08:00:00Z",
-        "posts": [
-            {"id": "p1", "created_at": "2026-11-24T08:00:00Z", "text": "News", "comments": comments}
-        ],
-    }
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
+    return write_export(path, comments, "2026-11-25T08:00:00Z")
 
 
 def marked(view: ThreadView) -> list[str]:
