@@ -9,7 +9,7 @@ import inspect
 import pkgutil
 from pathlib import Path
 
-from _screen import SIZE, AppFactory
+from _screen import Start
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.theme import BUILTIN_THEMES
@@ -135,11 +135,9 @@ def chains_on_screen(app: CommdashApp) -> set[tuple[str, ...]]:
     return {chain_of(node) for node in [screen, *nodes]}
 
 
-async def test_the_chains_are_those_of_the_screens(make_app: AppFactory) -> None:
-    app = make_app()
+async def test_the_chains_are_those_of_the_screens(started: Start) -> None:
     seen: set[tuple[str, ...]] = set()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started() as (app, pilot):
 
         async def visit(*keys: str) -> None:
             await pilot.press(*keys)
