@@ -6,6 +6,8 @@ Its keys (``ctrl+s``, ``escape``, ``ctrl+e``) are screen actions, run at once: t
 where the manager was, so the keys typed after ``ctrl+s`` find the reply queued and the box
 closed. The box's text comes from nowhere but the manager (and the editor they called) while
 it is open.
+
+The box's subtitle names its keys as they are in effect.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.widget import Widget
 from commdash import editor
 from commdash.actions import Triager
 from commdash.text import one_line
-from commdash.ui.widgets.notices import Severity, attempt, say
+from commdash.ui.widgets.notices import Severity, attempt, key_name, key_namer, say
 from commdash.ui.widgets.reply_box import ReplyBox
 
 DRAFT_SAVE_SECONDS = 1.0
@@ -89,8 +91,10 @@ class ReplyComposer(Widget):
         self.replying = (cid, message_id)
         box = self.box
         box.border_title = Content(title)
-        keep = "esc keep draft" if self.editing is None else "esc keep edit as draft"
-        box.border_subtitle = Content(f"ctrl+s queue · {keep} · ctrl+e editor")
+        name = key_namer(self)
+        keep = "keep draft" if self.editing is None else "keep edit as draft"
+        keys = f"{name('reply.queue')} queue · {name('reply.close')} {keep}"
+        box.border_subtitle = Content(f"{keys} · {name('reply.editor')} editor")
         box.text = text
         box.move_cursor(box.document.end)
         box.display = True
@@ -109,7 +113,9 @@ class ReplyComposer(Widget):
             return None
         cid, in_reply_to = self.replying
         editing = self.editing
-        notice = f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
+        done, undo = key_name(self, "triage.done"), key_name(self, "triage.undo")
+        notice = f"Reply to {self._author_of(cid, in_reply_to)} queued"
+        notice += f" · {done} marks done · {undo} undoes"
         severity: Severity = "information"
         if editing is not None:
             ok, edited = attempt(self, lambda: self.triager.edit_reply(editing, text))
