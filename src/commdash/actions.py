@@ -2,7 +2,7 @@
 
 The UI calls these and shows the result; if the disk refuses, a :class:`StateError` reaches
 the UI and the inbox is left as it was, so the screen never shows what was not saved. An
-action refused before anything is written (a read-only message) raises
+action refused before anything is written (a read-only message, a reply too long) raises
 :class:`Refused`. Messages that name keys name them by binding id (:mod:`commdash.hints`).
 """
 
@@ -18,6 +18,7 @@ from commdash.hints import Hint, Press
 from commdash.inbox import Inbox
 from commdash.model import Snapshot
 from commdash.outbox import Reply
+from commdash.replying import queued_text, reply_limit, too_long
 from commdash.store import DISCARD, Store
 from commdash.text import sanitize
 from commdash.timeutil import Clock
@@ -39,6 +40,10 @@ class Refused(CommdashError):
 class ReadOnlyError(Refused):
     """A reply or hide on a read-only message: it could never be delivered, so it is not
     queued (the screen checks first; this guards every other way in)."""
+
+
+class TooLongError(Refused):
+    """A reply longer than the platform takes: it would only come back refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +155,19 @@ class Triager:
         if why is not None:
             raise ReadOnlyError(why)
         now = self.clock.now()
-        reply = Reply.new(cid, in_reply_to, sanitize(text).strip(), now)
+        reply = Reply.new(cid, in_reply_to, self._sendable(text), now)
         self.store.queue_reply(reply)
         self.inbox.add_reply(reply)
         return reply
+
+    def _sendable(self, text: str) -> str:
+        """The reply's text as queued; :class:`TooLongError` when the platform would refuse
+        it for its length."""
+        queued = queued_text(text)
+        why = too_long(queued, reply_limit(self.inbox.snapshot.source))
+        if why is not None:
+            raise TooLongError(why)
+        return queued
 
     def save_draft(self, cid: str, text: str) -> None:
         self.store.save_draft(cid, text)
@@ -236,7 +250,7 @@ class Triager:
     def edit_reply(self, reply_id: str, text: str) -> Reply | None:
         """Replace the text of a reply not sent yet and queue it again; None when it is on
         its way or sent."""
-        text = sanitize(text).strip()
+        text = self._sendable(text)
         return self._change_reply(reply_id, lambda r: r.requeued(text) if r.editable else None)
 
     def discard_reply(self, reply_id: str) -> Reply | None:

@@ -1,6 +1,6 @@
 """Telling the manager: notifications that never read source text as markup, name the keys
-in effect, and triage actions whose refusal (the disk's error, a read-only message) is told
-instead of raised."""
+in effect, and triage actions whose refusal (the disk's error, a read-only message, a reply
+too long) is told instead of raised."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ where the manager was, so the keys typed after ``ctrl+s`` find the reply queued 
 closed. The box's text comes from nowhere but the manager (and the editor they called) while
 it is open.
 
-The box's subtitle names its keys as they are in effect.
+The box's subtitle counts the reply as the platform counts it against its limit
+(:mod:`commdash.replying`), and names its keys as they are in effect.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from textual.widget import Widget
 
 from commdash import editor
 from commdash.actions import Triager
+from commdash.replying import queued_text, reply_limit
 from commdash.text import one_line
 from commdash.ui.widgets.notices import Severity, attempt, key_name, key_namer, say
 from commdash.ui.widgets.reply_box import ReplyBox
 
 DRAFT_SAVE_SECONDS = 1.0
 """A crash loses at most this much of what was typed."""
+NEAR_LIMIT = 0.9
+"""From this share of the limit on, the counter says how much is left, in the warning colour."""
 
 
 class ReplyComposer(Widget):
@@ -91,13 +95,28 @@ class ReplyComposer(Widget):
         self.replying = (cid, message_id)
         box = self.box
         box.border_title = Content(title)
+        box.text = text
+        box.move_cursor(box.document.end)
+        self._show_count()
+        box.display = True
+
+    def _show_count(self) -> None:
+        """The subtitle: the reply's length against the platform's limit, then the keys."""
         name = key_namer(self)
         keep = "keep draft" if self.editing is None else "keep edit as draft"
         keys = f"{name('reply.queue')} queue · {name('reply.close')} {keep}"
-        box.border_subtitle = Content(f"{keys} · {name('reply.editor')} editor")
-        box.text = text
-        box.move_cursor(box.document.end)
-        box.display = True
+        keys += f" · {name('reply.editor')} editor"
+        limit = reply_limit(self.triager.inbox.snapshot.source)
+        if limit is None:
+            self.box.border_subtitle = Content(keys)
+            return
+        length = limit.count(queued_text(self.box.text))
+        count: str | tuple[str, str] = f"{length:,}/{limit.most:,}"
+        if length > limit.most:
+            count = (f"{count} · {length - limit.most:,} over", "bold $error")
+        elif length >= limit.most * NEAR_LIMIT:
+            count = (f"{count} · {limit.most - length:,} left", "bold $warning")
+        self.box.border_subtitle = Content.assemble(count, " · ", keys)
 
     # Closing ------------------------------------------------------------------------------
 
@@ -184,8 +203,11 @@ class ReplyComposer(Widget):
         return True
 
     @on(ReplyBox.Changed)
-    def _typed(self) -> None:
-        """Drafts reach the disk while typing (a crash loses at most a second or two)."""
+    def _changed(self) -> None:
+        """The counter follows the text; drafts reach the disk while typing (a crash loses
+        at most a second or two)."""
+        if self.replying is not None:
+            self._show_count()
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self.keep_draft)
