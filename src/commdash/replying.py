@@ -1,4 +1,5 @@
-"""What a platform does with a reply: how long it may be, counted as the platform counts.
+"""What a platform does with a reply: how long it may be, counted as the platform counts,
+and where a reply to a reply appears.
 
 ========  ==========================================  ==========================================
 platform  longest reply                               counted as
@@ -25,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from commdash.model import SourceInfo
+from commdash.model import Conversation, Message, SourceInfo
 from commdash.text import sanitize
 
 Counting = Literal["code points", "utf-16", "mastodon"]
@@ -35,6 +36,9 @@ MASTODON_DEFAULT_LIMIT = 500
 MASTODON_URL_LENGTH = 23
 """Mastodon counts every URL as this many characters, whatever its length (its
 ``characters_reserved_per_url``, the same on every server)."""
+TWO_LEVEL_PLATFORMS = frozenset({"facebook"})
+"""Platforms whose threads are two levels deep: a reply to a reply goes under the top-level
+comment."""
 
 _DEFAULTS: dict[str, tuple[int, Counting, str]] = {
     "facebook": (FACEBOOK_COMMENT_LIMIT, "utf-16", "Facebook's"),
@@ -85,6 +89,14 @@ def too_long(text: str, limit: ReplyLimit | None) -> str | None:
         f"The reply is {over:,} character{'s' * (over != 1)} over {limit.whose} limit "
         f"({length:,} of {limit.most:,}): shorten it, then queue it."
     )
+
+
+def lands_under(platform: str, conversation: Conversation, answered: Message) -> Message | None:
+    """The comment a reply to ``answered`` appears under when that is not ``answered``
+    itself (on Facebook, a reply to a reply goes under the top-level comment); else None."""
+    if platform in TWO_LEVEL_PLATFORMS and answered.id != conversation.root.id:
+        return conversation.root
+    return None
 
 
 # Mastodon's count ------------------------------------------------------------------------

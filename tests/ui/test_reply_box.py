@@ -1,5 +1,6 @@
 """The reply box at any size: it counts the reply as the platform counts it and refuses what
-the platform would refuse."""
+the platform would refuse; a reply to a nested Facebook comment says where it will appear and
+names the person answered."""
 
 from __future__ import annotations
 
@@ -102,3 +103,47 @@ async def test_without_a_limit_there_is_no_counter(make_app: AppFactory, tmp_pat
         assert subtitle(app).startswith("^s queue · esc keep draft · ^e editor")
         await pilot.press("ctrl+s")
         assert [r.text for r in app.triager.store.replies()] == ["Hello"]
+
+
+async def test_a_reply_to_a_nested_facebook_comment_names_whom_it_answers(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(export(tmp_path, "facebook", None))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "j", "r")  # Lee Park's reply to Dana Ruiz
+        where = "Reply to Lee Park · goes under Dana Ruiz's comment"
+        assert str(box(app).border_title) == where
+        assert box(app).text == "Lee Park "
+        await pilot.press("escape")  # nothing typed: no draft
+        assert app.triager.store.drafts() == {}
+        await pilot.press("r", *"it is!")
+        assert box(app).text == "Lee Park it is!"
+        await pilot.press("ctrl+s")
+        (queued,) = app.triager.store.replies()
+        assert (queued.in_reply_to, queued.text) == ("c2", "Lee Park it is!")
+
+
+async def test_from_the_list_or_to_the_top_comment_nothing_is_put_in(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(export(tmp_path, "facebook", None))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")  # from the list: the latest member message, Lee's
+        assert str(box(app).border_title) == "Reply to Lee Park · goes under Dana Ruiz's comment"
+        assert box(app).text == ""
+        await pilot.press("escape", "enter", "r")  # Dana's own comment, the top one
+        assert str(box(app).border_title) == "Reply to Dana Ruiz"
+        assert box(app).text == ""
+
+
+async def test_on_mastodon_a_nested_reply_stays_where_it_is(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(export(tmp_path, "mastodon", None))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "j", "r")
+        assert str(box(app).border_title) == "Reply to Lee Park"
+        assert box(app).text == ""

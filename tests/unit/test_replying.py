@@ -1,5 +1,5 @@
-"""How long a reply may be, counted as each platform counts, and the triager refusing to
-queue a reply the platform would refuse for its length."""
+"""How long a reply may be, counted as each platform counts, where a reply to a reply lands,
+and the triager refusing to queue a reply the platform would refuse for its length."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from commdash.model import SourceInfo
 from commdash.replying import (
     ReplyLimit,
     grapheme_count,
+    lands_under,
     mastodon_countable,
     queued_text,
     reply_limit,
@@ -95,6 +96,22 @@ def test_too_long_says_by_how_much_in_one_line() -> None:
 
 def test_what_is_counted_is_what_is_queued() -> None:
     assert queued_text("\n  Takk!\x1b[31m  \n\n") == "Takk!"
+
+
+# -- where a reply lands ----------------------------------------------------------------
+
+
+def test_on_facebook_a_reply_to_a_reply_lands_under_the_top_level_comment() -> None:
+    thread = conv(
+        msg("c1", NOW - 300, who="Dana"),
+        msg("c2", NOW - 200, who="Lee"),
+        msg("c3", NOW - 100, ours=True),
+    )
+    root, nested = thread.messages[0], thread.messages[1]
+    assert lands_under("facebook", thread, nested) == root
+    assert lands_under("facebook", thread, root) is None
+    assert lands_under("mastodon", thread, nested) is None  # threads as deep as they go
+    assert lands_under("generic", thread, nested) is None
 
 
 # -- the triager refuses what the platform would ------------------------------------------

@@ -468,15 +468,14 @@ class InboxScreen(Screen[None]):
             if not composer.edit(cid, self.thread.current_reply_id):
                 return
         else:
-            target = self._reply_target(cid)
-            if target is None:
+            message_id = self._reply_target(cid)
+            if message_id is None:
                 return
-            message_id, author = target
             why = self.triager.cannot_reply(cid, message_id)
             if why is not None:
                 say(self, why, "warning", 8)
                 return
-            composer.reply(cid, message_id, author)
+            composer.reply(cid, message_id, picked=self._in_thread)
         self._return_focus = back
         self.sticky = cid
         self._focus(composer.box)
@@ -533,20 +532,15 @@ class InboxScreen(Screen[None]):
         else:
             say(self, f"Reply discarded · {undo} undoes")
 
-    def _reply_target(self, cid: str) -> tuple[str, str] | None:
+    def _reply_target(self, cid: str) -> str | None:
         """The message a reply answers: the one highlighted in the thread when the thread
-        has focus, else the latest member message; and its author's name."""
+        has focus, else the latest member message."""
         conversation = self.inbox.conversations[cid]
-        chosen = None
         if self._in_thread:
             chosen = self.thread.current_message_id
-            if chosen is None:
-                return None
-        if chosen is None:
-            members = [m for m in conversation.messages if not m.ours]
-            chosen = max(members, key=lambda m: m.created_at, default=conversation.root).id
-        message = conversation.message(chosen)
-        return None if message is None else (message.id, message.author.name)
+            return None if chosen is None or conversation.message(chosen) is None else chosen
+        members = [m for m in conversation.messages if not m.ours]
+        return max(members, key=lambda m: m.created_at, default=conversation.root).id
 
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
