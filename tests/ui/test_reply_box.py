@@ -1,6 +1,6 @@
 """The reply box at any size: it counts the reply as the platform counts it and refuses what
 the platform would refuse; a reply to a nested Facebook comment says where it will appear and
-names the person answered."""
+names the person answered; a long queued reply says how much is not shown."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from _screen import AppFactory, last_notice
+from _screen import AppFactory, last_notice, listing, shown, thread, thread_to_reply
 from textual.content import Content
 
 from commdash.ui.app import CommdashApp
@@ -147,3 +147,22 @@ async def test_on_mastodon_a_nested_reply_stays_where_it_is(
         await pilot.press("enter", "j", "r")
         assert str(box(app).border_title) == "Reply to Lee Park"
         assert box(app).text == ""
+
+
+async def test_a_long_queued_reply_says_how_much_is_not_shown(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        box(app).text = "word " * 1500  # 7,499 characters once trimmed: under 8,000
+        await pilot.press("ctrl+s")
+        (queued,) = app.triager.store.replies()
+        assert len(queued.text) == 7499
+        await thread_to_reply(pilot, app, queued.id)
+        note = "… 3,499 more characters not shown"
+        for _ in range(20):  # page down to the reply's end
+            if note in " ".join(" ".join(shown(thread(app))).split()):
+                break
+            await pilot.press("pagedown")
+        assert note in " ".join(" ".join(shown(thread(app))).split())
+        assert listing(app).current == queued.conversation_id

@@ -214,15 +214,15 @@ class ThreadView(CursorView):
                     ("└ " + terminal_text(inbox.snapshot.source.account.name), "thread-view--ours"),
                     reply_state(reply, now),
                 )
-                text = terminal_text(clip(reply.text, TEXT_LIMIT)[0])
-                notes = []
+                body, cut = clip(reply.text, TEXT_LIMIT)
+                notes = [f"… {cut:,} more characters not shown"] if cut else []
                 if reply.error:
                     notes.append(terminal_text(one_line(reply.error, 300)))
                 hint = what_to_do(reply)
                 if hint is not None:
                     notes.append(hint.spelled(keys))
                 note = " · ".join(notes)
-                self._add_block(header, text, "", note, indent + INDENT, None, reply)
+                self._add_block(header, terminal_text(body), "", note, indent + INDENT, None, reply)
         self.virtual_size = Size(width, len(self._lines))
 
     def _add_block(
