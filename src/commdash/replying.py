@@ -4,9 +4,11 @@ and where a reply to a reply appears.
 ========  ==========================================  ==========================================
 platform  longest reply                               counted as
 ========  ==========================================  ==========================================
-facebook  8,000 (a comment)                           UTF-16 code units, as Facebook's own
-                                                      composer counts: an emoji beyond U+FFFF
-                                                      counts 2
+facebook  8,000 (a comment)                           UTF-16 code units, as JavaScript counts
+                                                      (Facebook's web composer): an emoji
+                                                      beyond U+FFFF counts 2. Graph does not
+                                                      document its count; this is never less
+                                                      than a count of code points
 mastodon  the server's (``/api/v2/instance``,         as Mastodon's ``StatusLengthValidator``:
           ``configuration.statuses.max_characters``)  user-perceived characters (grapheme
           500 until it is read                        clusters), each http(s) URL 23, a
