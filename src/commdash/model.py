@@ -116,6 +116,9 @@ class SourceInfo:
     exported_at: float
     location: str
     """Where the data came from (a path or a URL), for messages."""
+    reply_limit: int | None = None
+    """The longest reply the source takes, when its document says (``commdash.replying``
+    knows the platforms' defaults and how each counts)."""
 
 
 @dataclass(frozen=True, slots=True)

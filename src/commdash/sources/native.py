@@ -10,6 +10,7 @@ from __future__ import annotations
 import mmap
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any, Generic, TypeVar, cast
 
 import msgspec
@@ -71,6 +72,7 @@ class _RawExport(msgspec.Struct):
     posts: list[msgspec.Raw] | None = None
 
 
+MAX_REPLY_LIMIT = 1_000_000_000
 SHELF_MIN_POSTS = 100
 """A shelf reads a post back at a time: worth it for many posts, not for a few huge ones."""
 
@@ -240,7 +242,9 @@ def _read_document(
 ) -> Snapshot:
     _check_header(header, location)
     skipped: list[str] = []
-    source = _read_source(header.get("source"), location, default_name, default_exported_at)
+    source = _read_source(
+        header.get("source"), location, default_name, default_exported_at, skipped.append
+    )
     if "exported_at" in header:
         exported_at = parse_timestamp(header["exported_at"])
         if exported_at is None:
@@ -268,10 +272,16 @@ def json_kind(value: object) -> str:
 
 
 def _with_exported_at(source: SourceInfo, exported_at: float) -> SourceInfo:
-    return SourceInfo(source.name, source.platform, source.account, exported_at, source.location)
+    return replace(source, exported_at=exported_at)
 
 
-def _read_source(raw: object, location: str, default_name: str, exported_at: float) -> SourceInfo:
+def _read_source(
+    raw: object,
+    location: str,
+    default_name: str,
+    exported_at: float,
+    report: Callable[[str], None],
+) -> SourceInfo:
     if not isinstance(raw, dict):
         raise SourceError(f'{location}: "source" is missing; it must name the brand\'s account')
     account = Authors().read(raw.get("account"))
@@ -281,7 +291,21 @@ def _read_source(raw: object, location: str, default_name: str, exported_at: flo
         )
     name = text_value(raw.get("name")) or default_name
     platform = one_line(text_value(raw.get("platform")), 30).lower() or "generic"
-    return SourceInfo(one_line(name, 80), platform, account, exported_at, location)
+    limit = _reply_limit(raw.get("reply_limit"), report)
+    return SourceInfo(one_line(name, 80), platform, account, exported_at, location, limit)
+
+
+def _reply_limit(raw: object, report: Callable[[str], None]) -> int | None:
+    """``source.reply_limit``: the longest reply the source takes (optional)."""
+    if raw is None:
+        return None
+    if type(raw) is int and 1 <= raw <= MAX_REPLY_LIMIT:
+        return raw
+    report(
+        f"source.reply_limit: not a whole number of characters from 1 to {MAX_REPLY_LIMIT:,}; "
+        "the platform's limit, if any, applies"
+    )
+    return None
 
 
 def _read_posts(

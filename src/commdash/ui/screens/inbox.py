@@ -33,7 +33,7 @@ from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
-from commdash.ui.widgets.notices import attempt, say
+from commdash.ui.widgets.notices import attempt, key_name, say
 from commdash.ui.widgets.post_queue import PostQueue
 from commdash.ui.widgets.reply_composer import ReplyComposer
 from commdash.ui.widgets.status_bar import StatusBar
@@ -278,7 +278,7 @@ class InboxScreen(Screen[None]):
             return
         if done:
             self._move_on(cid)
-            say(self, f"Done: {self._who(cid)} · u undoes")
+            say(self, f"Done: {self._who(cid)} · {key_name(self, 'triage.undo')} undoes")
         else:
             self._stay_on(cid)
             say(self, f"Reopened: {self._who(cid)}")
@@ -297,7 +297,9 @@ class InboxScreen(Screen[None]):
                 return
             if until > now:
                 self._move_on(cid)
-                say(self, f"Snoozed: {self._who(cid)}, back {short_age(until - now)} · u undoes")
+                back = short_age(until - now)
+                undo = key_name(self, "triage.undo")
+                say(self, f"Snoozed: {self._who(cid)}, back {back} · {undo} undoes")
             else:
                 self._stay_on(cid)
                 say(self, f"Awake again: {self._who(cid)}")
@@ -343,14 +345,20 @@ class InboxScreen(Screen[None]):
         message_id = self.inbox.conversations[cid].root.id
         if self._in_thread:
             if self.thread.current_message_id is None:
-                say(self, "That reply is not on the platform yet; x discards it.", "warning")
+                discard = key_name(self, "outbox.discard")
+                say(
+                    self,
+                    f"That reply is not on the platform yet; {discard} discards it.",
+                    "warning",
+                )
                 return
             message_id = self.thread.current_message_id
         ok, hidden = attempt(self, lambda: self.triager.toggle_hidden(cid, message_id))
         if ok:
             self._stay_on(cid)
             self._deliver_soon()
-            say(self, "Comment hidden · u undoes" if hidden else "Comment shown again")
+            undo = key_name(self, "triage.undo")
+            say(self, f"Comment hidden · {undo} undoes" if hidden else "Comment shown again")
 
     def action_undo(self) -> None:
         ok, undone = attempt(self, self.triager.undo)
@@ -368,11 +376,11 @@ class InboxScreen(Screen[None]):
                 self.thread.highlight_reply(undone.entry.reply_id)  # a discarded one is back
         else:
             self.refresh_all()
-        note = f" · {undone.note}" if undone.note else ""
+        note = " · " + undone.note if undone.note else ""
         if undone.restored:
-            say(self, f"Undone: {what}{note}")
+            say(self, f"Undone: {what}" + note)
         else:
-            say(self, f"Not undone: {what}{note}", "warning", 4)
+            say(self, f"Not undone: {what}" + note, "warning", 4)
 
     # Sources ------------------------------------------------------------------------------
 
@@ -460,15 +468,14 @@ class InboxScreen(Screen[None]):
             if not composer.edit(cid, self.thread.current_reply_id):
                 return
         else:
-            target = self._reply_target(cid)
-            if target is None:
+            message_id = self._reply_target(cid)
+            if message_id is None:
                 return
-            message_id, author = target
             why = self.triager.cannot_reply(cid, message_id)
             if why is not None:
                 say(self, why, "warning", 8)
                 return
-            composer.reply(cid, message_id, author)
+            composer.reply(cid, message_id, picked=self._in_thread)
         self._return_focus = back
         self.sticky = cid
         self._focus(composer.box)
@@ -482,9 +489,11 @@ class InboxScreen(Screen[None]):
         if cid is not None and reply_id is not None:
             found = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
         if found is None:
+            keys = [key_name(self, i) for i in ("inbox.open", "thread.next", "thread.previous")]
             say(
                 self,
-                f"To {doing} a reply, highlight it in the thread (enter, then j/k).",
+                f"To {doing} a reply, highlight it in the thread ({keys[0]}, then "
+                f"{keys[1]}/{keys[2]}).",
                 "warning",
             )
         return found
@@ -513,29 +522,25 @@ class InboxScreen(Screen[None]):
             say(self, "That reply is on its way or sent: it can no longer be discarded.", "warning")
             return
         self._stay_on(reply.conversation_id)
+        undo = key_name(self, "triage.undo")
         if dropped.may_be_posted:
             say(
                 self,
-                "Discarded; an earlier attempt may have reached the platform · u undoes",
+                f"Discarded; an earlier attempt may have reached the platform · {undo} undoes",
                 "warning",
             )
         else:
-            say(self, "Reply discarded · u undoes")
+            say(self, f"Reply discarded · {undo} undoes")
 
-    def _reply_target(self, cid: str) -> tuple[str, str] | None:
+    def _reply_target(self, cid: str) -> str | None:
         """The message a reply answers: the one highlighted in the thread when the thread
-        has focus, else the latest member message; and its author's name."""
+        has focus, else the latest member message."""
         conversation = self.inbox.conversations[cid]
-        chosen = None
         if self._in_thread:
             chosen = self.thread.current_message_id
-            if chosen is None:
-                return None
-        if chosen is None:
-            members = [m for m in conversation.messages if not m.ours]
-            chosen = max(members, key=lambda m: m.created_at, default=conversation.root).id
-        message = conversation.message(chosen)
-        return None if message is None else (message.id, message.author.name)
+            return None if chosen is None or conversation.message(chosen) is None else chosen
+        members = [m for m in conversation.messages if not m.ours]
+        return max(members, key=lambda m: m.created_at, default=conversation.root).id
 
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,

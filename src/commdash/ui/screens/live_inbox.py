@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 
 from commdash.actions import Triager
 from commdash.errors import StateError
+from commdash.outbox import RENEW_TOKEN
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.widgets.live_sync import LiveSync
-from commdash.ui.widgets.notices import Severity, attempt, say
+from commdash.ui.widgets.notices import Severity, attempt, say, spell
 from commdash.ui.widgets.status_bar import StatusBar, outbox_note
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class LiveInboxScreen(InboxScreen):
     def _refused_replies(self) -> str:
         """What the outbox adds to the header: paused delivery, items not sent."""
         try:
-            return outbox_note(self.triager.store.replies())
+            return outbox_note(self.triager.store.replies(), spell(self, RENEW_TOKEN))
         except StateError:
             return ""
 
@@ -149,5 +150,6 @@ class LiveInboxScreen(InboxScreen):
     def _delivered(self, event: LiveSync.Delivered) -> None:
         for outcome in event.outcomes:
             failed = outcome.item.status == "failed"
-            say(self, outcome.note, "error" if failed else "information", 10 if failed else 3)
+            note = outcome.note + (" — " + RENEW_TOKEN if outcome.item.paused else "")
+            say(self, note, "error" if failed else "information", 10 if failed else 3)
         self.sync_from_disk()

@@ -20,14 +20,15 @@ def data_age(seconds: float) -> str:
     return f"data {short_age(seconds)} old"
 
 
-def outbox_note(items: Iterable[Reply]) -> str:
-    """What the header adds about the outbox: the items that wait for a refused token, and
-    those the platform refused (hides too, which no thread shows); empty when none."""
+def outbox_note(items: Iterable[Reply], renew: str) -> str:
+    """What the header adds about the outbox: the items that wait for a refused token (and
+    ``renew``, what to do about it), and those the platform refused (hides too, which no
+    thread shows); empty when none."""
     paused = failed = 0
     for item in items:
         paused += item.paused
         failed += item.status == "failed"
-    note = f" · {TOKEN_REFUSED} ({paused:,} waiting)" if paused else ""
+    note = f" · {TOKEN_REFUSED} — {renew} ({paused:,} waiting)" if paused else ""
     return note + (f" · {failed:,} not sent (commdash outbox)" if failed else "")
 
 
