@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from _screen import SIZE, last_notice, shown, thread, thread_to_reply, until
+from _screen import SIZE, Start, last_notice, shown, thread, thread_to_reply, until
 from servers.native import FakeNative, make_document
 from textual.content import Content
 from textual.widgets import OptionList
@@ -53,10 +53,9 @@ def thread_text(app: CommdashApp) -> str:
     return " ".join(" ".join(shown(thread(app))).split())
 
 
-async def test_reply_messages_name_the_remapped_keys(build: Build) -> None:
+async def test_reply_messages_name_the_remapped_keys(started: Start, build: Build) -> None:
     app = build(None)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+    async with started(app, size=SIZE, notifications=True) as (app, pilot):
         await pilot.press("r", *"Sorry")
         box = app.screen.query_one(ReplyBox)
         assert (
@@ -84,10 +83,9 @@ async def test_reply_messages_name_the_remapped_keys(build: Build) -> None:
         assert f"{TOKEN_REFUSED} · renew it, then press T" in thread_text(app).replace("▌ ", "")
 
 
-async def test_the_snooze_choices_show_their_keys(build: Build) -> None:
+async def test_the_snooze_choices_show_their_keys(started: Start, build: Build) -> None:
     app = build(None)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started(app, size=SIZE) as (app, pilot):
         await pilot.press("s")
         assert isinstance(app.screen, ChooseScreen)
         options = app.screen.query_one(OptionList)
@@ -106,7 +104,11 @@ def server() -> Iterator[FakeNative]:
 
 
 async def test_a_refused_token_says_the_remapped_key(
-    build: Build, server: FakeNative, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    started: Start,
+    build: Build,
+    server: FakeNative,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / "config.toml").write_text(
         "[sources.team]\n"
@@ -116,7 +118,7 @@ async def test_a_refused_token_says_the_remapped_key(
     )
     monkeypatch.setenv("TEAM_TOKEN", TOKEN)
     app = build("team")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(app, size=SIZE, notifications=True) as (app, pilot):
         status = app.screen.query_one(StatusBar)
         await until(pilot, lambda: "synced" in str(status.render()))
         server.token = "renewed-elsewhere"

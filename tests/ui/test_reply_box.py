@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from _screen import AppFactory, last_notice, listing, shown, thread, thread_to_reply
+from _screen import AppFactory, Start, last_notice, listing, shown, thread, thread_to_reply
 from textual.content import Content
 
 from commdash.ui.app import CommdashApp
@@ -53,10 +53,11 @@ def export(tmp_path: Path, platform: str, limit: int | None) -> Path:
     return path
 
 
-async def test_the_counter_counts_against_facebook_s_limit(make_app: AppFactory) -> None:
+async def test_the_counter_counts_against_facebook_s_limit(
+    started: Start, make_app: AppFactory
+) -> None:
     app = make_app()  # the demo is a Facebook page
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
+    async with started(app, size=SMALL) as (app, pilot):
         await pilot.press("r")
         assert subtitle(app).startswith("0/8,000 · ")
         await pilot.press(*"Takk!")
@@ -66,11 +67,10 @@ async def test_the_counter_counts_against_facebook_s_limit(make_app: AppFactory)
 
 
 async def test_near_and_over_the_limit_it_says_so_and_nothing_is_queued(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     app = make_app(export(tmp_path, "mastodon", 30))
-    async with app.run_test(size=(160, 48), notifications=True) as pilot:  # on one line
-        await pilot.pause()
+    async with started(app, size=(160, 48), notifications=True) as (app, pilot):  # on one line
         await pilot.press("r", *"@lee@example.social see ")
         await pilot.pause()
         assert subtitle(app).startswith("8/30 · ")  # the mention counts by its local part
@@ -94,10 +94,11 @@ async def test_near_and_over_the_limit_it_says_so_and_nothing_is_queued(
         ]
 
 
-async def test_without_a_limit_there_is_no_counter(make_app: AppFactory, tmp_path: Path) -> None:
+async def test_without_a_limit_there_is_no_counter(
+    started: Start, make_app: AppFactory, tmp_path: Path
+) -> None:
     app = make_app(export(tmp_path, "generic", None))
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
+    async with started(app, size=SMALL) as (app, pilot):
         await pilot.press("r", *"Hello")
         await pilot.pause()
         assert subtitle(app).startswith("^s queue · esc keep draft · ^e editor")
@@ -106,11 +107,10 @@ async def test_without_a_limit_there_is_no_counter(make_app: AppFactory, tmp_pat
 
 
 async def test_a_reply_to_a_nested_facebook_comment_names_whom_it_answers(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     app = make_app(export(tmp_path, "facebook", None))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(120, 40)) as (app, pilot):
         await pilot.press("enter", "j", "r")  # Lee Park's reply to Dana Ruiz
         where = "Reply to Lee Park · goes under Dana Ruiz's comment"
         assert str(box(app).border_title) == where
@@ -125,11 +125,10 @@ async def test_a_reply_to_a_nested_facebook_comment_names_whom_it_answers(
 
 
 async def test_from_the_list_or_to_the_top_comment_nothing_is_put_in(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     app = make_app(export(tmp_path, "facebook", None))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(120, 40)) as (app, pilot):
         await pilot.press("r")  # from the list: the latest member message, Lee's
         assert str(box(app).border_title) == "Reply to Lee Park · goes under Dana Ruiz's comment"
         assert box(app).text == ""
@@ -139,20 +138,20 @@ async def test_from_the_list_or_to_the_top_comment_nothing_is_put_in(
 
 
 async def test_on_mastodon_a_nested_reply_stays_where_it_is(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     app = make_app(export(tmp_path, "mastodon", None))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(120, 40)) as (app, pilot):
         await pilot.press("enter", "j", "r")
         assert str(box(app).border_title) == "Reply to Lee Park"
         assert box(app).text == ""
 
 
-async def test_a_long_queued_reply_says_how_much_is_not_shown(make_app: AppFactory) -> None:
+async def test_a_long_queued_reply_says_how_much_is_not_shown(
+    started: Start, make_app: AppFactory
+) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(120, 40)) as (app, pilot):
         await pilot.press("r")
         box(app).text = "word " * 1500  # 7,499 characters once trimmed: under 8,000
         await pilot.press("ctrl+s")
