@@ -29,6 +29,7 @@ from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
@@ -136,7 +137,7 @@ class InboxScreen(Screen[None]):
         return self.query_one(PostQueue).current
 
     def _who(self, cid: str) -> str:
-        return one_line(self.inbox.conversations[cid].root.author.name, 30)
+        return one_line(terminal_text(self.inbox.conversations[cid].root.author.name), 30)
 
     # Refreshing ---------------------------------------------------------------------------
 

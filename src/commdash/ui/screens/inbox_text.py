@@ -56,7 +56,7 @@ def thread_title(inbox: Inbox, cid: str | None, draft: bool) -> str:
         title += " · " + " ".join(f"#{tag}" for tag in state.tags)
     if draft:
         title += " · draft"
-    return one_line(title, 200)
+    return one_line(terminal_text(title), 200)
 
 
 def sync_state(

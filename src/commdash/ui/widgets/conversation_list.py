@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.segment import Segment
 
 from commdash.inbox import Inbox
+from commdash.text import cell_width
 from commdash.timeutil import short_age
 from commdash.ui.widgets.cells import fit, right
 from commdash.ui.widgets.virtual_list import VirtualList
@@ -88,8 +89,9 @@ class ConversationList(VirtualList):
         if inbox.replies(cid):
             count += " ↩queued"
         snippet_width = width - 2 - AGE_WIDTH - 1 - AUTHOR_WIDTH - 1
-        label_text = fit(labels, min(len(labels) + 1, max(0, snippet_width // 3))) if labels else ""
-        snippet_width -= len(count) + (len(label_text) + 1 if label_text else 0)
+        label_width = min(cell_width(labels) + 1, max(0, snippet_width // 3))
+        label_text = fit(labels, label_width) if labels else ""
+        snippet_width -= cell_width(count) + (label_width + 1 if label_text else 0)
         segments = [
             Segment(marker + " ", marker_style),
             Segment(right(age, AGE_WIDTH) + " ", marker_style if marker != " " else quiet),
