@@ -3,9 +3,12 @@ tab takes a completion in the tag and assign prompts."""
 
 from __future__ import annotations
 
-from _screen import AppFactory, shown
+from _screen import AppFactory, listing, shown
 
+from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.widgets.key_bar import KeyBar
+
+HOUR = 3600.0
 
 
 async def test_the_key_bar_keeps_help_and_quit_at_80_columns(make_app: AppFactory) -> None:
@@ -17,3 +20,26 @@ async def test_the_key_bar_keeps_help_and_quit_at_80_columns(make_app: AppFactor
         assert " ? Help " in bar
         assert bar.startswith(" r Reply  e Done")  # the first keys stay, in order
         assert bar.rstrip().endswith("^p palette")
+
+
+async def test_the_snooze_keys_stay_put_on_a_snoozed_conversation(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        inbox = app.triager.inbox
+        now = app.triager.clock.now()
+        cid = listing(app).current
+        assert cid is not None
+        await pilot.press("s", "1", "3")  # snoozed an hour; the snoozed view
+        assert listing(app).current == cid
+
+        await pilot.press("s")
+        assert isinstance(app.screen, ChooseScreen)
+        labels = [label for label, _ in app.screen.choices]
+        assert labels[:2] == ["1 hour", "4 hours"]
+        assert labels[-1] == "Wake up now"
+        await pilot.press("2")  # 4 hours, as on any conversation
+        assert inbox.state(cid).snoozed_until == now + 4 * HOUR
+
+        await pilot.press("s", "5")
+        assert inbox.status(cid) == "open"

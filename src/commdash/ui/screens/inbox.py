@@ -291,7 +291,7 @@ class InboxScreen(Screen[None]):
         now = self.inbox.clock.now()
         choices = snooze_choices(now)
         if self.inbox.status(cid) == "snoozed":
-            choices.insert(0, ("Wake up now", now))
+            choices.append(("Wake up now", now))  # last: 1 is always the first snooze time
 
         def chosen(until: float | None) -> None:
             if until is None or not attempt(self, lambda: self.triager.snooze(cid, until))[0]:
