@@ -196,8 +196,8 @@ SCOPES: Mapping[str, Scope] = {
         Scope(
             "prompt",
             "the tag and assign prompts",
-            {"dialog.cancel": "escape"},
-            textual_keys=_DIALOG_KEYS,
+            {"dialog.complete": "tab", "dialog.cancel": "escape"},
+            textual_keys=f"shift+tab,{_SCREEN_KEYS}",
         ),
     )
 }

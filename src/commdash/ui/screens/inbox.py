@@ -318,7 +318,7 @@ class InboxScreen(Screen[None]):
             if attempt(self, lambda: self.triager.set_tags(cid, text, tags))[0]:
                 self._stay_on(cid)
 
-        hint = "Spaces or commas between tags. ⏎ saves, esc cancels."
+        hint = "Spaces or commas between tags; tab completes. ⏎ saves, esc cancels."
         current = " ".join(tags) + " " if tags else ""
         self.app.push_screen(PromptScreen("Tags", current, hint, known, entered, by_word=True))
 
@@ -331,7 +331,7 @@ class InboxScreen(Screen[None]):
             if text is not None and attempt(self, lambda: self.triager.assign(cid, text))[0]:
                 self._stay_on(cid)
 
-        hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
+        hint = "A teammate's name (tab completes); empty unassigns. ⏎ saves, esc cancels."
         current = self.inbox.state(cid).assignee or ""
         self.app.push_screen(
             PromptScreen("Assign to", current, hint, self.inbox.known_assignees(), entered)
