@@ -86,12 +86,13 @@ class ConversationList(VirtualList):
         )
         extra = len(conversation.messages) - 1
         count = f" +{extra}" if extra else ""
-        if inbox.replies(cid):
-            count += " ↩queued"
+        replies = inbox.replies(cid)
+        failed = any(reply.status == "failed" for reply in replies)
+        outbox = (" ↩failed" if failed else " ↩queued") if replies else ""
         snippet_width = width - 2 - AGE_WIDTH - 1 - AUTHOR_WIDTH - 1
         label_width = min(cell_width(labels) + 1, max(0, snippet_width // 3))
         label_text = fit(labels, label_width) if labels else ""
-        snippet_width -= cell_width(count) + (label_width + 1 if label_text else 0)
+        snippet_width -= cell_width(count + outbox) + (label_width + 1 if label_text else 0)
         segments = [
             Segment(marker + " ", marker_style),
             Segment(right(age, AGE_WIDTH) + " ", marker_style if marker != " " else quiet),
@@ -101,6 +102,7 @@ class ConversationList(VirtualList):
             ),
             *self._snippet(cid, max(0, snippet_width)),
             Segment(count, quiet),
+            Segment(outbox, self.component_style("conversation-list--late") if failed else quiet),
         ]
         if label_text:
             segments.append(
