@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
-from commdash.inbox import VIEWS, View
+from commdash.inbox import VIEWS, SourceFigures, View
 from commdash.outbox import Reply
 from commdash.text import one_line
 from commdash.timeutil import short_age
@@ -162,30 +162,41 @@ class InboxScreen(Screen[None]):
             whole = self.inbox.figures()
             summaries = self.inbox.post_summaries()
             self.query_one(PostQueue).show(summaries, whole.conversation.needs_reply)
-            self.query_one(StatusBar).show(
-                self.inbox.snapshot.source,
-                None if self._awaiting_data else whole.conversation,
-                self.inbox.clock.now(),
-                self.demo,
-                self._sync_state(),
-            )
+            self._show_status(whole)
         if post_id is not None:
             selection = self.inbox.figures(post_id)
         else:
             selection = whole or self.inbox.figures()
         scope = "All posts" if post_id is None else "This post"
-        self.query_one(Gauges).show(selection, self.inbox.sla_seconds / 60, scope)
+        shown = None if self._awaiting_data else selection
+        self.query_one(Gauges).show(shown, self.inbox.sla_seconds / 60, scope)
         self._refresh_list_title()
         self._show_thread()
+
+    def _show_status(self, whole: SourceFigures | None = None) -> None:
+        """The header, from the figures of the whole source (counted now when not given)."""
+        figures = None if self._awaiting_data else (whole or self.inbox.figures()).conversation
+        self.query_one(StatusBar).show(
+            self.inbox.snapshot.source,
+            figures,
+            self.inbox.clock.now(),
+            self.demo,
+            self._sync_state(),
+            self._delivery_trouble(),
+        )
 
     @property
     def _awaiting_data(self) -> bool:
         """A live source that has not brought anything yet (no sync, no offline copy)."""
         return False
 
-    def _sync_state(self) -> tuple[str, bool] | None:
-        """For a live source: how its sync stands, and whether that is bad news."""
+    def _sync_state(self) -> inbox_text.SyncState | None:
+        """For a live source: how its sync stands."""
         return None
+
+    def _delivery_trouble(self) -> tuple[int, int]:
+        """For a live source: the outbox's items paused and not sent."""
+        return 0, 0
 
     def _refresh_list_title(self) -> None:
         count = None if self._awaiting_data else len(self.conversation_list.ids)

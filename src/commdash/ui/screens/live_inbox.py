@@ -15,7 +15,7 @@ from commdash.ui.screens import inbox_text
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.widgets.live_sync import LiveSync
 from commdash.ui.widgets.notices import Severity, attempt, say
-from commdash.ui.widgets.status_bar import StatusBar, outbox_note
+from commdash.ui.widgets.status_bar import outbox_trouble
 
 if TYPE_CHECKING:
     from commdash.link import Link
@@ -32,6 +32,8 @@ class LiveInboxScreen(InboxScreen):
         """Why the latest pull failed; None after a good one."""
         self.sync_broken = False
         """Whether that failure needs the manager (a token, a URL), not just time."""
+        self._delivery = (0, 0)
+        """The outbox's items paused and not sent, as last read."""
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -48,31 +50,20 @@ class LiveInboxScreen(InboxScreen):
         """Nothing brought yet (no sync, no offline copy)."""
         return self.link.feed.synced_at is None
 
-    def _sync_state(self) -> tuple[str, bool] | None:
+    def _sync_state(self) -> inbox_text.SyncState:
         return inbox_text.sync_state(
-            self.link.feed.synced_at,
-            self.progress,
-            self.offline,
-            self.sync_broken,
-            self._refused_replies,
-            time.time(),
+            self.link.feed.synced_at, self.progress, self.offline, self.sync_broken, time.time()
         )
 
-    def _refused_replies(self) -> str:
-        """What the outbox adds to the header: paused delivery, items not sent."""
-        try:
-            return outbox_note(self.triager.store.replies())
-        except StateError:
-            return ""
-
-    def _show_status(self) -> None:
-        self.query_one(StatusBar).show(
-            self.inbox.snapshot.source,
-            self.inbox.figures().conversation,
-            self.inbox.clock.now(),
-            self.demo,
-            self._sync_state(),
-        )
+    def _delivery_trouble(self) -> tuple[int, int]:
+        """Read from the outbox on disk, except while a pull reports its progress (ten
+        times a second): then as it was."""
+        if self.progress is None:
+            try:
+                self._delivery = outbox_trouble(self.triager.store.replies())
+            except StateError:
+                self._delivery = (0, 0)
+        return self._delivery
 
     # Keys ---------------------------------------------------------------------------------
 

@@ -22,9 +22,14 @@ class Gauges(Static):
     Gauges { padding: 0 1; }
     """
 
-    def show(self, figures: SourceFigures, sla_minutes: float, scope: str) -> None:
-        c = figures.conversation
+    def show(self, figures: SourceFigures | None, sla_minutes: float, scope: str) -> None:
+        """``figures``: None while a live source has not brought any data yet (no figure
+        is better than a row of false zeros)."""
         parts: list[Part] = [(f"{scope}\n", "bold")]
+        if figures is None:
+            self.update(Content.assemble(*parts, ("no data yet", "$text-muted")))
+            return
+        c = figures.conversation
 
         def row(label: str, value: str, style: str = "") -> None:
             shown = f"{label:<{LABEL_WIDTH}}" if len(label) < LABEL_WIDTH else f"{label} "
