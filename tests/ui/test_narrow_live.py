@@ -9,10 +9,11 @@ from collections.abc import Callable
 import pytest
 from _screen import listing, shown, until
 from servers.base import Response
-from servers.native import REPLY_PATH, FakeNative
+from servers.native import EXPORT_PATH, REPLY_PATH, FakeNative
 
 from commdash.outbox import TOKEN_REFUSED
 from commdash.ui.app import CommdashApp
+from commdash.ui.screens.live_inbox import LiveInboxScreen
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.status_bar import StatusBar
 
@@ -79,3 +80,25 @@ async def test_a_source_never_synced_reads_no_data_yet_not_zero(
         gauges = " ".join(shown(app.screen.query_one(Gauges)))
         assert "no data yet" in gauges
         assert "Waiting" not in gauges
+
+
+async def test_a_failing_sync_is_told_once_and_kept_in_the_header(
+    make_live_app: Callable[[], CommdashApp], live_server: FakeNative
+) -> None:
+    app = make_live_app()
+    async with app.run_test(size=NARROW, notifications=True) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        screen = app.screen
+        assert isinstance(screen, LiveInboxScreen)
+        for status in (503, 502, 504):  # the retries fail, each in its own words
+            live_server.server.fail_next("GET", EXPORT_PATH, Response(status, {"error": "down"}))
+            await until(pilot, lambda: not screen.live.pulling)
+            screen.live.pull_now()  # as the poll timer does
+            await until(pilot, lambda: not screen.live.pulling)
+            await pilot.pause()
+            assert "offline" in header(app)
+        assert sync_notices(app) == 1
+
+        live_server.server.fail_next("GET", EXPORT_PATH, Response(503, {"error": "down"}))
+        await pilot.press("dollar_sign")  # asked for: answered
+        await until(pilot, lambda: sync_notices(app) == 2)

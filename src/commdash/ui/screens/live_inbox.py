@@ -34,6 +34,9 @@ class LiveInboxScreen(InboxScreen):
         """Whether that failure needs the manager (a token, a URL), not just time."""
         self._delivery = (0, 0)
         """The outbox's items paused and not sent, as last read."""
+        self._asked = False
+        """Whether the manager asked for the pull under way ($, or R after a refused
+        token): its failure is told even when the header says so already."""
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -68,11 +71,13 @@ class LiveInboxScreen(InboxScreen):
     # Keys ---------------------------------------------------------------------------------
 
     def action_sync_now(self) -> None:
+        self._asked = True
         say(self, "Syncing…" if self.live.sync_now() else "A sync is under way.")
 
     def action_retry_reply(self) -> None:
         """R: after a refused token, read it again; else retry the highlighted reply."""
         if self.live.token_refused:
+            self._asked = True
             self.live.renew_token()
             say(self, "Reading the token again…")
             return
@@ -91,8 +96,14 @@ class LiveInboxScreen(InboxScreen):
     @on(LiveSync.Pulled)
     def _sync_pulled(self, event: LiveSync.Pulled) -> None:
         self.progress = None
+        asked, self._asked = self._asked, False
         if event.error is not None:
-            if event.error != self.offline:
+            # Told when the sync starts failing, when it comes to need the manager, and
+            # in answer to $ or R; the header keeps it meanwhile. Told at every retry
+            # (its wording differs: another page, another wait), it covered the thread
+            # every 30 seconds.
+            needs_the_manager_now = not event.transient and not self.sync_broken
+            if asked or self.offline is None or needs_the_manager_now:
                 severity: Severity = "warning" if event.transient else "error"
                 say(self, f"Sync failed: {event.error}", severity, 10 if event.transient else 30)
             self.offline = event.error
