@@ -109,6 +109,7 @@ SCOPES: Mapping[str, Scope] = {
                 "inbox.filter": "slash",
                 "inbox.open": "enter",
                 "inbox.back": "escape",
+                "inbox.gauges": "i",
                 "inbox.load-report": "L",
                 "view.needs-reply": "1",
                 "view.open": "2",

@@ -82,7 +82,7 @@ class InboxScreen(Screen[None]):
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
                 yield ReplyComposer(self.triager, id="composer")
-            yield Gauges(id="gauges")
+                yield Gauges(id="gauges")  # docked right; below 110 columns, the thread's place
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -409,7 +409,19 @@ class InboxScreen(Screen[None]):
         if self.focused is self.query_one(PostQueue):
             self._focus(self.conversation_list)
         elif self.current is not None:
+            if self.has_class("-narrow"):
+                self.remove_class("-gauges-on")  # the thread takes its place back
             self._focus(self.thread)
+
+    def action_toggle_gauges(self) -> None:
+        """i: hide the gauges, or show them (below 110 columns, in the thread's place)."""
+        shown = self.has_class("-gauges-on") or (
+            self.has_class("-wide") and not self.has_class("-gauges-off")
+        )
+        self.set_class(not shown, "-gauges-on")
+        self.set_class(shown, "-gauges-off")
+        if self.has_class("-narrow") and not shown and self._in_thread:
+            self._focus(self.conversation_list)  # the thread is out of sight
 
     def action_back(self) -> None:
         bar = self.filter_bar

@@ -75,6 +75,14 @@ INBOX_BINDINGS: list[BindingType] = [
         id="inbox.back",
     ),
     Binding(
+        "i",
+        "toggle_gauges",
+        "Gauges",
+        show=False,
+        tooltip="Show or hide the engagement gauges (below 110 columns: in the thread's place)",
+        id="inbox.gauges",
+    ),
+    Binding(
         "L",
         "load_report",
         "Load report",
