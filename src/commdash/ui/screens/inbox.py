@@ -29,6 +29,7 @@ from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets import sharing
 from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.filter_bar import FilterBar
@@ -429,6 +430,46 @@ class InboxScreen(Screen[None]):
             bar.clear()
             self._set_filter("")
         self._focus(self.conversation_list)
+
+    # Copy and open ------------------------------------------------------------------------
+
+    def action_copy_link(self) -> None:
+        shared = self._shared("copy")
+        if shared is not None:
+            sharing.copy_link(self, shared)
+
+    def action_copy_text(self) -> None:
+        shared = self._shared("copy")
+        if shared is not None:
+            sharing.copy_text(self, shared)
+
+    def action_open_link(self) -> None:
+        shared = self._shared("open")
+        if shared is not None:
+            sharing.open_link(self, shared)
+
+    def _shared(self, doing: str) -> sharing.Shared | None:
+        """What y, Y and o act on: the post highlighted in the posts pane, the message or
+        reply highlighted in the thread, else the conversation's first message; None after
+        saying there is none."""
+        posts = self.query_one(PostQueue)
+        if self.focused is posts and posts.current is not None:
+            chosen = self.inbox.posts[posts.current]
+            return sharing.Shared("post", chosen.text, chosen.permalink)
+        cid = self._target(doing)
+        if cid is None:
+            return None
+        conversation = self.inbox.conversations[cid]
+        post = self.inbox.posts.get(conversation.post_id)
+        post_link = None if post is None else post.permalink
+        message = conversation.root
+        if self._in_thread:
+            reply_id = self.thread.current_reply_id
+            reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
+            if reply is not None:
+                return sharing.Shared("reply", reply.text, None, post_link)
+            message = conversation.message(self.thread.current_message_id or "") or message
+        return sharing.Shared("message", message.text, message.permalink, post_link)
 
     # Filter -------------------------------------------------------------------------------
 
