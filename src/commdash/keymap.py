@@ -109,6 +109,7 @@ SCOPES: Mapping[str, Scope] = {
                 "inbox.filter": "slash",
                 "inbox.open": "enter",
                 "inbox.back": "escape",
+                "inbox.post": "p",
                 "inbox.copy-link": "y",
                 "inbox.copy-text": "Y",
                 "inbox.open-link": "o",
@@ -188,6 +189,18 @@ SCOPES: Mapping[str, Scope] = {
             textual_keys=_DIALOG_KEYS,
         ),
         Scope(
+            "post",
+            "the post",
+            {
+                **_PAGE,
+                "post.close": "escape,q,p",
+                "inbox.copy-link": "y",
+                "inbox.copy-text": "Y",
+                "inbox.open-link": "o",
+            },
+            textual_keys=_DIALOG_KEYS,
+        ),
+        Scope(
             "choose",
             "the snooze choices",
             {
@@ -213,6 +226,7 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("everywhere", "entry", "inbox", "app"),
     ("everywhere", "help"),
     ("everywhere", "report"),
+    ("everywhere", "post"),
     ("everywhere", "choose"),
     ("everywhere", "entry", "prompt"),
 )

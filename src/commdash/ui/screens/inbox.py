@@ -27,6 +27,7 @@ from commdash.timeutil import short_age
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
+from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
 from commdash.ui.widgets import sharing
@@ -430,6 +431,20 @@ class InboxScreen(Screen[None]):
             bar.clear()
             self._set_filter("")
         self._focus(self.conversation_list)
+
+    def action_show_post(self) -> None:
+        """p: the post of the highlighted conversation, or the one highlighted in the posts
+        pane (a post pending approval has no conversation to lead to it)."""
+        posts = self.query_one(PostQueue)
+        post_id = posts.current if self.focused is posts else None
+        if post_id is None and self.current is not None:
+            post_id = self.inbox.conversations[self.current].post_id
+        post = self.inbox.posts.get(post_id or posts.current or "")
+        if post is None:
+            say(self, "No post to show: highlight a conversation, or a post (tab).", "warning")
+            return
+        figures, now = self.inbox.figures(post.id), self.inbox.clock.now()
+        self.app.push_screen(PostScreen(post, figures, self.inbox.sla_seconds / 60, now))
 
     # Copy and open ------------------------------------------------------------------------
 

@@ -75,6 +75,14 @@ INBOX_BINDINGS: list[BindingType] = [
         id="inbox.back",
     ),
     Binding(
+        "p",
+        "show_post",
+        "Post",
+        show=False,
+        tooltip="The highlighted conversation's post in full (in the posts pane: that post)",
+        id="inbox.post",
+    ),
+    Binding(
         "y",
         "copy_link",
         "Copy link",
