@@ -38,6 +38,8 @@ class Message:
     read_only: bool = False
     """The platform gave no way to act on it (Facebook withholds comment ids from a token
     that cannot moderate the Page): shown, but never replied to or hidden."""
+    permalink: str | None = None
+    """Where the platform shows it, when the source says."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from commdash.ui.app import CommdashApp
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
 from commdash.ui.widgets.reply_box import ReplyBox
@@ -40,6 +41,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "entry": EntryInput,
     "help": HelpScreen,
     "report": ReportScreen,
+    "post": PostScreen,
     "choose": ChooseScreen,
     "prompt": PromptScreen,
 }
@@ -148,6 +150,7 @@ async def test_the_chains_are_those_of_the_screens(started: Start) -> None:
         await visit("escape", "slash")  # the filter
         await visit("escape", "question_mark")
         await visit("escape", "L")
+        await visit("escape", "p")
         await visit("escape", "s")
         await visit("escape", "t")
         await visit("escape")

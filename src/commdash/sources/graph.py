@@ -786,6 +786,9 @@ def _comments(
             "likes": likes if likes is not None and likes >= 0 else 0,
             "hidden": item.get("is_hidden") is True,
         }
+        link = _str(item.get("permalink_url"))
+        if link is not None:
+            comment["permalink"] = link
         if named is not None:
             comment["read_only"] = True
         comments.append(comment)

@@ -786,6 +786,7 @@ class _Pull:
             "text": status_text(status),
             "likes": _count(status.get("favourites_count")) or 0,
             "hidden": False,
+            "permalink": status.get("url") if isinstance(status.get("url"), str) else None,
         }
 
     def _next_cursor(self, newest: str | None, document: Document) -> Cursor:

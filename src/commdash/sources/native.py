@@ -47,6 +47,7 @@ class _RawComment(_CommentOutline, gc=False):
     text: Any = None
     likes: Any = None
     read_only: Any = None
+    permalink: Any = None
 
 
 C = TypeVar("C", _RawComment, _CommentOutline)
@@ -205,6 +206,7 @@ def _as_raw_comment(value: object) -> _RawComment | object:
         likes=value.get("likes"),
         hidden=value.get("hidden"),
         read_only=value.get("read_only"),
+        permalink=value.get("permalink"),
     )
 
 
@@ -354,7 +356,7 @@ def _read_post(
         status=status,
         text=text_value(raw.text),
         scheduled_at=parse_timestamp(raw.scheduled_at),
-        permalink=one_line(text_value(raw.permalink), 2000) or None,
+        permalink=_link(raw.permalink),
         reactions=_read_reactions(metrics.get("reactions")),
         shares=_count(metrics.get("shares")),
         reach=_count(metrics.get("reach")),
@@ -407,10 +409,10 @@ def read_comments(
             dropped.append(c)
             continue
         seen.add(comment_id)
-        text, likes, read_only = (
-            (raw.text, raw.likes, raw.read_only is True)
+        text, likes, read_only, permalink = (
+            (raw.text, raw.likes, raw.read_only is True, raw.permalink)
             if isinstance(raw, _RawComment)
-            else ("", 0, False)
+            else ("", 0, False, None)
         )
         comments.append(
             RawComment(
@@ -424,6 +426,7 @@ def read_comments(
                 likes=likes if type(likes) is int and 0 <= likes <= 10**15 else _count(likes) or 0,
                 hidden=raw.hidden is True,
                 read_only=read_only,
+                permalink=None if permalink is None else _link(permalink),
             )
         )
     return comments, dropped
@@ -505,6 +508,11 @@ def _read_author(raw_id: object, raw_name: object, bare: bool) -> Author | None:
 def _visible(text: str) -> bool:
     """Whether ``text`` shows anything: not empty, nor only spaces and invisible marks."""
     return any(unicodedata.category(char)[0] not in "CZ" for char in text)
+
+
+def _link(value: object) -> str | None:
+    """A permalink: one line of text, or None."""
+    return one_line(text_value(value), 2000) or None
 
 
 def text_value(value: object) -> str:

@@ -20,15 +20,18 @@ from textual.widgets import Static
 
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
-from commdash.inbox import VIEWS, View
+from commdash.inbox import VIEWS, SourceFigures, View
 from commdash.outbox import Reply
 from commdash.text import one_line
 from commdash.timeutil import short_age
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
+from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets import sharing
+from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
@@ -81,7 +84,7 @@ class InboxScreen(Screen[None]):
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
                 yield ReplyComposer(self.triager, id="composer")
-            yield Gauges(id="gauges")
+                yield Gauges(id="gauges")  # docked right; below 110 columns, the thread's place
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -136,7 +139,7 @@ class InboxScreen(Screen[None]):
         return self.query_one(PostQueue).current
 
     def _who(self, cid: str) -> str:
-        return one_line(self.inbox.conversations[cid].root.author.name, 30)
+        return one_line(terminal_text(self.inbox.conversations[cid].root.author.name), 30)
 
     # Refreshing ---------------------------------------------------------------------------
 
@@ -161,30 +164,46 @@ class InboxScreen(Screen[None]):
             whole = self.inbox.figures()
             summaries = self.inbox.post_summaries()
             self.query_one(PostQueue).show(summaries, whole.conversation.needs_reply)
-            self.query_one(StatusBar).show(
-                self.inbox.snapshot.source,
-                None if self._awaiting_data else whole.conversation,
-                self.inbox.clock.now(),
-                self.demo,
-                self._sync_state(),
-            )
+            self._show_status(whole)
         if post_id is not None:
             selection = self.inbox.figures(post_id)
         else:
             selection = whole or self.inbox.figures()
         scope = "All posts" if post_id is None else "This post"
-        self.query_one(Gauges).show(selection, self.inbox.sla_seconds / 60, scope)
+        shown = None if self._awaiting_data else selection
+        self.query_one(Gauges).show(shown, self.inbox.sla_seconds / 60, scope)
         self._refresh_list_title()
         self._show_thread()
+
+    def _show_status(self, whole: SourceFigures | None = None) -> None:
+        """The header, from the figures of the whole source (counted now when not given)."""
+        figures = None if self._awaiting_data else (whole or self.inbox.figures()).conversation
+        self.query_one(StatusBar).show(
+            self.inbox.snapshot.source,
+            figures,
+            self.inbox.clock.now(),
+            self.demo,
+            self._sync_state(),
+            self._delivery_trouble(),
+            self._renew_hint(),
+        )
 
     @property
     def _awaiting_data(self) -> bool:
         """A live source that has not brought anything yet (no sync, no offline copy)."""
         return False
 
-    def _sync_state(self) -> tuple[str, bool] | None:
-        """For a live source: how its sync stands, and whether that is bad news."""
+    def _sync_state(self) -> inbox_text.SyncState | None:
+        """For a live source: how its sync stands."""
         return None
+
+    def _delivery_trouble(self) -> tuple[int, int]:
+        """For a live source: the outbox's items paused and not sent."""
+        return 0, 0
+
+    def _renew_hint(self) -> str:
+        """For a live source: what to do about a refused token, with the key in effect."""
+        return ""
 
     def _refresh_list_title(self) -> None:
         count = None if self._awaiting_data else len(self.conversation_list.ids)
@@ -290,7 +309,7 @@ class InboxScreen(Screen[None]):
         now = self.inbox.clock.now()
         choices = snooze_choices(now)
         if self.inbox.status(cid) == "snoozed":
-            choices.insert(0, ("Wake up now", now))
+            choices.append(("Wake up now", now))  # last: 1 is always the first snooze time
 
         def chosen(until: float | None) -> None:
             if until is None or not attempt(self, lambda: self.triager.snooze(cid, until))[0]:
@@ -319,7 +338,7 @@ class InboxScreen(Screen[None]):
             if attempt(self, lambda: self.triager.set_tags(cid, text, tags))[0]:
                 self._stay_on(cid)
 
-        hint = "Spaces or commas between tags. ⏎ saves, esc cancels."
+        hint = "Spaces or commas between tags; tab completes. ⏎ saves, esc cancels."
         current = " ".join(tags) + " " if tags else ""
         self.app.push_screen(PromptScreen("Tags", current, hint, known, entered, by_word=True))
 
@@ -332,7 +351,7 @@ class InboxScreen(Screen[None]):
             if text is not None and attempt(self, lambda: self.triager.assign(cid, text))[0]:
                 self._stay_on(cid)
 
-        hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
+        hint = "A teammate's name (tab completes); empty unassigns. ⏎ saves, esc cancels."
         current = self.inbox.state(cid).assignee or ""
         self.app.push_screen(
             PromptScreen("Assign to", current, hint, self.inbox.known_assignees(), entered)
@@ -405,7 +424,19 @@ class InboxScreen(Screen[None]):
         if self.focused is self.query_one(PostQueue):
             self._focus(self.conversation_list)
         elif self.current is not None:
+            if self.has_class("-narrow"):
+                self.remove_class("-gauges-on")  # the thread takes its place back
             self._focus(self.thread)
+
+    def action_toggle_gauges(self) -> None:
+        """i: hide the gauges, or show them (below 110 columns, in the thread's place)."""
+        shown = self.has_class("-gauges-on") or (
+            self.has_class("-wide") and not self.has_class("-gauges-off")
+        )
+        self.set_class(not shown, "-gauges-on")
+        self.set_class(shown, "-gauges-off")
+        if self.has_class("-narrow") and not shown and self._in_thread:
+            self._focus(self.conversation_list)  # the thread is out of sight
 
     def action_back(self) -> None:
         bar = self.filter_bar
@@ -413,6 +444,60 @@ class InboxScreen(Screen[None]):
             bar.clear()
             self._set_filter("")
         self._focus(self.conversation_list)
+
+    def action_show_post(self) -> None:
+        """p: the post of the highlighted conversation, or the one highlighted in the posts
+        pane (a post pending approval has no conversation to lead to it)."""
+        posts = self.query_one(PostQueue)
+        post_id = posts.current if self.focused is posts else None
+        if post_id is None and self.current is not None:
+            post_id = self.inbox.conversations[self.current].post_id
+        post = self.inbox.posts.get(post_id or posts.current or "")
+        if post is None:
+            say(self, "No post to show: highlight a conversation, or a post (tab).", "warning")
+            return
+        figures, now = self.inbox.figures(post.id), self.inbox.clock.now()
+        self.app.push_screen(PostScreen(post, figures, self.inbox.sla_seconds / 60, now))
+
+    # Copy and open ------------------------------------------------------------------------
+
+    def action_copy_link(self) -> None:
+        shared = self._shared("copy")
+        if shared is not None:
+            sharing.copy_link(self, shared)
+
+    def action_copy_text(self) -> None:
+        shared = self._shared("copy")
+        if shared is not None:
+            sharing.copy_text(self, shared)
+
+    def action_open_link(self) -> None:
+        shared = self._shared("open")
+        if shared is not None:
+            sharing.open_link(self, shared)
+
+    def _shared(self, doing: str) -> sharing.Shared | None:
+        """What y, Y and o act on: the post highlighted in the posts pane, the message or
+        reply highlighted in the thread, else the conversation's first message; None after
+        saying there is none."""
+        posts = self.query_one(PostQueue)
+        if self.focused is posts and posts.current is not None:
+            chosen = self.inbox.posts[posts.current]
+            return sharing.Shared("post", chosen.text, chosen.permalink)
+        cid = self._target(doing)
+        if cid is None:
+            return None
+        conversation = self.inbox.conversations[cid]
+        post = self.inbox.posts.get(conversation.post_id)
+        post_link = None if post is None else post.permalink
+        message = conversation.root
+        if self._in_thread:
+            reply_id = self.thread.current_reply_id
+            reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
+            if reply is not None:
+                return sharing.Shared("reply", reply.text, None, post_link)
+            message = conversation.message(self.thread.current_message_id or "") or message
+        return sharing.Shared("message", message.text, message.permalink, post_link)
 
     # Filter -------------------------------------------------------------------------------
 
