@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from _screen import AppFactory, shown
+from _screen import AppFactory, Start, shown
 from rich.cells import cell_len
 
 from commdash.text import cell_width
@@ -64,10 +64,10 @@ def wider_than_laid_out(app: CommdashApp) -> list[str]:
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_no_line_is_drawn_wider_than_laid_out(
-    make_app: AppFactory, tmp_path: Path, size: tuple[int, int]
+    started: Start, make_app: AppFactory, tmp_path: Path, size: tuple[int, int]
 ) -> None:
     app = make_app(export(tmp_path))
-    async with app.run_test(size=size) as pilot:
+    async with started(app, size=size) as (app, pilot):
         for keys in [(), ("j", "j"), ("enter", "j"), ("escape", "tab", "j", "j")]:
             await pilot.press(*keys)
             await pilot.pause()

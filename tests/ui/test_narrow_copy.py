@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from _screen import AppFactory, last_notice, listing, thread, until
+from _screen import AppFactory, Start, last_notice, listing, thread, until
 from textual.pilot import Pilot
 
 from commdash.ui.app import CommdashApp
@@ -66,10 +66,10 @@ async def to(app: CommdashApp, pilot: Pilot[None], cid: str) -> None:
 
 
 async def test_y_copies_the_link_else_the_text_and_Y_the_text(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     app = make_app(export(tmp_path))
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    async with started(app, size=(80, 24), notifications=True) as (app, pilot):
         await to(app, pilot, "c1")
         await pilot.press("y")
         assert app.clipboard == LINK
@@ -93,10 +93,10 @@ async def test_y_copies_the_link_else_the_text_and_Y_the_text(
 
 
 async def test_a_reply_of_the_outbox_is_copied_as_typed(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     app = make_app(export(tmp_path))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with started(app, size=(80, 24)) as (app, pilot):
         await to(app, pilot, "c2")
         await pilot.press("r", *"Thanks, on it", "ctrl+s", "enter", "G")
         assert thread(app).current_reply_id is not None
@@ -105,20 +105,20 @@ async def test_a_reply_of_the_outbox_is_copied_as_typed(
 
 
 async def test_a_huge_text_is_copied_in_part_and_says_so(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     app = make_app(export(tmp_path))
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    async with started(app, size=(80, 24), notifications=True) as (app, pilot):
         await to(app, pilot, "c4")
         await pilot.press("Y")
         assert app.clipboard == "x" * 100_000
         assert last_notice(app) == f"Text copied (the first 100,000 characters of {LONG:,})"
 
 
-async def test_copied_text_is_terminal_safe(make_app: AppFactory) -> None:
+async def test_copied_text_is_terminal_safe(started: Start, make_app: AppFactory) -> None:
     hostile = Path(__file__).parents[2] / "sample_data" / "hostile.json"
     app = make_app(hostile)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with started(app, size=(80, 24)) as (app, pilot):
         await pilot.press("5")
         for _ in range(40):
             await pilot.press("Y", "j")
@@ -147,10 +147,10 @@ def opened(log: Path) -> list[str]:
 
 
 async def test_o_opens_the_link_in_the_browser_here(
-    make_app: AppFactory, tmp_path: Path, browser: Path
+    started: Start, make_app: AppFactory, tmp_path: Path, browser: Path
 ) -> None:
     app = make_app(export(tmp_path))
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    async with started(app, size=(80, 24), notifications=True) as (app, pilot):
         await to(app, pilot, "c1")
         await pilot.press("o")
         await until(pilot, lambda: opened(browser) == [LINK])
@@ -170,12 +170,16 @@ async def test_o_opens_the_link_in_the_browser_here(
 
 
 async def test_o_over_ssh_without_a_display_shows_the_link(
-    make_app: AppFactory, tmp_path: Path, browser: Path, monkeypatch: pytest.MonkeyPatch
+    started: Start,
+    make_app: AppFactory,
+    tmp_path: Path,
+    browser: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")
     monkeypatch.delenv("DISPLAY")
     app = make_app(export(tmp_path))
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    async with started(app, size=(80, 24), notifications=True) as (app, pilot):
         await to(app, pilot, "c1")
         await pilot.press("o")
         assert last_notice(app) == f"The message's link (no browser here; y copies it): {LINK}"

@@ -3,7 +3,7 @@ in the thread's place below."""
 
 from __future__ import annotations
 
-from _screen import AppFactory, gauge, listing, shown, thread
+from _screen import AppFactory, Start, gauge, listing, shown, thread
 
 from commdash.ui.app import CommdashApp
 from commdash.ui.widgets.gauges import Gauges
@@ -18,11 +18,11 @@ def on_screen(app: CommdashApp) -> str:
 
 
 async def test_i_shows_the_gauges_in_the_threads_place_at_80_columns(
+    started: Start,
     make_app: AppFactory,
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(80, 24)) as (app, pilot):
         assert not gauges(app).display
         waiting = app.triager.inbox.figures().conversation.needs_reply
 
@@ -47,10 +47,11 @@ async def test_i_shows_the_gauges_in_the_threads_place_at_80_columns(
         assert app.screen.focused is thread(app)
 
 
-async def test_i_hides_and_shows_the_gauges_at_160_columns(make_app: AppFactory) -> None:
+async def test_i_hides_and_shows_the_gauges_at_160_columns(
+    started: Start, make_app: AppFactory
+) -> None:
     app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(160, 48)) as (app, pilot):
         assert gauges(app).display
         narrower = listing(app).size.width
         waiting = gauge(app, "Waiting")
@@ -67,9 +68,9 @@ async def test_i_hides_and_shows_the_gauges_at_160_columns(make_app: AppFactory)
         assert listing(app).size.width == narrower
 
 
-async def test_the_choice_follows_a_resize(make_app: AppFactory) -> None:
+async def test_the_choice_follows_a_resize(started: Start, make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with started(app, size=(160, 48)) as (app, pilot):
         await pilot.press("i")  # hidden at 160: hidden at 80 too, and back at 160
         await pilot.resize_terminal(80, 24)
         await pilot.pause()

@@ -3,7 +3,7 @@ tab takes a completion in the tag and assign prompts."""
 
 from __future__ import annotations
 
-from _screen import AppFactory, listing, shown, until
+from _screen import AppFactory, Start, listing, shown, until
 from textual.widgets import Input, Label
 
 from commdash.ui.screens.choose import ChooseScreen
@@ -13,10 +13,11 @@ from commdash.ui.widgets.key_bar import KeyBar
 HOUR = 3600.0
 
 
-async def test_the_key_bar_keeps_help_and_quit_at_80_columns(make_app: AppFactory) -> None:
+async def test_the_key_bar_keeps_help_and_quit_at_80_columns(
+    started: Start, make_app: AppFactory
+) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(80, 24)) as (app, _):
         bar = shown(app.screen.query_one(KeyBar))[0]
         assert " q Quit " in bar
         assert " ? Help " in bar
@@ -24,10 +25,11 @@ async def test_the_key_bar_keeps_help_and_quit_at_80_columns(make_app: AppFactor
         assert bar.rstrip().endswith("^p palette")
 
 
-async def test_the_snooze_keys_stay_put_on_a_snoozed_conversation(make_app: AppFactory) -> None:
+async def test_the_snooze_keys_stay_put_on_a_snoozed_conversation(
+    started: Start, make_app: AppFactory
+) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(80, 24)) as (app, pilot):
         inbox = app.triager.inbox
         now = app.triager.clock.now()
         cid = listing(app).current
@@ -47,10 +49,11 @@ async def test_the_snooze_keys_stay_put_on_a_snoozed_conversation(make_app: AppF
         assert inbox.status(cid) == "open"
 
 
-async def test_tab_takes_the_tag_completion_and_the_hint_says_so(make_app: AppFactory) -> None:
+async def test_tab_takes_the_tag_completion_and_the_hint_says_so(
+    started: Start, make_app: AppFactory
+) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(80, 24)) as (app, pilot):
         inbox = app.triager.inbox
         await pilot.press("t", *"billing", "enter", "j", "t")
         assert isinstance(app.screen, PromptScreen)
@@ -66,10 +69,9 @@ async def test_tab_takes_the_tag_completion_and_the_hint_says_so(make_app: AppFa
         assert inbox.state(listing(app).current or "").tags == ("billing", "vip")
 
 
-async def test_tab_takes_the_assignee_completion(make_app: AppFactory) -> None:
+async def test_tab_takes_the_assignee_completion(started: Start, make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(80, 24)) as (app, pilot):
         await pilot.press("a", *"Kari", "enter", "j", "a", "k")
         entry = app.screen.query_one(Input)
         await until(pilot, lambda: "kari" in "".join(shown(entry)))  # "k" + "ari" shown

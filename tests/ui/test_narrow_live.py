@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from _screen import listing, shown, until
+from _screen import Start, listing, shown, until
 from servers.base import Response
 from servers.native import EXPORT_PATH, REPLY_PATH, FakeNative
 
@@ -29,11 +29,11 @@ def sync_notices(app: CommdashApp) -> int:
 
 
 async def test_a_refused_reply_is_marked_failed_in_the_list(
-    make_live_app: Callable[[], CommdashApp], live_server: FakeNative
+    started: Start, make_live_app: Callable[[], CommdashApp], live_server: FakeNative
 ) -> None:
     live_server.server.fail_next("POST", REPLY_PATH, Response(422, {"error": "closed"}))
     app = make_live_app()
-    async with app.run_test(size=NARROW) as pilot:
+    async with started(app, size=NARROW) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         cid = listing(app).current
         assert cid is not None
@@ -46,10 +46,10 @@ async def test_a_refused_reply_is_marked_failed_in_the_list(
 
 
 async def test_the_header_keeps_counts_then_delivery_then_sync_problems_at_80_columns(
-    make_live_app: Callable[[], CommdashApp], live_server: FakeNative
+    started: Start, make_live_app: Callable[[], CommdashApp], live_server: FakeNative
 ) -> None:
     app = make_live_app()
-    async with app.run_test(size=NARROW) as pilot:
+    async with started(app, size=NARROW) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         live_server.token = "revoked"
         await pilot.press("r", *"Thanks", "ctrl+s")
@@ -71,11 +71,11 @@ async def test_the_header_keeps_counts_then_delivery_then_sync_problems_at_80_co
 
 
 async def test_a_source_never_synced_reads_no_data_yet_not_zero(
-    make_live_app: Callable[[], CommdashApp], monkeypatch: pytest.MonkeyPatch
+    started: Start, make_live_app: Callable[[], CommdashApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TEAM_TOKEN", "refused")
     app = make_live_app()
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with started(app, size=(160, 48)) as (app, pilot):
         await until(pilot, lambda: "sync failed" in header(app))
         assert "no data yet" in header(app)
         assert "need reply" not in header(app) and "over SLA" not in header(app)
@@ -85,10 +85,10 @@ async def test_a_source_never_synced_reads_no_data_yet_not_zero(
 
 
 async def test_a_failing_sync_is_told_once_and_kept_in_the_header(
-    make_live_app: Callable[[], CommdashApp], live_server: FakeNative
+    started: Start, make_live_app: Callable[[], CommdashApp], live_server: FakeNative
 ) -> None:
     app = make_live_app()
-    async with app.run_test(size=NARROW, notifications=True) as pilot:
+    async with started(app, size=NARROW, notifications=True) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         screen = app.screen
         assert isinstance(screen, LiveInboxScreen)

@@ -3,7 +3,7 @@ pane: pending, scheduled and draft posts too, which no conversation leads to."""
 
 from __future__ import annotations
 
-from _screen import AppFactory, listing, shown
+from _screen import AppFactory, Start, listing, shown
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -31,10 +31,9 @@ async def highlight_post(app: CommdashApp, pilot: Pilot[None], status: str) -> s
     return posts.current
 
 
-async def test_p_shows_the_conversations_post_in_full(make_app: AppFactory) -> None:
+async def test_p_shows_the_conversations_post_in_full(started: Start, make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(80, 24)) as (app, pilot):
         inbox = app.triager.inbox
         cid = listing(app).current
         assert cid is not None
@@ -56,10 +55,11 @@ async def test_p_shows_the_conversations_post_in_full(make_app: AppFactory) -> N
         assert isinstance(app.screen, InboxScreen)
 
 
-async def test_a_pending_post_is_opened_from_the_posts_pane(make_app: AppFactory) -> None:
+async def test_a_pending_post_is_opened_from_the_posts_pane(
+    started: Start, make_app: AppFactory
+) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(80, 24)) as (app, pilot):
         post = app.triager.inbox.posts[await highlight_post(app, pilot, "pending")]
         await pilot.press("p")
         text = page(app)
@@ -71,10 +71,9 @@ async def test_a_pending_post_is_opened_from_the_posts_pane(make_app: AppFactory
         assert isinstance(app.screen, InboxScreen)
 
 
-async def test_a_scheduled_post_says_when(make_app: AppFactory) -> None:
+async def test_a_scheduled_post_says_when(started: Start, make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, size=(80, 24)) as (app, pilot):
         await highlight_post(app, pilot, "scheduled")
         await pilot.press("p")
         assert " · scheduled for " in page(app)
