@@ -305,7 +305,7 @@ async def test_a_refused_token_pauses_delivery_until_r_reads_it_again(
         await until(pilot, lambda: app.triager.inbox.needs_reply(second))
         assert len(live_server.server.requests("POST", REPLY_PATH)) == 1  # the second was not tried
         await pilot.press("enter")
-        assert f"queued, waiting for a renewed token Second {TOKEN_REFUSED} (" in thread_text(app)
+        assert f"paused: token refused Second {TOKEN_REFUSED} (" in thread_text(app)
 
         token_file.write_text(RENEWED, encoding="utf-8")
         pressed = time.monotonic()

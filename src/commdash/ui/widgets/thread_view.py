@@ -346,7 +346,7 @@ def reply_state(reply: Reply, now: float) -> tuple[str, str]:
     if reply.status == "sent":
         return (" · sent, not synced yet", "thread-view--queued")
     if reply.paused:
-        return (" · queued, waiting for a renewed token", "thread-view--failed")
+        return (" · paused: token refused", "thread-view--failed")  # the note says what to do
     if reply.attempts:
         wait = max(0.0, reply.next_attempt_at - now)
         return (f" · queued, retrying in {duration(wait)}", "thread-view--failed")
