@@ -146,9 +146,17 @@ class JournalEntry:
     """Who acted (user@host): undo only ever takes back one's own actions."""
     pid: int = 0
     """The process that acted, to tell a finished session from one still running."""
+    batch: str = ""
+    """The bulk action this entry belongs to (its entries share it; undo takes them all
+    back in one step); empty for an action on one conversation."""
 
     def to_dict(self) -> dict[str, Any]:
-        return records.to_json(self)
+        """Without an empty ``batch``: an action on one conversation is written as before
+        bulk actions existed."""
+        values = records.to_json(self)
+        if not self.batch:
+            del values["batch"]
+        return values
 
     @classmethod
     def from_dict(cls, raw: object) -> JournalEntry:
