@@ -177,16 +177,29 @@ class Triager:
         are hidden already; a live source that can hide is told each (through the outbox).
         Read-only comments are left out (counted as skipped)."""
         chosen = list(cids)
-        roots = {cid: self.inbox.conversations[cid].root for cid in chosen}
-        hideable = [cid for cid in chosen if self.cannot_hide(cid, roots[cid].id) is None]
-        hide = not hideable or any(self.inbox.is_visible(cid, roots[cid]) for cid in hideable)
+        hideable = self._hideable(chosen)
+        hide = self.bulk_hides(chosen)
         transitions: dict[str, Transition] = {
-            cid: partial(triage.set_hidden, message_id=roots[cid].id, hidden=hide)
-            for cid in hideable
+            cid: partial(triage.set_hidden, message_id=root_id, hidden=hide)
+            for cid, root_id in hideable.items()
         }
         entries = self.bulk_each(transitions, "hide" if hide else "unhide")
-        self._moderate([(e.conversation_id, roots[e.conversation_id].id, hide) for e in entries])
+        self._moderate([(e.conversation_id, hideable[e.conversation_id], hide) for e in entries])
         return Bulk("hide" if hide else "unhide", len(entries), len(chosen) - len(hideable))
+
+    def bulk_hides(self, cids: list[str]) -> bool:
+        """Whether :meth:`bulk_hide` hides (else all the comments it can hide are hidden,
+        and it shows them again)."""
+        conversations = self.inbox.conversations
+        hideable = self._hideable(cids)
+        return not hideable or any(
+            self.inbox.is_visible(cid, conversations[cid].root) for cid in hideable
+        )
+
+    def _hideable(self, cids: list[str]) -> dict[str, str]:
+        """The top-level comment's id of each conversation whose comment can be hidden."""
+        roots = {cid: self.inbox.conversations[cid].root.id for cid in cids}
+        return {cid: root for cid, root in roots.items() if self.cannot_hide(cid, root) is None}
 
     def cannot_reply(self, cid: str, in_reply_to: str) -> Hint | None:
         """Why a reply to ``in_reply_to`` cannot be queued, or None when it can. A reply

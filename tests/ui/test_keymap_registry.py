@@ -19,11 +19,13 @@ from commdash.keymap import CHAINS, SCOPES, binding_ids
 from commdash.theme import THEMES
 from commdash.ui.app import CommdashApp
 from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.confirm import ConfirmScreen
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.text_entry import EntryInput
 from commdash.ui.widgets.thread_view import ThreadView
@@ -36,6 +38,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "app": CommdashApp,
     "inbox": InboxScreen,
     "list": VirtualList,
+    "conversations": ConversationList,
     "thread": ThreadView,
     "reply": ReplyBox,
     "entry": EntryInput,
@@ -44,6 +47,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "post": PostScreen,
     "choose": ChooseScreen,
     "prompt": PromptScreen,
+    "confirm": ConfirmScreen,
 }
 
 
@@ -154,6 +158,8 @@ async def test_the_chains_are_those_of_the_screens(started: Start) -> None:
         await visit("escape", "s")
         await visit("escape", "t")
         await visit("escape")
+        await visit("space", "space", "h")  # hiding two marked conversations' comments asks
+        await visit("n")
     # A chain within a longer one (the screen's alone, under its focused widget's) adds nothing.
     longest = {chain for chain in seen if not any(set(chain) < set(other) for other in seen)}
     assert longest == set(CHAINS), "commdash/keymap.py CHAINS"
