@@ -132,3 +132,25 @@ def test_undo_of_a_bulk_action_whose_file_is_gone_says_so(triager: Triager) -> N
     undone = triager.undo()
     assert undone is not None and not undone.restored and undone.count == 0
     assert "gone" in str(undone.note)
+
+
+def test_the_figures_after_a_bulk_action_and_its_undo_are_a_fresh_counts(
+    triager: Triager,
+) -> None:
+    def same_as_fresh() -> None:
+        store = Store(triager.store.directory)
+        inbox = triager.inbox
+        fresh = Inbox(inbox.snapshot, store.states(), store.replies(), inbox.clock, HOUR)
+        assert inbox.figures() == fresh.figures()
+        for view in ("needs-reply", "open", "done", "snoozed", "all"):
+            assert inbox.conversation_ids(view) == fresh.conversation_ids(view), view
+
+    triager.bulk_done(CIDS)
+    same_as_fresh()
+    triager.bulk_snooze(CIDS[:5], NOW + HOUR)
+    same_as_fresh()
+    triager.bulk_hide(CIDS[3:])
+    same_as_fresh()
+    for _ in range(3):
+        triager.undo()
+        same_as_fresh()

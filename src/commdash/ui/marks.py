@@ -7,7 +7,7 @@ No Textual here: the list draws the marks, the screen acts on them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from commdash.inbox import Inbox
 
@@ -15,18 +15,17 @@ from commdash.inbox import Inbox
 class Marks:
     def __init__(self, inbox: Inbox) -> None:
         self._inbox = inbox
-        self._ids: dict[str, None] = {}
-        """Marked ids in the order marked (a dict: ordered, and a set's speed)."""
+        self._ids: set[str] = set()
         self._snapshot = inbox.snapshot
         """The data the marks were last checked against: a pull replaces it."""
 
-    def _current(self) -> dict[str, None]:
+    def _current(self) -> set[str]:
         """The marks, without those of conversations the source no longer has (checked
         once per new snapshot: every way in passes here)."""
         snapshot = self._inbox.snapshot
         if snapshot is not self._snapshot:
             known = self._inbox.conversations
-            self._ids = {cid: None for cid in self._ids if cid in known}
+            self._ids = {cid for cid in self._ids if cid in known}
             self._snapshot = snapshot
         return self._ids
 
@@ -37,7 +36,7 @@ class Marks:
         return cid in self._current()
 
     def ids(self) -> list[str]:
-        """The marked conversations, in the order they were marked."""
+        """The marked conversations (in no particular order)."""
         return list(self._current())
 
     def frozen(self) -> frozenset[str]:
@@ -48,22 +47,21 @@ class Marks:
         """Mark or unmark ``cid``; True when it is now marked."""
         marks = self._current()
         if cid in marks:
-            del marks[cid]
+            marks.discard(cid)
             return False
-        marks[cid] = None
+        marks.add(cid)
         return True
 
-    def covers(self, cids: Iterable[str]) -> bool:
-        """Whether every one of ``cids`` is marked."""
-        return self._current().keys() >= set(cids)
+    def covers(self, cids: Sequence[str]) -> bool:
+        """Whether every one of ``cids`` is marked (at once when fewer are marked)."""
+        marks = self._current()
+        return len(marks) >= len(cids) and all(cid in marks for cid in cids)
 
     def add(self, cids: Iterable[str]) -> None:
-        self._current().update(dict.fromkeys(cids))
+        self._current().update(cids)
 
     def remove(self, cids: Iterable[str]) -> None:
-        marks = self._current()
-        for cid in cids:
-            marks.pop(cid, None)
+        self._current().difference_update(cids)
 
     def clear(self) -> None:
-        self._ids = {}
+        self._ids = set()

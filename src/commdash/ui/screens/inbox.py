@@ -6,6 +6,7 @@ Everything shown here that comes from a source is passed as plain text or :class
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on
@@ -225,13 +226,13 @@ class InboxScreen(Screen[None]):
         self.conversation_list.refresh()
         self._refresh_list_title()
 
-    def view_ids(self) -> list[str]:
+    def view_ids(self) -> Sequence[str]:
         """The conversations of the view and filter, as listed (without one kept in sight
         after an action took it out of the view)."""
         ids = self.conversation_list.ids
         if self._sticky_added:
             return [cid for cid in ids if cid != self.sticky]
-        return list(ids)
+        return ids
 
     def _show_thread(self) -> None:
         cid = self.current
