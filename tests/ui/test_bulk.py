@@ -3,10 +3,14 @@ clears, e s t a h act on all marked at once (h after a yes), and u undoes the wh
 
 from __future__ import annotations
 
-from _screen import Start, last_notice, listing, shown, title
+from collections.abc import Callable
+
+from _screen import Start, last_notice, listing, shown, title, until
+from servers.native import HIDE_PATH, FakeNative
 from textual.widgets import Label
 
 from commdash.store import Store
+from commdash.ui.app import CommdashApp
 from commdash.ui.screens.confirm import ConfirmScreen
 
 
@@ -131,3 +135,24 @@ async def test_snooze_acts_on_the_marked(started: Start) -> None:
         assert last_notice(app).startswith("Snoozed 2, back ")
         assert all(app.triager.inbox.status(cid) == "snoozed" for cid in two)
         assert not set(two) & set(rows.ids)
+
+
+async def test_a_bulk_hide_and_its_undo_reach_a_live_platform(
+    started: Start, make_live_app: Callable[[], CommdashApp], live_server: FakeNative
+) -> None:
+    async with started(make_live_app()) as (app, pilot):
+        await until(pilot, lambda: listing(app).row_count > 2)
+        three = listing(app).ids[:3]
+        await pilot.press("space", "space", "space", "h", "y")
+
+        def hides() -> list[dict[str, object]]:
+            return [r.json() for r in live_server.server.requests("POST", HIDE_PATH)]
+
+        await until(pilot, lambda: len(hides()) == 3)
+        assert sorted(str(body["message_id"]) for body in hides()) == sorted(three)
+        assert all(body["hidden"] is True for body in hides())
+        await pilot.press("u")
+        await until(pilot, lambda: len(hides()) == 6)
+        assert sorted(str(b["message_id"]) for b in hides()[3:] if b["hidden"] is False) == sorted(
+            three
+        )
