@@ -162,10 +162,12 @@ class SavedReplyEditor(Dialog[SavedReply]):
         reply = self.reply
         with Vertical():
             yield Label("Name", markup=False)
-            yield EntryInput(reply.name, id="name")
+            yield EntryInput(reply.name, select_on_focus=False, id="name")
             yield Label("Tags (spaces or commas) · language", markup=False)
-            yield EntryInput(" ".join(reply.tags), id="tags")
-            yield EntryInput(reply.language, placeholder="e.g. en", id="language")
+            yield EntryInput(" ".join(reply.tags), select_on_focus=False, id="tags")
+            yield EntryInput(
+                reply.language, placeholder="e.g. en", select_on_focus=False, id="language"
+            )
             variables = " ".join(f"{{{name}}}" for name in VARIABLES)
             yield Label(f"Text: {variables} are filled in", markup=False)
             yield TextArea(reply.text, soft_wrap=True, tab_behavior="focus", id="text")

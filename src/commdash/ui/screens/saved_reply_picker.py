@@ -82,6 +82,8 @@ class SavedReplyPicker(Dialog[SavedReply]):
         super().__init__(answered)
         self.library = library
         self.shown = library
+        self._shown_for = ""
+        """The query :attr:`shown` was ranked for."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -99,6 +101,7 @@ class SavedReplyPicker(Dialog[SavedReply]):
         self._show(event.value)
 
     def _show(self, query: str) -> None:
+        self._shown_for = query
         self.shown = ranked(self.library, query)
         options = self.query_one(OptionList)
         options.clear_options()
@@ -106,7 +109,15 @@ class SavedReplyPicker(Dialog[SavedReply]):
         if self.shown:
             options.highlighted = 0
 
+    def _catch_up(self) -> None:
+        """Letters typed in a burst are in the entry before their ``Changed`` messages are
+        handled: a key that acts on the list ranks it for them first."""
+        typed = self.query_one(EntryInput).value
+        if typed != self._shown_for:
+            self._show(typed)
+
     def action_move(self, step: int) -> None:
+        self._catch_up()
         options = self.query_one(OptionList)
         if self.shown:
             now = options.highlighted or 0
@@ -114,6 +125,7 @@ class SavedReplyPicker(Dialog[SavedReply]):
 
     def action_submit_entry(self) -> None:
         """enter: the highlighted reply, before the next key is handled."""
+        self._catch_up()
         highlighted = self.query_one(OptionList).highlighted
         if highlighted is not None and highlighted < len(self.shown):
             self.answer(self.shown[highlighted])
