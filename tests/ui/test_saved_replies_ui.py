@@ -8,10 +8,10 @@ import json
 import time
 from pathlib import Path
 
-from _screen import AppFactory, Start, burst, last_notice, until
+from _screen import AppFactory, Start, burst, last_notice, shown, until
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import OptionList, TextArea
+from textual.widgets import OptionList, Static, TextArea
 
 from commdash.saved_replies import SavedReply
 from commdash.ui.app import CommdashApp
@@ -227,3 +227,12 @@ def test_ranking_a_library_built_to_be_slow_takes_little_time() -> None:
         ranked(library, query)
     assert time.perf_counter() - started < 2.0
     assert [r.name for r in ranked(library, "eay39")] == [f"{slow}39"]  # found past the start
+
+
+async def test_the_help_lists_ctrl_t_and_the_saved_replies_keys(started: Start) -> None:
+    async with started() as (app, pilot):
+        await pilot.press("question_mark")
+        text = " ".join(" ".join(shown(app.screen.query_one(Static))).split())
+        assert "^t Insert a saved reply at the cursor, filled in for this member" in text
+        assert "Saved replies (from the palette)" in text
+        assert " d Delete the highlighted one u Put back the one deleted last" in text

@@ -26,10 +26,17 @@ class SavedRepliesScreen(ModalScreen[None]):
     """Every saved reply of the state directory, to edit or delete."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="library.close"),
-        Binding("enter", "edit", "Edit", priority=True, id="library.edit"),
-        Binding("d", "delete", "Delete", id="library.delete"),
-        Binding("u", "undo", "Undo delete", id="library.undo"),
+        Binding("escape,q", "close", "Close", tooltip="Close the list", id="library.close"),
+        Binding(
+            "enter",
+            "edit",
+            "Edit",
+            priority=True,
+            tooltip="Edit the highlighted saved reply: name, tags, language, text",
+            id="library.edit",
+        ),
+        Binding("d", "delete", "Delete", tooltip="Delete the highlighted one", id="library.delete"),
+        Binding("u", "undo", "Undo", tooltip="Put back the one deleted last", id="library.undo"),
     ]
 
     DEFAULT_CSS = """
