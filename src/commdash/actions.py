@@ -19,7 +19,9 @@ from commdash.inbox import Inbox
 from commdash.model import Snapshot
 from commdash.outbox import Reply
 from commdash.replying import queued_text, reply_limit, too_long
+from commdash.saved_replies import SavedReply, fill, gaps, manager_name, template_values
 from commdash.store import DISCARD, Store
+from commdash.store.saved_replies import SavedReplyStore
 from commdash.text import sanitize
 from commdash.timeutil import Clock
 from commdash.triage import JournalEntry, TriageState
@@ -46,6 +48,10 @@ class TooLongError(Refused):
     """A reply longer than the platform takes: it would only come back refused."""
 
 
+class GapError(Refused):
+    """A reply with a saved reply's gap left in it (``[first_name?]``): never sent so."""
+
+
 @dataclass(frozen=True, slots=True)
 class Undone:
     """What an undo did with the action it took from the journal."""
@@ -64,6 +70,8 @@ class Triager:
         self.seen = store.fingerprint()
         self.moderates = False
         """Whether hides go to the platform too (a live source that can hide)."""
+        self.saved_replies = SavedReplyStore(store.directory.parent)
+        """The library of the state directory (every source's folder is in it)."""
 
     def _change(
         self, action: str, cid: str, transition: Callable[[TriageState], TriageState]
@@ -160,10 +168,19 @@ class Triager:
         self.inbox.add_reply(reply)
         return reply
 
+    def fill_saved_reply(self, saved: SavedReply, cid: str, in_reply_to: str) -> str:
+        """The saved reply's text filled for the author of ``in_reply_to``."""
+        values = template_values(self.inbox, cid, in_reply_to, manager_name())
+        return fill(saved.text, values)
+
     def _sendable(self, text: str) -> str:
         """The reply's text as queued; :class:`TooLongError` when the platform would refuse
-        it for its length."""
+        it for its length, :class:`GapError` while a saved reply's gap is left in it."""
         queued = queued_text(text)
+        left = gaps(queued)
+        if left:
+            shown = ", ".join(dict.fromkeys(left))
+            raise GapError(f"Fill in {shown} first: the saved reply had no value for it.")
         why = too_long(queued, reply_limit(self.inbox.snapshot.source))
         if why is not None:
             raise TooLongError(why)

@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(_serve_parser().parse_args(args[1:]))
         if args[:1] == ["config"]:
             return _config(_config_parser().parse_args(args[1:]))
+        if args[:1] == ["replies"]:
+            from commdash import replies_cli  # it uses this module's printing
+
+            return replies_cli.run(args[1:])
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))
@@ -101,6 +105,7 @@ def _main_parser() -> argparse.ArgumentParser:
         "the TUI; 'commdash outbox [SOURCE] [--json]' lists queued, sent and failed replies; "
         "'commdash serve [SOURCE]' serves the dashboard to a web browser. "
         "'commdash config --check' checks the config file, '--path' shows which one is read. "
+        "'commdash replies [list | import FILE | export]' shares the saved replies. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)

@@ -152,7 +152,12 @@ SCOPES: Mapping[str, Scope] = {
         Scope(
             "reply",
             "the reply box",
-            {"reply.editor": "ctrl+e", "reply.queue": "ctrl+s", "reply.close": "escape"},
+            {
+                "reply.editor": "ctrl+e",
+                "reply.queue": "ctrl+s",
+                "reply.close": "escape",
+                "reply.saved": "ctrl+t",
+            },
             textual_keys=(
                 "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
                 "ctrl+left,ctrl+right,ctrl+a,ctrl+shift+left,ctrl+shift+right,shift+home,"
@@ -216,6 +221,29 @@ SCOPES: Mapping[str, Scope] = {
             {"dialog.complete": "tab", "dialog.cancel": "escape"},
             textual_keys=f"shift+tab,{_SCREEN_KEYS}",
         ),
+        Scope(
+            "picker",
+            "the saved reply picker",
+            {"dialog.cancel": "escape", "picker.down": "down", "picker.up": "up"},
+            textual_keys=_DIALOG_KEYS,
+        ),
+        Scope(
+            "library",
+            "the saved replies",
+            {
+                "library.close": "escape,q",
+                "library.edit": "enter",
+                "library.delete": "d",
+                "library.undo": "u",
+            },
+            textual_keys=_DIALOG_KEYS,
+        ),
+        Scope(
+            "reply-editor",
+            "the saved reply editor",
+            {"dialog.cancel": "escape", "library.save": "ctrl+s"},
+            textual_keys=_DIALOG_KEYS,
+        ),
     )
 }
 
@@ -229,6 +257,9 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("everywhere", "post"),
     ("everywhere", "choose"),
     ("everywhere", "entry", "prompt"),
+    ("everywhere", "entry", "picker"),
+    ("everywhere", "library"),
+    ("everywhere", "entry", "reply-editor"),
 )
 """The scopes whose keys are live together, in the order Textual asks them: the priority
 keys, then from the focused widget up to the app. Dialogs are modal: the app's keys stop there.

@@ -663,3 +663,7 @@ class InboxScreen(Screen[None]):
     def action_edit_reply_externally(self) -> None:
         """ctrl+e in the reply box: edit its text in $VISUAL or $EDITOR."""
         self.composer.edit_externally()
+
+    def action_insert_saved_reply(self) -> None:
+        """ctrl+t in the reply box: pick a saved reply, inserted filled in at the cursor."""
+        self.composer.pick_saved_reply()
