@@ -21,6 +21,7 @@ from commdash.ui.app import CommdashApp
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.note import NoteBox
 from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
@@ -44,6 +45,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "post": PostScreen,
     "choose": ChooseScreen,
     "prompt": PromptScreen,
+    "note": NoteBox,
 }
 
 
@@ -153,6 +155,7 @@ async def test_the_chains_are_those_of_the_screens(started: Start) -> None:
         await visit("escape", "p")
         await visit("escape", "s")
         await visit("escape", "t")
+        await visit("escape", "n")
         await visit("escape")
     # A chain within a longer one (the screen's alone, under its focused widget's) adds nothing.
     longest = {chain for chain in seen if not any(set(chain) < set(other) for other in seen)}

@@ -23,6 +23,7 @@ from commdash.ui.commands import InboxCommands
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.live_inbox import LiveInboxScreen
+from commdash.ui.screens.note import NoteBox
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.virtual_list import VirtualList
@@ -172,6 +173,7 @@ class CommdashApp(App[None]):
                     ("Lists (posts, conversations)", list(VirtualList.BINDINGS)),
                     ("Thread", list(ThreadView.BINDINGS)),
                     ("Reply box", list(ReplyBox.BINDINGS)),
+                    ("Note box", list(NoteBox.BINDINGS)),
                 ],
                 self.keymap,
             )
