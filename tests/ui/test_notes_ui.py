@@ -14,6 +14,7 @@ from commdash.model import Author, Message
 from commdash.store import SHARDS, Store
 from commdash.triage import Note
 from commdash.ui.app import CommdashApp
+from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.note import NoteScreen
 from commdash.ui.widgets.thread_view import _notes_by_place
 
@@ -126,3 +127,26 @@ def test_notes_follow_the_latest_message_written_before_them() -> None:
         1: ["mid"],  # after m2 (20), before m4 (30) was written
         3: ["late"],  # after m4 (30), the latest by 35, though m3 is shown after it
     }
+
+
+async def test_on_a_note_in_the_thread_h_says_why_not_and_r_answers_the_member(
+    started: Start,
+) -> None:
+    async with started(notifications=True) as (app, pilot):
+        cid = listing(app).current
+        assert cid is not None
+        await pilot.press("n", *"Seen", "ctrl+s", "enter")
+        assert app.focused is thread(app)
+        note = thread(app).current_note
+        assert note is not None and note.text == "Seen"
+        await pilot.press("h")
+        assert "A note is internal" in last_notice(app)
+        assert app.triager.store.state(cid).hidden == ()
+        await pilot.press("y")
+        assert last_notice(app).startswith("This note has no link: its text is copied")
+        await pilot.press("r")
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        members = [m for m in app.triager.inbox.conversations[cid].messages if not m.ours]
+        latest = max(members, key=lambda m: m.created_at)
+        assert screen.composer.replying == (cid, latest.id)
