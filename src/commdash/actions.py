@@ -8,6 +8,7 @@ action refused before anything is written (a read-only message, a reply too long
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -114,6 +115,18 @@ class Triager:
     def assign(self, cid: str, who: str) -> str | None:
         name = " ".join(sanitize(who).split())[:60]
         return self._change("assign", cid, lambda state: triage.assign(state, name)).assignee
+
+    def add_note(self, cid: str, text: str) -> triage.Note:
+        """Add an internal note, by this manager, now: kept in the state (the team sees
+        it), journalled (undo takes it back), never sent. :class:`Refused` when it is
+        empty or longer than :data:`~commdash.triage.NOTE_LIMIT`."""
+        if len(text.strip()) > triage.NOTE_LIMIT:
+            raise Refused(f"A note is at most {triage.NOTE_LIMIT:,} characters.")
+        note = triage.new_note(uuid.uuid4().hex, self.store.manager, self.clock.now(), text)
+        if note is None:
+            raise Refused("An empty note is not kept.")
+        self._change("note", cid, lambda state: triage.add_note(state, note))
+        return note
 
     def cannot_reply(self, cid: str, in_reply_to: str) -> Hint | None:
         """Why a reply to ``in_reply_to`` cannot be queued, or None when it can. A reply
@@ -309,6 +322,11 @@ def _put_back(entry: JournalEntry, state: TriageState) -> bool:
     added = set(after.tags) - set(before.tags)
     removed = set(before.tags) - set(after.tags)
     if added - set(state.tags) or removed & set(state.tags):
+        return True
+    noted_before = {note.id for note in before.notes}
+    noted_after = {note.id for note in after.notes}
+    noted_now = {note.id for note in state.notes}
+    if (noted_after - noted_before) - noted_now or (noted_before - noted_after) & noted_now:
         return True
     hidden = {message_id for message_id, _ in (*before.hidden, *after.hidden)}
     return any(

@@ -52,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from commdash import replies_cli  # it uses this module's printing
 
             return replies_cli.run(args[1:])
+        if args[:1] == ["recap"]:
+            from commdash import cli_recap  # it builds on this module's helpers
+
+            return cli_recap.run(args[1:])
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))
@@ -103,7 +107,8 @@ def _main_parser() -> argparse.ArgumentParser:
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
         "the TUI; 'commdash outbox [SOURCE] [--json]' lists queued, sent and failed replies; "
-        "'commdash serve [SOURCE]' serves the dashboard to a web browser. "
+        "'commdash serve [SOURCE]' serves the dashboard to a web browser; "
+        "'commdash recap [SOURCE] [--since ISO]' sums up the work of the day. "
         "'commdash config --check' checks the config file, '--path' shows which one is read. "
         "'commdash replies [list | import FILE | export]' shares the saved replies. "
         "With no SOURCE, commdash opens its bundled demo.",

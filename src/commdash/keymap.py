@@ -102,6 +102,7 @@ SCOPES: Mapping[str, Scope] = {
                 "triage.tag": "t",
                 "triage.assign": "a",
                 "triage.hide": "h",
+                "triage.add-note": "n",
                 "triage.undo": "u",
                 "outbox.retry": "R",
                 "outbox.discard": "x",
@@ -161,6 +162,20 @@ SCOPES: Mapping[str, Scope] = {
             textual_keys=(
                 "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
                 "ctrl+left,ctrl+right,ctrl+a,ctrl+shift+left,ctrl+shift+right,shift+home,"
+                "shift+end,shift+up,shift+down,shift+left,shift+right,f6,f7,backspace,ctrl+w,"
+                "ctrl+backspace,alt+backspace,delete,ctrl+d,alt+delete,ctrl+x,super+x,ctrl+c,"
+                "super+c,ctrl+v,ctrl+u,super+backspace,ctrl+k,ctrl+shift+k,ctrl+z,super+z,"
+                "ctrl+y,super+y"
+            ),
+            typing=True,
+        ),
+        Scope(
+            "note",
+            "the note box",
+            {"note.save": "ctrl+s", "note.cancel": "escape"},
+            textual_keys=(
+                "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
+                "ctrl+left,ctrl+right,ctrl+a,ctrl+e,ctrl+shift+left,ctrl+shift+right,shift+home,"
                 "shift+end,shift+up,shift+down,shift+left,shift+right,f6,f7,backspace,ctrl+w,"
                 "ctrl+backspace,alt+backspace,delete,ctrl+d,alt+delete,ctrl+x,super+x,ctrl+c,"
                 "super+c,ctrl+v,ctrl+u,super+backspace,ctrl+k,ctrl+shift+k,ctrl+z,super+z,"
@@ -260,6 +275,7 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("everywhere", "entry", "picker"),
     ("everywhere", "library"),
     ("everywhere", "entry", "reply-editor"),
+    ("everywhere", "note"),
 )
 """The scopes whose keys are live together, in the order Textual asks them: the priority
 keys, then from the focused widget up to the app. Dialogs are modal: the app's keys stop there.

@@ -22,6 +22,7 @@ from commdash.ui.app import CommdashApp
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.note import NoteBox
 from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
@@ -50,6 +51,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "picker": SavedReplyPicker,
     "library": SavedRepliesScreen,
     "reply-editor": SavedReplyEditor,
+    "note": NoteBox,
 }
 
 
@@ -159,6 +161,7 @@ async def test_the_chains_are_those_of_the_screens(started: Start) -> None:
         await visit("escape", "p")
         await visit("escape", "s")
         await visit("escape", "t")
+        await visit("escape", "n")
         await visit("escape")
         app.triager.saved_replies.save(SavedReply("Hours", "We open at 9."))
         await visit("r", "ctrl+t")  # the saved reply picker

@@ -24,6 +24,7 @@ from commdash.ui.saved_reply_commands import SavedReplyCommands
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.live_inbox import LiveInboxScreen
+from commdash.ui.screens.note import NoteBox
 from commdash.ui.screens.saved_replies import SavedRepliesScreen
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.thread_view import ThreadView
@@ -175,6 +176,7 @@ class CommdashApp(App[None]):
                     ("Thread", list(ThreadView.BINDINGS)),
                     ("Reply box", list(ReplyBox.BINDINGS)),
                     ("Saved replies (from the palette)", list(SavedRepliesScreen.BINDINGS)),
+                    ("Note box", list(NoteBox.BINDINGS)),
                 ],
                 self.keymap,
             )
