@@ -53,9 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return replies_cli.run(args[1:])
         if args[:1] == ["recap"]:
-            from commdash import cli_recap  # it builds on this module's helpers
+            from commdash import recap_cli  # it builds on this module's helpers
 
-            return cli_recap.run(args[1:])
+            return recap_cli.run(args[1:])
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))

@@ -13,12 +13,12 @@ import pytest
 from _builders import HOUR, MINUTE, NOW, conv, msg, post, snapshot
 
 from commdash.actions import Triager
-from commdash.cli_recap import local_midnight, parse_since
 from commdash.errors import CommdashError
 from commdash.inbox import Inbox
 from commdash.model import Snapshot
 from commdash.outbox import Reply
 from commdash.recap import Recap, Tally, figures_at, recap
+from commdash.recap_cli import local_midnight, parse_since
 from commdash.store import Store
 from commdash.store import triage as triage_store
 from commdash.timeutil import Clock
