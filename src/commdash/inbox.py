@@ -207,6 +207,10 @@ class Inbox:
         facts = self._facts[cid]
         return figures.over_sla(facts, self.status(cid), self.clock.now(), self.sla_seconds)
 
+    def has_note(self, cid: str) -> bool:
+        """Whether the conversation has an internal note."""
+        return bool(self.state(cid).notes)
+
     def is_visible(self, cid: str, message: Message) -> bool:
         return figures.is_visible(message.id, message.hidden, self.state(cid))
 
@@ -564,7 +568,8 @@ class Inbox:
         return lambda cid: (-(self._facts[cid].latest_at or 0.0), cid)
 
     def _matcher(self, needle: str, stop: Callable[[], bool]) -> Callable[[str], bool]:
-        """Whether a conversation matches the filter: its tags, assignee, authors or texts."""
+        """Whether a conversation matches the filter: its tags, assignee, notes, authors or
+        texts."""
         if self._shelf is None or not needle:
             return lambda cid: needle in self._haystack(cid)
         # A large source is searched post by post, in file order, once per needle.
@@ -718,5 +723,7 @@ def _undelivered(replies: Iterable[Reply]) -> int:
 
 
 def _state_haystack(state: TriageState) -> str:
+    """What the filter finds in the state: the assignee, the tags, the notes' texts."""
     parts = [f"@{state.assignee}" if state.assignee else "", *(f"#{t}" for t in state.tags)]
+    parts += [note.text for note in state.notes]
     return "\n".join(parts).casefold()

@@ -213,3 +213,16 @@ def test_a_batch_id_edited_into_a_path_names_no_file(tmp_path: Path) -> None:
     undone = Store(directory, manager="me@x").undo_latest()
     assert undone is not None and undone.entries == ()
     assert outside.exists()
+
+
+def test_the_journal_as_read_lists_a_bulk_actions_entries_in_its_place(tmp_path: Path) -> None:
+    """What ``commdash recap`` counts: every conversation a bulk action changed."""
+    store = Store(tmp_path)
+    store.apply("c0", "assign", lambda s: assign(s, "ana"), NOW)
+    store.apply_many(["c1", "c2", "c3"], "done", done, NOW)
+    store.apply("c4", "done", done, NOW)
+    read = store.journal()
+    assert [(e.action, e.conversation_id) for e in read] == [
+        ("assign", "c0"), ("done", "c1"), ("done", "c2"), ("done", "c3"), ("done", "c4"),
+    ]  # fmt: skip
+    assert read[1].after.done_at == NOW and read[1].before == BLANK

@@ -275,6 +275,16 @@ class TriageStore:
 
     # The journal --------------------------------------------------------------------------
 
+    def journal(self) -> list[JournalEntry]:
+        """Every entry of the journal (the latest :data:`JOURNAL_LIMIT` actions), oldest
+        first; a bulk action's entries, one per conversation, in the place of its head."""
+        documents = sorted(table(self._storage, "journal").all(), key=lambda doc: doc.doc_id)
+        entries: list[JournalEntry] = []
+        for doc in documents:
+            entry = JournalEntry.from_dict(doc)
+            entries += self._batch_entries(entry.batch) if entry.batch else (entry,)
+        return entries
+
     def journal_reply(self, reply: Reply, forgotten: Iterable[str]) -> JournalEntry:
         """Journal a reply just queued (undo takes it back) and drop this manager's draft of
         it; forget the entries of the replies ``forgotten`` (they left the outbox)."""
