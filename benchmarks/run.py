@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import bulk
 from pty_timing import Timing, time_to_marker
 
 HERE = Path(__file__).resolve().parent
@@ -666,6 +667,7 @@ def plan(bench: Bench, sizes: list[str], seed_for: Callable[[str], int]) -> list
     for size in bigger:
         name = f"peak memory {size}"
         rows.append((name, lambda n=name, s=size: _memory_row(bench, n, s, s == "archive")))
+    rows += bulk.rows(bench)  # its own export, of 100,000 conversations
     return rows
 
 

@@ -9,9 +9,10 @@ action refused before anything is written (a read-only message, a reply too long
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from commdash import triage
 from commdash.errors import CommdashError
@@ -23,9 +24,10 @@ from commdash.replying import queued_text, reply_limit, too_long
 from commdash.saved_replies import SavedReply, fill, gaps, manager_name, template_values
 from commdash.store import DISCARD, Store
 from commdash.store.saved_replies import SavedReplyStore
+from commdash.store.triage import Transition, Undoing
 from commdash.text import sanitize
 from commdash.timeutil import Clock
-from commdash.triage import JournalEntry, TriageState
+from commdash.triage import BLANK, JournalEntry, TriageState
 
 SNOOZE_MORNING_HOUR = 9
 WHY_READ_ONLY = Hint(" (", Press("inbox.load-report"), " says why).")
@@ -58,9 +60,24 @@ class Undone:
     """What an undo did with the action it took from the journal."""
 
     entry: JournalEntry
+    """For a bulk action, its head: ``batch`` set, no conversation."""
     restored: bool
     """False when nothing could be put back (``note`` says why)."""
     note: str | Hint = ""
+    count: int = 1
+    """How many conversations the action changed (a bulk action's: any number)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bulk:
+    """What a bulk action did."""
+
+    action: str
+    """As journalled: done or reopen, snooze, tag, assign, hide or unhide."""
+    changed: int
+    """The conversations whose state it changed (undo takes them all back at once)."""
+    skipped: int = 0
+    """Those it could not act on: a read-only comment cannot be hidden."""
 
 
 class Triager:
@@ -116,6 +133,83 @@ class Triager:
         name = " ".join(sanitize(who).split())[:60]
         return self._change("assign", cid, lambda state: triage.assign(state, name)).assignee
 
+    # Bulk actions: one write per shard, one journal entry, one undo ------------------------
+
+    def bulk(self, cids: Iterable[str], action: str, transition: Transition) -> list[JournalEntry]:
+        """Apply ``transition`` to every conversation of ``cids`` as one action: written
+        first (one write per shard touched), then shown; undo takes it back whole. Returns
+        the entries of the conversations it changed."""
+        return self.bulk_each(dict.fromkeys(cids, transition), action)
+
+    def bulk_each(self, transitions: Mapping[str, Transition], action: str) -> list[JournalEntry]:
+        """:meth:`bulk` with a transition per conversation."""
+        entries = self.store.apply_each(transitions, action, self.clock.now())
+        self._note_own_write()
+        for entry in entries:
+            if entry.conversation_id in self.inbox.conversations:
+                self.inbox.set_state(entry.conversation_id, entry.after)
+        return entries
+
+    def bulk_done(self, cids: Iterable[str]) -> Bulk:
+        """Mark every conversation done, or reopen them all when all are done already."""
+        chosen = list(cids)
+        if chosen and all(self.inbox.status(cid) == "done" for cid in chosen):
+            return Bulk("reopen", len(self.bulk(chosen, "reopen", triage.reopen)))
+        now = self.clock.now()
+        transitions: dict[str, Transition] = {
+            cid: partial(
+                triage.mark_done, now=now, latest_member_at=self.inbox.facts(cid).latest_member_at
+            )
+            for cid in chosen
+            if self.inbox.status(cid) != "done"
+        }
+        return Bulk("done", len(self.bulk_each(transitions, "done")))
+
+    def bulk_snooze(self, cids: Iterable[str], until: float) -> Bulk:
+        return Bulk("snooze", len(self.bulk(cids, "snooze", partial(triage.snooze, until=until))))
+
+    def bulk_tags(self, cids: Iterable[str], text: str, shown: tuple[str, ...]) -> Bulk:
+        """The manager edited ``shown`` (the tags the conversations share) into ``text``: add
+        and remove just those tags on each, keeping its others."""
+        wanted = triage.normalise_tags(triage.parse_tags(sanitize(text)))
+        added = [tag for tag in wanted if tag not in shown]
+        removed = [tag for tag in shown if tag not in wanted]
+        edit = partial(triage.edit_tags, added=added, removed=removed)
+        return Bulk("tag", len(self.bulk(cids, "tag", edit)))
+
+    def bulk_assign(self, cids: Iterable[str], who: str) -> Bulk:
+        name = " ".join(sanitize(who).split())[:60]
+        return Bulk("assign", len(self.bulk(cids, "assign", partial(triage.assign, assignee=name))))
+
+    def bulk_hide(self, cids: Iterable[str]) -> Bulk:
+        """Hide the top-level comment of every conversation, or show them all again when all
+        are hidden already; a live source that can hide is told each (through the outbox).
+        Read-only comments are left out (counted as skipped)."""
+        chosen = list(cids)
+        hideable = self._hideable(chosen)
+        hide = self.bulk_hides(chosen)
+        transitions: dict[str, Transition] = {
+            cid: partial(triage.set_hidden, message_id=root_id, hidden=hide)
+            for cid, root_id in hideable.items()
+        }
+        entries = self.bulk_each(transitions, "hide" if hide else "unhide")
+        self._moderate([(e.conversation_id, hideable[e.conversation_id], hide) for e in entries])
+        return Bulk("hide" if hide else "unhide", len(entries), len(chosen) - len(hideable))
+
+    def bulk_hides(self, cids: list[str]) -> bool:
+        """Whether :meth:`bulk_hide` hides (else all the comments it can hide are hidden,
+        and it shows them again)."""
+        conversations = self.inbox.conversations
+        hideable = self._hideable(cids)
+        return not hideable or any(
+            self.inbox.is_visible(cid, conversations[cid].root) for cid in hideable
+        )
+
+    def _hideable(self, cids: list[str]) -> dict[str, str]:
+        """The top-level comment's id of each conversation whose comment can be hidden."""
+        roots = {cid: self.inbox.conversations[cid].root.id for cid in cids}
+        return {cid: root for cid, root in roots.items() if self.cannot_hide(cid, root) is None}
+
     def add_note(self, cid: str, text: str) -> triage.Note:
         """Add an internal note, by this manager, now: kept in the state (the team sees
         it), journalled (undo takes it back), never sent. :class:`Refused` when it is
@@ -162,14 +256,31 @@ class Triager:
             cid,
             lambda state: triage.set_hidden(state, message_id, hide),
         )
-        self._moderate(cid, message_id, hide)
+        self._moderate([(cid, message_id, hide)])
         return hide
 
-    def _moderate(self, cid: str, message_id: str, hide: bool) -> None:
-        """On a live source that can hide, the platform follows (through the outbox)."""
-        if self.moderates:
-            self.store.queue_moderation(Reply.moderation(cid, message_id, hide, self.clock.now()))
+    def _moderate(self, changes: list[tuple[str, str, bool]]) -> None:
+        """On a live source that can hide, the platform follows (through the outbox, in one
+        write): each (conversation, message, hidden) made here."""
+        if self.moderates and changes:
+            now = self.clock.now()
+            self.store.queue_moderations(
+                [Reply.moderation(cid, message_id, hide, now) for cid, message_id, hide in changes]
+            )
             self._note_own_write()
+
+    def _moderation_undone(self, entry: JournalEntry) -> list[tuple[str, str, bool]]:
+        """What the platform must be told after undoing a hide or unhide: the visibility
+        now of each message the action changed."""
+        cid = entry.conversation_id
+        if entry.action not in ("hide", "unhide") or cid not in self.inbox.conversations:
+            return []
+        return [
+            (cid, message.id, not self.inbox.is_visible(cid, message))
+            for message in self.inbox.conversations[cid].messages
+            if (changed := entry.after.hidden_override(message.id)) is not None
+            and changed != entry.before.hidden_override(message.id)
+        ]
 
     def reply(self, cid: str, in_reply_to: str, text: str) -> Reply:
         why = self.cannot_reply(cid, in_reply_to)
@@ -209,25 +320,46 @@ class Triager:
         already on its way or sent, or one no longer in the outbox, is not undone (the
         journal entry is used up all the same, so undo goes on further back)."""
         outbox = {reply.id: reply for reply in self.store.replies()}
-        entry = self.store.undo()
-        if entry is None:
+        undoing = self.store.undo_latest()
+        if undoing is None:
             return None
+        entry = undoing.entry
         if entry.action == DISCARD and entry.reply_id is not None:
             return self._undone_discard(entry, entry.reply_id)
         if entry.reply_id is not None:
             return self._undone_reply(entry, outbox.get(entry.reply_id))
+        if entry.batch:
+            return self._undone_batch(undoing)
         cid = entry.conversation_id
         state = self.store.state(cid)
         if cid in self.inbox.conversations:
             self.inbox.set_state(cid, state)
-            if entry.action in ("hide", "unhide"):
-                for message in self.inbox.conversations[cid].messages:
-                    changed = entry.after.hidden_override(message.id)
-                    if changed is not None and changed != entry.before.hidden_override(message.id):
-                        self._moderate(cid, message.id, not self.inbox.is_visible(cid, message))
+            self._moderate(self._moderation_undone(entry))
         if _put_back(entry, state):
             return Undone(entry, True)
         return Undone(entry, False, "changed again since, by someone else")
+
+    def _undone_batch(self, undoing: Undoing) -> Undone:
+        """Undo of a bulk action: every conversation it changed, shown as it is now."""
+        states = self.store.states()
+        moderation: list[tuple[str, str, bool]] = []
+        restored = 0
+        for entry in undoing.entries:
+            cid = entry.conversation_id
+            state = states.get(cid, BLANK)
+            if cid in self.inbox.conversations:
+                self.inbox.set_state(cid, state)
+                moderation += self._moderation_undone(entry)
+            restored += _put_back(entry, state)
+        self._moderate(moderation)
+        count = len(undoing.entries)
+        if not count:
+            return Undone(undoing.entry, False, "its record is gone from the state directory", 0)
+        if not restored:
+            return Undone(undoing.entry, False, "changed again since, by someone else", count)
+        changed = count - restored
+        note = f"{changed:,} changed again since, by someone else, stay so" if changed else ""
+        return Undone(undoing.entry, True, note, count)
 
     def _undone_reply(self, entry: JournalEntry, queued: Reply | None) -> Undone:
         """Undo of a reply: taken out of the outbox into the draft, if it was still there."""

@@ -362,26 +362,58 @@ class Inbox:
     @contextmanager
     def _changing(self, cid: str) -> Iterator[None]:
         """Around a change of one conversation's state or replies: its part in every figure
-        is taken out before and put back, recomputed, after."""
+        is taken out and put back, recomputed. When only its status changed (done, snoozed:
+        its messages and replies count as before), only what its status decides is: ten
+        thousand marked done at once then move no ordered list of the whole source."""
         self._haystacks.pop(cid, None)
         self._advance()
-        self._count(cid, -1)
+        facts, status = self._facts[cid], self._counted[cid]
+        queued = _undelivered(self.replies(cid))
         try:
             yield
         finally:
             state, replies = self.state(cid), self.replies(cid)
-            facts = self._facts[cid] = self._facts_for(cid, state, replies)
-            status = self._counted[cid] = state.status(facts.latest_member_at, self._now)
-            if status == "snoozed" and state.snoozed_until is not None:
+            new_facts = self._facts_for(cid, state, replies)
+            new_status = state.status(new_facts.latest_member_at, self._now)
+            if new_status == "snoozed" and state.snoozed_until is not None:
                 heapq.heappush(self._snoozes, (state.snoozed_until, cid))
-            self._count(cid, +1)
+            self._queued += _undelivered(replies) - queued
+            if new_facts == facts:
+                self._counted[cid] = new_status
+                self._count_status(cid, facts, status, new_status)
+            else:
+                self._count(cid, -1)
+                self._facts[cid], self._counted[cid] = new_facts, new_status
+                self._count(cid, +1)
+
+    def _count_status(self, cid: str, facts: Facts, old: Status, new: Status) -> None:
+        """A conversation's status changed, its messages did not: the status counts, and
+        whether it waits for a reply."""
+        if old == new:
+            return
+        pid = self._post_of[cid]
+        before = self._post_keys[pid]
+        self._status_counts[old] -= 1
+        self._status_counts[new] += 1
+        waited, waits = figures.needs_reply(facts, old), figures.needs_reply(facts, new)
+        if waited != waits:
+            assert facts.latest_at is not None
+            if waits:
+                self._waiting.add(facts.latest_at, cid)
+            else:
+                self._waiting.discard(facts.latest_at, cid)
+            sign = 1 if waits else -1
+            self._post_waiting[pid] += sign
+            if facts.latest_at < self._cutoff:
+                self._post_over[pid] += sign
+        self._rerank(pid, before)
 
     def _count(self, cid: str, sign: int) -> None:
-        """Add (+1) or take away (-1) a conversation's part in every figure and ranking."""
+        """Add (+1) or take away (-1) a conversation's part in every figure and ranking
+        (but for its undelivered replies, which :meth:`_changing` counts)."""
         facts, status = self._facts[cid], self._counted[cid]
         pid = self._post_of[cid]
         self._status_counts[status] += sign
-        self._queued += sign * _undelivered(self.replies(cid))
         before = self._post_keys[pid]
         latest_key = -(facts.latest_at or 0.0)
         if sign > 0:

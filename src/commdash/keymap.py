@@ -68,11 +68,22 @@ class Scope:
     """Keys that Textual's own bindings take there: they have no id, so no remapping."""
     typing: bool = False
     """A text entry: its editing keys rightly win over the screen's while one types."""
+    extends: str = ""
+    """The scope of the class this one's extends: its keys are this one's too, so they are
+    counted once where both are in a chain."""
 
 
 _SCREEN_KEYS = "ctrl+c,super+c"
 _DIALOG_KEYS = f"tab,shift+tab,{_SCREEN_KEYS}"
 _SCROLL_KEYS = "left,right,ctrl+pageup,ctrl+pagedown"
+_LIST = {
+    "list.up": "k,up",
+    "list.down": "j,down",
+    "list.first": "g,home",
+    "list.last": "G,end",
+    "list.page-up": "pageup,ctrl+b",
+    "list.page-down": "pagedown,ctrl+f",
+}
 _PAGE = {"page.down": "j,down", "page.up": "k,up", "page.top": "g,home", "page.bottom": "G,end"}
 
 SCOPES: Mapping[str, Scope] = {
@@ -127,15 +138,20 @@ SCOPES: Mapping[str, Scope] = {
         Scope(
             "list",
             "the post and conversation lists",
+            _LIST,
+            textual_keys=_SCROLL_KEYS,
+        ),
+        Scope(
+            "conversations",
+            "the conversation list",
             {
-                "list.up": "k,up",
-                "list.down": "j,down",
-                "list.first": "g,home",
-                "list.last": "G,end",
-                "list.page-up": "pageup,ctrl+b",
-                "list.page-down": "pagedown,ctrl+f",
+                **_LIST,
+                "list.mark": "space",
+                "list.mark-all": "asterisk",
+                "list.clear-marks": "escape",
             },
             textual_keys=_SCROLL_KEYS,
+            extends="list",
         ),
         Scope(
             "thread",
@@ -259,11 +275,17 @@ SCOPES: Mapping[str, Scope] = {
             {"dialog.cancel": "escape", "library.save": "ctrl+s"},
             textual_keys=_DIALOG_KEYS,
         ),
+        Scope(
+            "confirm",
+            "the confirmations",
+            {"confirm.yes": "y", "confirm.no": "n,escape"},
+            textual_keys=_DIALOG_KEYS,
+        ),
     )
 }
 
 CHAINS: tuple[tuple[str, ...], ...] = (
-    ("everywhere", "list", "inbox", "app"),
+    ("everywhere", "list", "conversations", "inbox", "app"),
     ("everywhere", "thread", "inbox", "app"),
     ("everywhere", "reply", "inbox", "app"),
     ("everywhere", "entry", "inbox", "app"),
@@ -272,6 +294,7 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("everywhere", "post"),
     ("everywhere", "choose"),
     ("everywhere", "entry", "prompt"),
+    ("everywhere", "confirm"),
     ("everywhere", "entry", "picker"),
     ("everywhere", "library"),
     ("everywhere", "entry", "reply-editor"),
@@ -435,6 +458,8 @@ def _clashes(keymap: Mapping[str, str]) -> Iterator[tuple[str, frozenset[str]]]:
                 remapped = binding_id in keymap
                 for key in (keymap[binding_id] if remapped else default).split(","):
                     owners.setdefault(key, []).append((rank, binding_id, remapped))
+            if scope.extends in chain:
+                continue  # its Textual keys are the base scope's, counted there
             for key in filter(None, scope.textual_keys.split(",")):
                 owners.setdefault(key, []).append((rank, f"textual:{scope_name}", False))
         for key, found in owners.items():

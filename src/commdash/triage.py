@@ -196,10 +196,17 @@ class JournalEntry:
     """Who acted (user@host): undo only ever takes back one's own actions."""
     pid: int = 0
     """The process that acted, to tell a finished session from one still running."""
+    batch: str = ""
+    """The bulk action this entry belongs to (its entries share it; undo takes them all
+    back in one step); empty for an action on one conversation."""
 
     def to_dict(self) -> dict[str, Any]:
+        """Without an empty ``batch``: an action on one conversation is written as before
+        bulk actions existed."""
         values = records.to_json(self)
         values["before"], values["after"] = self.before.to_dict(), self.after.to_dict()
+        if not self.batch:
+            del values["batch"]
         return values
 
     @classmethod

@@ -20,6 +20,7 @@ from commdash.saved_replies import SavedReply
 from commdash.theme import THEMES
 from commdash.ui.app import CommdashApp
 from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.confirm import ConfirmScreen
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.note import NoteBox
@@ -28,6 +29,7 @@ from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
 from commdash.ui.screens.saved_replies import SavedRepliesScreen, SavedReplyEditor
 from commdash.ui.screens.saved_reply_picker import SavedReplyPicker
+from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.text_entry import EntryInput
 from commdash.ui.widgets.thread_view import ThreadView
@@ -40,6 +42,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "app": CommdashApp,
     "inbox": InboxScreen,
     "list": VirtualList,
+    "conversations": ConversationList,
     "thread": ThreadView,
     "reply": ReplyBox,
     "entry": EntryInput,
@@ -48,6 +51,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "post": PostScreen,
     "choose": ChooseScreen,
     "prompt": PromptScreen,
+    "confirm": ConfirmScreen,
     "picker": SavedReplyPicker,
     "library": SavedRepliesScreen,
     "reply-editor": SavedReplyEditor,
@@ -163,6 +167,8 @@ async def test_the_chains_are_those_of_the_screens(started: Start) -> None:
         await visit("escape", "t")
         await visit("escape", "n")
         await visit("escape")
+        await visit("space", "space", "h")  # hiding two marked conversations' comments asks
+        await visit("n", "escape")  # no; then escape clears the marks
         app.triager.saved_replies.save(SavedReply("Hours", "We open at 9."))
         await visit("r", "ctrl+t")  # the saved reply picker
         await visit("escape", "escape")

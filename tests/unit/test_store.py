@@ -810,8 +810,13 @@ def test_apply_many_writes_each_shard_once_and_journals_each_change(tmp_path: Pa
     assert len(entries) == 599  # c0 was done already, at the same moment
     assert set(Store(tmp_path).states()) == set(cids)
     assert len(list((tmp_path / "states").glob("*.json"))) == 256
-    assert len(raw_tables(tmp_path / "triage.json")["journal"]) == 600
+    # One journal entry for the bulk action, its 599 conversations' entries in its file.
+    journal = raw_tables(tmp_path / "triage.json")["journal"]
+    assert [doc["conversation_id"] for doc in journal] == ["c0", ""]
+    (batch,) = (tmp_path / "batches").glob("*.json")
+    assert len(raw_tables(batch)["entries"]) == 599
     assert store.undo() is not None
+    assert set(Store(tmp_path).states()) == {"c0"}
 
 
 def test_undo_takes_an_entry_whose_pid_no_process_can_have(tmp_path: Path) -> None:

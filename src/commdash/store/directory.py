@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from commdash.host import hostname
 from commdash.outbox import Reply
 from commdash.statefiles import DirectoryLock, remove_stale_temporaries, stale_temporaries
 from commdash.store.outbox import OutboxStore
-from commdash.store.triage import DISCARD, TriageStore
+from commdash.store.triage import DISCARD, Transition, TriageStore, Undoing
 from commdash.triage import JournalEntry, TriageState
 
 
@@ -59,9 +59,9 @@ class Store:
             self.last_write = (before, self.fingerprint())
 
     @property
-    def _folders(self) -> tuple[Path, Path]:
+    def _folders(self) -> tuple[Path, Path, Path]:
         """Where the state files are written."""
-        return self.directory, self.triage.shard_folder
+        return self.directory, self.triage.shard_folder, self.triage.batch_folder
 
     def _prepare(self) -> None:
         """What the first use of a directory does, under the lock: move a 0.1 directory's
@@ -117,6 +117,13 @@ class Store:
     ) -> list[JournalEntry]:
         return self.triage.apply_many(conversation_ids, action, transition, at)
 
+    def apply_each(
+        self, transitions: Mapping[str, Transition], action: str, at: float
+    ) -> list[JournalEntry]:
+        """One action on many conversations (:meth:`TriageStore.apply_each`): one write per
+        shard, and undo takes it back whole."""
+        return self.triage.apply_each(transitions, action, at)
+
     def drafts(self) -> dict[str, str]:
         return self.triage.drafts()
 
@@ -150,6 +157,10 @@ class Store:
         """Put a hide or unhide in the outbox (the local state is the triage action's)."""
         self.outbox.add(item)
 
+    def queue_moderations(self, items: list[Reply]) -> None:
+        """Put hides or unhides in the outbox, in one write."""
+        self.outbox.add_many(items)
+
     def claim_due(self, now: float, owner: str) -> Reply | None:
         return self.outbox.claim_due(now, owner)
 
@@ -168,15 +179,23 @@ class Store:
         return self.triage.journal_reply(reply, forgotten=pruned)
 
     def undo(self) -> JournalEntry | None:
-        """Take back this manager's latest action (:meth:`TriageStore.undo`): restore the
-        state before it, put the reply it discarded back in the outbox, or turn the reply it
-        queued back into a draft. None when nothing is left to undo."""
-        entry = self.triage.undo(put_back=self.outbox.put_back)
-        if entry is not None and entry.reply_id is not None and entry.action != DISCARD:
-            reply = self.outbox.discard(entry.reply_id)
-            if reply is not None:
-                self.triage.put_before_draft(entry.conversation_id, reply.text)
-        return entry
+        """:meth:`undo_latest`, saying only which entry was taken."""
+        undoing = self.undo_latest()
+        return None if undoing is None else undoing.entry
+
+    def undo_latest(self) -> Undoing | None:
+        """Take back this manager's latest action (:meth:`TriageStore.undo_latest`): restore
+        the states before it, put the reply it discarded back in the outbox, or turn the
+        replies it queued back into drafts. None when nothing is left to undo."""
+        undoing = self.triage.undo_latest(put_back=self.outbox.put_back)
+        if undoing is None or undoing.entry.action == DISCARD:
+            return undoing
+        for entry in undoing.entries:
+            if entry.reply_id is not None:
+                reply = self.outbox.discard(entry.reply_id)
+                if reply is not None:
+                    self.triage.put_before_draft(entry.conversation_id, reply.text)
+        return undoing
 
     def discard_reply_undoably(self, reply_id: str, at: float) -> Reply | None:
         """:meth:`discard_reply`, journalled with a copy of the reply so that undo puts it

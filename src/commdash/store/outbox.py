@@ -52,6 +52,11 @@ class OutboxStore:
             replies.insert(item.to_dict())
         return pruned
 
+    def add_many(self, items: list[Reply]) -> None:
+        """Put the items in the outbox, in one write."""
+        with self._locked(), self._storage.batch():
+            table(self._storage, "replies").insert_multiple(item.to_dict() for item in items)
+
     def put_back(self, item: Reply) -> None:
         """Put back a discarded item as it was, unless it is there already (an undo whose
         journal write failed)."""

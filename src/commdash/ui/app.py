@@ -26,6 +26,7 @@ from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.live_inbox import LiveInboxScreen
 from commdash.ui.screens.note import NoteBox
 from commdash.ui.screens.saved_replies import SavedRepliesScreen
+from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.virtual_list import VirtualList
@@ -173,6 +174,7 @@ class CommdashApp(App[None]):
                     ("Everywhere", [*self.BINDINGS, *EVERYWHERE]),
                     ("Triage and views", list(InboxScreen.BINDINGS)),
                     ("Lists (posts, conversations)", list(VirtualList.BINDINGS)),
+                    ("Marks (conversation list)", list(ConversationList.BINDINGS)),
                     ("Thread", list(ThreadView.BINDINGS)),
                     ("Reply box", list(ReplyBox.BINDINGS)),
                     ("Saved replies (from the palette)", list(SavedRepliesScreen.BINDINGS)),

@@ -6,9 +6,11 @@ Everything shown here that comes from a source is passed as plain text or :class
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -24,8 +26,10 @@ from commdash.inbox import VIEWS, SourceFigures, View
 from commdash.outbox import Reply
 from commdash.text import one_line
 from commdash.timeutil import short_age
+from commdash.ui.marks import Marks
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.inbox_bulk import BulkActions, conversations
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
 from commdash.ui.screens.note import NoteScreen
 from commdash.ui.screens.post import PostScreen
@@ -69,6 +73,9 @@ class InboxScreen(Screen[None]):
         """Where the focus goes back to when the reply box closes."""
         self._sticky_added = False
         """Whether the list shows the sticky conversation although it left the view."""
+        self.marks = Marks(self.inbox)
+        """The conversations marked for a bulk action (space, *)."""
+        self.bulk = BulkActions(self, self.marks)
 
     # Layout -------------------------------------------------------------------------------
 
@@ -81,7 +88,7 @@ class InboxScreen(Screen[None]):
             with Vertical(id="middle"):
                 yield Static(id="list-title", classes="pane-title")
                 yield FilterBar(self.inbox, id="filter")
-                yield ConversationList(self.inbox, id="conversations")
+                yield ConversationList(self.inbox, self.marks, id="conversations")
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
                 yield ReplyComposer(self.triager, id="composer")
@@ -210,8 +217,23 @@ class InboxScreen(Screen[None]):
         count = None if self._awaiting_data else len(self.conversation_list.ids)
         if count is not None:
             count -= self._sticky_added
-        title = inbox_text.list_title(self.inbox, self.view, self.post_id, self.query_text, count)
+        title = inbox_text.list_title(
+            self.inbox, self.view, self.post_id, self.query_text, count, len(self.marks)
+        )
         self.query_one("#list-title", Static).update(Content(title))
+
+    def refresh_marks(self) -> None:
+        """After the marks changed: the list's rows and title."""
+        self.conversation_list.refresh()
+        self._refresh_list_title()
+
+    def view_ids(self) -> Sequence[str]:
+        """The conversations of the view and filter, as listed (without one kept in sight
+        after an action took it out of the view)."""
+        ids = self.conversation_list.ids
+        if self._sticky_added:
+            return [cid for cid in ids if cid != self.sticky]
+        return ids
 
     def _show_thread(self) -> None:
         cid = self.current
@@ -289,7 +311,22 @@ class InboxScreen(Screen[None]):
         if self.current == cid:
             listing.cursor = min(index + 1, listing.row_count - 1)
 
+    # With marks, the triage keys act on every marked conversation (inbox_bulk.py).
+
+    def action_mark(self) -> None:
+        self.bulk.mark()
+
+    def action_mark_all(self) -> None:
+        self.bulk.mark_all()
+
+    def action_clear_marks(self) -> None:
+        if not self.bulk.clear():
+            raise SkipAction  # escape's other meaning (inbox.back) then runs
+
     def action_done(self) -> None:
+        if self.marks:
+            self.bulk.done()
+            return
         cid = self._target("mark done")
         if cid is None:
             return
@@ -304,6 +341,9 @@ class InboxScreen(Screen[None]):
             say(self, f"Reopened: {self._who(cid)}")
 
     def action_snooze(self) -> None:
+        if self.marks:
+            self.bulk.snooze()
+            return
         cid = self._target("snooze")
         if cid is None:
             return
@@ -327,6 +367,9 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(ChooseScreen("Snooze until…", choices, chosen))
 
     def action_tag(self) -> None:
+        if self.marks:
+            self.bulk.tag()
+            return
         cid = self._target("tag")
         if cid is None:
             return
@@ -344,6 +387,9 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(PromptScreen("Tags", current, hint, known, entered, by_word=True))
 
     def action_assign(self) -> None:
+        if self.marks:
+            self.bulk.assign()
+            return
         cid = self._target("assign")
         if cid is None:
             return
@@ -375,6 +421,9 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(NoteScreen(self._who(cid), entered))
 
     def action_hide(self) -> None:
+        if self.marks:
+            self.bulk.hide()
+            return
         cid = self._target("hide")
         if cid is None:
             return
@@ -408,7 +457,10 @@ class InboxScreen(Screen[None]):
             return
         self.composer.reload_drafts()
         cid, what = undone.entry.conversation_id, undone.entry.action
-        if cid in self.inbox.conversations:
+        if undone.entry.batch:  # a bulk action
+            what += f", {conversations(undone.count)}"
+            self.refresh_all()
+        elif cid in self.inbox.conversations:
             what += f", {self._who(cid)}"
             self._stay_on(cid)
             if undone.entry.reply_id is not None:

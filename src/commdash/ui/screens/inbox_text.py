@@ -23,11 +23,20 @@ SEARCHING = "Conversations · searching…"
 """The list's title while a large inbox is searched in the background."""
 
 
-def list_title(inbox: Inbox, view: View, post_id: str | None, query: str, count: int | None) -> str:
+def list_title(
+    inbox: Inbox,
+    view: View,
+    post_id: str | None,
+    query: str,
+    count: int | None,
+    marked: int = 0,
+) -> str:
     """The conversation list's title: the view and how many it lists (``count`` None: a live
-    source that has brought no data yet), the post chosen, the filter."""
+    source that has brought no data yet), how many are marked, the post chosen, the filter."""
     shown = "no data yet" if count is None else f"{count:,}"
     title = f"Conversations · {VIEWS[view]} ({shown})"
+    if marked:
+        title += f" · {marked:,} marked"
     if post_id is not None:
         post = inbox.posts[post_id]
         title += " · " + one_line(terminal_text(post.text or post.id), 30)

@@ -2,20 +2,57 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
+from textual.binding import Binding, BindingType
 
 from commdash.inbox import Inbox
 from commdash.text import cell_width
 from commdash.timeutil import short_age
+from commdash.ui.marks import Marks
 from commdash.ui.widgets.cells import fit, right
 from commdash.ui.widgets.virtual_list import VirtualList
 
 AGE_WIDTH = 6
 AUTHOR_WIDTH = 16
+MARK = "*"
+"""Drawn after the state marker of a marked conversation: a character, so it shows without
+colour, and in a cell every row has, so no row is narrower at 80 columns."""
 
 
 class ConversationList(VirtualList):
-    """Rows: state marker, how long it has waited, who started it, what they said."""
+    """Rows: state marker, mark, how long it has waited, who started it, what they said.
+
+    Its keys mark conversations for a bulk action; the screen keeps the marks and acts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "space",
+            "screen.mark",
+            "Mark",
+            show=False,
+            tooltip="Mark or unmark the conversation, go to the next; while there are marks, "
+            "e s t a h act on all marked",
+            id="list.mark",
+        ),
+        Binding(
+            "asterisk",
+            "screen.mark_all",
+            "Mark all",
+            show=False,
+            tooltip="Mark every conversation of the view and filter (all marked: unmark them)",
+            id="list.mark-all",
+        ),
+        Binding(
+            "escape",
+            "screen.clear_marks",
+            "Clear marks",
+            show=False,
+            tooltip="Clear the marks (without marks: leave the thread, or clear the filter)",
+            id="list.clear-marks",
+        ),
+    ]
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
         "conversation-list--waiting",
@@ -23,6 +60,7 @@ class ConversationList(VirtualList):
         "conversation-list--quiet",
         "conversation-list--author",
         "conversation-list--label",
+        "conversation-list--mark",
     }
 
     DEFAULT_CSS = """
@@ -32,12 +70,14 @@ class ConversationList(VirtualList):
         & > .conversation-list--quiet { color: $text-muted; }
         & > .conversation-list--author { text-style: bold; }
         & > .conversation-list--label { color: $accent; }
+        & > .conversation-list--mark { color: $accent; text-style: bold; }
     }
     """
 
-    def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
+    def __init__(self, inbox: Inbox, marks: Marks, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.inbox = inbox
+        self.marks = marks
         self.ids: list[str] = []
 
     def show(self, ids: list[str], keep: str | None) -> None:
@@ -93,8 +133,10 @@ class ConversationList(VirtualList):
         label_width = min(cell_width(labels) + 1, max(0, snippet_width // 3))
         label_text = fit(labels, label_width) if labels else ""
         snippet_width -= cell_width(count + outbox) + (label_width + 1 if label_text else 0)
+        mark = Segment(MARK, self.component_style("conversation-list--mark"))
         segments = [
-            Segment(marker + " ", marker_style),
+            Segment(marker, marker_style),
+            mark if cid in self.marks else Segment(" ", marker_style),
             Segment(right(age, AGE_WIDTH) + " ", marker_style if marker != " " else quiet),
             Segment(
                 fit(conversation.root.author.name, AUTHOR_WIDTH) + " ",
