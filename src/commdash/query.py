@@ -309,10 +309,12 @@ def _compare(name: str, value: str, value_at: int, token: _Token) -> Compare:
     op, number, rest = match.groups()
     shown = f"{name}:{value}"
     if op is None:
-        raise QueryError(f"{shown}: expected <, >, <=, >= or = first", value_at, token.end)
+        where = (value_at, token.end) if value else (token.start, token.end)
+        raise QueryError(f"{shown}: expected <, >, <=, >= or = first", *where)
     number_at = value_at + len(op)
     if number is None:
-        raise QueryError(f"{shown}: expected a number", number_at, token.end)
+        where = (number_at, token.end) if rest else (value_at, token.end)
+        raise QueryError(f"{shown}: expected a number", *where)
     unit_at = number_at + len(number)
     if name == "likes":
         if rest:
