@@ -534,6 +534,36 @@ class Inbox:
         chosen.sort(key=self._order_key(view, sort))
         return chosen
 
+    def view_count(self, view: View) -> int:
+        """How many conversations a view lists (with no post chosen and no filter), from
+        the counts kept: nothing is looked at."""
+        if view == "needs-reply":
+            return len(self._waiting)
+        if view == "all":
+            return len(self.conversations)
+        return self._status_counts[view]
+
+    def selection_figures(self, cids: Sequence[str]) -> SourceFigures:
+        """The figures of some conversations (a view's), counted afresh; posts are those
+        the conversations are on."""
+        self._advance()
+        conversation = figures.compute(
+            ((self._facts[cid], self._counted[cid]) for cid in cids), self._now, self.sla_seconds
+        )
+        pids = {self._post_of[cid] for cid in cids}
+        engagements = [self._post_engagement[pid] for pid in pids]
+        top = sorted(pids, key=lambda pid: (-self._post_engagement[pid][0], pid))[:5]
+        return SourceFigures(
+            posts=len(pids),
+            replies_queued=sum(_undelivered(self.replies(cid)) for cid in cids),
+            conversation=conversation,
+            engagement_total=sum(total for total, _ in engagements),
+            engagement_rate_median=figures.median_or_none(
+                [rate for _, rate in engagements if rate is not None]
+            ),
+            top_posts=tuple(self.summary(pid) for pid in top),
+        )
+
     def known_tags(self) -> list[str]:
         """Every tag in use, sorted: what the tag prompt completes from. Only conversations
         with triage state can have one, so a million without are never looked at."""
