@@ -50,6 +50,18 @@ COMPARED_KEYS = ("age", "waiting", "likes")
 BARE_KEYS = ("mine", "unassigned")
 KEYS = (*(f"{key}:" for key in (*VALUE_KEYS, *COMPARED_KEYS)), *BARE_KEYS)
 """Every key, as typed: what the filter bar completes."""
+TERMS = (
+    ('word, "a phrase"', "names, texts, #tags, @assignee"),
+    ("a b, a or b, -a, (a)", "both, either, not, grouping"),
+    ("is:needs-reply open done", "where it stands; also snoozed over-sla"),
+    ("is:queued failed hidden", "its replies and comments; is:marked"),
+    ("mine unassigned", "assigned to you, to nobody; assignee:NAME"),
+    ("tag:X from:NAME", "tagged X; written in by NAME"),
+    ("post:ID channel:NAME", "on that post (id or words), that channel"),
+    ("age:>2h waiting:>1h", "latest message; waiting for us (< <= = >=, s m h d w)"),
+    ("likes:>5 has:question", "likes in all; has:link"),
+)
+"""The terms in brief, for the help."""
 UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 Operator = Literal["<", "<=", ">", ">=", "="]
 
@@ -170,7 +182,24 @@ def _tokens(text: str) -> list[_Token]:
             word = text[start:at]
             kind: Literal["or", "word"] = "or" if word.casefold() == "or" else "word"
             tokens.append(_Token(kind, word, start, at))
-    return tokens
+    return _words_for_lone_ors(tokens)
+
+
+def _words_for_lone_ors(tokens: list[_Token]) -> list[_Token]:
+    """``or`` joins two terms; one with nothing to join on a side is the word "or" (typing
+    "order" passes through "or": that must never be a mistake)."""
+    kept: list[_Token] = []
+    for index, token in enumerate(tokens):
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token.kind == "or" and (
+            not kept
+            or kept[-1].kind in ("(", "-", "or")
+            or after is None
+            or after.kind in (")", "or")
+        ):
+            token = _Token("word", token.text, token.start, token.end)
+        kept.append(token)
+    return kept
 
 
 # Parsing ------------------------------------------------------------------------------------
@@ -216,15 +245,9 @@ class _Parser:
 
     def alternatives(self) -> Node:
         """and-groups joined by ``or``."""
-        first = self._peek()
-        if first is not None and first.kind == "or":
-            raise QueryError("or needs a term before it", first.start, first.end)
         nodes = [self.sequence()]
         while (token := self._peek()) is not None and token.kind == "or":
             self.at += 1
-            after = self._peek()
-            if after is None or after.kind in (")", "or"):
-                raise QueryError("or needs a term after it", token.start, token.end)
             nodes.append(self.sequence())
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
@@ -239,9 +262,7 @@ class _Parser:
                 raise QueryError("unclosed (", self.open[-1].start, self.open[-1].end)
             if not self.open:
                 raise QueryError("unmatched )", token.start, token.end)
-            if token.kind == ")":
-                raise QueryError("empty parentheses", self.open[-1].start, token.end)
-            raise QueryError("or needs a term before it", token.start, token.end)
+            raise QueryError("empty parentheses", self.open[-1].start, token.end)
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
     def unary(self) -> Node:
@@ -249,7 +270,7 @@ class _Parser:
         self.at += 1
         if token.kind == "-":
             after = self._peek()
-            if after is None or after.kind in (")", "or"):
+            if after is None or after.kind == ")":
                 raise QueryError("- needs a term after it", token.start, token.end)
             return Not(self.unary())
         if token.kind == "(":

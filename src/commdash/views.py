@@ -1,7 +1,7 @@
-"""Views on keys 1–9: the five built in, and the manager's own from the config file.
+"""Views on keys 1-9: the five built in, and the manager's own from the config file.
 
 ```toml
-views_replace = false          # true: your views take keys 1–9 in place of the built-in five
+views_replace = false          # true: your views take keys 1-9 in place of the built-in five
 
 [[views]]
 name = "refunds late"
@@ -61,7 +61,7 @@ class OwnViews:
     replace: bool = False
 
     def on_keys(self) -> tuple[ViewSpec, ...]:
-        """The views on keys 1–9, in order."""
+        """The views on keys 1-9, in order."""
         return (self.views if self.replace else (*BUILT_IN, *self.views))[:MAX_VIEWS]
 
 
@@ -85,11 +85,11 @@ def read_views(path: Path, data: dict[str, Any]) -> tuple[OwnViews, list[str]]:
     room = MAX_VIEWS - (0 if replace else len(BUILT_IN))
     for left_out in views[room:]:
         notes.append(
-            f"{path}: view {one_line(left_out.name, 40)!r}: no key left (keys 1–9 hold "
+            f"{path}: view {one_line(left_out.name, 40)!r}: no key left (keys 1-9 hold "
             f"{MAX_VIEWS} views); left out"
         )
     if replace and not views:
-        replace = False  # nothing to replace them with: keys 1–5 keep the built-in views
+        replace = False  # nothing to replace them with: keys 1-5 keep the built-in views
     return OwnViews(tuple(views[:room]), replace), notes
 
 
@@ -116,8 +116,7 @@ def _view(raw: object, where: str) -> ViewSpec:
     sort = raw.get("sort", "waiting")
     if sort not in SORTS:
         raise ValueError(
-            f"{where}: sort: {one_line(str(sort), 20)!r} is not one of {', '.join(SORTS)}; "
-            "left out"
+            f"{where}: sort: {one_line(str(sort), 20)!r} is not one of {', '.join(SORTS)}; left out"
         )
     return ViewSpec(one_line(name, 40), "all", query, sort)
 
@@ -157,7 +156,7 @@ class UnknownView(CommdashError):
 
 
 def chosen_view(own: OwnViews, name: str) -> ViewSpec:
-    """The view on keys 1–9 called ``name``; UnknownView naming those there are."""
+    """The view on keys 1-9 called ``name``; UnknownView naming those there are."""
     views = own.on_keys()
     found = find(views, name)
     if found is None:

@@ -24,6 +24,7 @@ from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.text_entry import EntryInput
 from commdash.ui.widgets.thread_view import ThreadView
@@ -39,6 +40,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "thread": ThreadView,
     "reply": ReplyBox,
     "entry": EntryInput,
+    "filter": FilterBar,
     "help": HelpScreen,
     "report": ReportScreen,
     "post": PostScreen,

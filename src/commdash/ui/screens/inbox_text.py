@@ -23,11 +23,22 @@ SEARCHING = "Conversations · searching…"
 """The list's title while a large inbox is searched in the background."""
 
 
-def list_title(inbox: Inbox, view: View, post_id: str | None, query: str, count: int | None) -> str:
-    """The conversation list's title: the view and how many it lists (``count`` None: a live
-    source that has brought no data yet), the post chosen, the filter."""
+def list_title(
+    inbox: Inbox,
+    view: View,
+    post_id: str | None,
+    query: str,
+    count: int | None,
+    name: str | None = None,
+    order: str | None = None,
+) -> str:
+    """The conversation list's title: the view (``name``: one of the config's) and how many
+    it lists (``count`` None: a live source that has brought no data yet), the order chosen,
+    the post chosen, the filter."""
     shown = "no data yet" if count is None else f"{count:,}"
-    title = f"Conversations · {VIEWS[view]} ({shown})"
+    title = f"Conversations · {terminal_text(name or VIEWS[view])} ({shown})"
+    if order is not None:
+        title += f" · {order}"
     if post_id is not None:
         post = inbox.posts[post_id]
         title += " · " + one_line(terminal_text(post.text or post.id), 30)
