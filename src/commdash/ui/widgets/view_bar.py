@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from textual import work
 from textual.content import Content
 from textual.timer import Timer
@@ -56,13 +57,26 @@ class ViewBar(Static):
                 self._later.stop()
             self._later = self.set_timer(COUNT_AFTER_SECONDS, self._count_own)
 
+    def on_resize(self) -> None:
+        self._draw()
+
     def _draw(self) -> None:
-        parts: list[Content] = []
+        """Each view's key, name and count; when they do not all fit, only the current
+        view keeps its name."""
+        labels = []
         for index, (view, count) in enumerate(zip(self.views, self.counts, strict=True)):
             shown = "…" if count is None else f"{count:,}"
-            label = f" {index + 1} {terminal_text(view.name)} {shown} "
-            style = "bold reverse" if index == self.current else ""
-            parts.append(Content.styled(label, style) if style else Content(label))
+            labels.append(
+                (f"{index + 1} {terminal_text(view.name)} {shown}", f"{index + 1}:{shown}")
+            )
+        full = sum(cell_len(long) + 3 for long, _ in labels)
+        short = full > self.content_region.width > 0
+        parts: list[Content] = []
+        for index, (long, brief) in enumerate(labels):
+            if index == self.current:
+                parts.append(Content.styled(f" {long} ", "bold reverse"))
+            else:
+                parts.append(Content(f" {brief if short else long} "))
         self.update(Content(" ").join(parts))
 
     def _count_own(self) -> None:
