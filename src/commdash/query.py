@@ -43,8 +43,8 @@ IS_VALUES = (
     "marked",
 )
 HAS_VALUES = ("question", "link")
-"""What ``has:`` knows. (``has:note`` joins them with the notes: one entry in
-:data:`_HAS_TESTS` and one here.)"""
+"""What ``has:`` knows. (``has:note`` joins them with the notes: its name here and its test
+in :data:`_HAS_TESTS`, e.g. ``"note": (lambda context: context.inbox.has_note, CHEAP)``.)"""
 VALUE_KEYS = ("is", "assignee", "tag", "from", "post", "channel", "has")
 COMPARED_KEYS = ("age", "waiting", "likes")
 BARE_KEYS = ("mine", "unassigned")
@@ -431,7 +431,8 @@ def _structured(term: Term, context: Context) -> tuple[Predicate, int]:
         return (lambda cid: inbox.post_of(cid) in posts), CHEAP
     if term.key == "from":
         return _reading(context, term.value, _from(term.value)), MESSAGES
-    return _reading(context, _HAS_HINTS.get(value), _HAS_TESTS[value]), MESSAGES
+    build, cost = _HAS_TESTS[value]
+    return build(context), cost
 
 
 def _reading(context: Context, hint: str | None, test: Callable[[Conversation], bool]) -> Predicate:
@@ -461,12 +462,12 @@ def _has_link(conversation: Conversation) -> bool:
     return any(_LINK.search(m.text) for m in conversation.messages)
 
 
-_HAS_TESTS: dict[str, Callable[[Conversation], bool]] = {
-    "question": _has_question,
-    "link": _has_link,
+_HAS_TESTS: dict[str, tuple[Callable[[Context], Predicate], int]] = {
+    # A question holds "?": on a large source, the text search finds those first.
+    "question": (lambda context: _reading(context, "?", _has_question), MESSAGES),
+    "link": (lambda context: _reading(context, None, _has_link), MESSAGES),
 }
-_HAS_HINTS: dict[str, str] = {"question": "?"}
-"""Texts the text search can find first, for a ``has:`` whose matches all contain one."""
+"""Each ``has:`` value: how to build its predicate, and what checking it costs."""
 
 
 def _is_hidden(context: Context) -> Predicate:
