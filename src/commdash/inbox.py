@@ -20,7 +20,7 @@ from typing import Any, Literal, overload
 
 from commdash import figures
 from commdash.figures import DAY, HOUR, Figures
-from commdash.model import Conversation, Facts, Message, Post, Snapshot
+from commdash.model import Conversation, Facts, Message, Post, Snapshot, total_likes
 from commdash.ordered import OrderedIds, SortedTimes
 from commdash.outbox import Reply
 from commdash.query import Context, compile_query, manager_names, parse
@@ -149,6 +149,9 @@ class Inbox:
         self._advancing = threading.Lock()
         self._found: dict[str, set[str]] = {}
         """The latest needles searched for in a shelf, and the conversations each is in."""
+        self._read: dict[str, dict[str, Any]] = {}
+        """What the latest tests of the messages found (likes, from:, has:), by test: the
+        messages never change, so a large source is read once per test."""
         self._post_of = {cid: pid for pid, cids in self._by_post.items() for cid in cids}
         self._build()
 
@@ -188,7 +191,7 @@ class Inbox:
         found = snapshot.conversations
         inbox._shelf = None if isinstance(found, tuple) else found
         inbox.conversations = {c.id: c for c in found} if isinstance(found, tuple) else found
-        inbox._haystacks, inbox._rank_copy, inbox._found = {}, None, {}
+        inbox._haystacks, inbox._rank_copy, inbox._found, inbox._read = {}, None, {}, {}
         inbox._advancing = threading.Lock()
         inbox._states, inbox._replies = {}, defaultdict(list)
         inbox.reload(states, replies)
@@ -582,12 +585,8 @@ class Inbox:
             # For needs reply: longest-waiting first.
             return lambda cid: (facts[cid].latest_at or 0.0, cid)
         if sort == "likes":
-            conversations = self.conversations
-            return lambda cid: (
-                -sum(message.likes for message in conversations[cid].messages),
-                -(facts[cid].latest_at or 0.0),
-                cid,
-            )
+            likes = self.read_once("likes", total_likes)
+            return lambda cid: (-likes(cid), -(facts[cid].latest_at or 0.0), cid)
         if sort is None and view == "snoozed":
             return lambda cid: (self.state(cid).snoozed_until or 0.0, cid)
         if sort is None and view == "done":
@@ -600,6 +599,26 @@ class Inbox:
             else (1, -(facts[cid].latest_at or 0.0)),
             cid,
         )
+
+    def read_once(self, test: str, read: Callable[[Conversation], Any]) -> Callable[[str], Any]:
+        """``read`` of a conversation's messages, remembered under the name ``test`` (the
+        messages never change; a few tests are remembered)."""
+        found = self._read.get(test)
+        if found is None:
+            if len(self._read) >= _NEEDLES_KEPT:
+                self._read.pop(next(iter(self._read)))
+            found = self._read[test] = {}
+        conversations, by_post, post_of = self.conversations, self._by_post, self._post_of
+
+        def value(cid: str) -> Any:
+            if cid not in found:
+                # The whole post at once: a shelf reads it from the file once, not once
+                # per conversation of it in the (random) order of the list.
+                for other in by_post[post_of[cid]]:
+                    found[other] = read(conversations[other])
+            return found[cid]
+
+        return value
 
     def text_matcher(self, needle: str, stop: Callable[[], bool]) -> Callable[[str], bool]:
         """Whether a conversation's tags, assignee, authors or texts contain ``needle``

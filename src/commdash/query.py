@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from commdash import figures
+from commdash.model import total_likes
 
 if TYPE_CHECKING:
     from commdash.inbox import Inbox
@@ -430,19 +431,22 @@ def _structured(term: Term, context: Context) -> tuple[Predicate, int]:
         }
         return (lambda cid: inbox.post_of(cid) in posts), CHEAP
     if term.key == "from":
-        return _reading(context, term.value, _from(term.value)), MESSAGES
+        return _reading(context, f"from:{value}", value, _from(value)), MESSAGES
     build, cost = _HAS_TESTS[value]
     return build(context), cost
 
 
-def _reading(context: Context, hint: str | None, test: Callable[[Conversation], bool]) -> Predicate:
-    """A test of the messages; ``hint``: a text every match contains, which the text search
-    finds first (on a large source, far cheaper than reading every conversation)."""
-    conversations = context.inbox.conversations
+def _reading(
+    context: Context, name: str, hint: str | None, test: Callable[[Conversation], bool]
+) -> Predicate:
+    """A test of the messages, remembered by the inbox under ``name``; ``hint``: a text
+    every match contains, which the text search finds first (on a large source, far cheaper
+    than reading every conversation)."""
+    tested = context.inbox.read_once(name, test)
     if hint is None or not context.inbox.on_shelf:  # in memory, reading is the cheaper
-        return lambda cid: test(conversations[cid])
+        return tested
     found = context.inbox.text_matcher(hint, context.stop)
-    return lambda cid: found(cid) and test(conversations[cid])
+    return lambda cid: found(cid) and tested(cid)
 
 
 def _from(name: str) -> Callable[[Conversation], bool]:
@@ -464,8 +468,8 @@ def _has_link(conversation: Conversation) -> bool:
 
 _HAS_TESTS: dict[str, tuple[Callable[[Context], Predicate], int]] = {
     # A question holds "?": on a large source, the text search finds those first.
-    "question": (lambda context: _reading(context, "?", _has_question), MESSAGES),
-    "link": (lambda context: _reading(context, None, _has_link), MESSAGES),
+    "question": (lambda context: _reading(context, "has:question", "?", _has_question), MESSAGES),
+    "link": (lambda context: _reading(context, "has:link", None, _has_link), MESSAGES),
 }
 """Each ``has:`` value: how to build its predicate, and what checking it costs."""
 
@@ -540,11 +544,8 @@ def _compared(node: Compare, context: Context) -> tuple[Predicate, int]:
     holds = _holds(node)
     now = inbox.clock.now()
     if node.key == "likes":
-        conversations = inbox.conversations
-        return (
-            lambda cid: holds(sum(m.likes for m in conversations[cid].messages)),
-            MESSAGES,
-        )
+        likes = inbox.read_once("likes", total_likes)
+        return (lambda cid: holds(likes(cid))), MESSAGES
     if node.key == "age":
 
         def aged(cid: str) -> bool:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from _screen import AppFactory, Start, last_notice, listing, shown, title, until
 from textual.widgets import Static
 
 from commdash.config import load_config
 from commdash.ui.app import CommdashApp
+from commdash.ui.widgets import filter_bar
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.view_bar import ViewBar
 
@@ -136,3 +138,23 @@ async def test_s_cycles_the_sort_and_the_list_reorders(started: Start) -> None:
         assert listing(app).ids == inbox.conversation_ids("all")
         await pilot.press("2", "S")  # another view starts in its own order
         assert listing(app).ids == inbox.conversation_ids("open", sort="waiting")
+
+
+async def test_a_large_inbox_lists_views_and_orders_in_the_background(
+    make_app: AppFactory, started: Start, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(filter_bar, "SEARCH_IN_BACKGROUND_ABOVE", 0)
+    (isolated_dirs.parent / "config.toml").write_text(
+        '[[views]]\nname = "liked"\nquery = "likes:>0"\nsort = "likes"\n', encoding="utf-8"
+    )
+    async with started(make_app(config=load_config())) as (app, pilot):
+        inbox = app.triager.inbox
+        await pilot.press("6")
+        expected = inbox.conversation_ids("all", None, "likes:>0", sort="likes")
+        await until(pilot, lambda: listing(app).ids == expected)
+        assert title(app).startswith(f"Conversations · liked ({len(expected)})")
+        await pilot.press("S")  # likes -> waiting
+        expected = inbox.conversation_ids("all", None, "likes:>0", sort="waiting")
+        await until(pilot, lambda: listing(app).ids == expected)
+        await pilot.press("1")  # a built-in view with no filter: at once
+        assert listing(app).ids == inbox.conversation_ids()

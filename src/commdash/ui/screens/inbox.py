@@ -454,19 +454,32 @@ class InboxScreen(Screen[None]):
         self.slot = index
         chosen = self.views[index]
         self.sort = chosen.sort
-        self.view = chosen.base
+        self.set_reactive(InboxScreen.view, chosen.base)
         self._focus(self.conversation_list)
+        self._list_afresh()
 
     def action_cycle_sort(self) -> None:
         """S: the next order: the view's own, then waiting, newest, oldest, most liked."""
         own = self.views[self.slot].sort
         orders: list[Sort | None] = list(SORTS) if own is not None else [None, *SORTS]
         self.sort = orders[(orders.index(self.sort) + 1) % len(orders)]
-        keep = self.current
-        self.sticky = None
-        self.refresh_all(keep=keep)
+        self._list_afresh()
         shown = "its own order" if self.sort is None else SORT_NAMES[self.sort]
         say(self, f"Sorted: {shown}")
+
+    def _list_afresh(self) -> None:
+        """Another view or order: list afresh. A large inbox with a query or an order to
+        apply is listed in the background (reading every conversation's likes, say, takes
+        seconds the first time): the list keeps its rows until then."""
+        within = self.views[self.slot].query
+        wanted = bool(self.query_text or within or self.sort is not None)
+        if wanted and self.filter_bar.search_later(
+            self.query_text, self.view, self.post_id, within, self.sort, listing=True
+        ):
+            self.query_one(ViewBar).show(self.slot)
+            self.query_one("#list-title", Static).update(Content(inbox_text.SEARCHING))
+            return
+        self._relist()
 
     def _query(self, text: str) -> str:
         """The filter ``text`` within the view's own query."""

@@ -215,13 +215,16 @@ class FilterBar(EntryInput):
         post_id: str | None,
         within: str = "",
         sort: Sort | None = None,
+        listing: bool = False,
     ) -> bool:
         """Stop the search under way, if any; then, for a large inbox, search ``text`` (in
         the view's own query ``within``) in the background and return True
-        (:class:`Searched` follows). False: no text, or an inbox small enough to search at
-        once."""
+        (:class:`Searched` follows). False: no text (unless ``listing``: a view or order
+        with no filter), or an inbox small enough to search at once."""
         self._stop_searching()
-        if not text or len(self.inbox.conversations) <= SEARCH_IN_BACKGROUND_ABOVE:
+        if (not text and not listing) or len(self.inbox.conversations) <= (
+            SEARCH_IN_BACKGROUND_ABOVE
+        ):
             return False
         self._searching = text
         self._search(text, view, post_id, within, sort)
