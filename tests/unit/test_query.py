@@ -279,3 +279,27 @@ def test_a_shelf_and_memory_agree_on_compound_queries(tmp_path: Path) -> None:
     for view in VIEWS:
         for query in queries:
             assert a.conversation_ids(view, None, query) == b.conversation_ids(view, None, query)
+
+
+def test_message_tests_read_a_shelf_once_then_remember(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an action the list is made again with the same query: the messages (which never
+    change) are not read from the file again."""
+    _, shelved, shelf = both(tmp_path / "big.json")
+    inbox = Inbox(shelved, {}, [], Clock(1_764_061_200.0), 3600.0)
+    reads: list[str] = []
+    original = type(shelf).__getitem__
+
+    def counted(self: object, cid: str) -> object:
+        reads.append(cid)
+        return original(shelf, cid)
+
+    monkeypatch.setattr(type(shelf), "__getitem__", counted)
+    first = inbox.conversation_ids("all", None, "likes:>=0 has:link", sort="likes")
+    assert reads
+    reads.clear()
+    cid = next(iter(shelf))
+    inbox.set_state(cid, mark_done(BLANK, 1.0))
+    assert inbox.conversation_ids("all", None, "likes:>=0 has:link", sort="likes") == first
+    assert reads == []
