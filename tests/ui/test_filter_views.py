@@ -158,3 +158,13 @@ async def test_a_large_inbox_lists_views_and_orders_in_the_background(
         await until(pilot, lambda: listing(app).ids == expected)
         await pilot.press("1")  # a built-in view with no filter: at once
         assert listing(app).ids == inbox.conversation_ids()
+
+
+async def test_the_help_lists_the_filter_terms(started: Start) -> None:
+    async with started() as (app, pilot):
+        await pilot.press("question_mark")
+        text = " ".join(" ".join(shown(app.screen.query_one(Static))).split())
+        assert "Filter terms" in text
+        for term in ("is:needs-reply", "mine unassigned", "age:>2h waiting:>1h", "has:question"):
+            assert term in text
+        assert " S Sort the view" in text
