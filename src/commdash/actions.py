@@ -8,6 +8,7 @@ action refused before anything is written (a read-only message, a reply too long
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +20,9 @@ from commdash.inbox import Inbox
 from commdash.model import Snapshot
 from commdash.outbox import Reply
 from commdash.replying import queued_text, reply_limit, too_long
+from commdash.saved_replies import SavedReply, fill, gaps, manager_name, template_values
 from commdash.store import DISCARD, Store
+from commdash.store.saved_replies import SavedReplyStore
 from commdash.text import sanitize
 from commdash.timeutil import Clock
 from commdash.triage import JournalEntry, TriageState
@@ -46,6 +49,10 @@ class TooLongError(Refused):
     """A reply longer than the platform takes: it would only come back refused."""
 
 
+class GapError(Refused):
+    """A reply with a saved reply's gap left in it (``[first_name?]``): never sent so."""
+
+
 @dataclass(frozen=True, slots=True)
 class Undone:
     """What an undo did with the action it took from the journal."""
@@ -64,6 +71,8 @@ class Triager:
         self.seen = store.fingerprint()
         self.moderates = False
         """Whether hides go to the platform too (a live source that can hide)."""
+        self.saved_replies = SavedReplyStore(store.directory.parent)
+        """The library of the state directory (every source's folder is in it)."""
 
     def _change(
         self, action: str, cid: str, transition: Callable[[TriageState], TriageState]
@@ -106,6 +115,18 @@ class Triager:
     def assign(self, cid: str, who: str) -> str | None:
         name = " ".join(sanitize(who).split())[:60]
         return self._change("assign", cid, lambda state: triage.assign(state, name)).assignee
+
+    def add_note(self, cid: str, text: str) -> triage.Note:
+        """Add an internal note, by this manager, now: kept in the state (the team sees
+        it), journalled (undo takes it back), never sent. :class:`Refused` when it is
+        empty or longer than :data:`~commdash.triage.NOTE_LIMIT`."""
+        if len(text.strip()) > triage.NOTE_LIMIT:
+            raise Refused(f"A note is at most {triage.NOTE_LIMIT:,} characters.")
+        note = triage.new_note(uuid.uuid4().hex, self.store.manager, self.clock.now(), text)
+        if note is None:
+            raise Refused("An empty note is not kept.")
+        self._change("note", cid, lambda state: triage.add_note(state, note))
+        return note
 
     def cannot_reply(self, cid: str, in_reply_to: str) -> Hint | None:
         """Why a reply to ``in_reply_to`` cannot be queued, or None when it can. A reply
@@ -160,10 +181,19 @@ class Triager:
         self.inbox.add_reply(reply)
         return reply
 
+    def fill_saved_reply(self, saved: SavedReply, cid: str, in_reply_to: str) -> str:
+        """The saved reply's text filled for the author of ``in_reply_to``."""
+        values = template_values(self.inbox, cid, in_reply_to, manager_name())
+        return fill(saved.text, values)
+
     def _sendable(self, text: str) -> str:
         """The reply's text as queued; :class:`TooLongError` when the platform would refuse
-        it for its length."""
+        it for its length, :class:`GapError` while a saved reply's gap is left in it."""
         queued = queued_text(text)
+        left = gaps(queued)
+        if left:
+            shown = ", ".join(dict.fromkeys(left))
+            raise GapError(f"Fill in {shown} first: the saved reply had no value for it.")
         why = too_long(queued, reply_limit(self.inbox.snapshot.source))
         if why is not None:
             raise TooLongError(why)
@@ -292,6 +322,11 @@ def _put_back(entry: JournalEntry, state: TriageState) -> bool:
     added = set(after.tags) - set(before.tags)
     removed = set(before.tags) - set(after.tags)
     if added - set(state.tags) or removed & set(state.tags):
+        return True
+    noted_before = {note.id for note in before.notes}
+    noted_after = {note.id for note in after.notes}
+    noted_now = {note.id for note in state.notes}
+    if (noted_after - noted_before) - noted_now or (noted_before - noted_after) & noted_now:
         return True
     hidden = {message_id for message_id, _ in (*before.hidden, *after.hidden)}
     return any(

@@ -48,6 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(_serve_parser().parse_args(args[1:]))
         if args[:1] == ["config"]:
             return _config(_config_parser().parse_args(args[1:]))
+        if args[:1] == ["replies"]:
+            from commdash import replies_cli  # it uses this module's printing
+
+            return replies_cli.run(args[1:])
+        if args[:1] == ["recap"]:
+            from commdash import recap_cli  # it builds on this module's helpers
+
+            return recap_cli.run(args[1:])
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))
@@ -99,8 +107,10 @@ def _main_parser() -> argparse.ArgumentParser:
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
         "the TUI; 'commdash outbox [SOURCE] [--json]' lists queued, sent and failed replies; "
-        "'commdash serve [SOURCE]' serves the dashboard to a web browser. "
+        "'commdash serve [SOURCE]' serves the dashboard to a web browser; "
+        "'commdash recap [SOURCE] [--since ISO]' sums up the work of the day. "
         "'commdash config --check' checks the config file, '--path' shows which one is read. "
+        "'commdash replies [list | import FILE | export]' shares the saved replies. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)

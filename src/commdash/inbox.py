@@ -231,6 +231,10 @@ class Inbox:
         facts = self._facts[cid]
         return figures.over_sla(facts, self.status(cid), self.clock.now(), self.sla_seconds)
 
+    def has_note(self, cid: str) -> bool:
+        """Whether the conversation has an internal note."""
+        return bool(self.state(cid).notes)
+
     def is_visible(self, cid: str, message: Message) -> bool:
         return figures.is_visible(message.id, message.hidden, self.state(cid))
 
@@ -621,7 +625,7 @@ class Inbox:
         return value
 
     def text_matcher(self, needle: str, stop: Callable[[], bool]) -> Callable[[str], bool]:
-        """Whether a conversation's tags, assignee, authors or texts contain ``needle``
+        """Whether a conversation's tags, assignee, notes, authors or texts contain ``needle``
         (casefolded): the plain filter. A large source is searched post by post, in file
         order, once per needle, when first asked (:class:`SearchStopped` if ``stop()`` says
         to give up)."""
@@ -789,5 +793,7 @@ def _undelivered(replies: Iterable[Reply]) -> int:
 
 
 def _state_haystack(state: TriageState) -> str:
+    """What the filter finds in the state: the assignee, the tags, the notes' texts."""
     parts = [f"@{state.assignee}" if state.assignee else "", *(f"#{t}" for t in state.tags)]
+    parts += [note.text for note in state.notes]
     return "\n".join(parts).casefold()

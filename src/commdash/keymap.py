@@ -110,6 +110,7 @@ SCOPES: Mapping[str, Scope] = {
                 "triage.tag": "t",
                 "triage.assign": "a",
                 "triage.hide": "h",
+                "triage.add-note": "n",
                 "triage.undo": "u",
                 "outbox.retry": "R",
                 "outbox.discard": "x",
@@ -165,10 +166,29 @@ SCOPES: Mapping[str, Scope] = {
         Scope(
             "reply",
             "the reply box",
-            {"reply.editor": "ctrl+e", "reply.queue": "ctrl+s", "reply.close": "escape"},
+            {
+                "reply.editor": "ctrl+e",
+                "reply.queue": "ctrl+s",
+                "reply.close": "escape",
+                "reply.saved": "ctrl+t",
+            },
             textual_keys=(
                 "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
                 "ctrl+left,ctrl+right,ctrl+a,ctrl+shift+left,ctrl+shift+right,shift+home,"
+                "shift+end,shift+up,shift+down,shift+left,shift+right,f6,f7,backspace,ctrl+w,"
+                "ctrl+backspace,alt+backspace,delete,ctrl+d,alt+delete,ctrl+x,super+x,ctrl+c,"
+                "super+c,ctrl+v,ctrl+u,super+backspace,ctrl+k,ctrl+shift+k,ctrl+z,super+z,"
+                "ctrl+y,super+y"
+            ),
+            typing=True,
+        ),
+        Scope(
+            "note",
+            "the note box",
+            {"note.save": "ctrl+s", "note.cancel": "escape"},
+            textual_keys=(
+                "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
+                "ctrl+left,ctrl+right,ctrl+a,ctrl+e,ctrl+shift+left,ctrl+shift+right,shift+home,"
                 "shift+end,shift+up,shift+down,shift+left,shift+right,f6,f7,backspace,ctrl+w,"
                 "ctrl+backspace,alt+backspace,delete,ctrl+d,alt+delete,ctrl+x,super+x,ctrl+c,"
                 "super+c,ctrl+v,ctrl+u,super+backspace,ctrl+k,ctrl+shift+k,ctrl+z,super+z,"
@@ -230,6 +250,29 @@ SCOPES: Mapping[str, Scope] = {
             {"dialog.complete": "tab", "dialog.cancel": "escape"},
             textual_keys=f"shift+tab,{_SCREEN_KEYS}",
         ),
+        Scope(
+            "picker",
+            "the saved reply picker",
+            {"dialog.cancel": "escape", "picker.down": "down", "picker.up": "up"},
+            textual_keys=_DIALOG_KEYS,
+        ),
+        Scope(
+            "library",
+            "the saved replies",
+            {
+                "library.close": "escape,q",
+                "library.edit": "enter",
+                "library.delete": "d",
+                "library.undo": "u",
+            },
+            textual_keys=_DIALOG_KEYS,
+        ),
+        Scope(
+            "reply-editor",
+            "the saved reply editor",
+            {"dialog.cancel": "escape", "library.save": "ctrl+s"},
+            textual_keys=_DIALOG_KEYS,
+        ),
     )
 }
 
@@ -243,6 +286,10 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("everywhere", "post"),
     ("everywhere", "choose"),
     ("everywhere", "entry", "prompt"),
+    ("everywhere", "entry", "picker"),
+    ("everywhere", "library"),
+    ("everywhere", "entry", "reply-editor"),
+    ("everywhere", "note"),
 )
 """The scopes whose keys are live together, in the order Textual asks them: the priority
 keys, then from the focused widget up to the app. Dialogs are modal: the app's keys stop there.

@@ -10,8 +10,32 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from commdash import records
+from commdash.text import sanitize
+from commdash.timeutil import ClockTime
 
 Status = Literal["open", "done", "snoozed"]
+
+NOTE_LIMIT = 2000
+"""The longest internal note, in characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An internal note on a conversation: for the team, never sent to the platform."""
+
+    id: str
+    """Tells two notes of the same text and moment apart: undo takes back only its own."""
+    author: str
+    """The manager who wrote it, as the journal names them (``user@host``)."""
+    at: ClockTime
+    text: str
+
+
+def new_note(note_id: str, author: str, at: float, text: str) -> Note | None:
+    """A note of ``text`` made safe (sanitised, trimmed); None when nothing is left. A
+    longer text than :data:`NOTE_LIMIT` is cut there (the note box refuses it first)."""
+    clean = sanitize(text).strip()[:NOTE_LIMIT].rstrip()
+    return Note(note_id, author, at, clean) if clean else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +49,8 @@ class TriageState:
     done_through: float | None = None
     """The latest member message there was when it was marked done. A member message the
     manager had not seen then (written earlier, but brought by a later sync) reopens it."""
+    notes: tuple[Note, ...] = ()
+    """Internal notes, oldest first."""
 
     def status(self, latest_member_at: float | None, now: float) -> Status:
         """open unless snoozed until after ``now``, or done with no member message newer
@@ -47,7 +73,10 @@ class TriageState:
         return self == BLANK
 
     def to_dict(self) -> dict[str, Any]:
-        return records.to_json(self)
+        values = records.to_json(self)
+        if not self.notes:
+            del values["notes"]  # most states have none: written as before notes existed
+        return values
 
     @classmethod
     def from_dict(cls, raw: object) -> TriageState:
@@ -84,6 +113,13 @@ def set_hidden(state: TriageState, message_id: str, hidden: bool) -> TriageState
     return replace(state, hidden=(*others, (message_id, hidden)))
 
 
+def add_note(state: TriageState, note: Note) -> TriageState:
+    """Add a note to those on disk: two managers noting at once both keep theirs."""
+    if any(kept.id == note.id for kept in state.notes):
+        return state
+    return replace(state, notes=(*state.notes, note))
+
+
 def edit_tags(state: TriageState, added: list[str], removed: list[str]) -> TriageState:
     """Add and remove tags, keeping the others: two managers tagging at once both count."""
     gone = set(normalise_tags(removed))
@@ -103,11 +139,25 @@ def revert(current: TriageState, before: TriageState, after: TriageState) -> Tri
     added = [tag for tag in after.tags if tag not in before.tags]
     removed = [tag for tag in before.tags if tag not in after.tags]
     reverted = edit_tags(reverted, added=removed, removed=added)
+    reverted = _revert_notes(reverted, before.notes, after.notes)
     for message_id, hidden in after.hidden:
         earlier = before.hidden_override(message_id)
         if earlier != hidden and current.hidden_override(message_id) == hidden:
             reverted = _restore_hidden(reverted, message_id, earlier)
     return reverted
+
+
+def _revert_notes(
+    current: TriageState, before: tuple[Note, ...], after: tuple[Note, ...]
+) -> TriageState:
+    """The notes the action added go, those it removed come back; a colleague's stay."""
+    added = {note.id for note in after} - {note.id for note in before}
+    kept = tuple(note for note in current.notes if note.id not in added)
+    present = {note.id for note in kept} | {note.id for note in after}
+    back = [note for note in before if note.id not in present]
+    if kept == current.notes and not back:
+        return current
+    return replace(current, notes=tuple(sorted((*kept, *back), key=lambda note: note.at)))
 
 
 def _restore_hidden(state: TriageState, message_id: str, value: bool | None) -> TriageState:
@@ -148,7 +198,9 @@ class JournalEntry:
     """The process that acted, to tell a finished session from one still running."""
 
     def to_dict(self) -> dict[str, Any]:
-        return records.to_json(self)
+        values = records.to_json(self)
+        values["before"], values["after"] = self.before.to_dict(), self.after.to_dict()
+        return values
 
     @classmethod
     def from_dict(cls, raw: object) -> JournalEntry:

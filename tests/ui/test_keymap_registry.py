@@ -16,14 +16,18 @@ from textual.theme import BUILTIN_THEMES
 
 import commdash.ui
 from commdash.keymap import CHAINS, SCOPES, binding_ids
+from commdash.saved_replies import SavedReply
 from commdash.theme import THEMES
 from commdash.ui.app import CommdashApp
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.note import NoteBox
 from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
+from commdash.ui.screens.saved_replies import SavedRepliesScreen, SavedReplyEditor
+from commdash.ui.screens.saved_reply_picker import SavedReplyPicker
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.text_entry import EntryInput
@@ -46,6 +50,10 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "post": PostScreen,
     "choose": ChooseScreen,
     "prompt": PromptScreen,
+    "picker": SavedReplyPicker,
+    "library": SavedRepliesScreen,
+    "reply-editor": SavedReplyEditor,
+    "note": NoteBox,
 }
 
 
@@ -155,7 +163,14 @@ async def test_the_chains_are_those_of_the_screens(started: Start) -> None:
         await visit("escape", "p")
         await visit("escape", "s")
         await visit("escape", "t")
+        await visit("escape", "n")
         await visit("escape")
+        app.triager.saved_replies.save(SavedReply("Hours", "We open at 9."))
+        await visit("r", "ctrl+t")  # the saved reply picker
+        await visit("escape", "escape")
+        app.push_screen(SavedRepliesScreen(app.triager.saved_replies))
+        await visit()
+        await visit("enter")  # the editor of the highlighted reply
     # A chain within a longer one (the screen's alone, under its focused widget's) adds nothing.
     longest = {chain for chain in seen if not any(set(chain) < set(other) for other in seen)}
     assert longest == set(CHAINS), "commdash/keymap.py CHAINS"

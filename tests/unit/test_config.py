@@ -130,11 +130,11 @@ def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
 
 def test_keys_and_theme_are_read(tmp_path: Path) -> None:
     path = write(
-        tmp_path, 'theme = "nord"\n[keys]\n"triage.done" = "d, Ctrl+D"\n"list.down" = "n"\n'
+        tmp_path, 'theme = "nord"\n[keys]\n"triage.done" = "d, Ctrl+D"\n"list.down" = "J"\n'
     )
     config = load_config(path)
     assert config.theme == "nord"
-    assert config.keymap == {"triage.done": "d,ctrl+d", "list.down": "n"}
+    assert config.keymap == {"triage.done": "d,ctrl+d", "list.down": "J"}
     assert config.notes == ()
     assert config.theme_memory.path == tmp_path / "theme.json"
 

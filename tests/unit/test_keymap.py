@@ -45,20 +45,20 @@ def test_keys_are_named_as_textual_names_them(text: str, key: str | None) -> Non
 
 def test_a_good_keymap_is_kept_normalised() -> None:
     checked = check_keymap(
-        {"triage.done": "d", "app.help": "F1, ?", "list.down": "j,down,n,n", "inbox.sync": "$"}
+        {"triage.done": "d", "app.help": "F1, ?", "list.down": "j,down,J,J", "inbox.sync": "$"}
     )
     assert checked.problems == []
     assert checked.keymap == {
         "triage.done": "d",
         "app.help": "f1,question_mark",
-        "list.down": "j,down,n",
+        "list.down": "j,down,J",
         "inbox.sync": "dollar_sign",
     }
 
 
 def test_ids_may_be_written_as_toml_dotted_keys() -> None:
-    table = tomllib.loads('triage.done = "d"\nlist = { down = "n" }\n"view.all" = "0"\n')
-    assert check_keymap(table).keymap == {"triage.done": "d", "list.down": "n", "view.all": "0"}
+    table = tomllib.loads('triage.done = "d"\nlist = { down = "J" }\n"view.all" = "0"\n')
+    assert check_keymap(table).keymap == {"triage.done": "d", "list.down": "J", "view.all": "0"}
 
 
 def test_keys_may_be_swapped() -> None:

@@ -120,6 +120,9 @@ class Store:
     def drafts(self) -> dict[str, str]:
         return self.triage.drafts()
 
+    def journal(self) -> list[JournalEntry]:
+        return self.triage.journal()
+
     def save_draft(self, conversation_id: str, text: str) -> None:
         self.triage.save_draft(conversation_id, text)
 

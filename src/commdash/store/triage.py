@@ -213,6 +213,11 @@ class TriageStore:
 
     # The journal --------------------------------------------------------------------------
 
+    def journal(self) -> list[JournalEntry]:
+        """Every entry of the journal (the latest :data:`JOURNAL_LIMIT`), oldest first."""
+        documents = sorted(table(self._storage, "journal").all(), key=lambda doc: doc.doc_id)
+        return [JournalEntry.from_dict(doc) for doc in documents]
+
     def journal_reply(self, reply: Reply, forgotten: Iterable[str]) -> JournalEntry:
         """Journal a reply just queued (undo takes it back) and drop this manager's draft of
         it; forget the entries of the replies ``forgotten`` (they left the outbox)."""

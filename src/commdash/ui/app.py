@@ -20,9 +20,12 @@ from commdash.session import Session
 from commdash.theme import ThemeMemory
 from commdash.timeutil import Clock
 from commdash.ui.commands import InboxCommands
+from commdash.ui.saved_reply_commands import SavedReplyCommands
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.live_inbox import LiveInboxScreen
+from commdash.ui.screens.note import NoteBox
+from commdash.ui.screens.saved_replies import SavedRepliesScreen
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.virtual_list import VirtualList
@@ -62,7 +65,7 @@ class CommdashApp(App[None]):
         ),
     ]
 
-    COMMANDS = App.COMMANDS | {InboxCommands}
+    COMMANDS = App.COMMANDS | {InboxCommands, SavedReplyCommands}
 
     def __init__(self, session: Session, clock: Clock, config: Config | None = None) -> None:
         """``config``: its keys and theme; without one, the defaults, and a theme picked
@@ -175,6 +178,8 @@ class CommdashApp(App[None]):
                     ("Lists (posts, conversations)", list(VirtualList.BINDINGS)),
                     ("Thread", list(ThreadView.BINDINGS)),
                     ("Reply box", list(ReplyBox.BINDINGS)),
+                    ("Saved replies (from the palette)", list(SavedRepliesScreen.BINDINGS)),
+                    ("Note box", list(NoteBox.BINDINGS)),
                 ],
                 self.keymap,
             )

@@ -29,6 +29,7 @@ from commdash.timeutil import short_age
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
+from commdash.ui.screens.note import NoteScreen
 from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
@@ -384,11 +385,30 @@ class InboxScreen(Screen[None]):
             PromptScreen("Assign to", current, hint, self.inbox.known_assignees(), entered)
         )
 
+    def action_note(self) -> None:
+        cid = self._target("add a note to")
+        if cid is None:
+            return
+
+        def entered(text: str | None) -> None:
+            if text is None:
+                return
+            ok, note = attempt(self, lambda: self.triager.add_note(cid, text))
+            if ok and note is not None:
+                self._stay_on(cid)
+                self.thread.highlight_note(note.id)
+                say(self, f"Note added · {key_name(self, 'triage.undo')} undoes")
+
+        self.app.push_screen(NoteScreen(self._who(cid), entered))
+
     def action_hide(self) -> None:
         cid = self._target("hide")
         if cid is None:
             return
         message_id = self.inbox.conversations[cid].root.id
+        if self._in_thread and self.thread.current_note is not None:
+            say(self, "A note is internal: it is not on the platform to hide.", "warning")
+            return
         if self._in_thread:
             if self.thread.current_message_id is None:
                 discard = key_name(self, "outbox.discard")
@@ -565,6 +585,9 @@ class InboxScreen(Screen[None]):
         post = self.inbox.posts.get(conversation.post_id)
         post_link = None if post is None else post.permalink
         message = conversation.root
+        note = self.thread.current_note if self._in_thread else None
+        if note is not None:
+            return sharing.Shared("note", note.text, None, post_link)
         if self._in_thread:
             reply_id = self.thread.current_reply_id
             reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
@@ -712,9 +735,9 @@ class InboxScreen(Screen[None]):
 
     def _reply_target(self, cid: str) -> str | None:
         """The message a reply answers: the one highlighted in the thread when the thread
-        has focus, else the latest member message."""
+        has focus (and a message is), else the latest member message."""
         conversation = self.inbox.conversations[cid]
-        if self._in_thread:
+        if self._in_thread and self.thread.current_note is None:
             chosen = self.thread.current_message_id
             return None if chosen is None or conversation.message(chosen) is None else chosen
         members = [m for m in conversation.messages if not m.ours]
@@ -756,3 +779,7 @@ class InboxScreen(Screen[None]):
     def action_edit_reply_externally(self) -> None:
         """ctrl+e in the reply box: edit its text in $VISUAL or $EDITOR."""
         self.composer.edit_externally()
+
+    def action_insert_saved_reply(self) -> None:
+        """ctrl+t in the reply box: pick a saved reply, inserted filled in at the cursor."""
+        self.composer.pick_saved_reply()

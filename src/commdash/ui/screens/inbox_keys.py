@@ -32,6 +32,14 @@ INBOX_BINDINGS: list[BindingType] = [
         tooltip="Hide or unhide the highlighted comment",
         id="triage.hide",
     ),
+    Binding(
+        "n",
+        "note",
+        "Note",
+        show=False,
+        tooltip="Add an internal note to the conversation (for the team, never sent)",
+        id="triage.add-note",
+    ),
     Binding("u", "undo", "Undo", tooltip="Undo your last action", id="triage.undo"),
     Binding(
         "R",

@@ -1,8 +1,8 @@
 """The reply box under the thread: type, ctrl+s queues, escape keeps the draft.
 
 The screen that holds the box does what its keys ask (``queue_reply``, ``close_reply``,
-``edit_reply_externally``), at once: the keys typed after ``ctrl+s`` must find the box closed
-and the focus back where the manager was.
+``edit_reply_externally``, ``insert_saved_reply``), at once: the keys typed after ``ctrl+s``
+must find the box closed and the focus back where the manager was.
 """
 
 from __future__ import annotations
@@ -24,6 +24,13 @@ class ReplyBox(TextArea):
         Binding("ctrl+s", "screen.queue_reply", "Queue reply", id="reply.queue"),
         Binding("escape", "screen.close_reply", "Close, keep draft", id="reply.close"),
         Binding("ctrl+e", "screen.edit_reply_externally", "Edit in $EDITOR", id="reply.editor"),
+        Binding(
+            "ctrl+t",
+            "screen.insert_saved_reply",
+            "Saved reply",
+            tooltip="Insert a saved reply at the cursor, filled in for this member",
+            id="reply.saved",
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -22,7 +22,10 @@ from textual.widget import Widget
 from commdash import editor
 from commdash.actions import Triager
 from commdash.replying import lands_under, queued_text, reply_limit
+from commdash.saved_replies import SavedReply, checked, from_reply_box, name_key
 from commdash.text import one_line
+from commdash.ui.screens.prompt import PromptScreen
+from commdash.ui.screens.saved_reply_picker import SavedReplyPicker
 from commdash.ui.widgets.notices import Severity, attempt, key_name, key_namer, say
 from commdash.ui.widgets.reply_box import ReplyBox
 
@@ -124,7 +127,7 @@ class ReplyComposer(Widget):
         name = key_namer(self)
         keep = "keep draft" if self.editing is None else "keep edit as draft"
         keys = f"{name('reply.queue')} queue · {name('reply.close')} {keep}"
-        keys += f" · {name('reply.editor')} editor"
+        keys += f" · {name('reply.editor')} editor · {name('reply.saved')} saved reply"
         limit = reply_limit(self.triager.inbox.snapshot.source)
         if limit is None:
             self.box.border_subtitle = Content(keys)
@@ -239,6 +242,69 @@ class ReplyComposer(Widget):
 
     def on_unmount(self) -> None:
         self.keep_draft()
+
+    # Saved replies --------------------------------------------------------------------------
+
+    def pick_saved_reply(self) -> None:
+        """Choose a saved reply (fuzzy, by name or text); it is inserted at the cursor,
+        filled in for the member answered, for the manager to edit."""
+        if self.replying is None:
+            return
+        ok, library = attempt(self, self.triager.saved_replies.replies)
+        if not ok or library is None:
+            return
+        if not library:
+            palette = key_name(self, "app.palette")
+            say(
+                self,
+                f'No saved replies yet: write one here, then {palette} "Save reply box as '
+                'saved reply" (or commdash replies import FILE).',
+                "warning",
+                8,
+            )
+            return
+        cid, message_id = self.replying
+
+        def chosen(saved: SavedReply | None) -> None:
+            if saved is None or self.replying != (cid, message_id):
+                return
+            self.box.insert(self.triager.fill_saved_reply(saved, cid, message_id))
+
+        self.app.push_screen(SavedReplyPicker(library, chosen))
+
+    def save_as_saved_reply(self, name: str = "") -> None:
+        """Keep the box's text as a new saved reply, under a name asked for. A gap a saved
+        reply left in it (``[first_name?]``) becomes its variable again."""
+        if self.replying is None or not self.box.text.strip():
+            reply = key_name(self, "triage.reply")
+            say(self, f"Write the reply first ({reply} opens the box).", "warning")
+            return
+        template = from_reply_box(self.box.text)
+
+        def named(entered: str | None) -> None:
+            if entered is None:
+                return
+            try:
+                saved = checked(entered, template, [], "")
+            except ValueError as exc:
+                say(self, f"Not saved: {exc}", "warning", 8)
+                if str(exc).startswith("name"):
+                    self.save_as_saved_reply(entered)
+                return
+            store = self.triager.saved_replies
+            ok, library = attempt(self, store.replies)
+            if not ok or library is None:
+                return
+            if any(found.key == name_key(saved.name) for found in library):
+                say(self, f"A saved reply is named {saved.name!r} already: choose another name.")
+                self.save_as_saved_reply(entered)
+                return
+            if attempt(self, lambda: store.save(saved))[0]:
+                say(self, f"Saved reply {saved.name!r} kept · {picker} in a reply box inserts it")
+
+        picker = key_name(self, "reply.saved")
+        hint = f"A name to find it by ({picker} in the reply box). ⏎ saves, esc cancels."
+        self.app.push_screen(PromptScreen("Save as saved reply", name, hint, [], named))
 
     def edit_externally(self) -> None:
         """Edit the box's text in $VISUAL or $EDITOR."""

@@ -10,6 +10,7 @@ messages deep scrolls as fast as a short one; very long texts are shown in part.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,9 +22,11 @@ from textual.strip import Strip
 
 from commdash.hints import Hint, Press
 from commdash.inbox import Inbox
+from commdash.model import Message
 from commdash.outbox import RENEW_TOKEN, Reply
 from commdash.text import clip, one_line
 from commdash.timeutil import ago, duration
+from commdash.triage import Note
 from commdash.ui.widgets.cells import terminal_text, wrap
 from commdash.ui.widgets.cursor_view import CursorView
 from commdash.ui.widgets.notices import key_namer
@@ -34,7 +37,7 @@ TEXT_LIMIT = 4000
 GUTTER = 2
 
 
-HEADER, BODY, NOTE, BLANK = range(4)
+HEADER, BODY, ASIDE, BLANK = range(4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,8 @@ class _Block:
     """(text, component class) pieces of the first line."""
     body: str
     body_style: str
-    note: str
+    aside: str
+    """Lines in the muted colour under the text: what was cut, what to do."""
     indent: int
     start: int
     """The block's first line in the thread."""
@@ -56,12 +60,15 @@ class _Block:
     reply_id: str | None = None
     """For a reply of the outbox: its id there."""
     answers: str | None = None
-    """For a reply of the outbox: the message it answers."""
+    """For a reply of the outbox: the message it answers; for a note: the message it
+    follows."""
+    note: Note | None = None
+    """For an internal note: the note."""
 
     @property
-    def key(self) -> tuple[str | None, str | None]:
-        """What the block shows, whatever its place: (message id, outbox id)."""
-        return self.message_id, self.reply_id
+    def key(self) -> tuple[str | None, str | None, str | None]:
+        """What the block shows, whatever its place: (message id, outbox id, note id)."""
+        return self.message_id, self.reply_id, None if self.note is None else self.note.id
 
 
 class ThreadView(CursorView):
@@ -86,6 +93,8 @@ class ThreadView(CursorView):
         "thread-view--queued",
         "thread-view--failed",
         "thread-view--cursor",
+        "thread-view--note",
+        "thread-view--note-text",
     }
 
     DEFAULT_CSS = """
@@ -100,6 +109,8 @@ class ThreadView(CursorView):
         & > .thread-view--queued { color: $success; text-style: italic; }
         & > .thread-view--failed { color: $error; text-style: bold; }
         & > .thread-view--cursor { color: $accent; }
+        & > .thread-view--note { color: $warning; text-style: bold; }
+        & > .thread-view--note-text { color: $text-warning; }
     }
     """
 
@@ -137,6 +148,13 @@ class ThreadView(CursorView):
             return self._blocks[self.cursor].reply_id
         return None
 
+    @property
+    def current_note(self) -> Note | None:
+        """The internal note highlighted, when a note is."""
+        if 0 <= self.cursor < len(self._blocks):
+            return self._blocks[self.cursor].note
+        return None
+
     def show(self, conversation_id: str | None) -> None:
         """Show another conversation (from its top), or the same one again after a change:
         then the cursor stays on the same message or reply, wherever the change moved it."""
@@ -158,6 +176,13 @@ class ThreadView(CursorView):
                 self.cursor = index
                 return
 
+    def highlight_note(self, note_id: str) -> None:
+        """Put the cursor on the note ``note_id``, if the thread shows it."""
+        for index, block in enumerate(self._blocks):
+            if block.note is not None and block.note.id == note_id:
+                self.cursor = index
+                return
+
     def _index_of(self, block: _Block | None) -> int:
         """Where ``block`` is now; if it is gone (a reply sent or discarded, a message
         deleted on the platform), the message it answered, never another reply: the next
@@ -165,7 +190,7 @@ class ThreadView(CursorView):
         if block is None:
             return 0
         keys = [laid.key for laid in self._blocks]
-        for key in (block.key, (block.answers, None)):
+        for key in (block.key, (block.answers, None, None)):
             if key in keys:
                 return keys.index(key)
         return 0
@@ -188,7 +213,11 @@ class ThreadView(CursorView):
         replies_by_parent: dict[str, list[Reply]] = {}
         for reply in inbox.replies(cid):
             replies_by_parent.setdefault(reply.in_reply_to, []).append(reply)
-        for message in inbox.conversations[cid].messages:
+        messages = inbox.conversations[cid].messages
+        notes_after = _notes_by_place(messages, inbox.state(cid).notes)
+        for note in notes_after.get(-1, []):
+            self._add_note(note, None, now)
+        for place, message in enumerate(messages):
             indent = min(message.depth, MAX_INDENT_LEVELS) * INDENT
             visible = inbox.is_visible(cid, message)
             meta = f" · {ago(now - message.created_at)}"
@@ -206,34 +235,50 @@ class ThreadView(CursorView):
                 (meta, "thread-view--meta"),
             )
             body, cut = clip(message.text, TEXT_LIMIT)
-            note = f"… {cut:,} more characters not shown" if cut else ""
+            aside = f"… {cut:,} more characters not shown" if cut else ""
             style = "" if visible else "thread-view--hidden"
-            self._add_block(header, terminal_text(body), style, note, indent, message.id)
+            self._add_block(header, terminal_text(body), style, aside, indent, message.id)
             for reply in replies_by_parent.get(message.id, []):
                 header = (
                     ("└ " + terminal_text(inbox.snapshot.source.account.name), "thread-view--ours"),
                     reply_state(reply, now),
                 )
                 body, cut = clip(reply.text, TEXT_LIMIT)
-                notes = [f"… {cut:,} more characters not shown"] if cut else []
+                asides = [f"… {cut:,} more characters not shown"] if cut else []
                 if reply.error:
-                    notes.append(terminal_text(one_line(reply.error, 300)))
+                    asides.append(terminal_text(one_line(reply.error, 300)))
                 hint = what_to_do(reply)
                 if hint is not None:
-                    notes.append(hint.spelled(keys))
-                note = " · ".join(notes)
-                self._add_block(header, terminal_text(body), "", note, indent + INDENT, None, reply)
+                    asides.append(hint.spelled(keys))
+                aside, text = " · ".join(asides), terminal_text(body)
+                self._add_block(header, text, "", aside, indent + INDENT, None, reply)
+            for note in notes_after.get(place, []):
+                self._add_note(note, message.id, now)
         self.virtual_size = Size(width, len(self._lines))
+
+    def _add_note(self, note: Note, after: str | None, now: float) -> None:
+        """An internal note, in its own colours, after the message ``after``."""
+        author = terminal_text(one_line(note.author, 60))
+        header = (
+            ("✎ note", "thread-view--note"),
+            (f" · {author} · {ago(now - note.at)}", "thread-view--meta"),
+        )
+        body, cut = clip(note.text, TEXT_LIMIT)
+        aside = f"… {cut:,} more characters not shown" if cut else ""
+        style = "thread-view--note-text"
+        self._add_block(header, terminal_text(body), style, aside, 0, None, note=note, after=after)
 
     def _add_block(
         self,
         header: tuple[tuple[str, str], ...],
         body: str,
         body_style: str,
-        note: str,
+        aside: str,
         indent: int,
         message_id: str | None,
         reply: Reply | None = None,
+        note: Note | None = None,
+        after: str | None = None,
     ) -> None:
         index = len(self._blocks)
         start = len(self._lines)
@@ -241,15 +286,25 @@ class ThreadView(CursorView):
         if body:
             width = self._laid_out_width - GUTTER - indent
             self._lines.extend((index, BODY, a, b) for a, b in wrap(body, width))
-        if note:
+        if aside:
             width = self._laid_out_width - GUTTER - indent
-            self._lines.extend((index, NOTE, a, b) for a, b in wrap(note, width))
+            self._lines.extend((index, ASIDE, a, b) for a, b in wrap(aside, width))
         end = len(self._lines)
         self._lines.append((index, BLANK, 0, 0))
-        reply_id, answers = (reply.id, reply.in_reply_to) if reply is not None else (None, None)
+        reply_id, answers = (reply.id, reply.in_reply_to) if reply is not None else (None, after)
         self._blocks.append(
             _Block(
-                header, body, body_style, note, indent, start, end, message_id, reply_id, answers
+                header,
+                body,
+                body_style,
+                aside,
+                indent,
+                start,
+                end,
+                message_id,
+                reply_id,
+                answers,
+                note,
             )
         )
 
@@ -268,9 +323,9 @@ class ThreadView(CursorView):
                 segments.append(
                     Segment(block.body[start:end], self.component_style(block.body_style))
                 )
-            elif kind == NOTE:
-                note = block.note[start:end]
-                segments.append(Segment(note, self.component_style("thread-view--meta")))
+            elif kind == ASIDE:
+                aside = block.aside[start:end]
+                segments.append(Segment(aside, self.component_style("thread-view--meta")))
             strip = self._strips[index] = Strip(segments)
         return strip
 
@@ -319,6 +374,18 @@ class ThreadView(CursorView):
                 self._scroll_to_cursor()
 
 
+def _notes_by_place(messages: Sequence[Message], notes: Sequence[Note]) -> dict[int, list[Note]]:
+    """Where each note goes among the messages (in thread order, not always in time order):
+    after the latest message written by then (-1: before the first), in time order."""
+    order = sorted(range(len(messages)), key=lambda i: (messages[i].created_at, i))
+    times = [messages[i].created_at for i in order]
+    places: dict[int, list[Note]] = {}
+    for note in sorted(notes, key=lambda note: note.at):
+        written = bisect_right(times, note.at)
+        places.setdefault(order[written - 1] if written else -1, []).append(note)
+    return places
+
+
 NOT_SENT = Hint(
     Press("triage.reply"),
     " edits, ",
@@ -346,7 +413,7 @@ def reply_state(reply: Reply, now: float) -> tuple[str, str]:
     if reply.status == "sent":
         return (" · sent, not synced yet", "thread-view--queued")
     if reply.paused:
-        return (" · paused: token refused", "thread-view--failed")  # the note says what to do
+        return (" · paused: token refused", "thread-view--failed")  # the aside says what to do
     if reply.attempts:
         wait = max(0.0, reply.next_attempt_at - now)
         return (f" · queued, retrying in {duration(wait)}", "thread-view--failed")
