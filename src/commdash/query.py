@@ -43,9 +43,8 @@ IS_VALUES = (
     "hidden",
     "marked",
 )
-HAS_VALUES = ("question", "link")
-"""What ``has:`` knows. (``has:note`` joins them with the notes: its name here and its test
-in :data:`_HAS_TESTS`, e.g. ``"note": (lambda context: context.inbox.has_note, CHEAP)``.)"""
+HAS_VALUES = ("question", "link", "note")
+"""What ``has:`` knows: each has its test in :data:`_HAS_TESTS`."""
 VALUE_KEYS = ("is", "assignee", "tag", "from", "post", "channel", "has")
 COMPARED_KEYS = ("age", "waiting", "likes")
 BARE_KEYS = ("mine", "unassigned")
@@ -60,7 +59,7 @@ TERMS = (
     ("tag:X from:NAME", "tagged X; written in by NAME"),
     ("post:ID channel:NAME", "on that post (id or words), that channel"),
     ("age:>2h waiting:>1h", "latest message; waiting for us (< <= = >=, s m h d w)"),
-    ("likes:>5 has:question", "likes in all; has:link"),
+    ("likes:>5 has:question", "likes in all; has:link, has:note"),
 )
 """The terms in brief, for the help."""
 UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
@@ -470,6 +469,7 @@ _HAS_TESTS: dict[str, tuple[Callable[[Context], Predicate], int]] = {
     # A question holds "?": on a large source, the text search finds those first.
     "question": (lambda context: _reading(context, "has:question", "?", _has_question), MESSAGES),
     "link": (lambda context: _reading(context, "has:link", None, _has_link), MESSAGES),
+    "note": (lambda context: context.inbox.has_note, CHEAP),
 }
 """Each ``has:`` value: how to build its predicate, and what checking it costs."""
 

@@ -25,7 +25,17 @@ from commdash.query import (
     parse,
 )
 from commdash.timeutil import Clock
-from commdash.triage import BLANK, TriageState, assign, mark_done, set_hidden, set_tags, snooze
+from commdash.triage import (
+    BLANK,
+    Note,
+    TriageState,
+    add_note,
+    assign,
+    mark_done,
+    set_hidden,
+    set_tags,
+    snooze,
+)
 
 SLA = 60 * MINUTE
 
@@ -82,7 +92,7 @@ def test_durations_take_every_unit_and_comparison() -> None:
         ("likes:>many", "likes:>many: expected a number", (7, 11)),
         ("likes:>2.5", "likes:>2.5: expected a whole number", (7, 10)),
         ("is:lost", "is:lost: unknown state", (3, 7)),
-        ("has:note", "has:note: unknown", (4, 8)),
+        ("has:notes", "has:notes: unknown", (4, 9)),
         ("tga:refund", "tga: unknown key", (0, 4)),
         ("tag:", "tag: needs a value", (0, 4)),
         ("x (a b", "unclosed (", (2, 3)),
@@ -219,6 +229,14 @@ def ids(inbox: Inbox, query: str, view: str = "all", **options: object) -> set[s
 )
 def test_each_term_matches_what_it_says(query: str, expected: set[str]) -> None:
     assert ids(build(), query, marked=frozenset({"c3"})) == expected
+
+
+def test_notes_are_found_by_has_note_and_by_their_words() -> None:
+    note = Note("n1", "me@laptop", 1.0, "Called her back about the REFUND")
+    inbox = build({"c2": add_note(BLANK, note)})
+    assert ids(inbox, "has:note") == {"c2"}
+    assert ids(inbox, '"called her"') == {"c2"}
+    assert ids(inbox, "-has:note is:needs-reply") == {"c1", "c4"}
 
 
 def test_hidden_counts_our_moderation_and_the_platforms() -> None:
