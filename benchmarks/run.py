@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import bulk
+import query_filter
 from pty_timing import Timing, time_to_marker
 
 HERE = Path(__file__).resolve().parent
@@ -412,6 +413,9 @@ class Bench:
     def loads(self, size: str) -> dict[str, list[float]]:
         return self.worker("loads", size, runs=self.args.runs)
 
+    def query(self, size: str) -> dict[str, Any]:
+        return self.worker("query", size, runs=self.args.runs)
+
     def keys(self, size: str) -> dict[str, Any]:
         return self.worker("keys", size, presses=self.args.presses)
 
@@ -527,6 +531,33 @@ def _filter_rows(bench: Bench, big: str) -> tuple[Callable[[], Row], Callable[[]
         return row
 
     return settle, typing
+
+
+def _query_rows(bench: Bench, big: str) -> list[tuple[str, Callable[[], Row]]]:
+    """The filter language next to the plain filter it replaced (benchmarks/query_filter.py)."""
+
+    def row(name: str, kind: str, text: str) -> Row:
+        found = bench.query(big)
+        before, now = found["before"], found[kind]
+        made = Row(name, _ms(now["median"]), "ms", _ms(before["median"]))
+        made.judge_ratio(1.2)
+        made.note = (
+            f"{text!r}, needs-reply view, cold: {now['rows']:,} rows of "
+            f"{found['conversations']:,}; anchor = the plain filter before the language "
+            f"({query_filter.PLAIN!r}: {before['rows']:,} rows)"
+        )
+        return made
+
+    return [
+        (
+            f"query plain word {big}",
+            lambda: row(f"query plain word {big}", "plain", query_filter.PLAIN),
+        ),
+        (
+            f"query compound {big}",
+            lambda: row(f"query compound {big}", "compound", query_filter.COMPOUND),
+        ),
+    ]
 
 
 def _triage_rows(
@@ -647,6 +678,7 @@ def plan(bench: Bench, sizes: list[str], seed_for: Callable[[str], int]) -> list
         rows.append((name, lambda n=name, k=key: _key_row(bench, n, k, big)))
     settle, typing = _filter_rows(bench, big)
     rows += [(f"filter {big}", settle), (f"filter typing {big}", typing)]
+    rows += _query_rows(bench, big)
     seed = seed_for(big)
     label = (", " if big == "archive" else f" {big}, ") + f"{_count_label(seed)} triaged"
     for action in TRIAGE_ACTIONS:
@@ -1038,6 +1070,9 @@ def worker_main(args: argparse.Namespace) -> int:
         result = _worker_loads(path, args.runs)
     elif args.worker == "keys":
         result = asyncio.run(_keys(path, args.presses))
+    elif args.worker == "query":
+        session, _ = _open_session(path, tempfile.mkdtemp(prefix="state-"))
+        result = query_filter.measure(session, args.runs)
     else:
         result = asyncio.run(
             _triage(path, args.presses, args.seed, args.seed_budget, args.key_clock)
@@ -1081,7 +1116,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "or from the key until the app has finished its work and repaint (both are measured)",
     )
     parser.add_argument("--json", metavar="FILE", help="also write the rows to FILE as JSON")
-    parser.add_argument("--worker", choices=["loads", "keys", "triage"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", choices=["loads", "keys", "triage", "query"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)

@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TextIO
 
 import orjson
 
-from commdash import __version__
+from commdash import __version__, views
 from commdash.config import Config, check_config, config_path, load_config
 from commdash.errors import CommdashError
 from commdash.inbox import SourceFigures
@@ -128,6 +128,11 @@ def _stats_parser() -> argparse.ArgumentParser:
         "source", nargs="?", metavar="SOURCE", help=SOURCE_HELP + " (default: the demo)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--view",
+        metavar="NAME",
+        help="the figures of one view's conversations (a built-in view or one of [[views]])",
+    )
     _common(parser)
     return parser
 
@@ -317,12 +322,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    session, clock = _open(args, pull=True)
-    figures = session.inbox.figures()
-    if args.json:
-        _say_json(stats_document(session, figures, clock.now()))
+    config = load_config()
+    view = None if args.view is None else views.chosen_view(config.views, args.view)
+    session, clock = _open(args, pull=True, config=config)
+    if view is None:
+        figures = session.inbox.figures()
     else:
-        _say(_stats_text(session, figures))
+        figures = session.inbox.selection_figures(views.ids_of(session.inbox, view))
+    if args.json:
+        document = stats_document(session, figures, clock.now())
+        _say_json(document if view is None else {"view": view.name, **document})
+    else:
+        _say(_stats_text(session, figures, None if view is None else view.name))
     return 0
 
 
@@ -444,7 +455,7 @@ def stats_document(session: Session, figures: SourceFigures, now: float) -> dict
     }
 
 
-def _stats_text(session: Session, figures: SourceFigures) -> str:
+def _stats_text(session: Session, figures: SourceFigures, view: str | None = None) -> str:
     c = figures.conversation
     source = session.inbox.snapshot.source
     rate = "n/a" if c.response_rate is None else f"{c.response_rate:.0%}"
@@ -466,5 +477,7 @@ def _stats_text(session: Session, figures: SourceFigures) -> str:
         ("Engagement", str(figures.engagement_total)),
         ("Member messages, last 24 h", str(sum(c.volume_24h))),
     ]
+    if view is not None:
+        rows.insert(1, ("View", view))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)

@@ -27,6 +27,7 @@ from commdash.errors import CommdashError
 from commdash.keymap import check_keymap
 from commdash.text import one_line
 from commdash.theme import ThemeMemory, theme_problem
+from commdash.views import OwnViews, read_views
 
 APP_NAME = "commdash"
 KINDS = ("facebook", "mastodon", "commdash")
@@ -86,7 +87,10 @@ class Config:
     """``[keys]``, checked: binding id → keys, for ``App.set_keymap``."""
     theme: str | None = None
     notes: tuple[str, ...] = ()
-    """What is wrong in ``[keys]`` and ``theme``, one line each: left out, not fatal."""
+    """What is wrong in ``[keys]``, ``theme`` and ``[[views]]``, one line each: left out,
+    not fatal."""
+    views: OwnViews = field(default_factory=OwnViews)
+    """``[[views]]`` and ``views_replace`` (:mod:`commdash.views`)."""
 
     @property
     def theme_memory(self) -> ThemeMemory:
@@ -134,7 +138,7 @@ def _parsed(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-_SETTINGS = {"poll_seconds", "sources", "keys", "theme"}
+_SETTINGS = {"poll_seconds", "sources", "keys", "theme", "views", "views_replace"}
 
 
 def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
@@ -160,8 +164,9 @@ def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
             mistakes.append(str(exc))
     theme, theme_notes = _theme(data)
     keymap, key_notes = _keymap(data)
-    notes = tuple(f"{path}: {note}" for note in (*theme_notes, *key_notes))
-    return Config(path, sources, poll, keymap, theme, notes), mistakes
+    views, view_notes = read_views(path, data)
+    notes = (*(f"{path}: {note}" for note in (*theme_notes, *key_notes)), *view_notes)
+    return Config(path, sources, poll, keymap, theme, notes, views), mistakes
 
 
 def _theme(data: dict[str, Any]) -> tuple[str | None, list[str]]:

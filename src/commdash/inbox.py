@@ -20,13 +20,18 @@ from typing import Any, Literal, overload
 
 from commdash import figures
 from commdash.figures import DAY, HOUR, Figures
-from commdash.model import Conversation, Facts, Message, Post, Snapshot
+from commdash.model import Conversation, Facts, Message, Post, Snapshot, total_likes
 from commdash.ordered import OrderedIds, SortedTimes
 from commdash.outbox import Reply
+from commdash.query import Context, compile_query, manager_names, parse
 from commdash.timeutil import Clock
 from commdash.triage import BLANK, Status, TriageState
 
 View = Literal["needs-reply", "open", "snoozed", "done", "all"]
+Sort = Literal["waiting", "newest", "oldest", "likes"]
+SORTS: tuple[Sort, ...] = ("waiting", "newest", "oldest", "likes")
+"""The orders a view can be listed in: what waits for us first (longest-waiting first, then
+the rest, latest first), the latest message first or last, the most liked first."""
 _OrderKey = Callable[[str], Any]
 
 VIEWS: dict[View, str] = {
@@ -106,6 +111,9 @@ class PostRanking(Sequence[PostSummary]):
 
 
 class Inbox:
+    manager = ""
+    """Who works through this inbox (``user@host``, as journalled): whom ``mine`` means."""
+
     def __init__(
         self,
         snapshot: Snapshot,
@@ -139,8 +147,11 @@ class Inbox:
                 self._replies[reply.conversation_id].append(reply)
         self._haystacks: dict[str, str] = {}
         self._advancing = threading.Lock()
-        self._found: tuple[str, set[str]] | None = None
-        """The latest needle searched for in a shelf, and the conversations it is in."""
+        self._found: dict[str, set[str]] = {}
+        """The latest needles searched for in a shelf, and the conversations each is in."""
+        self._read: dict[str, dict[str, Any]] = {}
+        """What the latest tests of the messages found (likes, from:, has:), by test: the
+        messages never change, so a large source is read once per test."""
         self._post_of = {cid: pid for pid, cids in self._by_post.items() for cid in cids}
         self._build()
 
@@ -180,7 +191,7 @@ class Inbox:
         found = snapshot.conversations
         inbox._shelf = None if isinstance(found, tuple) else found
         inbox.conversations = {c.id: c for c in found} if isinstance(found, tuple) else found
-        inbox._haystacks, inbox._rank_copy, inbox._found = {}, None, None
+        inbox._haystacks, inbox._rank_copy, inbox._found, inbox._read = {}, None, {}, {}
         inbox._advancing = threading.Lock()
         inbox._states, inbox._replies = {}, defaultdict(list)
         inbox.reload(states, replies)
@@ -199,6 +210,19 @@ class Inbox:
 
     def status(self, cid: str) -> Status:
         return self.state(cid).status(self._facts[cid].latest_member_at, self.clock.now())
+
+    def counted_status(self, cid: str) -> Status:
+        """The status as counted at the inbox's time (what the views list by): no clock
+        read, for checking many conversations in a row."""
+        return self._counted[cid]
+
+    def post_of(self, cid: str) -> str:
+        return self._post_of[cid]
+
+    @property
+    def on_shelf(self) -> bool:
+        """Whether the conversations are read back from the file when asked for."""
+        return self._shelf is not None
 
     def needs_reply(self, cid: str) -> bool:
         return figures.needs_reply(self._facts[cid], self.status(cid))
@@ -277,6 +301,7 @@ class Inbox:
         """A live source brought new data: count everything again over it, with the state
         and replies as they are on disk now."""
         fresh = Inbox(snapshot, states, replies, self.clock, self.sla_seconds)
+        fresh.manager = self.manager
         # Every field at once, in one step: a search in a worker thread reads the old inbox
         # or the new one, never half of each.
         self.__dict__ = fresh.__dict__
@@ -504,20 +529,29 @@ class Inbox:
         post_id: str | None = None,
         query: str = "",
         stop: Callable[[], bool] | None = None,
+        *,
+        marked: frozenset[str] = frozenset(),
+        sort: Sort | None = None,
     ) -> list[str]:
-        """The conversations of a view, in the order the manager works through them.
+        """The conversations of a view that match ``query`` (the filter language of
+        :mod:`commdash.query`; :class:`~commdash.query.QueryError` when it does not parse),
+        in the order the manager works through them, or in ``sort``'s. ``marked``: what
+        ``is:marked`` matches.
 
-        Searching a large source for ``query`` takes a while; it gives up, raising
+        Searching a large source for words takes a while; it gives up, raising
         :class:`SearchStopped`, as soon as ``stop()`` says so. A search from another thread
         passes ``stop``: it then leaves bringing the figures to the clock's time to the UI
         thread, the only one that changes the inbox."""
         if stop is None:
             self._advance()
-        needle = query.casefold().strip()
-        matches = self._matcher(needle, stop or _never)
-        if post_id is None and view in ("needs-reply", "all"):
+        node = parse(query)
+        matches = None
+        if node is not None:
+            context = Context(self, stop or _never, manager_names(self.manager), marked)
+            matches = compile_query(node, context)
+        if post_id is None and view in _NATURAL and sort in (None, _NATURAL[view]):
             ordered = (self._waiting if view == "needs-reply" else self._latest).ids()
-            return [cid for cid in ordered if matches(cid)] if needle else ordered
+            return ordered if matches is None else [cid for cid in ordered if matches(cid)]
         if post_id is not None:
             pool: Iterable[str] = self._by_post.get(post_id, [])
         elif view in ("done", "snoozed"):
@@ -534,10 +568,40 @@ class Inbox:
                 keep = True
             else:
                 keep = status == view
-            if keep and (not needle or matches(cid)):
+            if keep and (matches is None or matches(cid)):
                 chosen.append(cid)
-        chosen.sort(key=self._order_key(view))
+        chosen.sort(key=self._order_key(view, sort))
         return chosen
+
+    def view_count(self, view: View) -> int:
+        """How many conversations a view lists (with no post chosen and no filter), from
+        the counts kept: nothing is looked at."""
+        if view == "needs-reply":
+            return len(self._waiting)
+        if view == "all":
+            return len(self.conversations)
+        return self._status_counts[view]
+
+    def selection_figures(self, cids: Sequence[str]) -> SourceFigures:
+        """The figures of some conversations (a view's), counted afresh; posts are those
+        the conversations are on."""
+        self._advance()
+        conversation = figures.compute(
+            ((self._facts[cid], self._counted[cid]) for cid in cids), self._now, self.sla_seconds
+        )
+        pids = {self._post_of[cid] for cid in cids}
+        engagements = [self._post_engagement[pid] for pid in pids]
+        top = sorted(pids, key=lambda pid: (-self._post_engagement[pid][0], pid))[:5]
+        return SourceFigures(
+            posts=len(pids),
+            replies_queued=sum(_undelivered(self.replies(cid)) for cid in cids),
+            conversation=conversation,
+            engagement_total=sum(total for total, _ in engagements),
+            engagement_rate_median=figures.median_or_none(
+                [rate for _, rate in engagements if rate is not None]
+            ),
+            top_posts=tuple(self.summary(pid) for pid in top),
+        )
 
     def known_tags(self) -> list[str]:
         """Every tag in use, sorted: what the tag prompt completes from. Only conversations
@@ -549,46 +613,80 @@ class Inbox:
         from."""
         return sorted({state.assignee for state in self._states.values() if state.assignee})
 
-    def _order_key(self, view: View) -> _OrderKey:
-        if view == "needs-reply":
-            # Longest-waiting first.
-            return lambda cid: (self._facts[cid].latest_at or 0.0, cid)
-        if view == "snoozed":
+    def _order_key(self, view: View, sort: Sort | None = None) -> _OrderKey:
+        facts = self._facts
+        if sort == "newest" or (sort is None and view == "all"):
+            return lambda cid: (-(facts[cid].latest_at or 0.0), cid)
+        if sort == "oldest" or (sort is None and view == "needs-reply"):
+            # For needs reply: longest-waiting first.
+            return lambda cid: (facts[cid].latest_at or 0.0, cid)
+        if sort == "likes":
+            likes = self.read_once("likes", total_likes)
+            return lambda cid: (-likes(cid), -(facts[cid].latest_at or 0.0), cid)
+        if sort is None and view == "snoozed":
             return lambda cid: (self.state(cid).snoozed_until or 0.0, cid)
-        if view == "done":
+        if sort is None and view == "done":
             return lambda cid: (-(self.state(cid).done_at or 0.0), cid)
-        if view == "open":
-            # What waits for us first (longest-waiting first), then the rest, latest first.
-            return lambda cid: (
-                (0, self._facts[cid].latest_at or 0.0)
-                if figures.needs_reply(self._facts[cid], self._counted[cid])
-                else (1, -(self._facts[cid].latest_at or 0.0)),
-                cid,
-            )
-        return lambda cid: (-(self._facts[cid].latest_at or 0.0), cid)
+        # waiting, and the open view: what waits for us first (longest-waiting first), then
+        # the rest, latest first.
+        return lambda cid: (
+            (0, facts[cid].latest_at or 0.0)
+            if figures.needs_reply(facts[cid], self._counted[cid])
+            else (1, -(facts[cid].latest_at or 0.0)),
+            cid,
+        )
 
-    def _matcher(self, needle: str, stop: Callable[[], bool]) -> Callable[[str], bool]:
-        """Whether a conversation matches the filter: its tags, assignee, notes, authors or
-        texts."""
-        if self._shelf is None or not needle:
-            return lambda cid: needle in self._haystack(cid)
-        # A large source is searched post by post, in file order, once per needle.
-        if self._found is not None and self._found[0] == needle:
-            found = self._found[1]
-        else:
-            searched = self._shelf.matching(needle, stop)
-            if searched is None:
-                raise SearchStopped(needle)
-            found = searched
-            self._found = (needle, found)
+    def read_once(self, test: str, read: Callable[[Conversation], Any]) -> Callable[[str], Any]:
+        """``read`` of a conversation's messages, remembered under the name ``test`` (the
+        messages never change; a few tests are remembered)."""
+        found = self._read.get(test)
+        if found is None:
+            if len(self._read) >= _NEEDLES_KEPT:
+                self._read.pop(next(iter(self._read)))
+            found = self._read[test] = {}
+        conversations, by_post, post_of = self.conversations, self._by_post, self._post_of
+
+        def value(cid: str) -> Any:
+            if cid not in found:
+                # The whole post at once: a shelf reads it from the file once, not once
+                # per conversation of it in the (random) order of the list.
+                for other in by_post[post_of[cid]]:
+                    found[other] = read(conversations[other])
+            return found[cid]
+
+        return value
+
+    def text_matcher(self, needle: str, stop: Callable[[], bool]) -> Callable[[str], bool]:
+        """Whether a conversation's tags, assignee, notes, authors or texts contain ``needle``
+        (casefolded): the plain filter. A large source is searched post by post, in file
+        order, once per needle, when first asked (:class:`SearchStopped` if ``stop()`` says
+        to give up)."""
+        if self._shelf is None:
+            haystack = self._haystack
+            return lambda cid: needle in haystack(cid)
+        shelf, states = self._shelf, self._states
+        found: set[str] | None = self._found.get(needle)
 
         def matches(cid: str) -> bool:
+            nonlocal found
+            if found is None:
+                searched = shelf.matching(needle, stop)
+                if searched is None:
+                    raise SearchStopped(needle)
+                found = self._remember(needle, searched)
             if cid in found:
                 return True
-            state = self._states.get(cid)
+            state = states.get(cid)
             return state is not None and needle in _state_haystack(state)
 
         return matches
+
+    def _remember(self, needle: str, found: set[str]) -> set[str]:
+        """Keep what a needle found in the shelf (a few needles: a query may have some)."""
+        if len(self._found) >= _NEEDLES_KEPT:
+            self._found.pop(next(iter(self._found)))
+        self._found[needle] = found
+        return found
 
     def _haystack(self, cid: str) -> str:
         found = self._haystacks.get(cid)
@@ -683,6 +781,10 @@ class Inbox:
             top_posts=(self.summary(post_id),) if post else (),
         )
 
+
+_NATURAL: dict[View, Sort] = {"needs-reply": "oldest", "all": "newest"}
+"""The sort a view is listed in when none is chosen, where it is one of :data:`SORTS`."""
+_NEEDLES_KEPT = 16
 
 _COUNTED = (
     "sla_seconds",

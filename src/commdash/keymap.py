@@ -84,6 +84,14 @@ _LIST = {
     "list.page-up": "pageup,ctrl+b",
     "list.page-down": "pagedown,ctrl+f",
 }
+_ENTRY_KEYS = (
+    "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
+    "shift+left,ctrl+left,ctrl+shift+left,shift+right,ctrl+right,ctrl+shift+right,"
+    "backspace,ctrl+shift+a,ctrl+a,ctrl+e,shift+home,shift+end,delete,ctrl+d,"
+    "ctrl+w,ctrl+u,super+backspace,ctrl+backspace,alt+backspace,ctrl+k,ctrl+x,"
+    "ctrl+c,super+c,ctrl+v"
+)
+"""Textual's own keys in a one-line entry."""
 _PAGE = {"page.down": "j,down", "page.up": "k,up", "page.top": "g,home", "page.bottom": "G,end"}
 
 SCOPES: Mapping[str, Scope] = {
@@ -132,6 +140,11 @@ SCOPES: Mapping[str, Scope] = {
                 "view.snoozed": "3",
                 "view.done": "4",
                 "view.all": "5",
+                "view.6": "6",
+                "view.7": "7",
+                "view.8": "8",
+                "view.9": "9",
+                "inbox.sort": "S",
             },
             textual_keys=_SCREEN_KEYS,
         ),
@@ -203,13 +216,14 @@ SCOPES: Mapping[str, Scope] = {
             "entry",
             "the filter and prompts",
             {"entry.submit": "enter"},
-            textual_keys=(
-                "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
-                "shift+left,ctrl+left,ctrl+shift+left,shift+right,ctrl+right,ctrl+shift+right,"
-                "backspace,ctrl+shift+a,ctrl+a,ctrl+e,shift+home,shift+end,delete,ctrl+d,"
-                "ctrl+w,ctrl+u,super+backspace,ctrl+backspace,alt+backspace,ctrl+k,ctrl+x,"
-                "ctrl+c,super+c,ctrl+v"
-            ),
+            textual_keys=_ENTRY_KEYS,
+            typing=True,
+        ),
+        Scope(
+            "filter",
+            "the filter",
+            {"entry.submit": "enter", "filter.complete": "tab"},
+            textual_keys=_ENTRY_KEYS,
             typing=True,
         ),
         Scope(
@@ -288,7 +302,7 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("everywhere", "list", "conversations", "inbox", "app"),
     ("everywhere", "thread", "inbox", "app"),
     ("everywhere", "reply", "inbox", "app"),
-    ("everywhere", "entry", "inbox", "app"),
+    ("everywhere", "entry", "filter", "inbox", "app"),
     ("everywhere", "help"),
     ("everywhere", "report"),
     ("everywhere", "post"),

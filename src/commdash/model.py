@@ -59,6 +59,11 @@ class Conversation:
         return next((m for m in self.messages if m.id == message_id), None)
 
 
+def total_likes(conversation: Conversation) -> int:
+    """The likes of all its messages."""
+    return sum(message.likes for message in conversation.messages)
+
+
 class Facts(NamedTuple):
     """What the figures need to know about one conversation, independent of the clock.
     (A tuple: there is one per conversation, and the parse cache stores them fast.)"""

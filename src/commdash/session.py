@@ -32,6 +32,9 @@ class Session:
     link: Link | None = None
     """For a live source: its feed and courier."""
 
+    def __post_init__(self) -> None:
+        self.inbox.manager = self.store.manager  # whom the filter's "mine" means
+
 
 def open_session(
     source: str | None,

@@ -156,3 +156,14 @@ async def test_a_bulk_hide_and_its_undo_reach_a_live_platform(
         assert sorted(str(b["message_id"]) for b in hides()[3:] if b["hidden"] is False) == sorted(
             three
         )
+
+
+async def test_is_marked_filters_the_marked_ones(started: Start) -> None:
+    async with started() as (app, pilot):
+        rows = listing(app)
+        await pilot.press("space", "j", "space")  # the first and the third
+        marked = [rows.ids[0], rows.ids[2]]
+        await pilot.press("slash", *"is:marked", "enter")
+        await until(pilot, lambda: rows.ids == marked)
+        await pilot.press("slash", "home", "minus", "enter")  # -is:marked
+        await until(pilot, lambda: rows.ids and not set(rows.ids) & set(marked))

@@ -30,6 +30,7 @@ from commdash.ui.screens.report import ReportScreen
 from commdash.ui.screens.saved_replies import SavedRepliesScreen, SavedReplyEditor
 from commdash.ui.screens.saved_reply_picker import SavedReplyPicker
 from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.text_entry import EntryInput
 from commdash.ui.widgets.thread_view import ThreadView
@@ -46,6 +47,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "thread": ThreadView,
     "reply": ReplyBox,
     "entry": EntryInput,
+    "filter": FilterBar,
     "help": HelpScreen,
     "report": ReportScreen,
     "post": PostScreen,

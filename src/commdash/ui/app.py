@@ -30,6 +30,7 @@ from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.virtual_list import VirtualList
+from commdash.views import BUILT_IN
 
 EVERYWHERE = [
     Binding("ctrl+q", "quit", "Quit", tooltip="Quit (also from inside the reply box)"),
@@ -76,6 +77,8 @@ class CommdashApp(App[None]):
         """The config's remapped keys (binding id → keys), as Textual has them."""
         self.set_keymap(self.keymap)
         self._notes = [] if config is None else list(config.notes)
+        self.views = BUILT_IN if config is None else config.views.on_keys()
+        """The views on keys 1-9."""
         self._theme_memory = None if config is None else config.theme_memory
         self._remembering = Lock()
         if self._theme_memory is not None:
@@ -162,8 +165,8 @@ class CommdashApp(App[None]):
     def get_default_screen(self) -> InboxScreen:
         link, demo = self.session.link, self.session.is_demo
         if link is None:
-            return InboxScreen(self.triager, demo)
-        return LiveInboxScreen(self.triager, demo, link)
+            return InboxScreen(self.triager, demo, self.views)
+        return LiveInboxScreen(self.triager, demo, link, self.views)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

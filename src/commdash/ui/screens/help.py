@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from commdash.query import TERMS
 from commdash.ui.screens.page import PageScreen, Part
 
 Section = tuple[str, list[BindingType]]
@@ -58,4 +59,7 @@ class HelpScreen(PageScreen):
                     (f"  {', '.join(self._shown(binding)):<{KEY_WIDTH}}", "$accent"),
                     f"{binding.tooltip or binding.description}\n",
                 ]
+        parts += ["\n", ("Filter terms (the filter, and [[views]] in the config)", "bold"), "\n"]
+        for term, meaning in TERMS:
+            parts += [(f"  {term:<{KEY_WIDTH}}", "$accent"), f"{meaning}\n"]
         return parts

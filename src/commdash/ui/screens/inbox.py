@@ -22,8 +22,9 @@ from textual.widgets import Static
 
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
-from commdash.inbox import VIEWS, SourceFigures, View
+from commdash.inbox import SORTS, VIEWS, Sort, SourceFigures, View
 from commdash.outbox import Reply
+from commdash.query import problem
 from commdash.text import one_line
 from commdash.timeutil import short_age
 from commdash.ui.marks import Marks
@@ -46,6 +47,8 @@ from commdash.ui.widgets.post_queue import PostQueue
 from commdash.ui.widgets.reply_composer import ReplyComposer
 from commdash.ui.widgets.status_bar import StatusBar
 from commdash.ui.widgets.thread_view import ThreadView
+from commdash.ui.widgets.view_bar import ViewBar
+from commdash.views import BUILT_IN, SORT_NAMES, ViewSpec, combined
 
 SYNC_SECONDS = 2.0
 """How often another commdash's changes to the same state are looked for."""
@@ -61,8 +64,15 @@ class InboxScreen(Screen[None]):
     query_text: var[str] = var("", init=False, always_update=True)
     """The filter in effect; setting it lists afresh."""
 
-    def __init__(self, triager: Triager, demo: bool) -> None:
+    def __init__(self, triager: Triager, demo: bool, views: Sequence[ViewSpec] = BUILT_IN) -> None:
         super().__init__()
+        self.views = tuple(views) or BUILT_IN
+        """The views on keys 1-9."""
+        self.slot = 0
+        """The view shown: its place in :attr:`views`."""
+        self.sort: Sort | None = self.views[0].sort
+        """The order the view is listed in (S cycles it); None: the view's own."""
+        self.set_reactive(InboxScreen.view, self.views[0].base)
         self.triager = triager
         self.inbox = triager.inbox
         self.demo = demo
@@ -86,8 +96,11 @@ class InboxScreen(Screen[None]):
                 yield Static("Posts", id="posts-title", classes="pane-title")
                 yield PostQueue(self.inbox, id="posts")
             with Vertical(id="middle"):
+                yield ViewBar(self.inbox, self.views, id="views")
                 yield Static(id="list-title", classes="pane-title")
-                yield FilterBar(self.inbox, id="filter")
+                with Horizontal(id="filter-line"):
+                    yield FilterBar(self.inbox, id="filter")
+                    yield Static(id="filter-problem", markup=False)
                 yield ConversationList(self.inbox, self.marks, id="conversations")
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
@@ -96,6 +109,8 @@ class InboxScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.filter_bar.authors = self._listed_authors
+        self.query_one("#filter-problem").display = False
         self.refresh_all()
         self._focus(self.conversation_list)
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
@@ -160,7 +175,13 @@ class InboxScreen(Screen[None]):
         listing = self.conversation_list
         keep = keep if keep is not None else listing.current
         if ids is None:
-            ids = self.inbox.conversation_ids(self.view, self.post_id, self.query_text)
+            ids = self.inbox.conversation_ids(
+                self.view,
+                self.post_id,
+                self._query(self.query_text),
+                sort=self.sort,
+                marked=self.marks.frozen(),
+            )
         sticky = self.sticky
         self._sticky_added = sticky is not None and sticky == listing.current and sticky not in ids
         if self._sticky_added and sticky is not None:
@@ -180,6 +201,7 @@ class InboxScreen(Screen[None]):
         scope = "All posts" if post_id is None else "This post"
         shown = None if self._awaiting_data else selection
         self.query_one(Gauges).show(shown, self.inbox.sla_seconds / 60, scope)
+        self.query_one(ViewBar).show(self.slot)
         self._refresh_list_title()
         self._show_thread()
 
@@ -218,7 +240,14 @@ class InboxScreen(Screen[None]):
         if count is not None:
             count -= self._sticky_added
         title = inbox_text.list_title(
-            self.inbox, self.view, self.post_id, self.query_text, count, len(self.marks)
+            self.inbox,
+            self.view,
+            self.post_id,
+            self.query_text,
+            count,
+            name=self.views[self.slot].name,
+            marked=len(self.marks),
+            order=None if self.sort is None else SORT_NAMES[self.sort],
         )
         self.query_one("#list-title", Static).update(Content(title))
 
@@ -487,10 +516,62 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(ReportScreen(self.inbox.snapshot))
 
     def action_view(self, view: str) -> None:
-        for known in VIEWS:
-            if known == view:
-                self.view = known
-                self._focus(self.conversation_list)
+        """1-5: the view on that key (the built-in one unless the config replaced them)."""
+        if view in VIEWS:
+            self.action_view_slot(list(VIEWS).index(view))
+
+    def action_view_slot(self, index: int) -> None:
+        """1-9: the view in that place."""
+        if index >= len(self.views):
+            say(self, f"No view on key {index + 1}: add one with [[views]] in the config file.")
+            return
+        self.slot = index
+        chosen = self.views[index]
+        self.sort = chosen.sort
+        self.set_reactive(InboxScreen.view, chosen.base)
+        self._focus(self.conversation_list)
+        self._list_afresh()
+
+    def action_cycle_sort(self) -> None:
+        """S: the next order: the view's own, then waiting, newest, oldest, most liked."""
+        own = self.views[self.slot].sort
+        orders: list[Sort | None] = list(SORTS) if own is not None else [None, *SORTS]
+        self.sort = orders[(orders.index(self.sort) + 1) % len(orders)]
+        self._list_afresh()
+        shown = "its own order" if self.sort is None else SORT_NAMES[self.sort]
+        say(self, f"Sorted: {shown}")
+
+    def _list_afresh(self) -> None:
+        """Another view or order: list afresh. A large inbox with a query or an order to
+        apply is listed in the background (reading every conversation's likes, say, takes
+        seconds the first time): the list keeps its rows until then."""
+        within = self.views[self.slot].query
+        wanted = bool(self.query_text or within or self.sort is not None)
+        if wanted and self.filter_bar.search_later(
+            self.query_text,
+            self.view,
+            self.post_id,
+            within,
+            self.sort,
+            listing=True,
+            marked=self.marks.frozen(),
+        ):
+            self.query_one(ViewBar).show(self.slot)
+            self.query_one("#list-title", Static).update(Content(inbox_text.SEARCHING))
+            return
+        self._relist()
+
+    def _query(self, text: str) -> str:
+        """The filter ``text`` within the view's own query."""
+        return combined(self.views[self.slot].query, text)
+
+    def _listed_authors(self) -> list[str]:
+        """Who wrote the conversations listed first: what from: completes."""
+        names = {
+            self.inbox.conversations[cid].root.author.name
+            for cid in self.conversation_list.ids[:300]
+        }
+        return sorted(name for name in names if name)
 
     def action_open_thread(self) -> None:
         if self.focused is self.query_one(PostQueue):
@@ -514,6 +595,7 @@ class InboxScreen(Screen[None]):
         bar = self.filter_bar
         if self.focused is bar or (self.query_text and not self._in_thread):
             bar.clear()
+            self._show_problem("")
             self._set_filter("")
         self._focus(self.conversation_list)
 
@@ -582,23 +664,39 @@ class InboxScreen(Screen[None]):
         self._focus(bar)
 
     def action_submit_entry(self) -> None:
-        """enter in the filter: keep it and go back to the list, before the next key."""
+        """enter in the filter: keep it and go back to the list, before the next key (a
+        filter with a mistake stays open, marked, and the list as it was)."""
         bar = self.filter_bar
         text = bar.settle()
+        if self._show_problem(text):
+            return
         if text != self.query_text:
             self._set_filter(text)
         bar.display = bool(self.query_text)
         self._focus(self.conversation_list)
 
+    def _show_problem(self, text: str) -> bool:
+        """Mark the filter's mistake and say what it is beside it; whether it has one."""
+        found = problem(text)
+        self.filter_bar.mark(found)
+        label = self.query_one("#filter-problem", Static)
+        label.display = found is not None
+        if found is not None:
+            label.update(Content(found.message))
+        return found is not None
+
     def _set_filter(self, text: str) -> None:
-        if self.filter_bar.search_later(text, self.view, self.post_id):
+        within = self.views[self.slot].query
+        if self.filter_bar.search_later(
+            text, self.view, self.post_id, within, self.sort, marked=self.marks.frozen()
+        ):
             self.query_one("#list-title", Static).update(Content(inbox_text.SEARCHING))
             return
         self.query_text = text
 
     @on(FilterBar.FilterChanged)
     def _filter_typed(self, event: FilterBar.FilterChanged) -> None:
-        if not event.stale:
+        if not event.stale and not self._show_problem(event.text):
             self._set_filter(event.text)
 
     @on(FilterBar.Searched)
@@ -607,7 +705,12 @@ class InboxScreen(Screen[None]):
             return
         if event.ids is None:
             self._refresh_list_title()  # gave up: the list is as it was
-        elif (event.view, event.post_id) != (self.view, self.post_id):
+        elif (event.view, event.post_id, event.within, event.sort) != (
+            self.view,
+            self.post_id,
+            self.views[self.slot].query,
+            self.sort,
+        ):
             self._set_filter(event.text)  # the manager moved on meanwhile
         else:
             self.set_reactive(InboxScreen.query_text, event.text)  # searched already:

@@ -135,6 +135,25 @@ INBOX_BINDINGS: list[BindingType] = [
     _view("3", "snoozed", "Snoozed", "View: snoozed conversations"),
     _view("4", "done", "Done", "View: conversations marked done"),
     _view("5", "all", "Everything", "View: every conversation"),
+    *(
+        Binding(
+            str(key),
+            f"view_slot({key - 1})",
+            f"View {key}",
+            show=False,
+            tooltip=f"View {key}: one of your own ([[views]] in the config file)",
+            id=f"view.{key}",
+        )
+        for key in range(6, 10)
+    ),
+    Binding(
+        "S",
+        "cycle_sort",
+        "Sort",
+        show=False,
+        tooltip="Sort the view: waiting first, newest, oldest, most liked",
+        id="inbox.sort",
+    ),
     Binding("tab", "app.focus_next", "Next pane", show=False, id="pane.next"),
     Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="pane.previous"),
 ]

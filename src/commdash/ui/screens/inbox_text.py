@@ -29,12 +29,17 @@ def list_title(
     post_id: str | None,
     query: str,
     count: int | None,
+    name: str | None = None,
+    order: str | None = None,
     marked: int = 0,
 ) -> str:
-    """The conversation list's title: the view and how many it lists (``count`` None: a live
-    source that has brought no data yet), how many are marked, the post chosen, the filter."""
+    """The conversation list's title: the view (``name``: one of the config's) and how many
+    it lists (``count`` None: a live source that has brought no data yet), the order chosen,
+    how many are marked, the post chosen, the filter."""
     shown = "no data yet" if count is None else f"{count:,}"
-    title = f"Conversations · {VIEWS[view]} ({shown})"
+    title = f"Conversations · {terminal_text(name or VIEWS[view])} ({shown})"
+    if order is not None:
+        title += f" · {order}"
     if marked:
         title += f" · {marked:,} marked"
     if post_id is not None:

@@ -4,6 +4,7 @@ takes each new pull in, and its header says how the sync stands."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -17,6 +18,7 @@ from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.widgets.live_sync import LiveSync
 from commdash.ui.widgets.notices import Severity, attempt, say, spell
 from commdash.ui.widgets.status_bar import outbox_trouble
+from commdash.views import BUILT_IN, ViewSpec
 
 if TYPE_CHECKING:
     from commdash.link import Link
@@ -24,8 +26,10 @@ if TYPE_CHECKING:
 
 
 class LiveInboxScreen(InboxScreen):
-    def __init__(self, triager: Triager, demo: bool, link: Link) -> None:
-        super().__init__(triager, demo)
+    def __init__(
+        self, triager: Triager, demo: bool, link: Link, views: Sequence[ViewSpec] = BUILT_IN
+    ) -> None:
+        super().__init__(triager, demo, views)
         self.link = link
         self.progress: Progress | None = None
         """While the source is being pulled: how far it got."""

@@ -4,20 +4,30 @@ What the manager types becomes the filter once typing pauses (:class:`FilterBar.
 so keys never wait for the list; a large inbox is searched in a worker thread
 (:class:`FilterBar.Searched`). ``enter`` and ``escape`` are screen actions that settle or clear
 the bar at once, before the next key: then a message still on its way says it is ``stale``.
+The filter is a query (:mod:`commdash.query`): a mistake is marked where it is
+(:meth:`FilterBar.mark`), and tab completes keys, states, tags, assignees and authors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual import on, work
+from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from commdash.inbox import Inbox, SearchStopped, View
+from commdash.inbox import Inbox, SearchStopped, Sort, View
+from commdash.query import HAS_VALUES, IS_VALUES, KEYS, QueryError
 from commdash.ui.widgets.text_entry import EntryInput
+from commdash.views import combined
 
 PAUSE_SECONDS = 0.08
 """Typing that pauses this long is taken as the filter."""
@@ -27,8 +37,58 @@ SEARCH_ATTEMPTS = 3
 """A search in a thread starts again when the inbox changed under it, this many times."""
 
 
+class QueryCompletion(Suggester):
+    """Completes the term being typed: a key (``is:``, ``tag:``...), then its value from the
+    states, tags, assignees and authors known (``known(key)``)."""
+
+    def __init__(self, known: Callable[[str], list[str]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.known = known
+
+    async def get_suggestion(self, value: str) -> str | None:
+        start = max(value.rfind(" "), value.rfind("(")) + 1
+        term = value[start:]
+        negated = term.startswith("-")
+        term = term.removeprefix("-")
+        if not term:
+            return None
+        key, colon, _ = term.partition(":")
+        if colon:
+            candidates = [f"{key}:{known}" for known in self.known(key.casefold())]
+            quoted = [c if " " not in c else f'{key}:"{c[len(key) + 1 :]}"' for c in candidates]
+        else:
+            quoted = list(KEYS)
+        folded = term.casefold()
+        for candidate in quoted:
+            if candidate.casefold().startswith(folded) and len(candidate) > len(term):
+                return value[:start] + ("-" if negated else "") + candidate
+        return None
+
+
+class ProblemMark(Highlighter):
+    """Marks the characters of the filter a mistake is about."""
+
+    def __init__(self) -> None:
+        self.span: tuple[int, int] | None = None
+
+    def highlight(self, text: Text) -> None:
+        if self.span is not None:
+            text.stylize("bold underline reverse", *self.span)
+
+
 class FilterBar(EntryInput):
     """Hidden until opened; finds the conversations that match the filter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "tab",
+            "complete",
+            "Complete",
+            show=False,
+            tooltip="Filter: take the completion shown (keys, states, tags, names)",
+            id="filter.complete",
+        )
+    ]
 
     @dataclass
     class FilterChanged(Message):
@@ -56,6 +116,9 @@ class FilterBar(EntryInput):
         text: str
         view: View
         post_id: str | None
+        within: str
+        """The view's own query, which the filter narrows."""
+        sort: Sort | None
         ids: list[str] | None
 
         @property
@@ -68,8 +131,16 @@ class FilterBar(EntryInput):
             return self.bar._searching != self.text
 
     def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
-        super().__init__(placeholder="filter: name, words, #tag, @assignee", id=id)
+        self._mark = ProblemMark()
+        super().__init__(
+            placeholder='filter: words, "a phrase", tag:x is:open age:>2h -not or (tab completes)',
+            highlighter=self._mark,
+            suggester=QueryCompletion(self._known),
+            id=id,
+        )
         self.inbox = inbox
+        self.authors: Callable[[], list[str]] = list
+        """The authors ``from:`` completes (the screen's: those of the list shown)."""
         self._pause: Timer | None = None
         self._typed: str | None = None
         """What was typed and not yet settled or cleared."""
@@ -95,6 +166,31 @@ class FilterBar(EntryInput):
         self._stop_searching()
         self.display = False
 
+    def mark(self, problem: QueryError | None) -> None:
+        """Mark the mistake of the text (None: there is none)."""
+        span = None if problem is None else (problem.start, problem.end)
+        if span != self._mark.span:
+            self._mark.span = span
+            self.refresh()
+
+    def action_complete(self) -> None:
+        """tab: take the completion shown after the text."""
+        self.action_end()
+        self.action_cursor_right()  # at the end, Input's own way to take the completion
+
+    def _known(self, key: str) -> list[str]:
+        if key == "is":
+            return list(IS_VALUES)
+        if key == "has":
+            return list(HAS_VALUES)
+        if key == "tag":
+            return self.inbox.known_tags()
+        if key == "assignee":
+            return self.inbox.known_assignees()
+        if key == "from":
+            return self.authors()
+        return []
+
     def _stop_waiting(self) -> None:
         if self._pause is not None:
             self._pause.stop()
@@ -112,35 +208,63 @@ class FilterBar(EntryInput):
             PAUSE_SECONDS, lambda: self.post_message(self.FilterChanged(self, text))
         )
 
-    def search_later(self, text: str, view: View, post_id: str | None) -> bool:
-        """Stop the search under way, if any; then, for a large inbox, search ``text`` in
-        the background and return True (:class:`Searched` follows). False: no text, or an
-        inbox small enough to search at once."""
+    def search_later(
+        self,
+        text: str,
+        view: View,
+        post_id: str | None,
+        within: str = "",
+        sort: Sort | None = None,
+        listing: bool = False,
+        marked: frozenset[str] = frozenset(),
+    ) -> bool:
+        """Stop the search under way, if any; then, for a large inbox, search ``text`` (in
+        the view's own query ``within``) in the background and return True
+        (:class:`Searched` follows). False: no text (unless ``listing``: a view or order
+        with no filter), or an inbox small enough to search at once. ``marked``: the
+        conversations ``is:marked`` stands for."""
         self._stop_searching()
-        if not text or len(self.inbox.conversations) <= SEARCH_IN_BACKGROUND_ABOVE:
+        if (not text and not listing) or len(self.inbox.conversations) <= (
+            SEARCH_IN_BACKGROUND_ABOVE
+        ):
             return False
         self._searching = text
-        self._search(text, view, post_id)
+        self._search(text, view, post_id, within, sort, marked)
         return True
 
     @work(thread=True, exclusive=True, group="filter")
-    def _search(self, text: str, view: View, post_id: str | None) -> None:
+    def _search(
+        self,
+        text: str,
+        view: View,
+        post_id: str | None,
+        within: str,
+        sort: Sort | None,
+        marked: frozenset[str],
+    ) -> None:
         """Search off the UI thread; a newer search stops this one."""
         worker = get_current_worker()
         ids = None
+        query = combined(within, text)
         for _ in range(SEARCH_ATTEMPTS):
             try:
                 ids = self.inbox.conversation_ids(
-                    view, post_id, text, stop=lambda: worker.is_cancelled
+                    view,
+                    post_id,
+                    query,
+                    stop=lambda: worker.is_cancelled,
+                    sort=sort,
+                    marked=marked,
                 )
                 break
             except (RuntimeError, KeyError, AttributeError):  # the inbox changed: again
                 continue
-            except SearchStopped:
+            except (SearchStopped, QueryError):
                 return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._found, text, view, post_id, ids)
+            found = self.Searched(self, text, view, post_id, within, sort, ids)
+            self.app.call_from_thread(self._found, found)
 
-    def _found(self, text: str, view: View, post_id: str | None, ids: list[str] | None) -> None:
-        if text == self._searching:  # else the manager cleared or changed it meanwhile
-            self.post_message(self.Searched(self, text, view, post_id, ids))
+    def _found(self, found: Searched) -> None:
+        if found.text == self._searching:  # else the manager cleared or changed it meanwhile
+            self.post_message(found)
