@@ -3,6 +3,7 @@ half-written. What comes back from them is clean; what cannot be read is one cle
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -341,16 +342,19 @@ def test_a_rewrite_keeps_the_mode_and_group_set_by_hand(tmp_path: Path) -> None:
     use_every_file(store)
     files = [tmp_path / "triage.json", tmp_path / "outbox.json", shard_path(tmp_path, "c1")]
     before = {}
-    for path in files:
-        os.chown(path, -1, group)
-        os.chmod(path, 0o640)
-        before[path] = path.stat().st_ino
-    use_every_file(store)
-    for path in files:
-        found = path.stat()
-        assert found.st_ino != before[path], path  # replaced, not written in place
-        assert stat.S_IMODE(found.st_mode) == 0o640, path
-        assert found.st_gid == group, path
+    with contextlib.ExitStack() as held:
+        for path in files:
+            os.chown(path, -1, group)
+            os.chmod(path, 0o640)
+            before[path] = path.stat().st_ino
+            # Kept open, the old file's inode cannot be given to its replacement.
+            held.enter_context(path.open("rb"))
+        use_every_file(store)
+        for path in files:
+            found = path.stat()
+            assert found.st_ino != before[path], path  # replaced, not written in place
+            assert stat.S_IMODE(found.st_mode) == 0o640, path
+            assert found.st_gid == group, path
 
 
 def test_a_rewrite_keeps_no_special_bit(tmp_path: Path) -> None:
