@@ -52,10 +52,14 @@ class OutboxStore:
             replies.insert(item.to_dict())
         return pruned
 
-    def add_many(self, items: list[Reply]) -> None:
-        """Put the items in the outbox, in one write."""
+    def add_many(self, items: list[Reply], prune_sent: bool = False) -> list[str]:
+        """Put the items in the outbox, in one write (``prune_sent``: as for :meth:`add`,
+        from when the first was queued)."""
         with self._locked(), self._storage.batch():
-            table(self._storage, "replies").insert_multiple(item.to_dict() for item in items)
+            replies = table(self._storage, "replies")
+            pruned = _prune_sent(replies, items[0].queued_at) if prune_sent and items else []
+            replies.insert_multiple(item.to_dict() for item in items)
+        return pruned
 
     def put_back(self, item: Reply) -> None:
         """Put back a discarded item as it was, unless it is there already (an undo whose
@@ -110,6 +114,23 @@ class OutboxStore:
             (Doc.id == reply_id) & Doc.status.one_of(_DISCARDABLE)
         )
         return Reply.from_dict(found) if isinstance(found, dict) else None
+
+    def discard_many(self, reply_ids: list[str]) -> list[Reply]:
+        """Remove, in one write, those of the items that are not sent nor being sent;
+        returns them (the others are on their way, sent, or gone)."""
+        wanted = set(reply_ids)
+        with self._locked(), self._storage.batch():
+            replies = table(self._storage, "replies")
+            found = [
+                (doc.doc_id, item)
+                for doc in replies.all()
+                if (item := Reply.from_dict(doc)) is not None
+                and item.id in wanted
+                and item.status in _DISCARDABLE
+            ]
+            if found:
+                replies.remove(doc_ids=[doc_id for doc_id, _ in found])
+        return [item for _, item in found]
 
     def discard(self, reply_id: str) -> Reply | None:
         """Remove an item that is not sent nor being sent; None when it is gone, sent, or on

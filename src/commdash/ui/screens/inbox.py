@@ -699,8 +699,7 @@ class InboxScreen(Screen[None]):
         if self._in_thread and self.thread.current_note is None:
             chosen = self.thread.current_message_id
             return None if chosen is None or conversation.message(chosen) is None else chosen
-        members = [m for m in conversation.messages if not m.ours]
-        return max(members, key=lambda m: m.created_at, default=conversation.root).id
+        return self.triager.reply_target(cid)
 
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
