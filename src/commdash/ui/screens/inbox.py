@@ -319,6 +319,14 @@ class InboxScreen(Screen[None]):
     def action_mark_all(self) -> None:
         self.bulk.mark_all()
 
+    def action_reply_to_marked(self) -> None:
+        """The palette's "Send a saved reply to the marked conversations" (r with marks)."""
+        if self.marks:
+            self.bulk.reply()
+            return
+        mark, mark_all = key_name(self, "list.mark"), key_name(self, "list.mark-all")
+        say(self, f"Mark the conversations first: {mark} marks one, {mark_all} the view.")
+
     def action_clear_marks(self) -> None:
         if not self.bulk.clear():
             raise SkipAction  # escape's other meaning (inbox.back) then runs
@@ -616,6 +624,9 @@ class InboxScreen(Screen[None]):
     # Reply --------------------------------------------------------------------------------
 
     def action_reply(self) -> None:
+        if self.marks:
+            self.bulk.reply()
+            return
         composer = self.composer
         if composer.replying is not None:
             self._focus(composer.box)  # its text is the manager's: never reloaded
