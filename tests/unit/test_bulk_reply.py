@@ -166,3 +166,15 @@ def test_the_recap_counts_each_reply_of_a_bulk_send(triager: Triager) -> None:
     store = fresh(triager)
     done = recap(triager.inbox, store.journal(), store.replies(), NOW - HOUR, NOW)
     assert done.managers["kari@desk"].replies_queued == 3
+
+
+def test_a_send_to_one_is_undone_as_a_send_to_many(triager: Triager) -> None:
+    """Undo of a bulk send discards its replies, leaving the drafts alone, whatever the
+    count (a reply typed in the box would become the draft again)."""
+    triager.save_draft("m1", "Something else")
+    triager.bulk_reply(["m1"], HOURS)
+    undone = triager.undo()
+    assert undone is not None and undone.restored and undone.entry.batch
+    assert (undone.entry.action, undone.count) == ("reply", 1)
+    assert fresh(triager).replies() == []
+    assert fresh(triager).drafts() == {"m1": "Something else"}

@@ -307,8 +307,9 @@ class TriageStore:
     def journal_replies(self, replies: list[Reply], forgotten: Iterable[str]) -> list[JournalEntry]:
         """Journal replies just queued to many conversations (a saved reply sent to the
         marked) as one action, which undo takes back whole; their drafts stay (they are
-        something else the manager wrote). Forget the entries of the replies ``forgotten``."""
-        batch = uuid.uuid4().hex if len(replies) > 1 else ""
+        something else the manager wrote). Forget the entries of the replies ``forgotten``.
+        A batch even for one reply: undo of a bulk send discards, whatever its count."""
+        batch = uuid.uuid4().hex
         with self._locked():
             states = self._states_of([reply.conversation_id for reply in replies])
             entries = []
