@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import bulk
+import outbox_claim
 import query_filter
 from pty_timing import Timing, time_to_marker
 
@@ -700,6 +701,7 @@ def plan(bench: Bench, sizes: list[str], seed_for: Callable[[str], int]) -> list
         name = f"peak memory {size}"
         rows.append((name, lambda n=name, s=size: _memory_row(bench, n, s, s == "archive")))
     rows += bulk.rows(bench)  # its own export, of 100,000 conversations
+    rows += outbox_claim.rows(bench)  # its own outbox, of 10,000 queued hides
     return rows
 
 

@@ -80,6 +80,25 @@ class Bulk:
     """Those it could not act on: a read-only comment cannot be hidden."""
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A conversation a bulk send left out, and why."""
+
+    conversation_id: str
+    who: str
+    """The member it would have answered (as the source names them)."""
+    why: str
+    """In a few words: ``read-only``, ``[first_name?] not filled``, ``too long``…"""
+
+
+@dataclass(frozen=True, slots=True)
+class BulkReply:
+    """What sending a saved reply to many conversations did."""
+
+    queued: tuple[Reply, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+
 class Triager:
     def __init__(self, inbox: Inbox, store: Store, clock: Clock) -> None:
         self.inbox = inbox
@@ -292,6 +311,57 @@ class Triager:
         self.inbox.add_reply(reply)
         return reply
 
+    def reply_target(self, cid: str) -> str:
+        """The message a reply to the conversation answers unless one is chosen: the
+        latest member message (the member still waiting), else the top-level comment."""
+        conversation = self.inbox.conversations[cid]
+        members = [m for m in conversation.messages if not m.ours]
+        return max(members, key=lambda m: m.created_at, default=conversation.root).id
+
+    def bulk_reply(self, cids: Iterable[str], saved: SavedReply) -> BulkReply:
+        """Send ``saved`` to every conversation of ``cids`` (once each, however often it is
+        named), each reply to its :meth:`reply_target` and filled for that member, as one
+        action: one outbox write, one journal entry, one undo. A conversation it cannot go
+        to is skipped, with why: read-only, a gap left after filling, too long, gone from
+        the source, or this very reply already waiting there."""
+        now, manager = self.clock.now(), manager_name()
+        queued: list[Reply] = []
+        skipped: list[Skipped] = []
+        for cid in dict.fromkeys(cids):
+            if cid not in self.inbox.conversations:
+                skipped.append(Skipped(cid, "", "no longer in the source"))
+                continue
+            target = self.reply_target(cid)
+            member = self.inbox.conversations[cid].message(target)
+            who = "" if member is None else member.author.name
+            text = fill(saved.text, template_values(self.inbox, cid, target, manager))
+            why = self._why_not_sent(cid, target, text)
+            if why is not None:
+                skipped.append(Skipped(cid, who, why))
+                continue
+            queued.append(Reply.new(cid, target, queued_text(text), now))
+        if queued:
+            self.store.queue_replies(queued)
+            self._note_own_write()
+            for reply in queued:
+                self.inbox.add_reply(reply)
+        return BulkReply(tuple(queued), tuple(skipped))
+
+    def _why_not_sent(self, cid: str, target: str, text: str) -> str | None:
+        """Why a bulk send skips the conversation, in a few words; None when it can go."""
+        if self.cannot_reply(cid, target) is not None:
+            return "read-only"
+        try:
+            sendable = self._sendable(text)
+        except GapError:
+            return f"{', '.join(dict.fromkeys(gaps(queued_text(text))))} not filled"
+        except TooLongError:
+            return "too long"
+        waiting = (r for r in self.inbox.replies(cid) if r.kind == "reply" and r.pending)
+        if any(reply.text == sendable for reply in waiting):
+            return "already in the outbox"
+        return None
+
     def fill_saved_reply(self, saved: SavedReply, cid: str, in_reply_to: str) -> str:
         """The saved reply's text filled for the author of ``in_reply_to``."""
         values = template_values(self.inbox, cid, in_reply_to, manager_name())
@@ -328,6 +398,8 @@ class Triager:
             return self._undone_discard(entry, entry.reply_id)
         if entry.reply_id is not None:
             return self._undone_reply(entry, outbox.get(entry.reply_id))
+        if entry.batch and entry.action == "reply":
+            return self._undone_replies(undoing, outbox)
         if entry.batch:
             return self._undone_batch(undoing)
         cid = entry.conversation_id
@@ -359,6 +431,23 @@ class Triager:
             return Undone(undoing.entry, False, "changed again since, by someone else", count)
         changed = count - restored
         note = f"{changed:,} changed again since, by someone else, stay so" if changed else ""
+        return Undone(undoing.entry, True, note, count)
+
+    def _undone_replies(self, undoing: Undoing, before: Mapping[str, Reply]) -> Undone:
+        """Undo of a saved reply sent to many: those that were waiting (in the outbox
+        ``before``) were discarded, in one write; those on their way or sent stay."""
+        count = len(undoing.entries)
+        if not count:
+            return Undone(undoing.entry, False, "its record is gone from the state directory", 0)
+        replies = self.store.replies()
+        self.inbox.reload(self.store.states(), replies)
+        after = {reply.id for reply in replies}
+        taken = sum(e.reply_id in before and e.reply_id not in after for e in undoing.entries)
+        if not taken:
+            gone = "they are already on their way or sent: they cannot be taken back"
+            return Undone(undoing.entry, False, gone, count)
+        kept = count - taken
+        note = f"{kept:,} already on {'its' if kept == 1 else 'their'} way or sent" if kept else ""
         return Undone(undoing.entry, True, note, count)
 
     def _undone_reply(self, entry: JournalEntry, queued: Reply | None) -> Undone:

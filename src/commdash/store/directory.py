@@ -178,6 +178,12 @@ class Store:
         pruned = self.outbox.add(reply, prune_sent=True)
         return self.triage.journal_reply(reply, forgotten=pruned)
 
+    def queue_replies(self, replies: list[Reply]) -> list[JournalEntry]:
+        """Put replies to many conversations in the outbox in one write (first, so none is
+        ever lost), then journal them as one action."""
+        pruned = self.outbox.add_many(replies, prune_sent=True)
+        return self.triage.journal_replies(replies, forgotten=pruned)
+
     def undo(self) -> JournalEntry | None:
         """:meth:`undo_latest`, saying only which entry was taken."""
         undoing = self.undo_latest()
@@ -185,10 +191,16 @@ class Store:
 
     def undo_latest(self) -> Undoing | None:
         """Take back this manager's latest action (:meth:`TriageStore.undo_latest`): restore
-        the states before it, put the reply it discarded back in the outbox, or turn the
-        replies it queued back into drafts. None when nothing is left to undo."""
+        the states before it, put the reply it discarded back in the outbox, turn the reply
+        it queued back into a draft, or discard the replies a bulk send queued (those not
+        on their way yet, in one write). None when nothing is left to undo."""
         undoing = self.triage.undo_latest(put_back=self.outbox.put_back)
         if undoing is None or undoing.entry.action == DISCARD:
+            return undoing
+        if undoing.entry.batch:
+            sent_to_many = [entry.reply_id for entry in undoing.entries if entry.reply_id]
+            if sent_to_many:  # a saved reply sent to the marked: those not on their way go
+                self.outbox.discard_many(sent_to_many)
             return undoing
         for entry in undoing.entries:
             if entry.reply_id is not None:

@@ -52,10 +52,14 @@ class OutboxStore:
             replies.insert(item.to_dict())
         return pruned
 
-    def add_many(self, items: list[Reply]) -> None:
-        """Put the items in the outbox, in one write."""
+    def add_many(self, items: list[Reply], prune_sent: bool = False) -> list[str]:
+        """Put the items in the outbox, in one write (``prune_sent``: as for :meth:`add`,
+        from when the first was queued)."""
         with self._locked(), self._storage.batch():
-            table(self._storage, "replies").insert_multiple(item.to_dict() for item in items)
+            replies = table(self._storage, "replies")
+            pruned = _prune_sent(replies, items[0].queued_at) if prune_sent and items else []
+            replies.insert_multiple(item.to_dict() for item in items)
+        return pruned
 
     def put_back(self, item: Reply) -> None:
         """Put back a discarded item as it was, unless it is there already (an undo whose
@@ -72,16 +76,19 @@ class OutboxStore:
         with self._locked(), self._storage.batch():
             replies = table(self._storage, "replies")
             items = _read(replies)
+            earliest = _earliest_moderations(items)
             due = [
                 item
                 for item in items
-                if (item.status == "queued" and item.next_attempt_at <= now)
-                or (
-                    item.status == "sending"
-                    and not owner_alive(item.sending_by, item.claimed_at, now)
+                if (
+                    (item.status == "queued" and item.next_attempt_at <= now)
+                    or (
+                        item.status == "sending"
+                        and not owner_alive(item.sending_by, item.claimed_at, now)
+                    )
                 )
+                and not _waits_for_earlier(item, earliest)
             ]
-            due = [item for item in due if not _waits_for_earlier(item, items)]
             if not due:
                 return None
             item = min(due, key=lambda found: found.queued_at)
@@ -108,6 +115,23 @@ class OutboxStore:
         )
         return Reply.from_dict(found) if isinstance(found, dict) else None
 
+    def discard_many(self, reply_ids: list[str]) -> list[Reply]:
+        """Remove, in one write, those of the items that are not sent nor being sent;
+        returns them (the others are on their way, sent, or gone)."""
+        wanted = set(reply_ids)
+        with self._locked(), self._storage.batch():
+            replies = table(self._storage, "replies")
+            found = [
+                (doc.doc_id, item)
+                for doc in replies.all()
+                if (item := Reply.from_dict(doc)) is not None
+                and item.id in wanted
+                and item.status in _DISCARDABLE
+            ]
+            if found:
+                replies.remove(doc_ids=[doc_id for doc_id, _ in found])
+        return [item for _, item in found]
+
     def discard(self, reply_id: str) -> Reply | None:
         """Remove an item that is not sent nor being sent; None when it is gone, sent, or on
         its way."""
@@ -125,18 +149,26 @@ def _read(replies: Table) -> list[Reply]:
     return [item for doc in replies.all() if (item := Reply.from_dict(doc)) is not None]
 
 
-def _waits_for_earlier(item: Reply, items: list[Reply]) -> bool:
-    """A hide or unhide goes out only after the earlier ones of the same message: a hide
-    and its undo must reach the platform in the order they were made."""
+def _earliest_moderations(items: list[Reply]) -> dict[str, float]:
+    """When the earliest hide or unhide not sent yet of each message was queued (by the
+    message's id): one pass, so a claim among thousands of queued hides (a bulk hide) costs
+    what reading them costs, not a comparison of every pair."""
+    earliest: dict[str, float] = {}
+    for item in items:
+        if item.kind != "reply" and item.status in ("queued", "sending"):
+            first = earliest.get(item.in_reply_to)
+            if first is None or item.queued_at < first:
+                earliest[item.in_reply_to] = item.queued_at
+    return earliest
+
+
+def _waits_for_earlier(item: Reply, earliest: dict[str, float]) -> bool:
+    """A hide or unhide goes out only after the earlier ones of the same message (queued
+    or sending, as :func:`_earliest_moderations` found them): a hide and its undo must
+    reach the platform in the order they were made."""
     if item.kind == "reply":
         return False
-    return any(
-        other.kind != "reply"
-        and other.in_reply_to == item.in_reply_to
-        and other.queued_at < item.queued_at
-        and other.status in ("queued", "sending")
-        for other in items
-    )
+    return item.queued_at > earliest.get(item.in_reply_to, item.queued_at)
 
 
 def _prune_sent(replies: Table, now: float) -> list[str]:

@@ -238,17 +238,21 @@ class TriageStore:
             for done in [pool.submit(_write_states, *write) for write in writes]:
                 done.result()  # the first failure is raised, once every write has ended
 
-    def _journal_action(self, entries: list[JournalEntry]) -> None:
+    def _journal_action(self, entries: list[JournalEntry], forgotten: Iterable[str] = ()) -> None:
         """Journal one action: its entry, or for a bulk action its entries in their own
-        file (first: a head never names a file not written) and its head."""
+        file (first: a head never names a file not written) and its head; forget the
+        entries of the replies ``forgotten`` (they left the outbox)."""
         head = entries[0]
         if head.batch:
             storage = AtomicJSONStorage(self._batch_path(head.batch))
             with storage.batch():
                 table(storage, "entries").insert_multiple(e.to_dict() for e in entries)
-            head = replace(head, conversation_id="", before=BLANK, after=BLANK)
+            head = replace(head, conversation_id="", before=BLANK, after=BLANK, reply_id=None)
         with self._storage.batch():
-            self._journal(table(self._storage, "journal"), head)
+            journal = table(self._storage, "journal")
+            if gone := list(forgotten):
+                journal.remove(Doc.reply_id.one_of(gone))
+            self._journal(journal, head)
 
     def _entry(
         self,
@@ -299,6 +303,39 @@ class TriageStore:
                 (Doc.id == reply.conversation_id) & (Doc.manager == self.manager)
             )
         return entry
+
+    def journal_replies(self, replies: list[Reply], forgotten: Iterable[str]) -> list[JournalEntry]:
+        """Journal replies just queued to many conversations (a saved reply sent to the
+        marked) as one action, which undo takes back whole; their drafts stay (they are
+        something else the manager wrote). Forget the entries of the replies ``forgotten``.
+        A batch even for one reply: undo of a bulk send discards, whatever its count."""
+        batch = uuid.uuid4().hex
+        with self._locked():
+            states = self._states_of([reply.conversation_id for reply in replies])
+            entries = []
+            for reply in replies:
+                state = states.get(reply.conversation_id, BLANK)  # a reply changes none
+                entries.append(
+                    self._entry(
+                        "reply",
+                        reply.conversation_id,
+                        state,
+                        state,
+                        reply.queued_at,
+                        reply.id,
+                        batch=batch,
+                    )
+                )
+            if entries:
+                self._journal_action(entries, forgotten)
+        return entries
+
+    def _states_of(self, conversation_ids: Iterable[str]) -> dict[str, TriageState]:
+        """The saved states of these conversations, reading each shard once."""
+        found: dict[str, TriageState] = {}
+        for number in {_shard_number(cid) for cid in conversation_ids}:
+            found.update(self._shard_states(number))
+        return found
 
     def journal_discard(self, reply: Reply, at: float) -> None:
         """Journal a reply discarded with x, with a copy of it (table ``discarded``) so that

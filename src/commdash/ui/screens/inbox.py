@@ -348,6 +348,14 @@ class InboxScreen(Screen[None]):
     def action_mark_all(self) -> None:
         self.bulk.mark_all()
 
+    def action_reply_to_marked(self) -> None:
+        """The palette's "Send a saved reply to the marked conversations" (r with marks)."""
+        if self.marks:
+            self.bulk.reply()
+            return
+        mark, mark_all = key_name(self, "list.mark"), key_name(self, "list.mark-all")
+        say(self, f"Mark the conversations first: {mark} marks one, {mark_all} the view.")
+
     def action_clear_marks(self) -> None:
         if not self.bulk.clear():
             raise SkipAction  # escape's other meaning (inbox.back) then runs
@@ -719,6 +727,9 @@ class InboxScreen(Screen[None]):
     # Reply --------------------------------------------------------------------------------
 
     def action_reply(self) -> None:
+        if self.marks:
+            self.bulk.reply()
+            return
         composer = self.composer
         if composer.replying is not None:
             self._focus(composer.box)  # its text is the manager's: never reloaded
@@ -802,8 +813,7 @@ class InboxScreen(Screen[None]):
         if self._in_thread and self.thread.current_note is None:
             chosen = self.thread.current_message_id
             return None if chosen is None or conversation.message(chosen) is None else chosen
-        members = [m for m in conversation.messages if not m.ours]
-        return max(members, key=lambda m: m.created_at, default=conversation.root).id
+        return self.triager.reply_target(cid)
 
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,

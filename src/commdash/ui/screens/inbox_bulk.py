@@ -1,21 +1,26 @@
 """Marks and bulk actions on the inbox screen: space marks the highlighted conversation and
 goes to the next (as mutt's ``t``), ``*`` marks the whole view and filter, escape in the lists
-clears the marks; while there are marks, ``e s t a h`` act on every marked conversation at
+clears the marks; while there are marks, ``r e s t a h`` act on every marked conversation at
 once (:class:`~commdash.actions.Triager`'s bulk API: one write per shard, one undo), the marks
-clear, and a notice says what was done and that ``u`` undoes it.
+clear, and a notice says what was done and that ``u`` undoes it. ``r`` sends a saved reply,
+chosen in the picker, to all marked after a yes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from commdash.actions import Bulk, snooze_choices
+from commdash.actions import Bulk, BulkReply, Skipped, snooze_choices
+from commdash.saved_replies import SavedReply
 from commdash.text import one_line
 from commdash.timeutil import short_age
 from commdash.ui.marks import Marks
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.confirm import ConfirmScreen
 from commdash.ui.screens.prompt import PromptScreen
+from commdash.ui.screens.saved_reply_picker import SavedReplyPicker
+from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.notices import attempt, key_name, say
 
 if TYPE_CHECKING:
@@ -183,3 +188,80 @@ class BulkActions:
             else f"Show {len(cids):,} conversations' comments again?"
         )
         self.screen.app.push_screen(ConfirmScreen(question, confirmed))
+
+    def reply(self) -> None:
+        """r with marks: choose a saved reply, then, after a yes that names the count, send
+        it to every marked conversation, each filled for the member it answers."""
+        screen = self.screen
+        ok, library = attempt(screen, screen.triager.saved_replies.replies)
+        if not ok or library is None:
+            return
+        if not library:
+            palette = key_name(screen, "app.palette")
+            say(
+                screen,
+                f'No saved replies yet: write one in a reply box, then {palette} "Save reply '
+                'box as saved reply" (or commdash replies import FILE).',
+                "warning",
+                8,
+            )
+            return
+        cids = self._as_listed(self.marks.ids())
+        count = conversations(len(cids))
+
+        def chosen(saved: SavedReply | None) -> None:
+            if saved is None:
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if not yes:
+                    return
+                triager = screen.triager
+                ok, result = attempt(screen, lambda: triager.bulk_reply(cids, saved))
+                if ok and result is not None:
+                    self._replied(result)
+
+            name = one_line(terminal_text(saved.name), 40)
+            screen.app.push_screen(ConfirmScreen(f"Send '{name}' to {count}?", confirmed))
+
+        title = f"Send to {count}: which saved reply?"
+        screen.app.push_screen(SavedReplyPicker(library, chosen, title, enter_does="chooses"))
+
+    def _as_listed(self, cids: list[str]) -> list[str]:
+        """The marked conversations in the order of the list (the others after): replies
+        go out in that order, and a notice names the first skipped as seen on screen."""
+        listed = {cid: n for n, cid in enumerate(self.screen.view_ids())}
+        return sorted(cids, key=lambda cid: listed.get(cid, len(listed)))
+
+    def _replied(self, result: BulkReply) -> None:
+        """After a bulk send: the notice counts what was queued and what was skipped, with
+        why; the marks clear unless nothing was queued."""
+        screen = self.screen
+        said = f"Queued {len(result.queued):,}" if result.queued else "Nothing queued"
+        if result.skipped:
+            said += f" · {len(result.skipped):,} skipped: {skipped_reasons(result.skipped)}"
+        if not result.queued:
+            say(screen, said, "warning", 8)
+            return
+        self.marks.clear()
+        screen.sticky = None
+        screen.refresh_all()
+        screen._deliver_soon()
+        say(
+            screen,
+            f"{said} · {key_name(screen, 'triage.undo')} undoes",
+            timeout=8 if result.skipped else 2,
+        )
+
+
+def skipped_reasons(skipped: Sequence[Skipped]) -> str:
+    """Why each was skipped, reasons in the order met, each with the first member it left
+    out: "read-only (Dana Ruiz, +2), [first_name?] not filled (no name)"."""
+    whom: dict[str, list[str]] = {}
+    for left_out in skipped:
+        who = one_line(terminal_text(left_out.who), 24) or "no name"
+        whom.setdefault(left_out.why, []).append(who)
+    return ", ".join(
+        f"{why} ({names[0]}{f', +{len(names) - 1}' if len(names) > 1 else ''})"
+        for why, names in whom.items()
+    )

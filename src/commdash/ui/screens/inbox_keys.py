@@ -13,7 +13,13 @@ def _view(key: str, view: View, title: str, tooltip: str) -> Binding:
 
 
 INBOX_BINDINGS: list[BindingType] = [
-    Binding("r", "reply", "Reply", tooltip="Reply to the conversation", id="triage.reply"),
+    Binding(
+        "r",
+        "reply",
+        "Reply",
+        tooltip="Reply to the conversation (with marks: send a saved reply to all marked)",
+        id="triage.reply",
+    ),
     Binding(
         "e",
         "done",

@@ -77,9 +77,17 @@ class SavedReplyPicker(Dialog[SavedReply]):
     """
 
     def __init__(
-        self, library: list[SavedReply], answered: Callable[[SavedReply | None], None]
+        self,
+        library: list[SavedReply],
+        answered: Callable[[SavedReply | None], None],
+        title: str = "Saved replies",
+        enter_does: str = "inserts",
     ) -> None:
+        """``title`` and ``enter_does`` say what the choice is for (inserted in the reply
+        box, or sent to the marked conversations)."""
         super().__init__(answered)
+        self.title_text = title
+        self.enter_does = enter_does
         self.library = library
         self.shown = library
         self._shown_for = ""
@@ -87,11 +95,12 @@ class SavedReplyPicker(Dialog[SavedReply]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Saved replies", markup=False)
+            yield Label(self.title_text, markup=False)
             yield EntryInput(placeholder="type a few letters of its name or text")
             yield OptionList()
             keys = f"{key_name(self, 'picker.down')}/{key_name(self, 'picker.up')}"
-            hint = f"{keys} choose · enter inserts · {key_name(self, 'dialog.cancel')} cancels"
+            cancel = key_name(self, "dialog.cancel")
+            hint = f"{keys} choose · enter {self.enter_does} · {cancel} cancels"
             yield Label(hint, markup=False, classes="hint")
 
     def on_mount(self) -> None:

@@ -33,7 +33,7 @@ class ConversationList(VirtualList):
             "Mark",
             show=False,
             tooltip="Mark or unmark the conversation, go to the next; while there are marks, "
-            "e s t a h act on all marked",
+            "r e s t a h act on all marked",
             id="list.mark",
         ),
         Binding(
