@@ -1,0 +1,433 @@
+"""How many deliberate bugs in the core modules the tests catch: a mutation score per module.
+
+    python tools/mutation.py                      # text triage figures inbox store delivery
+    python tools/mutation.py --modules text,triage
+    python tools/mutation.py --jobs 1             # one core
+
+For each module, two kinds of mutants, each run only against the test files that import the
+module (``pytest -x -p no:randomly``, no xdist inside a mutant):
+
+- function bodies: mutmut (``[tool.mutmut]`` in pyproject.toml), run in
+  ``build/mutation/<module>/`` with the module as ``only_mutate`` and those test files as
+  its test selection (mutmut runs each mutant against the tests among them that reach the
+  function);
+- module-level constants and regular expressions, which mutmut leaves alone: line mutants
+  from ``constant_mutants.py``, each the module with one statement rewritten, put ahead of
+  the installed package on ``sys.path`` in a forked pytest.
+
+Mutants listed in ``mutation_equivalents.toml`` (beside this file, each with why it cannot be
+caught) are left out of the score; an entry that no longer matches any mutant is reported.
+Prints a table module → killed / survived / equivalent / timeout / score, then every
+survivor. Exit status: 0 when every module reaches its threshold, 1 when one does not, 2 when
+the run itself failed (the tests fail on the unmutated code, mutmut failed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from constant_mutants import constant_mutants
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PACKAGE = ROOT / "src" / "commdash"
+BUILD = ROOT / "build" / "mutation"
+EQUIVALENTS = HERE / "mutation_equivalents.toml"
+
+THRESHOLDS = {
+    "text": 95.0,
+    "triage": 95.0,
+    "figures": 95.0,
+    "inbox": 90.0,
+    "store": 90.0,
+    "delivery": 90.0,
+}
+"""The score each module must reach, leaving out equivalent mutants (issue 14)."""
+
+PYTEST = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-n", "0"]
+LINE_TIMEOUT_FACTOR = 5.0
+"""A line mutant whose tests take this many times as long as on the unmutated code (plus
+30 s) is stopped and counted as a timeout."""
+
+
+class RunFailed(Exception):
+    """The run could not measure anything (its message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    module: str
+    where: str
+    """The function (``Store.apply``) or the module-level constant (``_ESCAPE_SEQUENCE``)."""
+    was: str
+    now: str
+    status: str
+    """killed, survived, timeout or equivalent (a survivor listed as one)."""
+    name: str
+    """mutmut's name of the mutant, or ``module.py:line`` for a line mutant."""
+
+
+# Which tests ----------------------------------------------------------------------------------
+
+
+def tests_importing(module: str, tests: Path = ROOT / "tests") -> list[str]:
+    """The test files (relative to the repository) that import ``commdash.<module>``, unit
+    tests first: a mutant's run stops at the first failure, and they fail fastest."""
+    found = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted(tests.rglob("test_*.py"))
+        if f"commdash.{module}" in _imported(ast.parse(path.read_text("utf-8")))
+    ]
+    return sorted(found, key=lambda name: ("/ui/" in name, name))
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """Every module a file imports, and every name it imports from a module, dotted."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+# Function bodies: mutmut ------------------------------------------------------------------
+
+
+def run_mutmut(module: str, tests: list[str], jobs: int) -> list[Outcome]:
+    """mutmut on the module's function bodies, in a directory of its own."""
+    work = BUILD / module
+    shutil.rmtree(work, ignore_errors=True)
+    skip = shutil.ignore_patterns("__pycache__", "__snapshots__", "*.pyc")
+    shutil.copytree(ROOT / "src", work / "src", ignore=skip)
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=skip)
+    (work / "pyproject.toml").write_text(
+        _with_selection((ROOT / "pyproject.toml").read_text("utf-8"), module, tests), "utf-8"
+    )
+    log = work / "mutmut.log"
+    mutmut = Path(sys.executable).with_name("mutmut")
+    with log.open("w") as output:
+        done = subprocess.run(
+            [str(mutmut), "run", "--max-children", str(jobs)],
+            cwd=work,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    meta = work / "mutants" / "src" / "commdash" / f"{module}.py.meta"
+    if done.returncode != 0 or not meta.exists():
+        tail = log.read_text("utf-8", "replace").replace("\r", "\n").strip().splitlines()[-5:]
+        raise RunFailed(f"mutmut failed on {module} (see {log}): " + " | ".join(tail))
+    exit_codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+    return [_mutmut_outcome(module, work, name, code) for name, code in exit_codes.items()]
+
+
+def _with_selection(pyproject: str, module: str, tests: list[str]) -> str:
+    """pyproject.toml with this run's module and tests added to its ``[tool.mutmut]``."""
+    header = "[tool.mutmut]\n"
+    if header not in pyproject:
+        raise RunFailed("pyproject.toml has no [tool.mutmut] table")
+    selection = (
+        f"only_mutate = {json.dumps([f'src/commdash/{module}.py'])}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
+    )
+    return pyproject.replace(header, header + selection, 1)
+
+
+def _mutmut_outcome(module: str, work: Path, name: str, code: int | None) -> Outcome:
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.stats import status_by_exit_code
+    from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+
+    status = status_by_exit_code[code]
+    if status in ("not checked", "check was interrupted by user"):
+        raise RunFailed(f"mutmut did not finish {name}: {status}")
+    function, class_name = orig_function_and_class_names_from_key(name)
+    where = f"{class_name}.{function}" if class_name else function
+    was = now = ""
+    if status != "killed":
+        with contextlib.chdir(work):
+            diff = get_diff_for_mutant(name, path=f"src/commdash/{module}.py")
+        changed = [line for line in diff.splitlines() if not line.startswith(("---", "+++"))]
+        was = " / ".join(line[1:].strip() for line in changed if line.startswith("-"))
+        now = " / ".join(line[1:].strip() for line in changed if line.startswith("+"))
+    kind = {"killed": "killed", "timeout": "timeout", "segfault": "timeout"}.get(status)
+    return Outcome(module, where, was, now, kind or "survived", name)
+
+
+# Module-level constants: line mutants -----------------------------------------------------
+
+
+def run_line_mutants(module: str, tests: list[str], jobs: int) -> list[Outcome]:
+    """Each line mutant of the module's constants against the tests, ``jobs`` at a time."""
+    source = (PACKAGE / f"{module}.py").read_text("utf-8")
+    mutants = constant_mutants(source)
+    pool = _ForkPool(module, tests, jobs)
+    started = time.monotonic()
+    if pool.statuses([source], timeout=None, record=True) != ["survived"]:
+        raise RunFailed(f"the tests importing {module} fail on the unmutated code: {tests}")
+    timeout = (time.monotonic() - started) * LINE_TIMEOUT_FACTOR + 30.0
+    sentinel = source + "\nraise RuntimeError('a mutant that every test run must catch')\n"
+    if pool.statuses([sentinel], timeout=timeout) != ["killed"]:
+        raise RunFailed(f"line mutants of {module} do not reach its tests")
+    statuses = pool.statuses([mutant.source for mutant in mutants], timeout=timeout)
+    return [
+        Outcome(module, m.where, m.was, m.now, status, f"{module}.py:{m.line}")
+        for m, status in zip(mutants, statuses, strict=True)
+    ]
+
+
+class _ForkPool:
+    """Runs the tests on versions of one module in forked children, ``jobs`` at a time.
+
+    pytest and its plugins are imported once, here; each child writes its version into a
+    copy of the package of its own (a slot), puts that first on ``sys.path`` and runs pytest,
+    so commdash is imported afresh from the slot (this process never imports it). Tests run
+    fastest first, by the durations of the unmutated run, so a mutant is caught soonest."""
+
+    def __init__(self, module: str, tests: list[str], jobs: int) -> None:
+        import pytest
+
+        for plugin in importlib.metadata.entry_points(group="pytest11"):
+            plugin.load()
+        self.pytest_main = pytest.main
+        self.module, self.tests = module, tests
+        self.durations: dict[str, float] = {}
+        self.slots = []
+        for number in range(jobs):
+            slot = BUILD / module / "lines" / str(number)
+            shutil.rmtree(slot, ignore_errors=True)
+            shutil.copytree(
+                PACKAGE, slot / "commdash", ignore=shutil.ignore_patterns("__pycache__")
+            )
+            self.slots.append(slot)
+
+    def statuses(
+        self, sources: list[str], timeout: float | None, record: bool = False
+    ) -> list[str]:
+        """killed, survived or timeout, for the tests run on each source of the module."""
+        results = [""] * len(sources)
+        free = list(self.slots)
+        running: dict[int, tuple[int, Path, float]] = {}
+        waiting = iter(enumerate(sources))
+        while True:
+            while free and (job := next(waiting, None)) is not None:
+                slot = free.pop()
+                deadline = time.monotonic() + timeout if timeout else float("inf")
+                running[self._start(slot, job[1], record)] = (job[0], slot, deadline)
+            if not running:
+                break
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                for child, (index, _, deadline) in running.items():
+                    if time.monotonic() > deadline and not results[index]:
+                        os.kill(child, signal.SIGKILL)
+                        results[index] = "timeout"
+                time.sleep(0.02)
+                continue
+            index, slot, _ = running.pop(pid)
+            free.append(slot)
+            if not results[index]:
+                results[index] = self._status(os.waitstatus_to_exitcode(status), slot, record)
+        return results
+
+    def _start(self, slot: Path, source: str, record: bool) -> int:
+        pid = os.fork()
+        if pid:
+            return pid
+        code = 99
+        try:
+            # Bytecode is cached (pytest's rewritten tests too, PYTHONDONTWRITEBYTECODE or
+            # not) except the mutated module's: versions of the same size written within a
+            # second would pass for one another.
+            sys.dont_write_bytecode = False
+            mutated = slot / "commdash" / f"{self.module}.py"
+            Path(importlib.util.cache_from_source(str(mutated))).unlink(missing_ok=True)
+            mutated.write_text(source, "utf-8")
+            sys.path.insert(0, str(slot))
+            os.chdir(ROOT)
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 1)
+            os.dup2(quiet, 2)
+            timing = _Timing(self.durations)
+            code = int(self.pytest_main([*PYTEST, *self.tests], plugins=[timing]))
+            if record:
+                (slot / "durations.json").write_text(json.dumps(timing.durations))
+        finally:
+            os._exit(code)
+
+    def _status(self, code: int, slot: Path, record: bool) -> str:
+        if code in (4, 5, 99):  # a usage error, no test collected, the child itself failed
+            raise RunFailed(f"pytest could not run {self.tests} (exit status {code})")
+        if record and code == 0:
+            self.durations = json.loads((slot / "durations.json").read_text())
+        return "survived" if code == 0 else "killed"
+
+
+class _Timing:
+    """A pytest plugin: runs the tests fastest first, and notes how long each took."""
+
+    def __init__(self, known: dict[str, float]) -> None:
+        self.known = known
+        self.durations: dict[str, float] = {}
+
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        items.sort(key=lambda item: self.known.get(item.nodeid, 0.0))
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        self.durations[report.nodeid] = self.durations.get(report.nodeid, 0.0) + report.duration
+
+
+# Equivalent mutants -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalent:
+    module: str
+    where: str
+    was: str
+    now: str
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Equivalent:
+        return cls(outcome.module, outcome.where, _squash(outcome.was), _squash(outcome.now))
+
+
+def _squash(code: str) -> str:
+    return " ".join(code.split())
+
+
+def load_equivalents(path: Path = EQUIVALENTS) -> set[Equivalent]:
+    """The mutants judged equivalent, each entry with a ``why``; a bad entry stops the run."""
+    try:
+        tables = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise RunFailed(f"{path}: {error}") from None
+    found = set()
+    for module, entries in tables.items():
+        for number, entry in enumerate(entries, start=1):
+            if not str(entry.get("why", "")).strip():
+                raise RunFailed(f"{path}: [[{module}]] entry {number} does not say why")
+            found.add(
+                Equivalent(module, entry["where"], _squash(entry["was"]), _squash(entry["now"]))
+            )
+    return found
+
+
+def judge(outcomes: Iterable[Outcome], equivalents: set[Equivalent]) -> list[Outcome]:
+    """Survivors listed as equivalent become ``equivalent``; a listed mutant that was killed
+    is kept as killed (the list is wrong about it and is reported as stale)."""
+    return [
+        Outcome(o.module, o.where, o.was, o.now, "equivalent", o.name)
+        if o.status == "survived" and Equivalent.of(o) in equivalents
+        else o
+        for o in outcomes
+    ]
+
+
+# Report ---------------------------------------------------------------------------------------
+
+
+def score(outcomes: list[Outcome]) -> float:
+    counts = Counter(outcome.status for outcome in outcomes)
+    caught = counts["killed"] + counts["timeout"]
+    judged = caught + counts["survived"]
+    return 100.0 * caught / judged if judged else 100.0
+
+
+def report(by_module: dict[str, list[Outcome]], stale: list[Equivalent]) -> Iterator[str]:
+    yield f"{'module':<10}{'killed':>8}{'survived':>10}{'equivalent':>12}{'timeout':>9}   score"
+    for module, outcomes in by_module.items():
+        counts = Counter(outcome.status for outcome in outcomes)
+        yield (
+            f"{module:<10}{counts['killed']:>8}{counts['survived']:>10}"
+            f"{counts['equivalent']:>12}{counts['timeout']:>9}"
+            f"{score(outcomes):>7.1f}%  (needs {THRESHOLDS[module]:.0f}%)"
+        )
+    survivors = [o for outcomes in by_module.values() for o in outcomes if o.status == "survived"]
+    yield ""
+    yield f"survivors: {len(survivors)}"
+    for outcome in survivors:
+        yield f"{outcome.module}  {outcome.where}  ({outcome.name})"
+        yield f"  - {outcome.was}"
+        yield f"  + {outcome.now}"
+    for entry in stale:
+        yield f"stale equivalent (no surviving mutant matches): {entry.module} {entry.where}"
+        yield f"  - {entry.was}"
+        yield f"  + {entry.now}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--modules", default=",".join(THRESHOLDS), help="comma-separated")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    args = parser.parse_args(argv)
+    modules = [name.strip() for name in args.modules.split(",") if name.strip()]
+    unknown = sorted(set(modules) - set(THRESHOLDS))
+    if unknown:
+        parser.error(f"unknown module {unknown[0]!r}; choose from {', '.join(THRESHOLDS)}")
+
+    started = time.monotonic()
+    by_module: dict[str, list[Outcome]] = {}
+    try:
+        equivalents = load_equivalents()
+        for module in modules:
+            tests = tests_importing(module)
+            print(f"{module}: {len(tests)} test files", file=sys.stderr, flush=True)
+            phase = time.monotonic()
+            outcomes = run_mutmut(module, tests, args.jobs)
+            print(
+                f"{module}: {len(outcomes)} function-body mutants in "
+                f"{time.monotonic() - phase:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            phase = time.monotonic()
+            lines = run_line_mutants(module, tests, args.jobs)
+            print(
+                f"{module}: {len(lines)} constant mutants in {time.monotonic() - phase:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            by_module[module] = judge(outcomes + lines, equivalents)
+    except RunFailed as failure:
+        print(f"mutation run failed: {failure}", file=sys.stderr)
+        return 2
+    matched = {
+        Equivalent.of(o)
+        for outcomes in by_module.values()
+        for o in outcomes
+        if o.status == "equivalent"
+    }
+    stale = sorted(
+        (e for e in equivalents if e.module in by_module and e not in matched),
+        key=lambda e: (e.module, e.where),
+    )
+    for line in report(by_module, stale):
+        print(line)
+    print(f"\nwall time {time.monotonic() - started:.0f} s with {args.jobs} jobs")
+    below = [m for m, outcomes in by_module.items() if score(outcomes) < THRESHOLDS[m]]
+    return 1 if below else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
