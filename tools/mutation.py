@@ -16,7 +16,8 @@ module (``pytest -x -p no:randomly``, no xdist inside a mutant):
   the installed package on ``sys.path`` in a forked pytest.
 
 Mutants listed in ``mutation_equivalents.toml`` (beside this file, each with why it cannot be
-caught) are left out of the score; an entry that no longer matches any mutant is reported.
+caught) are not run and are left out of the score; an entry that matches no mutant any more
+is reported as stale.
 Prints a table module → killed / survived / equivalent / timeout / score, then every
 survivor. Exit status: 0 when every module reaches its threshold, 1 when one does not, 2 when
 the run itself failed (the tests fail on the unmutated code, mutmut failed).
@@ -38,8 +39,8 @@ import sys
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,42 @@ class Outcome:
     """mutmut's name of the mutant, or ``module.py:line`` for a line mutant."""
 
 
+# Equivalent mutants -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalent:
+    module: str
+    where: str
+    was: str
+    now: str
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Equivalent:
+        return cls(outcome.module, outcome.where, _squash(outcome.was), _squash(outcome.now))
+
+
+def _squash(code: str) -> str:
+    return " ".join(code.split())
+
+
+def load_equivalents(path: Path = EQUIVALENTS) -> set[Equivalent]:
+    """The mutants judged equivalent, each entry with a ``why``; a bad entry stops the run."""
+    try:
+        tables = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise RunFailed(f"{path}: {error}") from None
+    found = set()
+    for module, entries in tables.items():
+        for number, entry in enumerate(entries, start=1):
+            if not str(entry.get("why", "")).strip():
+                raise RunFailed(f"{path}: [[{module}]] entry {number} does not say why")
+            found.add(
+                Equivalent(module, entry["where"], _squash(entry["was"]), _squash(entry["now"]))
+            )
+    return found
+
+
 # Which tests ----------------------------------------------------------------------------------
 
 
@@ -113,8 +150,11 @@ def _imported(tree: ast.AST) -> set[str]:
 # Function bodies: mutmut ------------------------------------------------------------------
 
 
-def run_mutmut(module: str, tests: list[str], jobs: int) -> list[Outcome]:
-    """mutmut on the module's function bodies, in a directory of its own."""
+def run_mutmut(
+    module: str, tests: list[str], jobs: int, equivalents: set[Equivalent]
+) -> list[Outcome]:
+    """mutmut on the module's function bodies, in a directory of its own. The mutants are
+    made first, so that those listed as equivalent are left out of the run."""
     work = BUILD / module
     shutil.rmtree(work, ignore_errors=True)
     skip = shutil.ignore_patterns("__pycache__", "__snapshots__", "*.pyc")
@@ -123,22 +163,55 @@ def run_mutmut(module: str, tests: list[str], jobs: int) -> list[Outcome]:
     (work / "pyproject.toml").write_text(
         _with_selection((ROOT / "pyproject.toml").read_text("utf-8"), module, tests), "utf-8"
     )
+    _mutmut(work, [sys.executable, "-c", _MAKE_MUTANTS, str(jobs)])
+    names = list(_exit_codes(work, module))
+    listed = {e.where for e in equivalents if e.module == module}
+    skipped = {}
+    for name in names:
+        where = _where(name)
+        if where in listed:
+            was, now = _diff(work, module, name)
+            outcome = Outcome(module, where, was, now, "equivalent", name)
+            if Equivalent.of(outcome) in equivalents:
+                skipped[name] = outcome
+    to_run = [name for name in names if name not in skipped]
+    if to_run:
+        mutmut = Path(sys.executable).with_name("mutmut")
+        _mutmut(work, [str(mutmut), "run", "--max-children", str(jobs), *to_run])
+    codes = _exit_codes(work, module)
+    return [skipped.get(name) or _mutmut_outcome(module, work, name, codes[name]) for name in names]
+
+
+_MAKE_MUTANTS = """
+import os, sys
+import mutmut.__main__ as steps
+os.makedirs("mutants", exist_ok=True)
+steps.copy_src_dir()
+steps.copy_also_copy_files()
+steps.setup_source_paths()
+steps.create_mutants(int(sys.argv[1]))
+"""
+"""The first steps of ``mutmut run``: the mutants, without running them."""
+
+
+def _mutmut(work: Path, command: list[str]) -> None:
     log = work / "mutmut.log"
-    mutmut = Path(sys.executable).with_name("mutmut")
-    with log.open("w") as output:
+    with log.open("a") as output:
         done = subprocess.run(
-            [str(mutmut), "run", "--max-children", str(jobs)],
-            cwd=work,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            check=False,
+            command, cwd=work, stdout=output, stderr=subprocess.STDOUT, check=False
         )
-    meta = work / "mutants" / "src" / "commdash" / f"{module}.py.meta"
-    if done.returncode != 0 or not meta.exists():
+    if done.returncode != 0:
         tail = log.read_text("utf-8", "replace").replace("\r", "\n").strip().splitlines()[-5:]
-        raise RunFailed(f"mutmut failed on {module} (see {log}): " + " | ".join(tail))
-    exit_codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
-    return [_mutmut_outcome(module, work, name, code) for name, code in exit_codes.items()]
+        raise RunFailed(f"mutmut failed in {work} (see {log}): " + " | ".join(tail))
+
+
+def _exit_codes(work: Path, module: str) -> dict[str, int | None]:
+    meta = work / "mutants" / "src" / "commdash" / f"{module}.py.meta"
+    try:
+        codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+    except (OSError, ValueError, KeyError) as error:
+        raise RunFailed(f"mutmut left no results in {meta}: {error}") from None
+    return codes
 
 
 def _with_selection(pyproject: str, module: str, tests: list[str]) -> str:
@@ -153,34 +226,54 @@ def _with_selection(pyproject: str, module: str, tests: list[str]) -> str:
     return pyproject.replace(header, header + selection, 1)
 
 
-def _mutmut_outcome(module: str, work: Path, name: str, code: int | None) -> Outcome:
-    from mutmut.mutation.diff_apply import get_diff_for_mutant
-    from mutmut.stats import status_by_exit_code
+def _where(name: str) -> str:
+    """``Store.apply`` or ``revert``: the function a mutmut mutant is in."""
     from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+
+    function, class_name = orig_function_and_class_names_from_key(name)
+    return f"{class_name}.{function}" if class_name else function
+
+
+def _diff(work: Path, module: str, name: str) -> tuple[str, str]:
+    """The lines the mutant changed, before and after (`` / `` between lines)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    with contextlib.chdir(work):
+        diff = get_diff_for_mutant(name, path=f"src/commdash/{module}.py")
+    changed = [line for line in diff.splitlines() if not line.startswith(("---", "+++"))]
+    was = " / ".join(line[1:].strip() for line in changed if line.startswith("-"))
+    now = " / ".join(line[1:].strip() for line in changed if line.startswith("+"))
+    return was, now
+
+
+def _mutmut_outcome(module: str, work: Path, name: str, code: int | None) -> Outcome:
+    from mutmut.stats import status_by_exit_code
 
     status = status_by_exit_code[code]
     if status in ("not checked", "check was interrupted by user"):
         raise RunFailed(f"mutmut did not finish {name}: {status}")
-    function, class_name = orig_function_and_class_names_from_key(name)
-    where = f"{class_name}.{function}" if class_name else function
-    was = now = ""
-    if status != "killed":
-        with contextlib.chdir(work):
-            diff = get_diff_for_mutant(name, path=f"src/commdash/{module}.py")
-        changed = [line for line in diff.splitlines() if not line.startswith(("---", "+++"))]
-        was = " / ".join(line[1:].strip() for line in changed if line.startswith("-"))
-        now = " / ".join(line[1:].strip() for line in changed if line.startswith("+"))
+    was, now = ("", "") if status == "killed" else _diff(work, module, name)
     kind = {"killed": "killed", "timeout": "timeout", "segfault": "timeout"}.get(status)
-    return Outcome(module, where, was, now, kind or "survived", name)
+    return Outcome(module, _where(name), was, now, kind or "survived", name)
 
 
 # Module-level constants: line mutants -----------------------------------------------------
 
 
-def run_line_mutants(module: str, tests: list[str], jobs: int) -> list[Outcome]:
-    """Each line mutant of the module's constants against the tests, ``jobs`` at a time."""
+def run_line_mutants(
+    module: str, tests: list[str], jobs: int, equivalents: set[Equivalent]
+) -> list[Outcome]:
+    """Each line mutant of the module's constants against the tests, ``jobs`` at a time;
+    those listed as equivalent are not run."""
     source = (PACKAGE / f"{module}.py").read_text("utf-8")
     mutants = constant_mutants(source)
+    outcomes = [
+        Outcome(module, m.where, m.was, m.now, "equivalent", f"{module}.py:{m.line}")
+        for m in mutants
+    ]
+    to_run = [
+        m for m, o in zip(mutants, outcomes, strict=True) if Equivalent.of(o) not in equivalents
+    ]
     pool = _ForkPool(module, tests, jobs)
     started = time.monotonic()
     if pool.statuses([source], timeout=None, record=True) != ["survived"]:
@@ -189,10 +282,10 @@ def run_line_mutants(module: str, tests: list[str], jobs: int) -> list[Outcome]:
     sentinel = source + "\nraise RuntimeError('a mutant that every test run must catch')\n"
     if pool.statuses([sentinel], timeout=timeout) != ["killed"]:
         raise RunFailed(f"line mutants of {module} do not reach its tests")
-    statuses = pool.statuses([mutant.source for mutant in mutants], timeout=timeout)
+    statuses = iter(pool.statuses([mutant.source for mutant in to_run], timeout=timeout))
     return [
-        Outcome(module, m.where, m.was, m.now, status, f"{module}.py:{m.line}")
-        for m, status in zip(mutants, statuses, strict=True)
+        o if Equivalent.of(o) in equivalents else replace(o, status=next(statuses))
+        for o in outcomes
     ]
 
 
@@ -276,7 +369,9 @@ class _ForkPool:
             os._exit(code)
 
     def _status(self, code: int, slot: Path, record: bool) -> str:
-        if code in (4, 5, 99):  # a usage error, no test collected, the child itself failed
+        # A usage error or no test on the unmutated module is the run's fault; on a mutant,
+        # it is the mutant breaking a conftest's import: caught.
+        if code == 99 or (record and code in (4, 5)):
             raise RunFailed(f"pytest could not run {self.tests} (exit status {code})")
         if record and code == 0:
             self.durations = json.loads((slot / "durations.json").read_text())
@@ -295,53 +390,6 @@ class _Timing:
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         self.durations[report.nodeid] = self.durations.get(report.nodeid, 0.0) + report.duration
-
-
-# Equivalent mutants -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Equivalent:
-    module: str
-    where: str
-    was: str
-    now: str
-
-    @classmethod
-    def of(cls, outcome: Outcome) -> Equivalent:
-        return cls(outcome.module, outcome.where, _squash(outcome.was), _squash(outcome.now))
-
-
-def _squash(code: str) -> str:
-    return " ".join(code.split())
-
-
-def load_equivalents(path: Path = EQUIVALENTS) -> set[Equivalent]:
-    """The mutants judged equivalent, each entry with a ``why``; a bad entry stops the run."""
-    try:
-        tables = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise RunFailed(f"{path}: {error}") from None
-    found = set()
-    for module, entries in tables.items():
-        for number, entry in enumerate(entries, start=1):
-            if not str(entry.get("why", "")).strip():
-                raise RunFailed(f"{path}: [[{module}]] entry {number} does not say why")
-            found.add(
-                Equivalent(module, entry["where"], _squash(entry["was"]), _squash(entry["now"]))
-            )
-    return found
-
-
-def judge(outcomes: Iterable[Outcome], equivalents: set[Equivalent]) -> list[Outcome]:
-    """Survivors listed as equivalent become ``equivalent``; a listed mutant that was killed
-    is kept as killed (the list is wrong about it and is reported as stale)."""
-    return [
-        Outcome(o.module, o.where, o.was, o.now, "equivalent", o.name)
-        if o.status == "survived" and Equivalent.of(o) in equivalents
-        else o
-        for o in outcomes
-    ]
 
 
 # Report ---------------------------------------------------------------------------------------
@@ -371,7 +419,7 @@ def report(by_module: dict[str, list[Outcome]], stale: list[Equivalent]) -> Iter
         yield f"  - {outcome.was}"
         yield f"  + {outcome.now}"
     for entry in stale:
-        yield f"stale equivalent (no surviving mutant matches): {entry.module} {entry.where}"
+        yield f"stale equivalent (matches no mutant): {entry.module} {entry.where}"
         yield f"  - {entry.was}"
         yield f"  + {entry.now}"
 
@@ -394,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             tests = tests_importing(module)
             print(f"{module}: {len(tests)} test files", file=sys.stderr, flush=True)
             phase = time.monotonic()
-            outcomes = run_mutmut(module, tests, args.jobs)
+            outcomes = run_mutmut(module, tests, args.jobs, equivalents)
             print(
                 f"{module}: {len(outcomes)} function-body mutants in "
                 f"{time.monotonic() - phase:.0f} s",
@@ -402,13 +450,13 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             phase = time.monotonic()
-            lines = run_line_mutants(module, tests, args.jobs)
+            lines = run_line_mutants(module, tests, args.jobs, equivalents)
             print(
                 f"{module}: {len(lines)} constant mutants in {time.monotonic() - phase:.0f} s",
                 file=sys.stderr,
                 flush=True,
             )
-            by_module[module] = judge(outcomes + lines, equivalents)
+            by_module[module] = outcomes + lines
     except RunFailed as failure:
         print(f"mutation run failed: {failure}", file=sys.stderr)
         return 2
