@@ -1,0 +1,207 @@
+"""What the courier tells the platform and what it records: the last pulled document and the
+other replies' messages go to the source, every outcome gets its line for the manager and
+its trace on disk (who claimed it, when it was sent, why it failed), a claim taken over by
+another process is not overwritten, and after a refused token the outbox waits 10 minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from commdash.delivery import Courier
+from commdash.errors import SourceError
+from commdash.outbox import Reply, this_process
+from commdash.sources.http import RemoteError
+from commdash.sources.live import Cursor, Document, LiveSource, ProgressFn, Pulled
+from commdash.store import Store
+from commdash.timeutil import Clock
+
+NOW = 1_800_000_000.0
+DOCUMENT: Document = {"format": "commdash/v1", "posts": [{"id": "p1"}]}
+
+
+class Platform(LiveSource):
+    """Records what it is given; raises ``failures`` first; runs ``during_send`` while a
+    reply is on its way."""
+
+    location = "platform"
+    requests = 0
+
+    def __init__(self, *failures: Exception, during_send: Callable[[], None] = lambda: None):
+        self.failures = list(failures)
+        self.during_send = during_send
+        self.given: list[tuple[str, Document]] = []
+        self.asked: list[tuple[Document, frozenset[str]]] = []
+        self.hidden: list[tuple[str, bool]] = []
+
+    def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
+        return Pulled(None, cursor)
+
+    def send_reply(self, reply: Reply, document: Document) -> str:
+        self.during_send()
+        if self.failures:
+            raise self.failures.pop(0)
+        self.given.append((reply.id, document))
+        return f"m-{reply.id}"
+
+    def set_hidden(self, message_id: str, hidden: bool) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.hidden.append((message_id, hidden))
+
+    def find_sent(
+        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
+    ) -> str | None:
+        self.asked.append((document, taken))
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+class CannotHide(Platform):
+    set_hidden = LiveSource.set_hidden  # type: ignore[assignment]
+
+
+def courier(
+    store: Store,
+    source: LiveSource,
+    now: float = NOW,
+    document: Document | None = DOCUMENT,
+    owner: str | None = "me",
+) -> Courier:
+    return Courier(source, store, Clock(now), lambda: document, owner=owner)
+
+
+def queued(store: Store, text: str = "Thanks!", at: float = NOW) -> Reply:
+    reply = Reply.new("c1", "c1", text, at)
+    store.queue_reply(reply)
+    return reply
+
+
+def test_the_source_gets_the_last_pulled_document_or_an_empty_one(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    first, second = queued(store), queued(store, at=NOW + 1)
+    source = Platform()
+    courier(store, source).deliver_due()
+    assert source.given == [(first.id, DOCUMENT), (second.id, DOCUMENT)]
+    third = queued(store, at=NOW + 2)
+    courier(store, source, document=None).deliver_due()
+    assert source.given[-1] == (third.id, {})
+
+
+def test_a_reply_that_may_have_gone_out_is_looked_for_among_the_others(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    delivered = queued(store)
+    source = Platform()
+    courier(store, source).deliver_due()
+    queued(store, at=NOW + 1)  # its attempt is cut off: it may have gone out
+    queued(store, at=NOW + 2)  # not sent yet: no message of its own
+    source.failures = [RemoteError("connection reset", transient=True)]
+    courier(store, source, now=NOW + 2).deliver_due()
+    courier(store, source, now=NOW + 1000).deliver_due()
+    assert source.asked == [(DOCUMENT, frozenset({f"m-{delivered.id}"}))]
+
+
+def test_a_courier_claims_in_its_owners_name_or_this_processs(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    claims: list[str | None] = []
+    source = Platform(during_send=lambda: claims.extend(r.sending_by for r in store.replies()))
+    queued(store)
+    courier(store, source, owner="host:42:abc").deliver_due()
+    queued(store, at=NOW + 1)
+    courier(store, source, owner=None).deliver_due()
+    assert claims[0] == "host:42:abc"
+    assert claims[-1] == this_process()
+
+
+def test_each_outcome_has_its_line_and_its_record(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    reply = queued(store)
+    store.queue_moderation(Reply.moderation("c1", "m1", hide=True, now=NOW + 1))
+    store.queue_moderation(Reply.moderation("c1", "m1", hide=False, now=NOW + 2))
+    done = courier(store, Platform(), now=NOW + 10).deliver_due()
+    assert [d.note for d in done] == [
+        "Reply delivered",
+        "Hidden on the platform",
+        "Shown again on the platform",
+    ]
+    sent = next(r for r in store.replies() if r.id == reply.id)
+    assert (sent.status, sent.remote_id, sent.sent_at) == ("sent", f"m-{reply.id}", NOW + 10)
+    assert done[0].item == sent
+
+
+def test_a_source_that_refuses_the_item_fails_it_with_its_reason(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    queued(store)
+    store.queue_moderation(Reply.moderation("c1", "m1", hide=True, now=NOW + 1))
+    source = CannotHide(SourceError("https://x.example/ is not allowed"))
+    done = courier(store, source).deliver_due()
+    assert [d.note for d in done] == [
+        "Not delivered: https://x.example/ is not allowed",
+        "Not delivered: platform: this source cannot hide comments",
+    ]
+    assert [(r.status, r.error) for r in store.replies()] == [
+        ("failed", "https://x.example/ is not allowed"),
+        ("failed", "platform: this source cannot hide comments"),
+    ]
+    assert [d.item for d in done] == store.replies()
+
+
+def test_a_refused_token_fails_the_reply_and_pauses_the_outbox_10_minutes(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    queued(store)
+    queued(store, at=NOW + 1)
+    post = courier(store, Platform(RemoteError("HTTP 401: token refused", refused=True)))
+    [done] = post.deliver_due()
+    assert done.note == "Not delivered: HTTP 401: token refused"
+    assert (done.item.status, done.item.error) == ("failed", "HTTP 401: token refused")
+    assert post.paused_until == NOW + 600
+    assert post.next_due() == NOW + 600
+
+
+def test_after_a_wait_the_courier_sends_at_the_very_second_it_ends(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    reply = queued(store)
+    source = Platform(RemoteError("HTTP 503", transient=True, retry_after=120.0))
+    post = courier(store, source)
+    [done] = post.deliver_due()
+    assert done.item == next(r for r in store.replies() if r.id == reply.id)
+    assert done.item.next_attempt_at == NOW + 120
+    post.clock = Clock(NOW + 120)
+    assert [d.note for d in post.deliver_due()] == ["Reply delivered"]
+
+
+def test_nothing_queued_is_nothing_due(tmp_path: Path) -> None:
+    assert courier(Store(tmp_path), Platform()).next_due() is None
+
+
+def test_a_claim_taken_over_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    # The send outlived the claim's lease and another commdash took the item over.
+    store = Store(tmp_path)
+    reply = queued(store)
+
+    def taken_over() -> None:
+        store.update_reply(reply.id, lambda r: r.claimed("elsewhere:7:xyz", NOW + 400))
+
+    [done] = courier(store, Platform(during_send=taken_over)).deliver_due()
+    assert done.note == "Reply delivered"
+    assert done.item.status == "sent"
+    [kept] = store.replies()
+    assert (kept.status, kept.sending_by) == ("sending", "elsewhere:7:xyz")
+
+
+def test_an_outcome_the_disk_refuses_is_still_told(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    queued(store)
+
+    def disk_gone() -> None:
+        (tmp_path / "outbox.json").unlink()
+        (tmp_path / "outbox.json").mkdir()
+
+    source = Platform(during_send=disk_gone)
+    [done] = courier(store, source).deliver_due(stop=lambda: bool(source.given))
+    assert done.item.status == "sent"
+    assert done.note == (
+        f"Reply delivered (not recorded: {tmp_path / 'outbox.json'}: cannot read: Is a directory)"
+    )
