@@ -188,8 +188,8 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _cache_filled(cache: Path) -> bool:
-    """Whether the cache directory holds a finished entry (not only a temporary file)."""
-    return any(not entry.name.startswith(".") for entry in cache.iterdir())
+    """Whether the cache directory holds a finished entry (not only a part being written)."""
+    return any(cache.rglob("*.pickle"))
 
 
 def _empty(directory: Path) -> Path:
@@ -736,7 +736,7 @@ def _open_session(path: Path, state_dir: str) -> Any:
 
 
 def _app(session: Any, clock: Any) -> Any:
-    from commdash.app import CommdashApp
+    from commdash.ui.app import CommdashApp
 
     return CommdashApp(session, clock)
 

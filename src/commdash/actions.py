@@ -7,18 +7,35 @@ the UI and the inbox is left as it was, so the screen never shows what was not s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from commdash import triage
+from commdash.errors import CommdashError
 from commdash.inbox import Inbox
 from commdash.model import Snapshot
 from commdash.outbox import Reply
-from commdash.store import Store
+from commdash.store import DISCARD, Store
 from commdash.text import sanitize
 from commdash.timeutil import Clock
 from commdash.triage import JournalEntry, TriageState
 
 SNOOZE_MORNING_HOUR = 9
+
+
+class ReadOnlyError(CommdashError):
+    """A reply or hide on a read-only message: it could never be delivered, so it is not
+    queued (the screen checks first; this guards every other way in)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What an undo did with the action it took from the journal."""
+
+    entry: JournalEntry
+    restored: bool
+    """False when nothing could be put back (``note`` says why)."""
+    note: str = ""
 
 
 class Triager:
@@ -72,11 +89,34 @@ class Triager:
         name = " ".join(sanitize(who).split())[:60]
         return self._change("assign", cid, lambda state: triage.assign(state, name)).assignee
 
+    def cannot_reply(self, cid: str, in_reply_to: str) -> str | None:
+        """Why a reply to ``in_reply_to`` cannot be queued, or None when it can. A reply
+        goes to the conversation's top comment on some platforms, to the message on others:
+        both must be writable."""
+        conversation = self.inbox.conversations[cid]
+        message = conversation.message(in_reply_to)
+        if conversation.root.read_only or (message is not None and message.read_only):
+            return (
+                "This conversation is read-only: the source gave no id to reply to, so a "
+                "reply could never be delivered (L says why)."
+            )
+        return None
+
+    def cannot_hide(self, cid: str, message_id: str) -> str | None:
+        """Why the message cannot be hidden or shown again, or None when it can."""
+        message = self.inbox.conversations[cid].message(message_id)
+        if message is not None and message.read_only:
+            return "This comment is read-only: the source gave no id to hide it by (L says why)."
+        return None
+
     def toggle_hidden(self, cid: str, message_id: str) -> bool:
         """Hide or unhide one message; True when it is now hidden."""
         message = self.inbox.conversations[cid].message(message_id)
         if message is None:
             raise KeyError(message_id)
+        why = self.cannot_hide(cid, message_id)
+        if why is not None:
+            raise ReadOnlyError(why)
         hide = self.inbox.is_visible(cid, message)
         self._change(
             "hide" if hide else "unhide",
@@ -93,6 +133,9 @@ class Triager:
             self._note_own_write()
 
     def reply(self, cid: str, in_reply_to: str, text: str) -> Reply:
+        why = self.cannot_reply(cid, in_reply_to)
+        if why is not None:
+            raise ReadOnlyError(why)
         now = self.clock.now()
         reply = Reply.new(cid, in_reply_to, sanitize(text).strip(), now)
         self.store.queue_reply(reply)
@@ -103,25 +146,60 @@ class Triager:
         self.store.save_draft(cid, text)
         self._note_own_write()
 
-    def undo(self) -> JournalEntry | None:
-        """Take back the manager's latest action. A reply already on its way or sent stays
-        (the journal entry is used up all the same, so undo goes on further back); the
-        caller tells it by :meth:`reply_gone`."""
+    def undo(self) -> Undone | None:
+        """Take back the manager's latest action, and say whether anything was put back:
+        an action whose every change was changed again since (by a colleague), a reply
+        already on its way or sent, or one no longer in the outbox, is not undone (the
+        journal entry is used up all the same, so undo goes on further back)."""
+        outbox = {reply.id: reply for reply in self.store.replies()}
         entry = self.store.undo()
         if entry is None:
             return None
+        if entry.action == DISCARD and entry.reply_id is not None:
+            return self._undone_discard(entry, entry.reply_id)
         if entry.reply_id is not None:
-            if self.reply_gone(entry.reply_id):
-                self.inbox.remove_reply(entry.reply_id)
-        elif entry.conversation_id in self.inbox.conversations:
-            cid = entry.conversation_id
-            self.inbox.set_state(cid, self.store.state(cid))
+            return self._undone_reply(entry, outbox.get(entry.reply_id))
+        cid = entry.conversation_id
+        state = self.store.state(cid)
+        if cid in self.inbox.conversations:
+            self.inbox.set_state(cid, state)
             if entry.action in ("hide", "unhide"):
                 for message in self.inbox.conversations[cid].messages:
                     changed = entry.after.hidden_override(message.id)
                     if changed is not None and changed != entry.before.hidden_override(message.id):
                         self._moderate(cid, message.id, not self.inbox.is_visible(cid, message))
-        return entry
+        if _put_back(entry, state):
+            return Undone(entry, True)
+        return Undone(entry, False, "changed again since, by someone else")
+
+    def _undone_reply(self, entry: JournalEntry, queued: Reply | None) -> Undone:
+        """Undo of a reply: taken out of the outbox into the draft, if it was still there."""
+        reply_id = entry.reply_id
+        assert reply_id is not None
+        if not self.reply_gone(reply_id):
+            return Undone(entry, False, "it is already on its way or sent: it cannot be taken back")
+        self.inbox.remove_reply(reply_id)
+        draft = self.store.drafts().get(entry.conversation_id, "")
+        if queued is None or queued.text not in draft:
+            return Undone(entry, False, "that reply is no longer in the outbox")
+        return Undone(entry, True, "its text is your draft")
+
+    def _undone_discard(self, entry: JournalEntry, reply_id: str) -> Undone:
+        """Undo of x: the reply is back in the outbox as it was (the same id, so it can
+        never be posted twice). If the message it answered has left the source meanwhile,
+        its text becomes the conversation's draft instead."""
+        back = next((reply for reply in self.store.replies() if reply.id == reply_id), None)
+        if back is None:
+            return Undone(entry, False, "its copy is not in the state directory any more")
+        conversation = self.inbox.conversations.get(entry.conversation_id)
+        if conversation is None or conversation.message(back.in_reply_to) is None:
+            if self.store.discard_reply(reply_id) is not None:
+                draft = self.store.drafts().get(entry.conversation_id, "").rstrip()
+                self.save_draft(entry.conversation_id, f"{back.text}\n\n{draft}".strip())
+            return Undone(entry, True, "the message it answered is gone: its text is your draft")
+        self.inbox.reload(self.store.states(), self.store.replies())
+        again = "not sent: R retries" if back.status == "failed" else "queued"
+        return Undone(entry, True, f"the reply is back, {again}")
 
     def reply_gone(self, reply_id: str) -> bool:
         """Whether the outbox no longer has that reply (taken back, or discarded)."""
@@ -148,8 +226,9 @@ class Triager:
         return self._change_reply(reply_id, lambda r: r.requeued(text) if r.editable else None)
 
     def discard_reply(self, reply_id: str) -> Reply | None:
-        """Drop a reply not sent yet; None when it is on its way or sent."""
-        found = self.store.discard_reply(reply_id)
+        """Drop a reply not sent yet (undo puts it back); None when it is on its way or
+        sent."""
+        found = self.store.discard_reply_undoably(reply_id, self.clock.now())
         self._note_own_write()
         if found is not None:
             self.inbox.remove_reply(reply_id)
@@ -173,6 +252,25 @@ class Triager:
         self.inbox.reload(self.store.states(), self.store.replies())
         self.seen = mark
         return True
+
+
+def _put_back(entry: JournalEntry, state: TriageState) -> bool:
+    """Whether ``state`` has back, from before the action, anything the action changed."""
+    before, after = entry.before, entry.after
+    for name in ("done_at", "done_through", "snoozed_until", "assignee"):
+        was = getattr(before, name)
+        if was != getattr(after, name) and getattr(state, name) == was:
+            return True
+    added = set(after.tags) - set(before.tags)
+    removed = set(before.tags) - set(after.tags)
+    if added - set(state.tags) or removed & set(state.tags):
+        return True
+    hidden = {message_id for message_id, _ in (*before.hidden, *after.hidden)}
+    return any(
+        before.hidden_override(m) != after.hidden_override(m)
+        and state.hidden_override(m) == before.hidden_override(m)
+        for m in hidden
+    )
 
 
 def snooze_choices(now: float) -> list[tuple[str, float]]:

@@ -1,4 +1,5 @@
-"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures."""
+"""The command line: ``commdash [SOURCE]`` starts the TUI, ``commdash stats`` prints figures,
+``commdash serve`` shows the TUI in a browser, ``commdash config`` checks the config file."""
 
 from __future__ import annotations
 
@@ -9,17 +10,17 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NoReturn, TextIO
 
 import orjson
 
 from commdash import __version__
-from commdash.config import load_config
+from commdash.config import Config, check_config, config_path, load_config
 from commdash.errors import CommdashError
 from commdash.inbox import SourceFigures
 from commdash.outbox import Reply
 from commdash.session import Session, open_session
-from commdash.text import one_line
+from commdash.text import escape_json_controls, one_line, sanitize
 from commdash.threads import show_id
 from commdash.timeutil import Clock, duration, iso, parse_now
 
@@ -30,6 +31,10 @@ SOURCE_HELP = (
 WARNINGS_SHOWN = 10
 DEFAULT_SLA_MINUTES = 60.0
 MAX_SLA_MINUTES = 60 * 24 * 365
+DEFAULT_SERVE_HOST = "127.0.0.1"
+DEFAULT_SERVE_PORT = 8000
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+"""What textual-serve names in TEXTUAL_DRIVER for each browser tab's commdash."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,9 +44,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(_stats_parser().parse_args(args[1:]))
         if args[:1] == ["outbox"]:
             return _outbox(_outbox_parser().parse_args(args[1:]))
+        if args[:1] == ["serve"]:
+            return _serve(_serve_parser().parse_args(args[1:]))
+        if args[:1] == ["config"]:
+            return _config(_config_parser().parse_args(args[1:]))
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _complain("error", str(exc))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -50,6 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at /dev/null so the interpreter's final flush does not complain.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's errors quote what was typed (``unrecognized arguments: ...``): they are
+    written like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _complain("error", message, self.prog)
+        sys.exit(2)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -75,11 +94,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _main_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
-        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies. "
+        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies; "
+        "'commdash serve [SOURCE]' serves the dashboard to a web browser. "
+        "'commdash config --check' checks the config file, '--path' shows which one is read. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)
@@ -89,7 +110,7 @@ def _main_parser() -> argparse.ArgumentParser:
 
 
 def _stats_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=f"{PROG} stats",
         description="Print the engagement figures of a source, with the local triage state.",
     )
@@ -102,13 +123,62 @@ def _stats_parser() -> argparse.ArgumentParser:
 
 
 def _outbox_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=f"{PROG} outbox",
         description="List the replies and hides waiting, sent or failed for a source.",
     )
     parser.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
     parser.add_argument("--json", action="store_true", help="print one JSON array")
     _common(parser)
+    return parser
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} serve",
+        description="Serve the dashboard to a web browser: each browser tab runs its own "
+        "commdash, with these options. Open the address printed, which holds a key.",
+    )
+    parser.add_argument(
+        "source", nargs="?", metavar="SOURCE", help=SOURCE_HELP + " (default: the demo)"
+    )
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_SERVE_HOST,
+        help="the address to listen on (default: %(default)s, this machine only; "
+        "reach it from yours with SSH port forwarding)",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port_option,
+        default=DEFAULT_SERVE_PORT,
+        help="the port to listen on (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a --host other than loopback: whoever reaches the port and has the key "
+        "acts with your sources' tokens, over unencrypted HTTP",
+    )
+    _common(parser)
+    return parser
+
+
+def _port_option(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 65535):
+        raise argparse.ArgumentTypeError(f"{value!r}: give a port number from 1 to 65535")
+    return int(value)
+
+
+def _config_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{PROG} config", description="The config file.")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--check",
+        action="store_true",
+        help="print each mistake of the config file on a line (exit status 2 if any)",
+    )
+    what.add_argument("--path", action="store_true", help="print which file is read")
     return parser
 
 
@@ -132,13 +202,16 @@ def _sla_option(value: str) -> float:
 
 
 def _open(
-    args: argparse.Namespace, pull: bool = False, offline: bool = False
+    args: argparse.Namespace,
+    pull: bool = False,
+    offline: bool = False,
+    config: Config | None = None,
 ) -> tuple[Session, Clock]:
     """The session; with ``pull``, a live source is pulled first, falling back to its
     offline copy with a warning (the TUI pulls in the background instead). ``offline``:
-    what is kept on disk only (no token needed)."""
+    what is kept on disk only (no token needed). ``config``: as read already."""
     clock = Clock(args.now)
-    config = load_config()
+    config = load_config() if config is None else config
     session = open_session(args.source, args.state_dir, clock, args.sla, config, offline)
     if session.link is not None and pull:
         session = _pulled(session)
@@ -157,50 +230,84 @@ def _pulled(session: Session) -> Session:
         if link.feed.synced_at is None or not exc.transient:
             raise
         age = duration(max(0.0, time.time() - link.feed.synced_at))
-        print(f"{PROG}: warning: offline, using the copy synced {age} ago: {exc}", file=sys.stderr)
+        _complain("warning", f"offline, using the copy synced {age} ago: {exc}")
         return session
-    if synced is None or synced.snapshot is None:
+    if synced is None:
         return session
-    for line in synced.warnings[:WARNINGS_SHOWN]:
-        print(f"{PROG}: warning: {link.feed.source.location}: {line}", file=sys.stderr)
+    if synced.unsaved is not None:
+        _complain("warning", f"{link.feed.source.location}: {synced.unsaved}")
+    if synced.snapshot is None:
+        return session  # the offline copy's snapshot, with what it skipped, stands
     store = link.store_for(synced.snapshot)
     session.inbox.replace_snapshot(synced.snapshot, store.states(), store.replies())
     return replace(session, store=store)
 
 
 def _warn(session: Session) -> None:
-    skipped = session.inbox.snapshot.skipped
-    where = session.inbox.snapshot.source.location
-    for line in skipped[:WARNINGS_SHOWN]:
-        print(f"{PROG}: warning: {where}: {line}", file=sys.stderr)
-    if len(skipped) > WARNINGS_SHOWN:
-        more = len(skipped) - WARNINGS_SHOWN
-        print(f"{PROG}: warning: {where}: {more} more items skipped or repaired", file=sys.stderr)
+    """What loading skipped or repaired, at most :data:`WARNINGS_SHOWN` lines and a count of
+    the rest, then each cause commdash recognised with what to do."""
+    snapshot = session.inbox.snapshot
+    where = snapshot.source.location
+    shown = snapshot.skipped[:WARNINGS_SHOWN]
+    for line in shown:
+        _complain("warning", f"{where}: {line}")
+    more = snapshot.skipped_count - len(shown)
+    if more:
+        _complain("warning", f"{where}: {more} more items skipped or repaired")
+    for advice in snapshot.advice:
+        _complain("warning", f"{where}: {advice}")
 
 
 def _tui(args: argparse.Namespace) -> int:
-    if not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
+    if not (_has_terminal() or os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER):
         raise CommdashError(
             "the dashboard needs a terminal (stdin and stderr); "
             "for figures without one, use 'commdash stats'"
         )
-    session, clock = _open(args)
-    from commdash.app import CommdashApp  # Textual only when the TUI is wanted
+    config = load_config()
+    session, clock = _open(args, config=config)
+    from commdash.ui.app import CommdashApp  # Textual only when the TUI is wanted
 
-    app = CommdashApp(session, clock)
+    app = CommdashApp(session, clock, config)
     app.run()
     return app.return_code or 0
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from commdash.ui import serve  # the web server only when it is wanted
+
+    if not (serve.is_loopback(args.host) or args.public):
+        raise CommdashError(
+            f"--host {args.host} is reachable from other machines: whoever reaches the port "
+            "could reply, hide and triage with your sources' tokens; serve on 127.0.0.1 and "
+            "use SSH port forwarding, or add --public"
+        )
+    if not serve.is_loopback(args.host):
+        _complain(
+            "warning",
+            f"serving beyond this machine on {args.host}: whoever reaches port {args.port} "
+            "with the printed address (sent unencrypted) acts with your sources' tokens",
+        )
+    # Each browser tab opens the source anew; a bad one is told here, once, and not in a
+    # blank browser page. Offline: a live source's token is read by each tab's commdash.
+    _open(args, offline=True)
+    serve.serve(
+        serve.app_command(args.source, args.state_dir, args.now, args.sla), args.host, args.port
+    )
+    return 0
 
 
 def _stats(args: argparse.Namespace) -> int:
     session, clock = _open(args, pull=True)
     figures = session.inbox.figures()
     if args.json:
-        document = stats_document(session, figures, clock.now())
-        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        _say_json(stats_document(session, figures, clock.now()))
     else:
-        _tolerant_stdout()
-        print(_stats_text(session, figures))
+        _say(_stats_text(session, figures))
     return 0
 
 
@@ -210,19 +317,35 @@ def _outbox(args: argparse.Namespace) -> int:
         session, clock = _open(args, pull=True)  # the account, hence the state, is unknown
     items = sorted(session.store.replies(), key=lambda item: item.queued_at)
     if args.json:
-        document = [outbox_entry(item) for item in items]
-        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        _say_json([outbox_entry(item) for item in items])
         return 0
-    _tolerant_stdout()
     if not items:
-        print(f"Nothing in the outbox of {session.inbox.snapshot.source.name}.")
+        _say(f"Nothing in the outbox of {session.inbox.snapshot.source.name}.")
     now = clock.now()
     for item in items:
         when = item.sent_at if item.sent_at is not None else item.queued_at
         line = f"{item.status:<8} {duration(max(0.0, now - when)):>8} ago  {_about(session, item)}"
         if item.error:
             line += f"  · {one_line(item.error, 120)}"
-        print(line)
+        _say(line)
+    return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    """``--path``: the file read, and whether it is there; ``--check``: every mistake, one
+    line each, or ``FILE: ok``."""
+    path = config_path()
+    there = path.is_file()
+    if args.path:
+        state = "exists" if there else "not a file" if path.exists() else "not there"
+        _say(f"{path} ({state}{'' if path.exists() else ': commdash runs with its defaults'})")
+        return 0
+    mistakes = check_config(path)
+    for line in mistakes:
+        _say(line)
+    if mistakes:
+        return 2
+    _say(f"{path}: ok" if there else f"{path}: ok (not there: commdash runs with its defaults)")
     return 0
 
 
@@ -255,10 +378,26 @@ def outbox_entry(item: Reply) -> dict[str, Any]:
     }
 
 
-def _tolerant_stdout() -> None:
-    if isinstance(sys.stdout, io.TextIOWrapper):
+def _say(text: str, stream: TextIO | None = None) -> None:
+    """Print ``text``. Every line the CLI writes goes through here (or :func:`_say_json`):
+    what it quotes (a file name, a source's or a person's name, a reply, an error) may
+    hold anything, so it is made terminal-safe here, whatever checked it before."""
+    out = sys.stdout if stream is None else stream
+    if isinstance(out, io.TextIOWrapper) and out.errors == "strict":
         # A terminal whose encoding cannot show every character must not end in a crash.
-        sys.stdout.reconfigure(errors="replace")
+        out.reconfigure(errors="replace")
+    print(sanitize(text), file=out)
+
+
+def _complain(kind: str, message: str, prog: str = PROG) -> None:
+    """``commdash: error: ...`` (or ``warning``) on one line of stderr."""
+    _say(f"{prog}: {kind}: " + sanitize(message).replace("\n", " "), sys.stderr)
+
+
+def _say_json(document: object) -> None:
+    """Print ``document`` as JSON whose text holds no control a terminal would act on."""
+    raw = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    sys.stdout.buffer.write(escape_json_controls(raw) + b"\n")
 
 
 def stats_document(session: Session, figures: SourceFigures, now: float) -> dict[str, Any]:
@@ -286,7 +425,7 @@ def stats_document(session: Session, figures: SourceFigures, now: float) -> dict
         ],
         "volume_24h": list(c.volume_24h),
         "volume_14d": list(c.volume_14d),
-        "skipped": len(session.inbox.snapshot.skipped),
+        "skipped": session.inbox.snapshot.skipped_count,
     }
 
 

@@ -1,9 +1,13 @@
-"""The config file: named live sources, their tokens and polling.
+"""The config file: named live sources, their tokens and polling, keys and theme.
 
 TOML at ``$COMMDASH_CONFIG``, else ``config.toml`` in the platform's config directory. A
 missing file is an empty config. Every mistake is one line naming the file and the key.
 Tokens are never in the file: each source names an environment variable (``token_env``) or a
 command that prints the token (``token_command``, e.g. a password manager).
+
+A mistake in the sources or the settings stops commdash; one in ``[keys]`` or ``theme`` only
+leaves that line out (the screen says so): nobody should be locked out of their inbox by a
+key binding. ``commdash config --check`` lists them all.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import os
 import shlex
 import subprocess
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +24,9 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from commdash.errors import CommdashError
+from commdash.keymap import check_keymap
 from commdash.text import one_line
+from commdash.theme import ThemeMemory, theme_problem
 
 APP_NAME = "commdash"
 KINDS = ("facebook", "mastodon", "commdash")
@@ -49,9 +55,13 @@ class SourceConfig:
     poll_seconds: float = DEFAULT_POLL_SECONDS
     allow_http: bool = False
     days: int = 30
+    max_mentions: int | None = None
+    """Mastodon: at most this many mentions read per sync (None: all of them)."""
 
-    def token(self) -> str | None:
-        """The token, from the environment or the command; None when none is configured."""
+    def token(self, may_prompt: bool = True) -> str | None:
+        """The token, read now from the environment or the command; None when none is
+        configured. ``may_prompt``: the command may read the terminal (not while the TUI
+        owns it: its input is then empty)."""
         if self.token_env is not None:
             value = os.environ.get(self.token_env, "").strip()
             if not value:
@@ -62,7 +72,7 @@ class SourceConfig:
                 )
             return _checked_token(self.name, value, f"${self.token_env}")
         if self.token_command is not None:
-            token = _run_token_command(self.name, self.token_command)
+            token = _run_token_command(self.name, self.token_command, may_prompt)
             return _checked_token(self.name, token, "the token_command's output")
         return None
 
@@ -72,6 +82,15 @@ class Config:
     path: Path
     sources: dict[str, SourceConfig]
     poll_seconds: float = DEFAULT_POLL_SECONDS
+    keymap: dict[str, str] = field(default_factory=dict)
+    """``[keys]``, checked: binding id → keys, for ``App.set_keymap``."""
+    theme: str | None = None
+    notes: tuple[str, ...] = ()
+    """What is wrong in ``[keys]`` and ``theme``, one line each: left out, not fatal."""
+
+    @property
+    def theme_memory(self) -> ThemeMemory:
+        return ThemeMemory.beside(self.path, self.theme)
 
 
 def config_path() -> Path:
@@ -82,34 +101,86 @@ def config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> Config:
+    """The config; ConfigError for the first mistake that is not in ``[keys]`` or
+    ``theme`` (those are in :attr:`Config.notes`)."""
+    path = config_path() if path is None else path
+    config, mistakes = _read(path, _parsed(path))
+    if mistakes:
+        raise ConfigError(mistakes[0])
+    return config
+
+
+def check_config(path: Path | None = None) -> list[str]:
+    """Every mistake of the config file, one line each naming the file and the key."""
     path = config_path() if path is None else path
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _parsed(path)
+    except ConfigError as exc:
+        return [str(exc)]
+    config, mistakes = _read(path, data)
+    return [*mistakes, *config.notes]
+
+
+def _parsed(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return Config(path, {})
+        return {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {one_line(str(exc), 200)}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return _read(path, data)
 
 
-def _read(path: Path, data: dict[str, Any]) -> Config:
+_SETTINGS = {"poll_seconds", "sources", "keys", "theme"}
+
+
+def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
+    """The config, with every mistake that stops commdash (one line each)."""
     check = _Checker(path)
-    unknown = set(data) - {"poll_seconds", "sources"}
-    if unknown:
-        check.fail(sorted(unknown)[0], "unknown setting")
-    poll = check.seconds(data, "poll_seconds", DEFAULT_POLL_SECONDS, "poll_seconds")
-    sources = data.get("sources", {})
-    if not isinstance(sources, dict):
-        check.fail("sources", "expected a table of [sources.NAME] sections")
-    return Config(
-        path,
-        {name: check.source(name, raw, poll) for name, raw in sources.items()},
-        poll,
-    )
+    mistakes = [
+        f"{path}: {one_line(key, 40)}: unknown setting" for key in data if key not in _SETTINGS
+    ]
+    try:
+        poll = check.seconds(data, "poll_seconds", DEFAULT_POLL_SECONDS, "poll_seconds")
+    except ConfigError as exc:
+        mistakes.append(str(exc))
+        poll = DEFAULT_POLL_SECONDS
+    sources: dict[str, SourceConfig] = {}
+    table = data.get("sources", {})
+    if not isinstance(table, dict):
+        mistakes.append(f"{path}: sources: expected a table of [sources.NAME] sections")
+        table = {}
+    for name, raw in table.items():
+        try:
+            sources[name] = check.source(name, raw, poll)
+        except ConfigError as exc:  # each source's first mistake
+            mistakes.append(str(exc))
+    theme, theme_notes = _theme(data)
+    keymap, key_notes = _keymap(data)
+    notes = tuple(f"{path}: {note}" for note in (*theme_notes, *key_notes))
+    return Config(path, sources, poll, keymap, theme, notes), mistakes
+
+
+def _theme(data: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """The config's theme, or None with what is wrong with it."""
+    if "theme" not in data:
+        return None, []
+    problem = theme_problem(data["theme"])
+    if problem is not None:
+        return None, [f"theme: {problem}; the default theme is used"]
+    return str(data["theme"]), []
+
+
+def _keymap(data: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """``[keys]`` checked: the keymap, and what was left out of it."""
+    table = data.get("keys", {})
+    if not isinstance(table, dict):
+        return {}, ['keys: expected a table: [keys], then lines like "triage.done" = "d"']
+    checked = check_keymap(table)
+    return checked.keymap, checked.problems
 
 
 _SOURCE_KEYS = {
@@ -123,6 +194,7 @@ _SOURCE_KEYS = {
     "poll_seconds",
     "allow_http",
     "days",
+    "max_mentions",
 }
 
 
@@ -160,6 +232,13 @@ class _Checker:
         allow_http = raw.get("allow_http", False)
         if not isinstance(allow_http, bool):
             self.fail(f"{where}.allow_http", "expected true or false")
+        max_mentions = raw.get("max_mentions")
+        if max_mentions is not None and kind != "mastodon":
+            self.fail(f"{where}.max_mentions", "only for a mastodon source")
+        if max_mentions is not None and (
+            not isinstance(max_mentions, int) or isinstance(max_mentions, bool) or max_mentions < 1
+        ):
+            self.fail(f"{where}.max_mentions", "expected a whole number of mentions, at least 1")
         return SourceConfig(
             name=name,
             kind=kind,
@@ -172,6 +251,7 @@ class _Checker:
             poll_seconds=self.seconds(raw, "poll_seconds", poll, f"{where}.poll_seconds"),
             allow_http=allow_http,
             days=days,
+            max_mentions=max_mentions,
         )
 
     def text(self, raw: dict[str, Any], key: str, where: str) -> str:
@@ -221,11 +301,21 @@ def _checked_token(name: str, token: str, origin: str) -> str:
     return token
 
 
-def _run_token_command(name: str, command: tuple[str, ...]) -> str:
+def _stdin_is_a_terminal() -> bool:
+    try:
+        return os.isatty(0)
+    except OSError:
+        return False
+
+
+def _run_token_command(name: str, command: tuple[str, ...], may_prompt: bool) -> str:
     shown = f"source {name!r}: token_command {one_line(command[0], 60)!r}"
     try:
         done = subprocess.run(
             command,
+            # It may ask at the terminal (a passphrase) only when there is one: under
+            # `commdash serve` stdin is the browser's channel, not to be read by it.
+            stdin=None if may_prompt and _stdin_is_a_terminal() else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             timeout=TOKEN_COMMAND_TIMEOUT,

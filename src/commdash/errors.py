@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from commdash.text import sanitize
+
 
 class CommdashError(Exception):
-    """A failure the user can act on; its message is printed as one line, no traceback."""
+    """A failure the user can act on; its message is printed as one line, no traceback.
+
+    Messages quote file names, server answers and what state files hold, so the text is
+    made terminal-safe and one line here, for every place that shows it (the CLI, the
+    screen's notices, the sync status)."""
+
+    def __str__(self) -> str:
+        return sanitize(super().__str__()).replace("\n", " ")
 
 
 class SourceError(CommdashError):

@@ -11,9 +11,9 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from commdash.model import Conversation, Facts, Post
-from commdash.outbox import Reply
 from commdash.triage import Status, TriageState
 
 HOUR = 3600.0
@@ -25,7 +25,18 @@ def is_visible(message_id: str, hidden_by_source: bool, state: TriageState) -> b
     return not (hidden_by_source if override is None else override)
 
 
-def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[Reply]) -> Facts:
+class Answer(Protocol):
+    """A reply of ours as the figures count it (an outbox item): the sources, which count
+    their threads with these functions, know nothing of the outbox."""
+
+    @property
+    def queued_at(self) -> float: ...
+
+    @property
+    def counts_as_answer(self) -> bool: ...
+
+
+def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[Answer]) -> Facts:
     member_times: list[float] = []
     our_times: list[float] = []
     deepest = {True: _Latest(), False: _Latest()}
@@ -36,9 +47,10 @@ def facts_of(conversation: Conversation, state: TriageState, replies: Sequence[R
         visible += 1
         (our_times if message.ours else member_times).append(message.created_at)
         deepest[message.ours].see(message.created_at, message.depth)
-    # A refused reply is not an answer: it only shows in the thread, to be retried.
+    # A refused reply is not an answer (nor one waiting for a refused token): it only shows
+    # in the thread, to be retried.
     for reply in replies:
-        if reply.status != "failed":
+        if reply.counts_as_answer:
             our_times.append(reply.queued_at)
             deepest[True].see(reply.queued_at, ANSWER_DEPTH)
     return facts_from(member_times, our_times, visible, deepest[False].depth, deepest[True].depth)

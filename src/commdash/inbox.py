@@ -148,8 +148,9 @@ class Inbox:
 
     def base(self) -> dict[str, Any]:
         """What a later inbox on the same snapshot can start from instead of counting again
-        (:meth:`restore`). Only for an inbox made with no triage state and no reply."""
-        return {name: value for name, value in vars(self).items() if name not in _PER_SESSION}
+        (:meth:`restore`): the fields named in :data:`_COUNTED`. Only for an inbox made with
+        no triage state and no reply."""
+        return {name: getattr(self, name) for name in _COUNTED}
 
     @classmethod
     def restore(
@@ -163,11 +164,18 @@ class Inbox:
     ) -> Inbox:
         """The inbox that ``Inbox(snapshot, states, replies, clock, sla_seconds)`` makes, from
         a :meth:`base` of the same snapshot: only the conversations with state or replies and
-        those that passed their SLA since are counted again."""
-        if base.get("sla_seconds") != sla_seconds or not clock.now() >= base.get("_now", 0.0):
+        those that passed their SLA since are counted again. A base of another SLA, of a
+        later time, or that does not name exactly the counted fields (saved by another
+        build) is not used: everything is counted afresh."""
+        if (
+            base.keys() != _COUNTED_NAMES
+            or base["sla_seconds"] != sla_seconds
+            or not clock.now() >= base["_now"]
+        ):
             return cls(snapshot, states, replies, clock, sla_seconds)
         inbox = cls.__new__(cls)
-        vars(inbox).update(base)
+        for name in _COUNTED:
+            setattr(inbox, name, base[name])
         inbox.snapshot, inbox.clock = snapshot, clock
         found = snapshot.conversations
         inbox._shelf = None if isinstance(found, tuple) else found
@@ -264,11 +272,10 @@ class Inbox:
     ) -> None:
         """A live source brought new data: count everything again over it, with the state
         and replies as they are on disk now."""
-        fresh = vars(Inbox(snapshot, states, replies, self.clock, self.sla_seconds))
-        mine = vars(self)
-        mine.update(fresh)  # never empty meanwhile: a background search may be reading
-        for stale in set(mine) - set(fresh):
-            del mine[stale]
+        fresh = Inbox(snapshot, states, replies, self.clock, self.sla_seconds)
+        # Every field at once, in one step: a search in a worker thread reads the old inbox
+        # or the new one, never half of each.
+        self.__dict__ = fresh.__dict__
 
     # Keeping the derived figures ----------------------------------------------------------
 
@@ -496,6 +503,16 @@ class Inbox:
         chosen.sort(key=self._order_key(view))
         return chosen
 
+    def known_tags(self) -> list[str]:
+        """Every tag in use, sorted: what the tag prompt completes from. Only conversations
+        with triage state can have one, so a million without are never looked at."""
+        return sorted({tag for state in self._states.values() for tag in state.tags})
+
+    def known_assignees(self) -> list[str]:
+        """Everyone a conversation is assigned to, sorted: what the assign prompt completes
+        from."""
+        return sorted({state.assignee for state in self._states.values() if state.assignee})
+
     def _order_key(self, view: View) -> _OrderKey:
         if view == "needs-reply":
             # Longest-waiting first.
@@ -630,21 +647,37 @@ class Inbox:
         )
 
 
-_PER_SESSION = frozenset(
-    [
-        "snapshot",
-        "clock",
-        "conversations",
-        "_shelf",
-        "_haystacks",
-        "_found",
-        "_advancing",
-        "_rank_copy",
-        "_states",
-        "_replies",
-    ]
+_COUNTED = (
+    "sla_seconds",
+    "posts",
+    "_by_post",
+    "_post_of",
+    "_now",
+    "_cutoff",
+    "_facts",
+    "_counted",
+    "_status_counts",
+    "_with_member",
+    "_queued",
+    "_post_waiting",
+    "_post_over",
+    "_post_visible",
+    "_snoozes",
+    "_waiting",
+    "_latest",
+    "_response_times",
+    "_member_times",
+    "_post_engagement",
+    "_engagement_total",
+    "_rates",
+    "_by_engagement",
+    "_post_keys",
+    "_ranking",
 )
-"""What :meth:`Inbox.base` leaves out: the data itself, the clock, the state, caches."""
+"""What an inbox counts from its snapshot and SLA alone: what :meth:`Inbox.base` saves. The
+rest is the session's own (the data, the clock, the state and replies, caches), set by
+:meth:`Inbox.restore`."""
+_COUNTED_NAMES = frozenset(_COUNTED)
 
 
 def _undelivered(replies: Iterable[Reply]) -> int:

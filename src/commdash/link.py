@@ -43,7 +43,13 @@ def make_source(chosen: SourceConfig, offline: bool = False) -> LiveSource:
             raise _no_token(chosen)
         from commdash.sources.mastodon import MastodonSource
 
-        return MastodonSource(chosen.url, token, allow_http=chosen.allow_http, name=chosen.name)
+        return MastodonSource(
+            chosen.url,
+            token,
+            allow_http=chosen.allow_http,
+            name=chosen.name,
+            max_mentions=chosen.max_mentions,
+        )
     for url in (chosen.url, chosen.reply_url, chosen.hide_url):
         if url is not None:
             check_url(url, chosen.allow_http)
@@ -95,6 +101,14 @@ class Link:
 
     def store_for(self, snapshot: Snapshot) -> Store:
         return Store(self.root / source_key(snapshot.source))
+
+    def renew_token(self) -> None:
+        """Read the token again (its command run anew, its variable read anew: the manager
+        renewed it) and send it from now on; delivery resumes. Runs while the TUI owns the
+        terminal, so the command gets no input."""
+        self.feed.source.use_token(self.config.token(may_prompt=False))
+        if self.courier is not None:
+            self.courier.resume()
 
     def follow(self, snapshot: Snapshot) -> None:
         """The courier delivers to the state directory of the account now shown."""

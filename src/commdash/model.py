@@ -35,6 +35,9 @@ class Message:
     """Written by the source's own account."""
     depth: int = 0
     """0 for the top-level comment, 1 for a direct reply, and so on."""
+    read_only: bool = False
+    """The platform gave no way to act on it (Facebook withholds comment ids from a token
+    that cannot moderate the Page): shown, but never replied to or hidden."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +128,12 @@ class Snapshot:
     """All in memory, or (for a large source) on a shelf read as needed."""
     skipped: tuple[str, ...] = ()
     """One line per item that was skipped or repaired while loading."""
+    unlisted: int = 0
+    """Items skipped or repaired beyond those in ``skipped`` (a live source keeps a bounded
+    number of lines)."""
+    advice: tuple[str, ...] = ()
+    """The causes of skipped items that commdash recognised, each with what to do."""
+
+    @property
+    def skipped_count(self) -> int:
+        return len(self.skipped) + self.unlisted

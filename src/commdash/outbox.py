@@ -9,15 +9,18 @@ manager retries, edits or discards it.
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any, Literal, get_args
+from typing import Any, Literal
+
+from commdash import records
+from commdash.host import hostname, process_alive
+from commdash.timeutil import ClockTime
 
 ReplyStatus = Literal["queued", "sending", "sent", "failed"]
 ReplyKind = Literal["reply", "hide", "unhide"]
-STATUSES: tuple[str, ...] = get_args(ReplyStatus)
-KINDS: tuple[str, ...] = get_args(ReplyKind)
+TOKEN_REFUSED = "delivery paused: token refused — renew it, then press R"
+"""What an item waiting behind a refused token says (``Reply.paused``), and the header."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,21 +31,30 @@ class Reply:
     in_reply_to: str
     """The message answered (for a hide: the message hidden)."""
     text: str
-    queued_at: float
+    queued_at: ClockTime
     status: ReplyStatus = "queued"
     error: str | None = None
     """Why the last attempt failed (kept while a transient failure is retried)."""
     kind: ReplyKind = "reply"
     attempts: int = 0
-    next_attempt_at: float = 0.0
+    next_attempt_at: ClockTime = 0.0
     remote_id: str | None = None
     """The platform's id of the message the reply became, once sent."""
     sending_by: str | None = None
     """``host:pid:process-id`` of the process sending it, while ``sending``."""
-    sent_at: float | None = None
-    claimed_at: float | None = None
+    sent_at: ClockTime | None = None
+    claimed_at: ClockTime | None = None
     """When it was last claimed for sending: a claim older than :data:`CLAIM_LEASE` is
     taken as that of a process that died or hung."""
+    paused: bool = False
+    """Queued, but the platform refused the token: nothing is sent until the manager renews
+    it (``error`` says so). It does not count as an answer meanwhile: it may never go out."""
+    preexisting: tuple[str, ...] | None = None
+    """Read from the platform just before the first request of a reply to a platform that
+    may not deduplicate a resend: the ids of the messages already there that it could be
+    taken for (ours, with its text, where it goes). After an attempt that may have reached
+    the platform, only a match not among them is the reply: ids are compared, never
+    clocks. None until then, so None also means no request was sent yet."""
 
     @classmethod
     def new(cls, conversation_id: str, in_reply_to: str, text: str, now: float) -> Reply:
@@ -64,11 +76,26 @@ class Reply:
         return self.status == "sending" or (self.status == "queued" and self.attempts > 0)
 
     @property
+    def counts_as_answer(self) -> bool:
+        """Whether the figures count it as ours: not once refused, nor while it waits for a
+        token the platform refused."""
+        return self.status != "failed" and not self.paused
+
+    @property
     def editable(self) -> bool:
         return self.status == "failed" or (self.status == "queued" and self.attempts == 0)
 
     def claimed(self, owner: str, now: float) -> Reply:
-        return replace(self, status="sending", sending_by=owner, claimed_at=now)
+        return replace(self, status="sending", sending_by=owner, claimed_at=now, paused=False)
+
+    def waiting_for_token(self, why: str) -> Reply:
+        """Queued until the manager renews the token the platform refused; the refusal is
+        no attempt (nothing reached the platform)."""
+        return replace(self, status="queued", paused=True, error=why, sending_by=None)
+
+    def resumed(self) -> Reply:
+        """The token was read again: sent in turn, as when it was queued."""
+        return replace(self, paused=False, error=None)
 
     def sent(self, remote_id: str | None, now: float) -> Reply:
         return replace(
@@ -91,7 +118,9 @@ class Reply:
         )
 
     def requeued(self, text: str | None = None) -> Reply:
-        """Queued afresh by the manager (retry, or edit of a reply not sent)."""
+        """Queued afresh by the manager (retry, or edit of a reply not sent). A new text
+        could be mistaken for other messages: they are read again before it is sent."""
+        edited = text is not None and text != self.text
         return replace(
             self,
             status="queued",
@@ -99,53 +128,18 @@ class Reply:
             next_attempt_at=0.0,
             error=None,
             sending_by=None,
+            paused=False,
+            preexisting=None if edited else self.preexisting,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "conversation_id": self.conversation_id,
-            "in_reply_to": self.in_reply_to,
-            "text": self.text,
-            "queued_at": self.queued_at,
-            "status": self.status,
-            "error": self.error,
-            "kind": self.kind,
-            "attempts": self.attempts,
-            "next_attempt_at": self.next_attempt_at,
-            "remote_id": self.remote_id,
-            "sending_by": self.sending_by,
-            "sent_at": self.sent_at,
-            "claimed_at": self.claimed_at,
-        }
+        return records.to_json(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Reply | None:
-        try:
-            status = raw.get("status", "queued")
-            kind = raw.get("kind", "reply")
-            return cls(
-                id=str(raw["id"]),
-                conversation_id=str(raw["conversation_id"]),
-                in_reply_to=str(raw["in_reply_to"]),
-                text=str(raw["text"]),
-                queued_at=float(raw["queued_at"]),
-                status=status if status in STATUSES else "queued",
-                error=_text_or_none(raw.get("error")),
-                kind=kind if kind in KINDS else "reply",
-                attempts=int(raw.get("attempts") or 0),
-                next_attempt_at=float(raw.get("next_attempt_at") or 0.0),
-                remote_id=_text_or_none(raw.get("remote_id")),
-                sending_by=_text_or_none(raw.get("sending_by")),
-                sent_at=None if raw.get("sent_at") is None else float(raw["sent_at"]),
-                claimed_at=None if raw.get("claimed_at") is None else float(raw["claimed_at"]),
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
-
-
-def _text_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    def from_dict(cls, raw: object) -> Reply | None:
+        """None for an item that cannot be sent as it is: an id, a target or a text
+        missing or not text, a time missing where it is needed, or one no clock shows."""
+        return records.from_json(cls, raw)
 
 
 CLAIM_LEASE = 300.0
@@ -157,7 +151,7 @@ _PROCESS = uuid.uuid4().hex[:12]
 def this_process() -> str:
     """How an outbox claim names its owner: host, pid, and an id of this very process (a
     pid can be reused, by a container restarted, say)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_PROCESS}"
+    return f"{hostname()}:{os.getpid()}:{_PROCESS}"
 
 
 def owner_alive(owner: str | None, claimed_at: float | None, now: float) -> bool:
@@ -166,16 +160,10 @@ def owner_alive(owner: str | None, claimed_at: float | None, now: float) -> bool
         return False
     host, _, rest = (owner or "").partition(":")
     pid, _, process = rest.partition(":")
-    if host != socket.gethostname():
+    if host != hostname():
         return bool(host)  # another machine's claim: trusted until the lease ends
-    if not pid.isdigit():
+    if not (pid.isascii() and pid.isdigit()):
         return False
     if int(pid) == os.getpid():
         return process == _PROCESS
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # alive, owned by someone else
-    return True
+    return process_alive(int(pid))

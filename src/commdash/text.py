@@ -8,6 +8,11 @@ one), no bidi control that could reorder what is shown, no surrogate and no nonc
 Square brackets are deliberately left alone: the UI never enables markup on data, so
 ``[bold]`` is shown literally.
 
+Text read back from the state directory is as untrusted (colleagues share it, files get
+damaged): :func:`sanitize_tree` cleans a parsed JSON document, :func:`json_is_clean` tells
+in one scan when there is nothing to clean. JSON written to a terminal goes through
+:func:`escape_json_controls`.
+
 Everything here is linear in the length of its input; :func:`one_line` only ever looks at a
 bounded prefix. Domain code: stdlib only (no Textual, no Rich).
 """
@@ -16,8 +21,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["clip", "one_line", "sanitize"]
+__all__ = [
+    "clip",
+    "escape_json_controls",
+    "json_is_clean",
+    "one_line",
+    "sanitize",
+    "sanitize_tree",
+]
 
 ELLIPSIS = "…"
 
@@ -63,6 +77,17 @@ _ESCAPE_SEQUENCE = re.compile(
 
 _WHITESPACE = re.compile(r"\s+")
 
+# JSON escapes that decode to a character sanitize removes or changes (\b, \f, \r and any
+# \u). An escaped backslash followed by one of these letters is a false alarm, which only
+# costs a walk of the document.
+_UNSAFE_JSON_ESCAPE = re.compile(rb"\\[bfru]")
+# The bytes that are always clean: printable ASCII, \t and \n.
+_CLEAN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
+# What orjson writes as is but a terminal must not get: DEL, C1 controls, bidi controls,
+# line and paragraph separators, noncharacters. (It escapes C0 itself, and refuses lone
+# surrogates.)
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f{_BIDI}\u2028\u2029{_NONCHARS}]")
+
 
 def sanitize(text: object) -> str:
     """Return ``text`` as a string that is safe to write to a terminal.
@@ -89,6 +114,64 @@ def sanitize(text: object) -> str:
     s = _ESCAPE_SEQUENCE.sub("", _INTRODUCER_RUN.sub("", s))
     s = s.replace("\u2028", "\n").replace("\u2029", "\n")
     return _DROP_RE.sub("", s)
+
+
+def _is_clean(text: str) -> bool:
+    """Whether :func:`sanitize` would return ``text`` unchanged."""
+    return text.isprintable() or _NEEDS_WORK.search(text) is None
+
+
+def sanitize_tree(tree: Any) -> Any:
+    """Pass every string of a parsed JSON document (object keys too) through :func:`sanitize`.
+
+    The document is changed in place and returned (a lone string is returned sanitized).
+    Iterative, so any nesting depth the parser accepted is fine.
+    """
+    if isinstance(tree, str):
+        return sanitize(tree)
+    pending: list[Any] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if not all(map(_is_clean, node)):
+                items = list(node.items())
+                node.clear()
+                node.update((sanitize(key), value) for key, value in items)
+            children: Iterable[tuple[Any, Any]] = node.items()
+        elif isinstance(node, list):
+            children = enumerate(node)
+        else:
+            continue
+        for place, value in children:
+            if type(value) is str:
+                if not _is_clean(value):
+                    node[place] = sanitize(value)
+            elif isinstance(value, dict | list):
+                pending.append(value)
+    return tree
+
+
+def json_is_clean(document: bytes) -> bool:
+    """Whether every string of the JSON text ``document`` (keys too) is clean already, so
+    :func:`sanitize_tree` would change nothing. One scan, no parse: a string's characters
+    are either in the text as they are or written as escapes, and the escapes that could
+    yield something unclean are looked for as such."""
+    if _UNSAFE_JSON_ESCAPE.search(document) is not None:
+        return False
+    # Only what is not plain ASCII needs a look: dropping the ASCII bytes never splits a
+    # UTF-8 sequence (its bytes are all >= 0x80), so the rest decodes to the same characters.
+    rest = document.translate(None, _CLEAN_ASCII)
+    return not rest or _is_clean(rest.decode("utf-8", "replace"))
+
+
+def escape_json_controls(document: bytes) -> bytes:
+    """orjson's output with every character a terminal must not get written as ``\\uXXXX``:
+    still valid JSON, and it parses to the same value."""
+    if document.isascii():
+        return document
+    text = document.decode("utf-8")
+    escaped = _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+    return escaped.encode("utf-8")
 
 
 def _as_str(text: object) -> str:

@@ -25,6 +25,7 @@ class RawComment(NamedTuple):
     text: str
     likes: int
     hidden: bool
+    read_only: bool = False
 
 
 def build_conversations(
@@ -63,6 +64,7 @@ def build_conversations(
                     hidden=c.hidden,
                     ours=c.author.id == account_id,
                     depth=depth,
+                    read_only=c.read_only,
                 )
             )
             kids = sorted(children[i], key=by_time, reverse=True)

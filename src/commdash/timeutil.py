@@ -5,9 +5,17 @@ from __future__ import annotations
 import math
 import time
 from datetime import UTC, datetime
+from typing import Annotated
+
+import msgspec
 
 _MIN_TS = 0.0
 _MAX_TS = 253402300799.0  # 9999-12-31T23:59:59Z
+
+ClockTime = Annotated[float, msgspec.Meta(ge=_MIN_TS, le=_MAX_TS)]
+"""A saved time in Unix seconds that a clock can show: outside this range, writing it as a
+date (``iso``, ``fromtimestamp``) fails. (A record read from disk with any other is
+refused, see :mod:`commdash.records`.)"""
 
 
 def parse_timestamp(value: object) -> float | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from commdash import records
+
 Status = Literal["open", "done", "snoozed"]
 
 
@@ -45,49 +47,16 @@ class TriageState:
         return self == BLANK
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "done_at": self.done_at,
-            "snoozed_until": self.snoozed_until,
-            "tags": list(self.tags),
-            "assignee": self.assignee,
-            "hidden": [[message_id, hidden] for message_id, hidden in self.hidden],
-            "done_through": self.done_through,
-        }
+        return records.to_json(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> TriageState:
-        """Tolerant of missing or mistyped fields (a hand-edited state file, an older version)."""
-        if not isinstance(raw, dict):
-            raw = {}
-        return cls(
-            done_at=_number(raw.get("done_at")),
-            done_through=_number(raw.get("done_through")),
-            snoozed_until=_number(raw.get("snoozed_until")),
-            tags=tuple(t for t in _list(raw.get("tags")) if isinstance(t, str)),
-            assignee=raw["assignee"] if isinstance(raw.get("assignee"), str) else None,
-            hidden=tuple(
-                (pair[0], pair[1])
-                for pair in _list(raw.get("hidden"))
-                if isinstance(pair, list | tuple)
-                and len(pair) == 2
-                and isinstance(pair[0], str)
-                and isinstance(pair[1], bool)
-            ),
-        )
+    def from_dict(cls, raw: object) -> TriageState:
+        """Tolerant of missing or mistyped fields (a hand-edited state file, an older
+        version): blank when it is not an object at all."""
+        return records.from_json(cls, raw) or BLANK
 
 
 BLANK = TriageState()
-
-
-def _list(value: object) -> list[Any] | tuple[Any, ...]:
-    """A JSON array as is; anything else (a string, a number, an object) as empty."""
-    return value if isinstance(value, list | tuple) else ()
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
 
 
 def mark_done(state: TriageState, now: float, latest_member_at: float | None = None) -> TriageState:
@@ -165,12 +134,12 @@ def parse_tags(text: str) -> list[str]:
 class JournalEntry:
     """One action as recorded for undo."""
 
-    action: str
-    conversation_id: str
-    before: TriageState
-    after: TriageState
-    at: float
-    session: str
+    action: str = ""
+    conversation_id: str = ""
+    before: TriageState = BLANK
+    after: TriageState = BLANK
+    at: float = 0.0
+    session: str = ""
     reply_id: str | None = None
     """For a queued reply: undo discards it while it is still queued."""
     manager: str = ""
@@ -179,28 +148,9 @@ class JournalEntry:
     """The process that acted, to tell a finished session from one still running."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "conversation_id": self.conversation_id,
-            "before": self.before.to_dict(),
-            "after": self.after.to_dict(),
-            "at": self.at,
-            "session": self.session,
-            "reply_id": self.reply_id,
-            "manager": self.manager,
-            "pid": self.pid,
-        }
+        return records.to_json(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> JournalEntry:
-        return cls(
-            action=str(raw.get("action", "")),
-            conversation_id=str(raw.get("conversation_id", "")),
-            before=TriageState.from_dict(raw.get("before") or {}),
-            after=TriageState.from_dict(raw.get("after") or {}),
-            at=_number(raw.get("at")) or 0.0,
-            session=str(raw.get("session", "")),
-            reply_id=raw.get("reply_id") if isinstance(raw.get("reply_id"), str) else None,
-            manager=str(raw.get("manager", "")),
-            pid=raw["pid"] if isinstance(raw.get("pid"), int) else 0,
-        )
+    def from_dict(cls, raw: object) -> JournalEntry:
+        """Tolerant of missing or mistyped fields, each read as its default."""
+        return records.from_json(cls, raw) or JournalEntry()

@@ -10,7 +10,10 @@ their query like the real API's. Every request must carry the token (``Authoriza
 Bearer`` or ``access_token``); a wrong one is answered with Graph error 190.
 
 The feed answers ``If-None-Match`` with 304 when its ETag still matches. Scripted failures
-and hostile answers go through ``server.fail_next`` (see :func:`graph_error`).
+and hostile answers go through ``server.fail_next`` (see :func:`graph_error`). With
+``withhold_ids``, comments come as Graph gives them to a token that cannot moderate the Page.
+
+:class:`RecordedGraph` serves the recorded answers themselves (``tests/data/facebook_graph``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -76,6 +80,11 @@ class FakeComment:
 
     def as_graph(self, post: FakePost, replies: int) -> dict[str, Any]:
         number = self.id.partition("_")[2]
+        # As recorded: a reply's link names its top comment, then the reply itself.
+        link = f"{post.permalink}?comment_id={number}"
+        if self.parent is not None:
+            link = f"{post.permalink}?comment_id={self.parent.partition('_')[2]}"
+            link += f"&reply_comment_id={number}"
         item: dict[str, Any] = {
             "id": self.id,
             "message": self.message,
@@ -84,7 +93,7 @@ class FakeComment:
             "comment_count": replies,
             "is_hidden": self.hidden,
             "can_reply_privately": False,
-            "permalink_url": f"{post.permalink}?comment_id={number}",
+            "permalink_url": link,
         }
         if self.author is not None:
             item["from"] = {"id": self.author[0], "name": self.author[1]}
@@ -184,6 +193,9 @@ class FakeGraph:
         self.version = version
         self.posts: dict[str, FakePost] = {}
         self.comments: dict[str, FakeComment] = {}
+        self.withhold_ids = False
+        """Answer comments without ``id``, ``from`` and ``parent``, as Graph (v11 on) does
+        for a token that cannot moderate the Page."""
         self._ids = itertools.count(10158407654328553)
         self._lock = threading.RLock()
         self.server = FakeServer()
@@ -417,6 +429,9 @@ class FakeGraph:
         start = _offset(request.param("after"))
         size = self._limit(request, self.comments_page_size)
         items = [c.as_graph(post, replies.get(c.id, 0)) for c in chosen[start : start + size]]
+        if self.withhold_ids:
+            withheld = ("id", "from", "parent")
+            items = [{k: v for k, v in i.items() if k not in withheld} for i in items]
         summary = None
         if request.param("summary") in ("true", "1"):
             order = "chronological" if stream else "toplevel"
@@ -494,3 +509,72 @@ def _missing(object_id: str) -> Response:
         subcode=33,
         kind="GraphMethodException",
     )
+
+
+RECORDED = Path(__file__).resolve().parent.parent / "data" / "facebook_graph"
+
+
+class RecordedGraph:
+    """The recorded Graph answers of ``tests/data/facebook_graph`` served on 127.0.0.1, as
+    the API version ``v11.0`` they were recorded with.
+
+    The page is Facebook for Developers (``19292868552``) and its feed holds the one post the
+    recorded comment pages belong to: page and feed were not recorded, so those two answers
+    are made here. The comment pages (page 2 follows the ``paging.next`` link of page 1) and
+    the scheduled posts' refusal (HTTP 400, Graph error 100) are the recorded bytes, with one
+    change: the host of the paging link is this server's, as a real API names its own.
+    """
+
+    page_id = "19292868552"
+    page_name = "Facebook for Developers"
+    post_id = "19292868552_10158407654328553"
+    version = "v11.0"
+
+    def __init__(self, token: str = "EAAGm0PX4ZCpsBArecordedtoken0987654321") -> None:
+        self.token = token
+        self.server = FakeServer()
+        self.server.route("GET", f"/{self.version}/", self._get)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.server.url}/{self.version}"
+
+    @contextmanager
+    def running(self) -> Iterator[RecordedGraph]:
+        self.server.start()
+        try:
+            yield self
+        finally:
+            self.server.stop()
+
+    def recorded(self, name: str) -> bytes:
+        data = (RECORDED / name).read_bytes()
+        return data.replace(b"https://graph.facebook.com", self.server.url.encode())
+
+    def _get(self, request: Request) -> Response:
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return _bad_token()
+        path = request.path.removeprefix(f"/{self.version}/")
+        if path == self.page_id:
+            return Response(200, {"id": self.page_id, "name": self.page_name})
+        if path == f"{self.page_id}/feed":
+            return Response(200, {"data": [self._post()]})
+        if path == f"{self.page_id}/scheduled_posts":
+            return Response(400, self.recorded("error_data_100.json"))
+        if path == f"{self.post_id}/comments":
+            page = "p2" if request.param("after") == "after" else "p1"
+            return Response(200, self.recorded(f"apidata_comments_comments_{page}.json"))
+        return _missing(path)
+
+    def _post(self) -> dict[str, Any]:
+        """The post as the feed would give it: its comment total is the recorded summary's."""
+        number = self.post_id.partition("_")[2]
+        return {
+            "id": self.post_id,
+            "message": "Ask us anything about the new Page experience",
+            "created_time": "2021-08-10T17:00:00+0000",
+            "updated_time": "2021-08-14T07:24:42+0000",
+            "permalink_url": f"https://www.facebook.com/{self.page_id}/posts/{number}/",
+            "from": {"id": self.page_id, "name": self.page_name},
+            "comments": _summary(18),
+        }

@@ -57,6 +57,9 @@ class FakeMastodon:
         self.notifications: dict[int, dict[str, Any]] = {}
         self._notification_ids: list[int] = []
         self._idempotent: dict[str, str] = {}
+        self.keeps_keys = True
+        """False plays a Mastodon whose memory of an ``Idempotency-Key`` ran out (it keeps
+        them an hour): a resend with the same key posts again."""
         self._clock = itertools.count()
         self._notification_seq = itertools.count(1)
         self.rate_remaining = RATE_LIMIT
@@ -186,6 +189,15 @@ class FakeMastodon:
             for notification in self.notifications.values():
                 if notification["status"] is status:
                     notification["status"] = None
+
+    def thread_with_an_unreadable_reply(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Our post, a mention answering it, and a reply to the mention served without its
+        account (a status commdash cannot place); the post and that reply."""
+        post = self.add_status("post")
+        question = self.mention("alice", "q", in_reply_to=post["id"])
+        unreadable = self.add_status("no author", author="zed", in_reply_to=question["id"])
+        unreadable["account"] = None
+        return post, unreadable
 
     def populate(self, threads: int = 50, replies: int = 4950) -> list[str]:
         """``threads`` threads and ``replies`` replies spread evenly over them, the
@@ -350,7 +362,7 @@ class FakeMastodon:
 
     def _post_status(self, request: Request) -> Response:
         key = request.headers.get("idempotency-key")
-        if key is not None and key in self._idempotent:
+        if key is not None and key in self._idempotent and self.keeps_keys:
             return Response(body=self.statuses[self._idempotent[key]])
         text = request.param("status") or ""
         in_reply_to = request.param("in_reply_to_id") or None

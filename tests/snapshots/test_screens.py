@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from commdash.app import CommdashApp
 from commdash.session import open_session
 from commdash.timeutil import Clock, parse_now
+from commdash.ui.app import CommdashApp
 
 NOW = "2026-11-25T09:00:00Z"
 

@@ -1,17 +1,21 @@
-"""Reading what the app shows, for the Pilot tests."""
+"""Reading what the app shows, and typing into it, for the Pilot tests."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import Callable
 
+from textual import events
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
 
-from commdash.app import CommdashApp
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.gauges import Gauges
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.gauges import Gauges
+from commdash.ui.widgets.thread_view import ThreadView
 
 AppFactory = Callable[..., CommdashApp]
 SIZE = (120, 40)
@@ -41,3 +45,44 @@ def listing(app: CommdashApp) -> ConversationList:
 
 def thread(app: CommdashApp) -> ThreadView:
     return app.screen.query_one(ThreadView)
+
+
+def notice_count(app: CommdashApp) -> int:
+    """How many notifications were raised so far."""
+    return len(list(app._notifications))
+
+
+def last_notice(app: CommdashApp) -> str:
+    notices = list(app._notifications)
+    return notices[-1].message if notices else ""
+
+
+async def thread_to_reply(pilot: Pilot[None], app: CommdashApp, reply_id: str) -> None:
+    """Focus the thread and move its cursor down to the reply of the outbox ``reply_id``."""
+    await pilot.press("enter")
+    for _ in range(50):
+        if thread(app).current_reply_id == reply_id:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"reply {reply_id} not found in the thread")
+
+
+KEY_NAMES = {" ": "space", ",": "comma", ".": "full_stop", "!": "exclamation_mark", "/": "slash"}
+
+
+def burst(app: CommdashApp, *keys: str) -> None:
+    """Press ``keys`` as a terminal hands them over when the app was busy (a sync, a redraw,
+    a slow SSH link): all queued at once, before the first is handled. A key is a name
+    (``backspace``, ``ctrl+s``) or one character."""
+    for key in keys:
+        character = key if len(key) == 1 else None
+        app.post_message(events.Key(KEY_NAMES.get(key, key), character))
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Let the app run until ``done()``; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+        await pilot.pause()

@@ -10,12 +10,13 @@ from _screen import SIZE, AppFactory, shown
 from textual.content import Content
 from textual.pilot import Pilot
 
-from commdash.app import CommdashApp
-from commdash.screens.inbox import InboxScreen
-from commdash.screens.report import ReportScreen
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.post_queue import PostQueue
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.app import CommdashApp
+from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.post_queue import PostQueue
+from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.thread_view import ThreadView
 
 HOSTILE = Path(__file__).parents[2] / "sample_data" / "hostile.json"
 
@@ -236,7 +237,7 @@ async def test_titles_show_post_text_and_author_names_literally(make_app: AppFac
         await pilot.pause()
         name = inbox.conversations[marked].root.author.name
         # The title as it will be drawn: the name's brackets are text, not markup.
-        title_markup = screen.reply_box.border_title
+        title_markup = screen.query_one(ReplyBox).border_title
         assert title_markup is not None
         assert Content.from_markup(title_markup).plain.startswith(f"Reply to {name.split()[0]}")
         assert_clean(drawn(app), "with the reply box open")

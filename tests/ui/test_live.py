@@ -4,22 +4,27 @@ going queued → sent → visible, failures shown on the reply, the offline copy
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from servers.base import DONE_THEN_DROP, Response
+from servers.mastodon import FakeMastodon
 from servers.native import HIDE_PATH, REPLY_PATH, FakeNative, make_document
 from textual.pilot import Pilot
 
-from commdash.app import CommdashApp
+from commdash.outbox import TOKEN_REFUSED
 from commdash.session import open_session
 from commdash.timeutil import Clock, parse_now
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.reply_box import ReplyBox
-from commdash.widgets.status_bar import StatusBar
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.status_bar import StatusBar
+from commdash.ui.widgets.thread_view import ThreadView
 
 NOW = "2026-11-25T09:00:00Z"
 SIZE = (120, 36)
@@ -213,7 +218,7 @@ async def test_the_token_is_never_written_to_state(
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: listing(app).row_count > 0)
         await pilot.press("r", *"Hello", "ctrl+s")
-        await until(pilot, lambda: app.triager.store.replies()[0].status == "failed")
+        await until(pilot, lambda: app.triager.store.replies()[0].paused)
         assert TOKEN not in (app.triager.store.replies()[0].error or "")
     assert_token_absent(isolated_dirs)
 
@@ -268,6 +273,10 @@ async def test_a_conversation_gone_from_the_source_leaves_the_screen_and_keeps_t
         assert listing(app).current != cid
         assert not app.screen.query_one(ReplyBox).display
         assert app.triager.store.drafts()[cid] == "Half written"
+        said = [notice.message for notice in app._notifications]
+        assert [line for line in said if "draft" in line.casefold()] == [
+            "That conversation is gone from the source; your text is kept as a draft."
+        ]  # said once, not also "Draft kept"
         await pilot.press("j", "k", "enter")  # everything still works
         assert app.screen.query_one(ThreadView).conversation_id == listing(app).current
 
@@ -300,3 +309,122 @@ async def test_undo_cannot_take_back_a_reply_already_sent(
         assert [r.status for r in app.triager.store.replies()] == ["sent"]
         assert any("cannot be taken back" in n.message for n in app._notifications)
         assert cid not in app.triager.store.drafts()
+
+
+RENEWED = "tok-renewed-9a8b"
+
+
+@pytest.fixture
+def renewable(
+    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FakeNative
+) -> tuple[Callable[[], CommdashApp], Path]:
+    """An app whose token comes from a command that prints a file (renewed by writing it)."""
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN, encoding="utf-8")
+    command = [sys.executable, "-c", "import sys; print(open(sys.argv[1]).read())", token_file]
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[sources.team]\n"
+        f'kind = "commdash"\nurl = "{server.url}"\nreply_url = "{server.reply_url}"\n'
+        f"token_command = {json.dumps([str(part) for part in command])}\npoll_seconds = 3600\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("COMMDASH_CONFIG", str(config))
+
+    def build() -> CommdashApp:
+        clock = Clock(parse_now(NOW))
+        return CommdashApp(open_session("team", str(isolated_dirs), clock, 60.0), clock)
+
+    return build, token_file
+
+
+def thread_text(app: CommdashApp) -> str:
+    view = app.screen.query_one(ThreadView)
+    lines = [view.render_line(y).text.strip(" ▌") for y in range(view.size.height)]
+    return " ".join(" ".join(lines).split())
+
+
+async def test_a_refused_token_pauses_delivery_until_r_reads_it_again(
+    renewable: tuple[Callable[[], CommdashApp], Path], server: FakeNative
+) -> None:
+    make, token_file = renewable
+    app = make()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        store = app.triager.store
+        first = listing(app).current
+        assert first is not None
+        server.token = RENEWED  # the token commdash holds is revoked
+        await pilot.press("r", *"First", "ctrl+s")
+        await until(pilot, lambda: TOKEN_REFUSED in status(app))
+        assert [(r.status, r.paused) for r in store.replies()] == [("queued", True)]
+        assert app.triager.inbox.needs_reply(first)  # not counted as answered
+
+        await pilot.press("j")
+        second = listing(app).current
+        assert second is not None and second != first
+        await pilot.press("r", *"Second", "ctrl+s")
+        await until(pilot, lambda: [r.paused for r in store.replies()] == [True, True])
+        await until(pilot, lambda: app.triager.inbox.needs_reply(second))
+        assert len(server.server.requests("POST", REPLY_PATH)) == 1  # the second was not tried
+        await pilot.press("enter")
+        assert f"queued, waiting for a renewed token Second {TOKEN_REFUSED} (" in thread_text(app)
+
+        token_file.write_text(RENEWED, encoding="utf-8")
+        started = time.monotonic()
+        await pilot.press("R")
+        await until(pilot, lambda: [r.status for r in store.replies()] == ["sent", "sent"])
+        assert time.monotonic() - started < 2.0
+        assert [c["text"] for c in comments_of(server)[-2:]] == ["First", "Second"]
+        await until(pilot, lambda: TOKEN_REFUSED not in status(app))
+
+
+async def test_dollar_reads_a_refused_token_again(
+    renewable: tuple[Callable[[], CommdashApp], Path], server: FakeNative
+) -> None:
+    make, token_file = renewable
+    app = make()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: listing(app).row_count > 0)
+        server.token = RENEWED
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "sync failed" in status(app))
+        token_file.unlink()  # the password manager is locked: the command fails
+        await pilot.press("dollar_sign")
+        await until(pilot, lambda: any("token_command" in n.message for n in app._notifications))
+        token_file.write_text(RENEWED, encoding="utf-8")
+        await pilot.press("dollar_sign")
+        await until(pilot, lambda: "synced just now" in status(app))
+
+
+def comments_of(server: FakeNative) -> list[dict[str, Any]]:
+    document = server.document
+    assert document is not None
+    return sorted(
+        (c for post in document["posts"] for c in post["comments"] if c["id"].startswith("r")),
+        key=lambda c: int(c["id"][1:]),
+    )
+
+
+async def test_a_mastodon_mentions_limit_is_shown_with_how_to_widen_it(
+    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeMastodon().running() as fake:
+        for n in range(45):
+            fake.mention(f"user{n}", f"question {n}")
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\nmax_mentions = 40\n'
+            'token_env = "M_TOKEN"\npoll_seconds = 3600\n',
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("COMMDASH_CONFIG", str(config))
+        monkeypatch.setenv("M_TOKEN", fake.token)
+        clock = Clock(parse_now(NOW))
+        app = CommdashApp(open_session("m", str(isolated_dirs), clock, 60.0), clock)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await until(pilot, lambda: listing(app).row_count > 0)
+            await until(pilot, lambda: any("max_mentions" in n.message for n in app._notifications))
+            assert any("raise max_mentions in the config" in n.message for n in app._notifications)
+            await pilot.press("ctrl+r")  # the next sync brings the rest
+            await until(pilot, lambda: len(app.triager.inbox.conversations) == 45)

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from _screen import SIZE, AppFactory, listing, shown
 
-from commdash.widgets.reply_box import ReplyBox
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.thread_view import ThreadView
 
 
 async def test_actions_survive_a_restart(make_app: AppFactory) -> None:

@@ -7,12 +7,12 @@ import re
 import pytest
 from _screen import SIZE, AppFactory, gauge, shown, title
 
-from commdash.app import CommdashApp
-from commdash.widgets.conversation_list import ConversationList
-from commdash.widgets.gauges import Gauges
-from commdash.widgets.post_queue import PostQueue
-from commdash.widgets.status_bar import StatusBar
-from commdash.widgets.thread_view import ThreadView
+from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.gauges import Gauges
+from commdash.ui.widgets.post_queue import PostQueue
+from commdash.ui.widgets.status_bar import StatusBar
+from commdash.ui.widgets.thread_view import ThreadView
 
 
 def assert_thread_shows(app: CommdashApp, cid: str) -> None:

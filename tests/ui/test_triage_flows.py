@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import pytest
-from _screen import SIZE, AppFactory, gauge, listing, shown, thread, title
+from _screen import (
+    SIZE,
+    AppFactory,
+    gauge,
+    last_notice,
+    listing,
+    notice_count,
+    shown,
+    thread,
+    title,
+)
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from commdash.app import CommdashApp
 from commdash.inbox import VIEWS
-from commdash.screens import inbox as inbox_screen
-from commdash.screens.choose import ChooseScreen
-from commdash.screens.help import HelpScreen
-from commdash.screens.inbox import InboxScreen
-from commdash.screens.prompt import PromptScreen
-from commdash.widgets.reply_box import ReplyBox
-from commdash.widgets.status_bar import StatusBar
+from commdash.ui.app import CommdashApp
+from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.help import HelpScreen
+from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.prompt import PromptScreen
+from commdash.ui.widgets import filter_bar
+from commdash.ui.widgets.reply_box import ReplyBox
+from commdash.ui.widgets.status_bar import StatusBar
 
 HOUR = 3600.0
 
@@ -26,16 +36,6 @@ def row_of(app: CommdashApp, cid: str) -> str:
     conversations = listing(app)
     index = conversations.ids.index(cid) - int(conversations.scroll_offset.y)
     return shown(conversations)[index]
-
-
-def notice_count(app: CommdashApp) -> int:
-    """How many notifications were raised so far."""
-    return len(list(app._notifications))
-
-
-def last_notice(app: CommdashApp) -> str:
-    notices = list(app._notifications)
-    return notices[-1].message if notices else ""
 
 
 async def go_to(pilot: Pilot[None], app: CommdashApp, cid: str) -> None:
@@ -758,7 +758,7 @@ async def test_a_colleagues_done_does_not_move_an_open_reply_box(make_app: AppFa
 @pytest.fixture
 def search_in_background(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every inbox is searched in a worker thread, as a large one is."""
-    monkeypatch.setattr(inbox_screen, "FILTER_IN_BACKGROUND_ABOVE", 0)
+    monkeypatch.setattr(filter_bar, "SEARCH_IN_BACKGROUND_ABOVE", 0)
 
 
 async def searched(app: CommdashApp, pilot: Pilot[None], *keys: str) -> None:

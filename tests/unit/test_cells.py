@@ -7,8 +7,8 @@ import random
 import pytest
 from rich.cells import cell_len
 
-from commdash.widgets.cells import fit, right, terminal_text, wrap
-from commdash.widgets.sparkline import meter, sparkline
+from commdash.ui.widgets.cells import fit, right, terminal_text, wrap
+from commdash.ui.widgets.sparkline import meter, sparkline
 
 
 def lines_of(text: str, width: int) -> list[str]:

@@ -479,3 +479,128 @@ def test_stats_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     reader.wait(timeout=10)
     assert "Traceback" not in writer.stderr
     assert writer.returncode == 0
+
+
+# --- the state directory -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("triage.json", b'{"journal": []}'),
+        ("triage.json", b"[]"),
+        ("outbox.json", b'{"replies": {"1": "x"}}'),
+        ("states/00.json", b'{"conversations": {"1": 5}}'),
+        ("states/7f.json", b'"a document that is a string"'),
+    ],
+)
+def test_a_state_file_of_the_wrong_shape_is_one_error_line(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    first = commdash(tmp_path, "stats")  # the demo: its state directory gets made
+    assert first.returncode == 0, first.stderr
+    (directory,) = (tmp_path / "state").iterdir()
+    damaged = directory / name
+    damaged.parent.mkdir(exist_ok=True)
+    damaged.write_bytes(content)
+    for command in (["stats"], ["stats", "--json"]):
+        run = commdash(tmp_path, *command)
+        assert run.returncode == 2
+        assert run.stdout == ""
+        assert run.stderr.count("\n") == 1, run.stderr
+        assert run.stderr.startswith(f"commdash: error: {damaged}: ")
+        assert run.stderr.endswith("move the file aside to start with empty state\n")
+        assert damaged.read_bytes() == content
+
+
+# Hostile text never reaches the terminal --------------------------------------------------
+
+# OSC 52 (clipboard), OSC 0 (title), CSI, 8-bit CSI, C1 NEL, bidi override, line separator.
+HOSTILE = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\x9b6n\x85\u202e\u2028"
+RAW_CONTROLS = [*"\x1b\x07\x85\x9b\x9d\x9c\u202e\u2028\u2029"]
+
+
+def assert_nothing_raw(data: bytes) -> None:
+    text = data.decode("utf-8")
+    for char in RAW_CONTROLS:
+        assert char not in text, (char, text)
+    assert_no_controls(text)
+
+
+def state_of_small_export(tmp_path: Path) -> Path:
+    from commdash.model import Author, SourceInfo
+    from commdash.paths import source_key
+
+    info = SourceInfo("Bike Shop Page", "facebook", Author(ACCOUNT["id"], ""), 0.0, "")
+    return tmp_path / "state" / source_key(info)
+
+
+def test_a_hostile_outbox_is_listed_clean(tmp_path: Path) -> None:
+    path = write(tmp_path, small_export())
+    directory = state_of_small_export(tmp_path)
+    directory.mkdir(parents=True)
+    queued_at = (NOW - timedelta(hours=1)).timestamp()
+    items = {
+        str(n): {
+            "id": f"r{n}{HOSTILE}",
+            "conversation_id": f"b1{HOSTILE}",
+            "in_reply_to": f"b1{HOSTILE}",
+            "text": f"Thanks{HOSTILE} Dana",
+            "queued_at": queued_at,
+            "status": status,
+            "error": f"HTTP 400{HOSTILE}: bad",
+            "kind": f"reply{HOSTILE}",
+            "remote_id": f"p{HOSTILE}",
+        }
+        for n, status in enumerate(["failed", "queued"])
+    }
+    (directory / "outbox.json").write_text(json.dumps({"replies": items}), encoding="utf-8")
+
+    listed = commdash(tmp_path, "outbox", path)
+    assert listed.returncode == 0, listed.stderr
+    assert_nothing_raw(listed.raw_out + listed.raw_err)
+    assert "Thanks Dana" in listed.stdout and "HTTP 400" in listed.stdout
+
+    as_json = commdash(tmp_path, "outbox", path, "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    assert_nothing_raw(as_json.raw_out + as_json.raw_err)
+    found = json.loads(as_json.stdout)
+    assert sorted(item["status"] for item in found) == ["failed", "queued"]
+    assert {item["text"] for item in found} == {"Thanks\n Dana"}  # U+2028 became a newline
+
+
+def test_an_error_quoting_a_hostile_name_is_one_clean_line(tmp_path: Path) -> None:
+    """A --state-dir (a file name) with controls in it, quoted by a state error."""
+    state = tmp_path / f"st{HOSTILE}ate"
+    first = subprocess.run(
+        [sys.executable, "-m", "commdash", "stats", "--state-dir", str(state), "--now", NOW_ISO],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    (directory,) = state.iterdir()
+    (directory / "triage.json").write_bytes(b"{not json")
+    run = subprocess.run(
+        [sys.executable, "-m", "commdash", "stats", "--state-dir", str(state), "--now", NOW_ISO],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stdout == b""
+    assert_nothing_raw(run.stderr)
+    text = run.stderr.decode("utf-8")
+    assert text.count("\n") == 1, text
+    assert text.startswith("commdash: error: ")
+    assert "triage.json: line 1 column 2: not valid JSON" in text
+
+
+def test_an_unknown_argument_with_controls_is_quoted_clean(tmp_path: Path) -> None:
+    path = write(tmp_path, small_export())
+    run = commdash(tmp_path, "stats", path, f"extra{HOSTILE}", timeout=30)
+    assert run.returncode == 2
+    assert_nothing_raw(run.raw_err)
+    assert run.stderr.splitlines()[-1].startswith("commdash stats: error: unrecognized arguments")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from servers.base import Response
+from servers.graph import FakeGraph, RecordedGraph, graph_error
 from servers.native import ACCOUNT, REPLY_PATH, FakeNative, make_document
 
 from commdash.model import Author, SourceInfo
@@ -193,3 +194,58 @@ def test_outbox_lists_queued_sent_and_failed(tmp_path: Path, server: FakeNative)
     assert lines[1].endswith("to Member 1: Refused  · HTTP 422: closed")
     assert lines[3].endswith('hide Member 1\'s "Comment 1 on post 0"')
     assert not server.server.requests("POST", REPLY_PATH)  # listing never sends
+
+
+def facebook_config(tmp_path: Path, url: str, page_id: str, days: int = 30) -> None:
+    (tmp_path / "config.toml").write_text(
+        f'[sources.fb]\nkind = "facebook"\nurl = "{url}"\npage_id = "{page_id}"\n'
+        f'allow_http = true\ndays = {days}\ntoken_env = "FB_TOKEN"\n'
+    )
+
+
+def warnings_of(done: subprocess.CompletedProcess[str]) -> list[str]:
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert all(line.startswith("commdash: warning: ") for line in lines), lines
+    return lines
+
+
+def test_the_recorded_graph_answers_are_counted_and_explained(tmp_path: Path) -> None:
+    with RecordedGraph().running() as recorded:
+        facebook_config(tmp_path, recorded.base_url, recorded.page_id, days=3650)
+        env = {"FB_TOKEN": recorded.token}
+        first = run(tmp_path, "stats", "fb", "--json", env=env)
+        again = run(tmp_path, "stats", "fb", "--json", env=env)  # incremental: from the copy
+
+    for done in (first, again):
+        figures = json.loads(done.stdout)
+        assert (figures["conversations"], figures["skipped"]) == (10, 16)
+        lines = warnings_of(done)
+        assert len(lines) == 10 + 1 + 2
+        assert sum("shown read-only" in line for line in lines) == 9
+        assert lines[10].endswith(": 6 more items skipped or repaired")
+        assert "pages_manage_posts" in lines[11]
+        assert "cannot moderate the Page" in lines[12] and "pages_manage_engagement" in lines[12]
+        assert "read-only" in lines[5]
+        assert recorded.token not in done.stdout + done.stderr
+
+
+def test_a_scheduled_refusal_on_an_unchanged_page_is_reported(tmp_path: Path) -> None:
+    with FakeGraph().running() as fake:
+        fake.add_comment(fake.add_post())
+        facebook_config(tmp_path, fake.base_url, fake.page_id)
+        env = {"FB_TOKEN": fake.token}
+        assert warnings_of(run(tmp_path, "stats", "fb", env=env)) == []
+        fake.server.fail_next(
+            "GET",
+            fake.path(fake.page_id, "scheduled_posts"),
+            graph_error(100, "(#100) Object does not exist, cannot be loaded"),
+        )
+        refused = run(tmp_path, "stats", "fb", "--json", env=env)
+        later = run(tmp_path, "stats", "fb", "--json", env=env)  # not asked again for an hour
+    for done in (refused, later):
+        assert json.loads(done.stdout)["skipped"] == 1
+        scheduled, cause = warnings_of(done)
+        assert "scheduled posts left out" in scheduled and "Graph error 100" in scheduled
+        assert "Scheduled posts are not shown" in cause

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from commdash.config import ConfigError, load_config
+from commdash.config import ConfigError, check_config, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -57,7 +58,7 @@ def test_named_sources_with_defaults(tmp_path: Path) -> None:
         ('[sources.a]\nkind = "commdash"\nurl = "https://x"\nallow_http = "yes"', "allow_http"),
         ("sources = 3", "sources: expected a table"),
         ("[sources.a\n", "line 1"),
-        ("theme = 'dark'", "theme: unknown setting"),
+        ("colour = 'dark'", "colour: unknown setting"),
     ],
 )
 def test_mistakes_are_one_line_naming_file_and_key(
@@ -125,3 +126,89 @@ def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
     with pytest.raises(ConfigError) as caught:
         load_config(path).sources["a"].token()
     assert "printable ASCII" in str(caught.value) and value not in str(caught.value)
+
+
+def test_keys_and_theme_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, 'theme = "nord"\n[keys]\n"triage.done" = "d, Ctrl+D"\n"list.down" = "n"\n'
+    )
+    config = load_config(path)
+    assert config.theme == "nord"
+    assert config.keymap == {"triage.done": "d,ctrl+d", "list.down": "n"}
+    assert config.notes == ()
+    assert config.theme_memory.path == tmp_path / "theme.json"
+
+
+def test_mistakes_in_keys_and_theme_leave_them_out_without_stopping(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'theme = "nrod"\n[keys]\n"triage.done" = "d"\n"triage.dnoe" = "x"\n'
+        '[sources.a]\nkind = "commdash"\nurl = "https://x"\n',
+    )
+    config = load_config(path)
+    assert (config.theme, config.keymap, list(config.sources)) == (
+        None,
+        {"triage.done": "d"},
+        ["a"],
+    )
+    assert [note.split(": ")[1] for note in config.notes] == ["theme", 'keys."triage.dnoe"']
+    assert all(note.startswith(f"{path}: ") for note in config.notes)
+    write(tmp_path, "keys = 3")
+    assert load_config(path).notes == (
+        f'{path}: keys: expected a table: [keys], then lines like "triage.done" = "d"',
+    )
+
+
+def test_check_lists_every_mistake_one_line_each(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'colour = "red"\nsize = 3\ntheme = "nrod"\npoll_seconds = 1\n'
+        '[keys]\n"triage.dnoe" = "d"\n"triage.done" = "s"\n'
+        '[sources.a]\nkind = "myspace"\nurl = "https://x"\n'
+        '[sources.b]\nkind = "mastodon"\n'
+        '[sources.c]\nkind = "commdash"\nurl = "https://x"\n',
+    )
+    lines = check_config(path)
+    assert [line.removeprefix(f"{path}: ").split(":")[0] for line in lines] == [
+        "colour",
+        "size",
+        "poll_seconds",
+        "sources.a.kind",
+        "sources.b.url",
+        "theme",
+        'keys."triage.dnoe"',
+        'keys."triage.done"',
+    ]
+    assert all(line.startswith(f"{path}: ") and "\n" not in line for line in lines)
+    with pytest.raises(ConfigError, match="colour: unknown setting"):
+        load_config(path)  # the first that stops commdash
+
+
+def test_check_of_a_good_missing_or_unreadable_file(tmp_path: Path) -> None:
+    assert check_config(write(tmp_path, 'theme = "nord"\n')) == []
+    assert check_config(tmp_path / "absent.toml") == []
+    assert check_config(write(tmp_path, "[keys\n"))[0].startswith(f"{tmp_path / 'config.toml'}: ")
+
+
+def test_a_token_command_never_reads_a_stdin_that_is_not_a_terminal(tmp_path: Path) -> None:
+    # Under `commdash serve` stdin carries the browser's keys: a token command must not
+    # swallow them, even where it may prompt (a terminal is what it may read).
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[sources.a]\nkind = "commdash"\nurl = "https://example.org/x.json"\n'
+        'token_command = ["sh", "-c", "read line; printf \'tok-%s\' \\"$line\\""]\n'
+    )
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom commdash.config import load_config\n"
+        "print(load_config(Path(sys.argv[1])).sources['a'].token(may_prompt=True))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(config)],
+        input="keys from the browser\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "tok-"

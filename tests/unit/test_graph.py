@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 from servers.base import DROP, Response
-from servers.graph import FakeGraph, graph_error, graph_time
+from servers.graph import FakeGraph, RecordedGraph, graph_error, graph_time
 
+from commdash.delivery import Courier
 from commdash.errors import SourceError
 from commdash.model import Conversation, Snapshot
 from commdash.outbox import Reply
 from commdash.sources import graph as graph_module
+from commdash.sources import pull as pull_module
 from commdash.sources.graph import GraphSource
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Progress, Pulled
 from commdash.sources.native import read_native
+from commdash.store import Store
+from commdash.timeutil import Clock
 
 
 @pytest.fixture
@@ -335,6 +340,18 @@ def test_rate_limits_are_transient_with_the_wait_from_the_usage_headers(
     assert f"Graph error {code}" in str(caught.value)
 
 
+def test_a_failure_without_a_graph_error_waits_as_the_usage_headers_say(
+    fake: FakeGraph, source: GraphSource
+) -> None:
+    usage = {"call_count": 100, "estimated_time_to_regain_access": 4}
+    headers = {"x-app-usage": orjson.dumps(usage).decode(), "Retry-After": "30"}
+    fake.server.fail_next("GET", fake.path(fake.page_id, "feed"), Response(503, None, headers))
+    with pytest.raises(RemoteError) as caught:
+        pull(source)
+    assert caught.value.transient and caught.value.retry_after == 240.0
+    assert "HTTP 503" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("answer", "transient", "says"),
     [
@@ -384,9 +401,12 @@ def test_refused_scheduled_posts_are_a_warning_and_not_asked_for_again_soon(
     assert first.document is not None and len(first.document["posts"]) == 1
     assert len(first.warnings) == 1 and "scheduled posts" in first.warnings[0]
     assert "permissions" in first.warnings[0]
+    assert first.advice == (graph_module.CAUSES[graph_module.SCHEDULED_REFUSED],)
     before = source.requests
     second = pull(source, first.document, first.cursor)
-    assert second.document is None and second.warnings == ()
+    # Not asked for, and still missing: said again, so the data's report stays whole.
+    assert second.document is None
+    assert (second.warnings, second.advice) == (first.warnings, first.advice)
     assert source.requests - before == 1
 
 
@@ -601,14 +621,14 @@ def test_paging_is_capped(
 def test_a_pull_reads_no_more_than_its_byte_budget(
     fake: FakeGraph, source: GraphSource, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(graph_module, "PULL_MAX_BYTES", 20_000)
+    monkeypatch.setattr(pull_module, "PULL_MAX_BYTES", 20_000)
     post = fake.add_post()
     for n in range(200):
         fake.add_comment(post, f"comment number {n}, long enough to add up")
     with pytest.raises(RemoteError, match=r"read over 0.02 MB; set a smaller `days`") as caught:
         pull(source)
     assert not caught.value.transient
-    monkeypatch.setattr(graph_module, "PULL_MAX_BYTES", 2_000_000)
+    monkeypatch.setattr(pull_module, "PULL_MAX_BYTES", 2_000_000)
     pulled = pull(source)  # the next pull has a budget of its own
     assert pulled.document is not None
 
@@ -715,7 +735,7 @@ def test_a_reply_that_facebook_refuses_or_does_not_confirm(
         source.send_reply(missing, {})
 
 
-def test_find_sent_finds_a_sent_reply_and_none_otherwise(
+def test_matching_replies_are_the_page_s_comments_with_the_text_whatever_their_time(
     fake: FakeGraph, source: GraphSource
 ) -> None:
     fake.comments_page_size = 2
@@ -725,30 +745,39 @@ def test_find_sent_finds_a_sent_reply_and_none_otherwise(
         fake.add_comment(post, f"noise {n}", parent=root)
     document = pull(source).document
     assert document is not None
-    queued = time.time()
-    reply = Reply.new(root, root, "Thanks  for\nasking!", queued)
+    reply = Reply.new(root, root, "Thanks  for\nasking!", time.time())
 
-    assert source.find_sent(reply, document) is None
+    assert source.matching_replies(reply, document) == []
+    older = fake.add_comment(
+        post, "Thanks for asking!", author=fake.by_page, parent=root, created=1.0e9
+    )
     new_id = fake.add_comment(post, "Thanks for asking! ", author=fake.by_page, parent=root)
     fake.add_comment(post, "Thanks for asking!", parent=root)  # a member, not us
-    assert source.find_sent(reply, document) == new_id
+    assert source.matching_replies(reply, document) == [older, new_id]
     assert len(fake.requests("GET", root, "comments")) > 2  # read to the last page
-
-    late = Reply.new(root, root, "Thanks for asking!", queued + 3600)
-    assert source.find_sent(late, document) is None
-    other = Reply.new(root, root, "Something else", queued)
-    assert source.find_sent(other, document) is None
+    other = Reply.new(root, root, "Something else", time.time())
+    assert source.matching_replies(other, document) == []
 
     # Items that are not comments are passed over.
     junk = Response(200, {"data": [1, "x", None, {}, {"id": 7}]})
     fake.server.fail_next("GET", fake.path(root, "comments"), junk)
-    assert source.find_sent(reply, document) is None
+    assert source.matching_replies(reply, document) == []
 
-    # A conversation not read to its end does not say the reply was not posted.
+    # A conversation not read to its end says nothing of what it holds.
     fake.server.fail_next("GET", fake.path(root, "comments"), Response(200, {"data": 3}))
     with pytest.raises(RemoteError, match="try again later") as caught:
-        source.find_sent(other, document)
+        source.matching_replies(other, document)
     assert caught.value.transient and fake.token not in str(caught.value)
+
+
+def test_matching_replies_know_the_page_by_its_number_before_any_pull(fake: FakeGraph) -> None:
+    post = fake.add_post()
+    root = fake.add_comment(post, "Question?")
+    ours = fake.add_comment(post, "On it", author=fake.by_page, parent=root)
+    source = GraphSource(fake.username, fake.token, fake.base_url)
+    reply = Reply.new(root, root, "On it", time.time())
+    assert source.matching_replies(reply, {}) == [ours]
+    source.close()
 
 
 def test_hide_and_unhide(fake: FakeGraph, source: GraphSource) -> None:
@@ -794,3 +823,146 @@ def test_five_thousand_comments(fake: FakeGraph, source: GraphSource) -> None:
     assert len(read.posts) == 50
     assert sum(len(c.messages) for c in conversations(read)) == 5000
     assert any(m.ours for c in conversations(read) for m in c.messages)
+
+
+# -- comments without ids, and warnings that last --------------------------------------------
+
+
+def test_the_recorded_comments_without_ids_are_shown_read_only() -> None:
+    with RecordedGraph().running() as recorded:
+        source = GraphSource(
+            recorded.page_id, recorded.token, recorded.base_url, allow_http=True, days=3650
+        )
+        pulled = pull(source)
+        source.close()
+
+    read = snapshot(pulled)
+    threads = conversations(read)
+    messages = [m for c in threads for m in c.messages]
+    assert len(threads) == 10 and len(messages) == 15
+    assert all(m.read_only for m in messages)
+    assert sum(m.depth == 1 for m in messages) == 5
+    # The reply the page wrote to the comment asking for help with Instagram (p1, item 1).
+    asked = next(c for c in threads if c.id == "10158407654328553_10158407903973553")
+    assert [m.id.partition("_")[2] for m in asked.messages] == [
+        "10158407903973553",
+        "10158409983033553",
+        "10158409984053553",
+    ]
+    assert {m.author.name for m in messages} == {"Facebook user"}
+    read_only = [w for w in pulled.warnings if "shown read-only" in w]
+    assert len(read_only) == 15 and len(pulled.warnings) == 16
+    assert read_only[0] == (
+        f"comments of post {RecordedGraph.post_id}, item 0: no id; shown read-only as "
+        "'10158407654328553_10158407835073553', the comment its link names"
+    )
+    assert any(w.startswith("scheduled posts left out:") for w in pulled.warnings)
+    assert pulled.advice == (
+        graph_module.CAUSES[graph_module.SCHEDULED_REFUSED],
+        graph_module.CAUSES[graph_module.WITHHELD_IDS],
+    )
+    assert "pages_manage_engagement" in pulled.advice[1] and pulled.unlisted == 0
+
+
+def test_reused_comments_without_ids_are_reported_on_every_pull(fake: FakeGraph) -> None:
+    fake.withhold_ids = True
+    post = fake.add_post()
+    root = fake.add_comment(post, "Is it online too?")
+    fake.add_comment(post, "Yes, we stream it.", author=fake.by_page, parent=root)
+    source = GraphSource(fake.page_id, fake.token, fake.base_url)
+    first = pull(source)
+    assert first.document is not None
+    comments = first.document["posts"][0]["comments"]
+    assert [(c["id"], c["parent_id"], c["read_only"]) for c in comments] == [
+        (root, None, True),
+        (fake.posts[post].comments[1].id, root, True),
+    ]
+    before = source.requests
+
+    second = pull(source, first.document, first.cursor)  # the feed answers 304
+
+    assert source.requests - before == 2 and second.document is None
+    assert (second.warnings, second.advice) == (first.warnings, first.advice)
+    assert len(second.warnings) == 2
+    assert second.advice == (graph_module.CAUSES[graph_module.WITHHELD_IDS],)
+    fake.withhold_ids = False
+    fake.add_comment(post, "Thanks!")
+    third = pull(source, second.document or first.document, second.cursor)
+    assert third.document is not None and third.warnings == () and third.advice == ()
+    assert not any(c.get("read_only") for c in third.document["posts"][0]["comments"])
+    source.close()
+
+
+def test_a_comment_without_an_id_or_a_link_naming_it_is_skipped_with_the_cause(
+    fake: FakeGraph, source: GraphSource
+) -> None:
+    post = fake.add_post()
+    fake.add_comment(post)
+    time_given = graph_time(time.time() - 60)
+    odd_links = [None, "https://www.facebook.com/x/posts/1/", "https://x/?comment_id=12a", 7]
+    items = [{"created_time": time_given, "message": "?", "permalink_url": u} for u in odd_links]
+    fake.server.fail_next("GET", fake.path(post, "comments"), Response(200, {"data": items}))
+    pulled = pull(source)
+    assert pulled.warnings == tuple(
+        f"comments of post {post}, item {n}: no id; skipped" for n in range(4)
+    )
+    assert pulled.advice == (graph_module.CAUSES[graph_module.WITHHELD_IDS],)
+    assert pulled.document is not None and pulled.document["posts"][0]["comments"] == []
+
+
+def test_warnings_beyond_the_cap_are_counted(
+    fake: FakeGraph, source: GraphSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pull_module, "MAX_PART_WARNINGS", 3)
+    monkeypatch.setattr(pull_module, "MAX_WARNINGS", 4)
+    fake.withhold_ids = True
+    posts = [fake.add_post(f"post {n}") for n in range(2)]
+    for post in posts:
+        for n in range(5):
+            fake.add_comment(post, f"c{n}")
+    first = pull(source)
+    # Each post: 3 lines kept, 2 counted; of the 6 lines kept, 4 given, 2 counted.
+    assert len(first.warnings) == 4 and first.unlisted == 6
+    second = pull(source, first.document, first.cursor)
+    assert (second.warnings, second.unlisted) == (first.warnings, first.unlisted)
+
+
+def test_warnings_kept_in_the_cursor_are_untrusted(fake: FakeGraph, source: GraphSource) -> None:
+    post = fake.add_post()
+    fake.add_comment(post)
+    first = pull(source)
+    hostile = "\x1b]52;c;cGF3bmVk\x07 [bold]x[/] line\nbreak " + "y" * 1000
+    cursor = {
+        **first.cursor,
+        "warnings": {
+            f"post {post}": {"lines": [hostile, 5], "more": 2, "causes": ["nope", "withheld-ids"]},
+            "feed": {"lines": "not a list", "more": 0, "causes": []},
+            "page": ["malformed"],
+        },
+    }
+    second = pull(source, first.document, cursor)
+    (line,) = second.warnings
+    assert "\x1b" not in line and "\n" not in line and len(line) <= 300
+    assert "[bold]x[/]" in line
+    assert second.unlisted == 2
+    assert second.advice == (graph_module.CAUSES[graph_module.WITHHELD_IDS],)
+
+
+def test_an_expired_token_pauses_delivery_until_a_renewed_one_is_used(
+    fake: FakeGraph, tmp_path: Path
+) -> None:
+    post = fake.add_post()
+    root = fake.add_comment(post, "Question?")
+    source = GraphSource(fake.page_id, "EAAG-expired-token-0000", fake.base_url)
+    courier = Courier(source, Store(tmp_path / "s"), Clock(), lambda: None)
+    Store(tmp_path / "s").queue_reply(Reply.new(root, root, "Answer", time.time()))
+    done = courier.deliver_due()
+    assert courier.refused is not None and "Graph error 190" in courier.refused
+    assert [(d.item.status, d.item.paused) for d in done] == [("queued", True)]
+    assert "expired-token" not in (done[0].item.error or "")
+    source.use_token(fake.token)
+    courier.resume()
+    assert [d.item.status for d in courier.deliver_due()] == ["sent"]
+    assert [c.message for c in fake.comments.values()] == ["Question?", "Answer"]
+    assert fake.requests("POST")[-1].headers["authorization"] == f"Bearer {fake.token}"
+    source.close()

@@ -145,6 +145,18 @@ def test_query_matches_tags_and_assignee_and_follows_changes() -> None:
     assert inbox.conversation_ids("all", query="vip") == []
 
 
+def test_known_tags_and_assignees_are_those_in_use_and_follow_changes() -> None:
+    gone = {"c-gone": TriageState(tags=("old",), assignee="Ola")}  # not in the source
+    inbox = build(states={"c2": TriageState(tags=("vip", "billing"), assignee="Zoë"), **gone})
+    inbox.set_state("c3", TriageState(tags=("billing",), assignee="Kari"))
+    assert inbox.known_tags() == ["billing", "vip"]
+    assert inbox.known_assignees() == ["Kari", "Zoë"]
+    inbox.set_state("c2", BLANK)
+    inbox.reload({"c4": TriageState(tags=("refund",))}, [])
+    assert inbox.known_tags() == ["refund"]
+    assert inbox.known_assignees() == []
+
+
 def test_query_combines_with_view_and_post() -> None:
     inbox = build()
     assert inbox.conversation_ids("needs-reply", query="e") == ["c1", "c4", "c2"]

@@ -114,3 +114,23 @@ def test_a_saved_count_for_another_sla_or_an_earlier_clock_is_not_used() -> None
         restored = Inbox.restore(base, snapshot, {}, [], clock, sla)
         fresh = Inbox(snapshot, {}, [], Clock(clock.now()), sla)
         assert restored.figures() == fresh.figures()
+
+
+def test_a_saved_count_missing_a_counted_field_is_counted_afresh() -> None:
+    """A base saved by another build (a field renamed or gone) is not half used."""
+    snapshot = open_file(str(DEMO_PATH))
+    clock = Clock(snapshot.source.exported_at)
+    base = dict(Inbox(snapshot, {}, [], clock, SLA).base())
+    base["_facts_renamed"] = base.pop("_facts")
+    restored = Inbox.restore(base, snapshot, {}, [], clock, SLA)
+    same_as_fresh(restored, clock)
+
+
+def test_a_restored_inbox_has_every_field_a_fresh_one_has() -> None:
+    """What restore sets (the counted fields saved, the session's own made anew) is all an
+    inbox has: a field added to the count but not to what is saved fails here."""
+    snapshot = open_file(str(DEMO_PATH))
+    clock = Clock(snapshot.source.exported_at)
+    base = Inbox(snapshot, {}, [], clock, SLA).base()
+    restored = Inbox.restore(base, snapshot, {}, [], clock, SLA)
+    assert vars(restored).keys() == vars(Inbox(snapshot, {}, [], clock, SLA)).keys()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -11,8 +15,12 @@ import pytest
 from servers.base import DROP, Response
 from servers.mastodon import FakeMastodon
 
+from commdash.config import ConfigError, load_config
+from commdash.link import make_source
 from commdash.model import Conversation, Snapshot
 from commdash.outbox import Reply
+from commdash.sources import mastodon as mastodon_module
+from commdash.sources import pull as pull_module
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Progress, Pulled
 from commdash.sources.mastodon import MastodonSource, comparable_text, mentions_acct
@@ -183,14 +191,88 @@ def test_mentions_are_paged_to_the_end_through_the_link_header(
     assert fake.requests("GET", CONTEXT) == []  # roots without replies need no context
 
 
-def test_max_mentions_caps_the_first_pull(fake: FakeMastodon) -> None:
+def test_every_mention_s_thread_is_read_however_many_there_are(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    early = [fake.add_status(f"Brand post {n}") for n in range(3)]
+    for n, post in enumerate(early):  # the oldest mentions: answers to our posts
+        fake.mention(f"early{n}", "an early question", in_reply_to=post["id"])
+    for n in range(444):
+        fake.mention(f"user{n}", f"question {n}")
+    pulled = pull(source)
+    assert pulled.warnings == ()
+    threads = posts(pulled)
+    assert len(threads) == 3 + 444
+    assert all(len(threads[post["id"]]["comments"]) == 1 for post in early)
+    assert pulled.cursor["older"] is None
+
+
+def test_a_mentions_limit_warns_naming_it_and_later_syncs_bring_the_rest(
+    fake: FakeMastodon,
+) -> None:
+    for n in range(447):
+        fake.mention(f"user{n}", f"question {n}")
+    source = MastodonSource(fake.url, fake.token, max_mentions=400)
+    first = pull(source)
+    assert len(posts(first)) == 400
+    assert len(first.warnings) == 1 and "max_mentions = 400" in first.warnings[0]
+    assert "next syncs" in first.warnings[0]
+    newer = [fake.mention(f"late{n}", "and now?")["id"] for n in range(5)]
+    second = pull(source, first.document, first.cursor)
+    assert len(posts(second)) == 452 and set(newer) <= set(posts(second))
+    assert second.warnings == () and second.cursor["older"] is None
+    third, cost = costs(source, second.document, second.cursor)
+    assert (third.document, cost) == (None, 2)
+    source.close()
+
+
+def test_a_pull_that_stops_at_the_page_cap_goes_on_at_the_next(
+    fake: FakeMastodon, source: MastodonSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mastodon_module, "MAX_PAGES", 2)
     for n in range(90):
         fake.mention(f"user{n}", f"question {n}")
-    source = MastodonSource(fake.url, fake.token, max_mentions=40)
-    pulled = pull(source)
-    assert len(fake.requests("GET", NOTIFICATIONS)) == 1
-    assert len(document(pulled)["posts"]) == 40
-    source.close()
+    first = pull(source)
+    assert len(posts(first)) == 80 and first.cursor["older"] == "11"
+    assert first.warnings == ("mentions: 2 pages read; the rest come with the next syncs",)
+    second = pull(source, first.document, first.cursor)
+    assert len(posts(second)) == 90  # the new ones first (none), then the older ones
+    third = pull(source, second.document, second.cursor)  # the end (an empty page) seen
+    assert third.document is None and third.cursor["older"] is None and third.warnings == ()
+
+
+def test_max_mentions_is_read_from_the_config(tmp_path: Path, fake: FakeMastodon) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\nmax_mentions = 40\n'
+        '[sources.f]\nkind = "facebook"\npage_id = "1"\n',
+        encoding="utf-8",
+    )
+    chosen = load_config(config).sources["m"]
+    assert chosen.max_mentions == 40 and load_config(config).sources["f"].max_mentions is None
+    made = make_source(chosen, offline=True)
+    assert isinstance(made, MastodonSource) and made.max_mentions == 40
+    made.close()
+    config.write_text('[sources.f]\nkind = "facebook"\npage_id = "1"\nmax_mentions = 5\n')
+    with pytest.raises(ConfigError, match=r"sources\.f\.max_mentions: only for a mastodon source"):
+        load_config(config)
+    config.write_text(f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\nmax_mentions = 0\n')
+    with pytest.raises(ConfigError, match=r"sources\.m\.max_mentions: expected a whole number"):
+        load_config(config)
+
+
+def test_a_cursor_from_before_the_limit_was_lifted_starts_afresh(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    for n in range(50):
+        fake.mention(f"user{n}", f"question {n}")
+    capped = MastodonSource(fake.url, fake.token, max_mentions=40)
+    old = pull(capped)
+    capped.close()
+    old_cursor = {**old.cursor, "version": 1}
+    del old_cursor["older"]  # as commdash wrote it when it stopped at 400 mentions silently
+    again = pull(source, old.document, old_cursor)
+    assert len(posts(again)) == 50
 
 
 def test_a_repeating_link_stops_paging_with_a_warning(
@@ -349,6 +431,40 @@ def test_a_thread_deleted_meanwhile_is_skipped(fake: FakeMastodon, source: Masto
     assert len(posts(again)[post["id"]]["comments"]) == 1  # the next pull tries again
 
 
+def test_a_thread_reused_says_again_what_it_lacks(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    post, unreadable = fake.thread_with_an_unreadable_reply()
+    first = pull(source)
+    assert first.warnings == (f"status '{unreadable['id']}': no author; skipped",)
+
+    second, cost = costs(source, first.document, first.cursor)
+    assert (second.document, cost) == (None, 2)  # the thread is not read again...
+    assert (second.warnings, second.unlisted) == (first.warnings, 0)  # ...nor forgotten
+    fake.mention("bob", "elsewhere")
+    third = pull(source, first.document, second.cursor)
+    assert third.document is not None and len(posts(third)) == 2
+    assert third.warnings == first.warnings
+
+    unreadable["account"] = fake.user("zed")  # mended, and the thread read again
+    fake.mention("carol", "me too", in_reply_to=post["id"])
+    fourth = pull(source, third.document, third.cursor)
+    assert fourth.warnings == ()
+    assert unreadable["id"] in {c["id"] for c in posts(fourth)[post["id"]]["comments"]}
+
+
+def test_a_cursor_that_kept_no_warnings_starts_afresh(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    fake.thread_with_an_unreadable_reply()
+    first = pull(source)
+    old_cursor = {**first.cursor, "version": 2}
+    old_cursor.pop("warnings", None)  # as commdash wrote it before warnings were kept
+    again, cost = costs(source, first.document, old_cursor)
+    assert cost == 5  # account, own statuses, mentions and their end, the thread
+    assert again.warnings == first.warnings
+
+
 def test_a_page_that_is_not_a_list_stops_paging_and_the_rest_loads(
     fake: FakeMastodon, source: MastodonSource
 ) -> None:
@@ -452,13 +568,32 @@ def test_an_account_answer_without_an_id_is_an_error(
         pull(source)
 
 
-def test_many_bad_items_give_a_bounded_number_of_warnings(
+def test_many_bad_items_give_a_bounded_number_of_warnings_and_are_all_counted(
     fake: FakeMastodon, source: MastodonSource
 ) -> None:
     fake.server.fail_next("GET", NOTIFICATIONS, Response(200, [None] * 1000))
     pulled = pull(source)
-    assert len(pulled.warnings) == 201
-    assert pulled.warnings[-1] == "... and 800 more warnings like these"
+    assert len(pulled.warnings) == pull_module.MAX_PART_WARNINGS
+    assert len(pulled.warnings) + pulled.unlisted == 1000
+    assert all(w.endswith(": not an object; skipped") for w in pulled.warnings)
+
+
+def test_skipped_mentions_beyond_the_cap_stay_counted_on_every_pull(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    deleted = [fake.mention(f"user{n}", "oops")["id"] for n in range(250)]
+    for status_id in deleted:
+        fake.delete_status(status_id)
+    first = pull(source)
+    assert len(first.warnings) + first.unlisted == 250
+    assert all(w.endswith(": its status was deleted; skipped") for w in first.warnings)
+    second, cost = costs(source, first.document, first.cursor)  # the mentions not read again
+    assert cost == 2
+    assert (second.warnings, second.unlisted) == (first.warnings, first.unlisted)
+    fake.delete_status(fake.mention("late", "oops")["id"])
+    third = pull(source, first.document, second.cursor)
+    assert len(third.warnings) + third.unlisted == 251
+    assert third.warnings[-1] == "mention '251': its status was deleted; skipped"  # newest
 
 
 # -- errors -------------------------------------------------------------------------------
@@ -619,29 +754,29 @@ def test_a_reply_to_an_id_that_is_not_a_status_id_is_refused(source: MastodonSou
         source.send_reply(Reply.new("c", "../../admin", "x", 0.0), {})
 
 
-def test_find_sent_finds_a_sent_reply_and_none_when_absent(
+def test_matching_replies_are_our_answers_with_the_text(
     fake: FakeMastodon, source: MastodonSource
 ) -> None:
     question = fake.mention("alice@example.org", "q")
     first = pull(source)
     reply = reply_to(question, "Line one\n\nline  two")
-    assert source.find_sent(reply, document(first)) is None
+    assert source.matching_replies(reply, document(first)) == []
     fake.add_status("@alice@example.org something else", in_reply_to=question["id"])
     fake.add_status("@brand Line one line two", author="mallory", in_reply_to=question["id"])
-    assert source.find_sent(reply, document(first)) is None
+    assert source.matching_replies(reply, document(first)) == []
     sent_id = source.send_reply(reply, document(first))
-    assert source.find_sent(reply, document(first)) == sent_id
-    assert source.find_sent(reply, {}) == sent_id  # the account asked for when unknown
+    assert source.matching_replies(reply, document(first)) == [sent_id]
+    assert source.matching_replies(reply, {}) == [sent_id]  # the account asked for when unknown
     context = f"/api/v1/statuses/{question['id']}/context"
     junk = Response(200, {"ancestors": [], "descendants": [1, None, "x", {"id": 5}]})
     fake.server.fail_next("GET", context, junk)
-    assert source.find_sent(reply, document(first)) is None  # nothing in it is ours
+    assert source.matching_replies(reply, document(first)) == []  # nothing in it is ours
     fake.server.fail_next("GET", context, Response(200, {"descendants": "later"}))
     with pytest.raises(RemoteError, match="not a thread; try again later") as caught:
-        source.find_sent(reply, document(first))  # unread is not "not posted"
+        source.matching_replies(reply, document(first))  # unread says nothing
     assert caught.value.transient
     fake.delete_status(question["id"])
-    assert source.find_sent(reply, document(first)) is None
+    assert source.matching_replies(reply, document(first)) == []
 
 
 def test_comparing_texts_ignores_leading_mentions_and_spacing() -> None:
@@ -670,3 +805,75 @@ def test_five_thousand_messages_are_served_and_read_quickly(fake: FakeMastodon) 
     again, cost = costs(source, pulled.document, pulled.cursor)
     assert (again.document, cost) == (None, 2)
     source.close()
+
+
+def stats(tmp_path: Path, fake: FakeMastodon, *options: str) -> subprocess.CompletedProcess[str]:
+    """``commdash stats m`` run as the real program, ``m`` being ``fake`` in the config."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
+    environ.update({"COMMDASH_CONFIG": str(tmp_path / "config.toml"), "M_TOKEN": fake.token})
+    return subprocess.run(
+        [sys.executable, "-m", "commdash", "stats", "m", *options],
+        capture_output=True,
+        text=True,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_what_a_sync_skipped_is_summarised_on_stderr_and_counted_every_time(
+    tmp_path: Path, fake: FakeMastodon
+) -> None:
+    fake.thread_with_an_unreadable_reply()
+    for n in range(11):
+        fake.delete_status(fake.mention(f"user{n}", "oops")["id"])
+    (tmp_path / "config.toml").write_text(
+        f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\ntoken_env = "M_TOKEN"\n',
+        encoding="utf-8",
+    )
+    state = ("--state-dir", str(tmp_path / "s"))
+    first = stats(tmp_path, fake, "--json", *state)
+    again = stats(tmp_path, fake, "--json", *state)  # incremental: every thread reused
+    for done in (first, again):
+        assert done.returncode == 0, done.stderr
+        assert orjson.loads(done.stdout)["skipped"] == 12
+        lines = done.stderr.splitlines()
+        assert len(lines) == 11 and all(line.startswith("commdash: warning: ") for line in lines)
+        assert lines[-1].endswith(": 2 more items skipped or repaired")
+    assert len(fake.requests("GET", "/api/v1/accounts/verify_credentials")) == 1
+
+
+def test_the_limit_warning_reaches_stderr(tmp_path: Path, fake: FakeMastodon) -> None:
+    for n in range(45):
+        fake.mention(f"user{n}", f"question {n}")
+    (tmp_path / "config.toml").write_text(
+        f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\nmax_mentions = 40\n'
+        'token_env = "M_TOKEN"\n',
+        encoding="utf-8",
+    )
+    done = stats(tmp_path, fake, "--state-dir", str(tmp_path / "s"))
+    assert done.returncode == 0, done.stderr
+    assert "commdash: warning: " in done.stderr and "max_mentions = 40" in done.stderr
+
+
+def test_an_older_page_that_is_not_a_list_is_read_again_by_the_next_sync(
+    fake: FakeMastodon, source: MastodonSource
+) -> None:
+    for n in range(100):  # three pages of mentions, read newest first
+        fake.mention(f"user{n}", f"question {n}")
+    route = fake.server.routes[("GET", NOTIFICATIONS)]
+    broken = {"once": True}
+
+    def second_page_broken_once(request: Any) -> Response:
+        if request.param("max_id") is not None and broken.pop("once", False):
+            return Response(200, {"unexpected": "object"})
+        return route(request)
+
+    fake.server.route("GET", NOTIFICATIONS, second_page_broken_once)
+    first = pull(source)
+    assert len(posts(first)) == 40  # the newest page only
+    assert first.warnings == ("notifications page 2: not a list (an object); stopped",)
+    again = pull(source, first.document, first.cursor)
+    assert len(posts(again)) == 100  # the older ones were not given up for read
+    assert again.cursor["older"] is None

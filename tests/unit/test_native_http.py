@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from _deep import DEPTHS, nested_export, too_deep_at
 from servers.base import DROP, Response
 from servers.native import ACCOUNT, EXPORT_PATH, HIDE_PATH, REPLY_PATH, FakeNative, make_document
 
 from commdash.errors import SourceError
 from commdash.outbox import Reply
 from commdash.sources.http import RemoteError
+from commdash.sources.jsondoc import MAX_DEPTH
 from commdash.sources.live import Progress
 from commdash.sources.native import read_native
 from commdash.sources.native_http import NativeHttpSource
+from commdash.statefiles import temporary_name
+from commdash.sync import LiveFeed
 
 QUEUED_AT = 1_795_100_000.0  # 2026-11-19T14:53:20Z
 
@@ -312,7 +321,7 @@ def test_a_repeated_key_posts_once_and_gives_the_same_id(fake: FakeNative, make:
     assert fake.etag == etag
     assert fake.document is not None
     assert [c["id"] for c in comments_of(fake.document)].count(first) == 1
-    assert source.find_sent(a_reply(), {}) is None
+    assert source.matching_replies(a_reply(), {}) is None
 
 
 def test_a_conflict_means_already_posted(fake: FakeNative, make: Make) -> None:
@@ -394,3 +403,82 @@ def test_populate_makes_a_document_of_the_size_asked(fake: FakeNative, make: Mak
     seen: list[Progress] = []
     make().pull(None, {}, seen.append)
     assert seen == [Progress(pages=1, items=107)]
+
+
+# Nesting: the same limit as for a file, and what is accepted can be kept
+
+
+@pytest.mark.parametrize("depth", DEPTHS)
+def test_a_document_nested_too_deep_fails_the_sync_and_one_accepted_is_kept(
+    tmp_path: Path, fake: FakeNative, make: Make, depth: int
+) -> None:
+    data = nested_export(depth)
+    fake.set_body(data)
+    feed = LiveFeed(make(), tmp_path / "live" / "copy.json", "fake")
+    if depth > MAX_DEPTH:
+        line, column = too_deep_at(data)
+        error = remote_error(lambda: feed.pull(ignore))
+        assert str(error) == (
+            f"{fake.url}: line {line} column {column}: arrays and objects nested deeper than "
+            f"{MAX_DEPTH} levels; a commdash/v1 export needs 6"
+        )
+        assert not error.transient
+        assert not feed.cache_path.exists()
+        return
+    synced = feed.pull(ignore)
+    assert synced is not None and synced.snapshot is not None
+    assert synced.warnings == ()  # the offline copy was written
+    again = LiveFeed(make(), feed.cache_path, "fake").open_cached()
+    assert again is not None and again.posts == synced.snapshot.posts
+
+
+def test_an_offline_copy_nested_too_deep_is_ignored(
+    tmp_path: Path, fake: FakeNative, make: Make
+) -> None:
+    copy = tmp_path / "copy.json"
+    document = nested_export(300).decode()
+    copy.write_text(f'{{"format": 1, "synced_at": 1, "cursor": {{}}, "document": {document}}}')
+    assert LiveFeed(make(), copy, "fake").open_cached() is None
+
+
+# The offline copy's files: private by default, a mode set by hand kept, killed writers tidied
+
+
+def test_the_offline_copy_is_private_and_keeps_a_mode_set_by_hand(
+    tmp_path: Path, fake: FakeNative, make: Make
+) -> None:
+    fake.populate(2, 5)
+    root = tmp_path / "state"
+    feed = LiveFeed(make(), root / "live" / "copy.json", "fake")
+    previous = os.umask(0o022)
+    try:
+        assert feed.pull(ignore) is not None
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert stat.S_IMODE((root / "live").stat().st_mode) == 0o700
+    assert stat.S_IMODE(feed.cache_path.stat().st_mode) == 0o600
+    feed.cache_path.chmod(0o640)
+    fake.populate(3, 6)
+    synced = feed.pull(ignore)
+    assert synced is not None and synced.snapshot is not None  # written again
+    assert stat.S_IMODE(feed.cache_path.stat().st_mode) == 0o640
+
+
+def test_opening_the_offline_copy_removes_what_killed_writers_left(
+    tmp_path: Path, make: Make
+) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = [
+        live / f".copy.json.{dead.pid}.140000.tmp",  # as commdash named them before
+        live / temporary_name("copy.json").replace(f".{os.getpid()}.", f".{dead.pid}."),
+    ]
+    writing = live / temporary_name("copy.json")  # this process: alive, so it is writing
+    for path in [*left, writing]:
+        path.write_bytes(b"{")
+    LiveFeed(make(), live / "copy.json", "fake").open_cached()
+    assert [path.exists() for path in left] == [False, False]
+    assert writing.exists()

@@ -16,7 +16,7 @@ from commdash.model import Conversation, Snapshot
 from commdash.session import open_session
 from commdash.sources import files, parse_cache
 from commdash.sources.native import read_native_bytes
-from commdash.sources.shelf import CHANGED, FileShelf
+from commdash.sources.shelf import CHANGED, FileShelf, FileVersion, OnDisk
 from commdash.timeutil import Clock
 from commdash.triage import BLANK, mark_done, set_hidden
 
@@ -71,7 +71,8 @@ def export(path: Path, seed: int = 7) -> bytes:
 def both(path: Path) -> tuple[Snapshot, Snapshot, FileShelf]:
     data = export(path)
     eager = read_native_bytes(data, str(path), "x", NOW)
-    shelved = read_native_bytes(data, str(path), "x", NOW, shelve_as=str(path))
+    on_disk = OnDisk(str(path), FileVersion.of(path.stat()))
+    shelved = read_native_bytes(data, str(path), "x", NOW, shelve_as=on_disk)
     assert isinstance(eager.conversations, tuple)
     assert isinstance(shelved.conversations, FileShelf)
     return eager, shelved, shelved.conversations
@@ -115,10 +116,12 @@ def test_a_post_rewritten_in_place_shows_a_notice_not_a_crash(tmp_path: Path) ->
     path = tmp_path / "big.json"
     _, _, shelf = both(path)
     cid = next(iter(shelf))
+    latest = shelf.base_facts(cid).latest_at
     path.write_bytes(b" " * path.stat().st_size)
     (message,) = shelf[cid].messages
     assert message.text == CHANGED
     assert shelf[cid].id == cid
+    assert latest is not None and message.created_at == latest  # dated as it was, not 1970
 
 
 def test_a_pickled_shelf_reads_from_its_file(tmp_path: Path) -> None:

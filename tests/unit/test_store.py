@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -15,10 +16,10 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from commdash import store as store_module
 from commdash.errors import StateError
 from commdash.outbox import Reply
 from commdash.store import Store
+from commdash.store import triage as triage_store
 from commdash.triage import BLANK, JournalEntry, TriageState, assign, mark_done, set_tags
 
 NOW = 1_764_061_200.0
@@ -194,7 +195,7 @@ def test_undo_after_undo_and_new_action_stays_in_order(tmp_path: Path) -> None:
 
 
 def test_journal_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 5)
+    monkeypatch.setattr(triage_store, "JOURNAL_LIMIT", 5)
     store = Store(tmp_path)
     for i in range(8):
         record(store, f"c{i}", mark_done(BLANK, NOW + i))
@@ -207,7 +208,7 @@ def test_journal_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 def test_queued_replies_respect_the_journal_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 3)
+    monkeypatch.setattr(triage_store, "JOURNAL_LIMIT", 3)
     store = Store(tmp_path)
     for i in range(6):
         queue(store, f"c{i}")
@@ -275,6 +276,63 @@ def test_discard_reply(tmp_path: Path) -> None:
     assert not store.discard_reply(reply.id)
     assert not store.discard_reply("never-queued")
     assert store.replies() == []
+
+
+def test_undo_of_a_discard_puts_the_reply_back_as_it_was(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    reply = queue(store, "c1", "Thanks, it ships today")
+    failed = store.update_reply(reply.id, lambda r: r.failed("HTTP 400"))
+    assert store.discard_reply_undoably(reply.id, NOW) == failed
+    assert Store(tmp_path).replies() == []
+    assert store.discard_reply_undoably(reply.id, NOW) is None  # gone: nothing journalled
+    undone = store.undo()
+    assert undone is not None and (undone.action, undone.reply_id) == ("discard", reply.id)
+    assert Store(tmp_path).replies() == [failed]  # same id (idempotency key), text, state
+    assert raw_tables(tmp_path / "triage.json").get("discarded", []) == []  # copy gone too
+
+
+def refuse_replacing(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Writes of the file ``name`` fail as on a full disk; the others succeed."""
+    replace = os.replace
+
+    def refuse(src: str | Path, dst: str | Path) -> None:
+        if Path(dst).name == name:
+            raise OSError(28, "No space left on device")
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", refuse)
+
+
+def test_a_discard_cut_off_before_the_outbox_write_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy is journalled first: the reply stays, and undo does not put it back twice."""
+    store = Store(tmp_path)
+    reply = queue(store, "c1")
+    refuse_replacing(monkeypatch, "outbox.json")
+    with pytest.raises(StateError):
+        store.discard_reply_undoably(reply.id, NOW)
+    monkeypatch.undo()
+    assert Store(tmp_path).replies() == [reply]
+    assert store.undo() is not None
+    assert Store(tmp_path).replies() == [reply]
+
+
+def test_an_undo_of_a_discard_cut_off_before_the_journal_write_puts_back_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply goes back to the outbox first; undone again, it is not there twice."""
+    store = Store(tmp_path)
+    reply = queue(store, "c1")
+    store.discard_reply_undoably(reply.id, NOW)
+    refuse_replacing(monkeypatch, "triage.json")
+    with pytest.raises(StateError):
+        store.undo()
+    monkeypatch.undo()
+    assert Store(tmp_path).replies() == [reply]
+    undone = store.undo()
+    assert undone is not None and undone.action == "discard"
+    assert Store(tmp_path).replies() == [reply]
 
 
 def test_replies_sent_long_ago_are_dropped_when_a_new_one_is_queued(tmp_path: Path) -> None:
@@ -430,6 +488,74 @@ def test_hand_edited_state_document_is_tolerated(tmp_path: Path) -> None:
     }
 
 
+def write_outbox(directory: Path, *items: dict[str, object]) -> None:
+    replies = {str(n): item for n, item in enumerate(items, start=1)}
+    (directory / "outbox.json").write_bytes(orjson.dumps({"replies": replies}))
+
+
+def test_a_hand_edited_outbox_item_reads_mistyped_fields_as_defaults(tmp_path: Path) -> None:
+    """One odd value does not hide the reply: it is shown, and sent, with that field's
+    default (a list keeps its readable items)."""
+    good = Reply.new("c1", "m1", "Thanks!", NOW)
+    odd = {
+        **good.to_dict(),
+        "attempts": "two",
+        "status": "lost",
+        "kind": 5,
+        "error": 7,
+        "paused": "yes",
+        "next_attempt_at": "soon",
+        "preexisting": ["p1", 5, None],
+    }
+    write_outbox(tmp_path, odd)
+    assert Store(tmp_path).replies() == [dataclasses.replace(good, preexisting=("p1",))]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("text", None), ("id", None), ("in_reply_to", 5), ("conversation_id", ["c1"])],
+)
+def test_an_outbox_item_without_what_it_needs_is_not_read(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    """Never sent as "None" or "5": an item whose text or target is not text is skipped."""
+    good = Reply.new("c1", "m1", "Thanks!", NOW).to_dict()
+    write_outbox(tmp_path, good, {**good, "id": "other", field: value})
+    assert [reply.id for reply in Store(tmp_path).replies()] == [good["id"]]
+
+
+def test_records_are_written_as_earlier_releases_wrote_them() -> None:
+    """Field by field, in the same order: files written now are read by the previous
+    release, and its files by this one."""
+    reply = Reply(
+        "r1", "c1", "m1", "Hi", NOW, "sent", None, "reply", 1, 0.0, "p9", None, NOW + 1,
+        NOW, False, ("p1",),
+    )  # fmt: skip
+    written = {
+        "id": "r1", "conversation_id": "c1", "in_reply_to": "m1", "text": "Hi",
+        "queued_at": NOW, "status": "sent", "error": None, "kind": "reply", "attempts": 1,
+        "next_attempt_at": 0.0, "remote_id": "p9", "sending_by": None, "sent_at": NOW + 1,
+        "claimed_at": NOW, "paused": False, "preexisting": ["p1"],
+    }  # fmt: skip
+    assert list(reply.to_dict().items()) == list(written.items())
+    assert Reply.from_dict(written) == reply
+
+    state = TriageState(NOW, None, ("vip",), "ana", (("m1", True),), NOW - 1)
+    state_written = {
+        "done_at": NOW, "snoozed_until": None, "tags": ["vip"], "assignee": "ana",
+        "hidden": [["m1", True]], "done_through": NOW - 1,
+    }  # fmt: skip
+    entry = JournalEntry("tag", "c1", BLANK, state, NOW, "s1", "r1", "kari@desk", 42)
+    entry_written = {
+        "action": "tag", "conversation_id": "c1", "before": BLANK.to_dict(),
+        "after": state_written, "at": NOW, "session": "s1", "reply_id": "r1",
+        "manager": "kari@desk", "pid": 42,
+    }  # fmt: skip
+    assert list(state.to_dict().items()) == list(state_written.items())
+    assert list(entry.to_dict().items()) == list(entry_written.items())
+    assert JournalEntry.from_dict(entry_written) == entry
+
+
 def test_files_are_plain_tinydb_json(tmp_path: Path) -> None:
     store = Store(tmp_path)
     record(store, "c1", set_tags(BLANK, ["vip"]))
@@ -470,7 +596,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(
     def refuse(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(StateError, match="No space left on device"):
         record(store, "c2", mark_done(BLANK, NOW))
     monkeypatch.undo()
@@ -686,3 +812,12 @@ def test_apply_many_writes_each_shard_once_and_journals_each_change(tmp_path: Pa
     assert len(list((tmp_path / "states").glob("*.json"))) == 256
     assert len(raw_tables(tmp_path / "triage.json")["journal"]) == 600
     assert store.undo() is not None
+
+
+def test_undo_takes_an_entry_whose_pid_no_process_can_have(tmp_path: Path) -> None:
+    entry = JournalEntry("done", "c1", BLANK, mark_done(BLANK, NOW), NOW, "old", manager="me@x")
+    (tmp_path / "triage.json").write_bytes(
+        orjson.dumps({"journal": {"1": {**entry.to_dict(), "pid": 2**63}}})
+    )
+    undone = Store(tmp_path, manager="me@x").undo()
+    assert undone is not None and undone.conversation_id == "c1"

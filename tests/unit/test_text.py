@@ -6,9 +6,17 @@ import json
 import random
 import unicodedata
 
+import orjson
 import pytest
 
-from commdash.text import clip, one_line, sanitize
+from commdash.text import (
+    clip,
+    escape_json_controls,
+    json_is_clean,
+    one_line,
+    sanitize,
+    sanitize_tree,
+)
 
 BIDI_CONTROLS = [
     "\u202a",
@@ -623,3 +631,124 @@ def test_clip_huge_text() -> None:
     shown, cut = clip(text, 1000)
     assert shown == "x" * 1000
     assert cut == MB5 - 1000
+
+
+# --- JSON documents: read from the state directory, written to a terminal ----------------
+
+HOSTILE_BITS = [
+    "\x1b]52;c;ZWNobyBwd25lZA==\x07",  # OSC 52: writes the clipboard
+    "\x1b]0;title\x07",  # OSC 0: the window title
+    "\x1b[2J\x1b[31m",  # CSI
+    "\x9b31m\x9d0;t\x9c",  # 8-bit CSI and OSC
+    "\u202eevil",  # bidi override
+    "\x85\u2028\x7f\ufffe",
+]
+
+
+def hostile_document() -> dict[str, object]:
+    bad = "".join(HOSTILE_BITS)
+    return {
+        f"table{bad}": {
+            "1": {"text": f"hi{bad}", "tags": [f"vip{bad}", 3, None, [f"{bad}deep"]]},
+            f"2{bad}": {f"key{bad}": {"nested": bad}, "n": 1.5, "ok": True},
+        },
+        "clean": {"1": {"text": "plain"}},
+    }
+
+
+def strings_of(tree: object) -> list[str]:
+    if isinstance(tree, str):
+        return [tree]
+    if isinstance(tree, dict):
+        return [s for key, value in tree.items() for s in [*strings_of(key), *strings_of(value)]]
+    if isinstance(tree, list):
+        return [s for value in tree for s in strings_of(value)]
+    return []
+
+
+@pytest.mark.parametrize("encode", [json.dumps, lambda d: json.dumps(d, ensure_ascii=False)])
+def test_sanitize_tree_cleans_every_string_and_key(encode: object) -> None:
+    assert callable(encode)
+    raw = encode(hostile_document()).encode("utf-8")
+    assert not json_is_clean(raw)
+    tree = sanitize_tree(json.loads(raw))
+    found = strings_of(tree)
+    assert len(found) == len(strings_of(hostile_document()))
+    for text in found:
+        assert_terminal_safe(text)
+        assert sanitize(text) == text
+    table = tree["tableevil\n"]  # the sequences go whole, the text around them stays
+    assert table["1"]["text"] == "hievil\n"
+    assert table["1"]["tags"][1:3] == [3, None]
+    assert table["2evil\n"]["keyevil\n"] == {"nested": "evil\n"}
+    assert tree["clean"] == {"1": {"text": "plain"}}
+
+
+def test_sanitize_tree_leaves_a_clean_document_as_it_is() -> None:
+    document = {"a": {"1": {"text": "Crème 日本語 😀\nline\tx", "n": [1, 2.5, None, True]}}}
+    inner = document["a"]["1"]
+    assert sanitize_tree(document) is document
+    assert document["a"]["1"] is inner
+    assert inner == {"text": "Crème 日本語 😀\nline\tx", "n": [1, 2.5, None, True]}
+
+
+def test_sanitize_tree_of_a_deeply_nested_document() -> None:
+    deep: list[object] = ["\x1b[31mx"]
+    for _ in range(100_000):
+        deep = [deep]
+    sanitize_tree(deep)
+    for _ in range(100_000):
+        deep = deep[0]  # type: ignore[assignment]
+    assert deep == ["x"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a": "plain text, \\u00e9t\\u00e9"}',  # any \u escape: looked at closely
+        b'{"a": "x\\by"}',
+        b'{"a": "x\\fy"}',
+        b'{"a": "x\\ry"}',
+        b'{"a\\u001b": 1}',
+        '{"a": "\x85"}'.encode(),
+        '{"a": "\u202e"}'.encode(),
+        b'{"a": 1}\r\n',  # a CR even between values: a false alarm is allowed
+    ],
+)
+def test_json_is_clean_sees_what_could_hide_a_control(raw: bytes) -> None:
+    assert not json_is_clean(raw)
+
+
+def test_json_is_clean_passes_ordinary_documents() -> None:
+    for raw in [
+        b"{}",
+        b'{"a": {"1": {"text": "hi \\"there\\" \\\\ \\/ \\n \\t"}}}',
+        '{"a": "Crème 日本語 😀 مرحبا"}\n  '.encode(),
+    ]:
+        assert json_is_clean(raw)
+
+
+def test_json_is_clean_is_never_wrong_about_a_document() -> None:
+    """A document it calls clean has nothing sanitize_tree would change."""
+    rng = random.Random(7)
+    alphabet = 'ab\\"\n\t\r\x07\x1b\x85\x9b\u202e\u2028\ufffeé日😀'
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        raw = json.dumps({text: [text]}, ensure_ascii=rng.random() < 0.5).encode()
+        if json_is_clean(raw):
+            assert sanitize_tree(json.loads(raw)) == {text: [text]}
+            assert sanitize(text) == text
+
+
+def test_escape_json_controls_writes_them_as_escapes_and_keeps_the_value() -> None:
+    value = {"text": "".join(HOSTILE_BITS) + "é 日本語 😀", "k\x9b": ["\u2029", "\u061c\u2066"]}
+    raw = orjson.dumps(value)
+    escaped = escape_json_controls(raw)
+    assert json.loads(escaped) == value
+    shown = escaped.decode("utf-8")
+    assert_terminal_safe(shown)
+    for char in "\x7f\x85\x9b\x9c\x9d\u202e\u2028\u2029\u061c\u2066\ufffe":
+        assert char not in shown
+    assert "\\u202e" in shown and "\\u009b" in shown
+    assert "é 日本語 😀" in shown  # ordinary text stays readable
+    assert escape_json_controls(b'{"a": 1}') == b'{"a": 1}'

@@ -239,9 +239,18 @@ def test_journal_entry_from_garbage() -> None:
     assert entry.before == BLANK
     assert entry.after == BLANK
     assert entry.reply_id is None
-    assert entry.action == "3"
+    assert entry.action == ""  # a mistyped field reads as its default, like a missing one
     assert entry.conversation_id == ""
     assert entry.session == ""
+
+
+def test_journal_entry_keeps_the_readable_part_of_a_damaged_state() -> None:
+    """A record inside a record is read as leniently as one on its own."""
+    entry = JournalEntry.from_dict(
+        {"action": "tag", "after": {"tags": ["vip", 3], "done_at": "noon"}, "pid": 7}
+    )
+    assert (entry.action, entry.pid) == ("tag", 7)
+    assert entry.after == TriageState(tags=("vip",))
 
 
 def test_edit_tags_adds_and_removes_without_touching_the_rest() -> None:

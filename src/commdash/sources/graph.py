@@ -19,22 +19,17 @@ cursor ever holds the token or a query string.
 
 from __future__ import annotations
 
-import functools
 import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import orjson
 
 from commdash.errors import SourceError
-from commdash.outbox import Reply
 from commdash.sources.http import (
-    GRAPH_RATE_LIMIT_CODES,
-    GRAPH_TOKEN_CODES,
-    PULL_MAX_BYTES,
     Answer,
     HttpClient,
     RemoteError,
@@ -47,10 +42,11 @@ from commdash.sources.live import (
     Cursor,
     Document,
     HttpLiveSource,
-    Progress,
+    OutgoingReply,
     ProgressFn,
     Pulled,
 )
+from commdash.sources.pull import Bookkeeping, pulling
 from commdash.text import one_line
 from commdash.timeutil import iso, parse_timestamp
 
@@ -60,8 +56,11 @@ PAGE_SIZE = 100
 """Items asked for per response (Graph's usual maximum for these edges)."""
 MAX_PAGES = 10_000
 """Responses one pull may read at most: a server whose paging never ends cannot hang us."""
-MAX_WARNINGS = 200
-"""Warnings kept per pull; the rest are counted in one last line."""
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006})
+TOKEN_CODES = frozenset({102, 190, 463, 467})
+"""Graph error codes of a token that is invalid or expired."""
+USAGE_HEADERS = ("x-business-use-case-usage", "x-app-usage", "x-page-usage")
+"""Headers in which Graph says how much of a rate limit is used, and when it is regained."""
 RATE_LIMIT_WAIT = 60.0
 """Seconds to wait after a rate limit when the usage headers do not say."""
 PAGE_INFO_TTL = 24 * 3600.0
@@ -69,12 +68,24 @@ PAGE_INFO_TTL = 24 * 3600.0
 SCHEDULED_RETRY = 3600.0
 """After the scheduled posts were refused (usually a missing permission), how long they are
 not asked for, so that every poll does not cost a failed request and a warning."""
-FIND_SENT_SLACK = 300.0
-"""A reply found by :meth:`GraphSource.find_sent` may be this much older than its queueing
-(clocks differ)."""
 ANONYMOUS_NAME = "Facebook user"
 """Shown for a comment without ``from``: Graph leaves it out for people who did not allow
-the app to see them. The comment is kept, under an id of its own."""
+the app to see them (and for everyone, to a token that cannot moderate the Page)."""
+
+WITHHELD_IDS = "withheld-ids"
+SCHEDULED_REFUSED = "scheduled-refused"
+CAUSES = {
+    WITHHELD_IDS: (
+        "Comments came without ids: the token cannot moderate the Page; "
+        "use a Page access token with pages_manage_engagement"
+    ),
+    SCHEDULED_REFUSED: (
+        "Scheduled posts are not shown: the token may not read them; "
+        "use a Page access token with pages_manage_posts"
+    ),
+}
+"""Causes of warnings that commdash recognises, with what to do: each is said once per
+pull, however many items it explains (short enough for a notice's line)."""
 
 REACTIONS = ("like", "love", "care", "haha", "wow", "sad", "angry")
 FEED_FIELDS = ",".join(
@@ -98,7 +109,7 @@ SCHEDULED_FIELDS = "id,message,created_time,scheduled_publish_time,permalink_url
 COMMENT_FIELDS = (
     "id,message,from{id,name},created_time,parent{id},like_count,is_hidden,permalink_url"
 )
-FIND_FIELDS = "id,message,from{id},created_time"
+FIND_FIELDS = "id,message,from{id}"
 
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
 _GRAPH_ID = re.compile(r"[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,199}")
@@ -126,22 +137,25 @@ def describe_graph_error(answer: Answer, secret: str | None = None) -> RemoteErr
     Graph's message before it is shortened, so that not even a piece of it is shown."""
     error = _graph_error(answer.body)
     if error is None:
-        return describe_http_error(answer)
+        plain = describe_http_error(answer)
+        if plain.transient:
+            plain.retry_after = graph_retry_after(answer.headers)
+        return plain
     shown = where(answer.url)
     code = _int(error.get("code"))
     message = error.get("message")
     if isinstance(message, str) and secret:
         message = message.replace(secret, "[token]")
     said = one_line(message, 160) if isinstance(message, str) else ""
-    if code in GRAPH_RATE_LIMIT_CODES:
-        wait = retry_after(answer.headers) or RATE_LIMIT_WAIT
+    if code in RATE_LIMIT_CODES:
+        wait = graph_retry_after(answer.headers) or RATE_LIMIT_WAIT
         return GraphError(
             f"{shown}: Facebook rate limit reached (Graph error {code}); try again later",
             code,
             True,
             wait,
         )
-    if code in GRAPH_TOKEN_CODES:
+    if code in TOKEN_CODES:
         expired = GraphError(
             f"{shown}: the page token is invalid or expired (Graph error {code}); "
             "get a new page access token",
@@ -159,9 +173,39 @@ def describe_graph_error(answer: Answer, secret: str | None = None) -> RemoteErr
             f"{shown}: Facebook failed (Graph error {code}: {said}); try again later",
             code,
             True,
-            retry_after(answer.headers),
+            graph_retry_after(answer.headers),
         )
     return GraphError(f"{shown}: HTTP {answer.status}, Graph error {code}: {said}", code)
+
+
+def graph_retry_after(headers: Mapping[str, str]) -> float | None:
+    """How long Graph asks to wait, in seconds: what the HTTP headers say, and the
+    ``estimated_time_to_regain_access`` (minutes) of its usage headers."""
+    regained = (_regain_minutes(headers.get(name)) * 60.0 for name in USAGE_HEADERS)
+    return retry_after(headers, also=regained)
+
+
+def _regain_minutes(value: str | None) -> float:
+    """The longest ``estimated_time_to_regain_access`` anywhere in a usage header's JSON
+    (``x-business-use-case-usage`` nests it per business and type); 0 when none."""
+    if not value:
+        return 0.0
+    try:
+        parsed = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return 0.0
+    found = 0.0
+    stack: list[Any] = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            regain = item.get("estimated_time_to_regain_access")
+            if isinstance(regain, int | float) and not isinstance(regain, bool):
+                found = max(found, float(regain))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _graph_error(body: bytes) -> dict[str, Any] | None:
@@ -181,38 +225,6 @@ def _int(value: object) -> int | None:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
         return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-@dataclass
-class _Run:
-    """One pull's (or find_sent's) bookkeeping: responses and items so far, the warnings, and
-    the progress report after every response."""
-
-    progress: ProgressFn
-    secret: str
-    pages: int = 0
-    items: int = 0
-    doing: str = ""
-    warnings: list[str] = field(default_factory=list)
-    more_warnings: int = 0
-    exhausted: bool = False
-
-    def answered(self, items: int) -> None:
-        self.pages += 1
-        self.items += items
-        self.progress(Progress(self.pages, self.items, self.doing))
-
-    def warn(self, text: str) -> None:
-        if len(self.warnings) >= MAX_WARNINGS:
-            self.more_warnings += 1
-            return
-        if self.secret:
-            text = text.replace(self.secret, "[token]")
-        self.warnings.append(one_line(text, 300))
-
-    def all_warnings(self) -> tuple[str, ...]:
-        more = [f"... and {self.more_warnings:,} more warnings"] if self.more_warnings else []
-        return (*self.warnings, *more)
 
 
 @dataclass
@@ -247,8 +259,10 @@ class GraphSource(HttpLiveSource):
     The cursor holds ``page`` (``{"id", "name", "checked_at"}``: the page's own id, which
     tells our messages, and its name), ``feed`` (``{"etag", "single"}``: the first feed
     page's ETag, and whether the feed fitted in it), ``posts`` (``{post_id: [comment
-    total, updated_time]}`` for posts whose comments were read completely) and
-    ``scheduled_skip_until`` (Unix seconds, after the scheduled posts were refused).
+    total, updated_time]}`` for posts whose comments were read completely),
+    ``scheduled_skip_until`` (Unix seconds, after the scheduled posts were refused) and
+    ``warnings`` (``{part: {"lines", "more", "causes"}}``: what each part of the pull
+    warned about, said again while the part is reused).
     """
 
     def __init__(
@@ -280,31 +294,27 @@ class GraphSource(HttpLiveSource):
             secret=token,
             allow_http=allow_http,
             timeout=timeout,
-            describe_error=functools.partial(describe_graph_error, secret=token),
+            describe_error=lambda answer: describe_graph_error(answer, self._client.secret),
         )
 
     # -- pulling ---------------------------------------------------------------------------
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         """Read the page as it stands; see the module's docstring for what is fetched."""
-        too_much = (
-            f"this sync read over {PULL_MAX_BYTES / 1e6:g} MB; "
-            "set a smaller `days` for this source in the config"
-        )
-        with self._client.budget(PULL_MAX_BYTES, too_much):
-            return self._pull(previous, cursor, progress)
+        too_much = "set a smaller `days` for this source in the config"
+        with pulling(self._client, progress, cursor, too_much, CAUSES) as book:
+            return self._pull(previous, cursor, book)
 
-    def _pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
-        run = _Run(progress, self._client.secret or "")
+    def _pull(self, previous: Document | None, cursor: Cursor, book: Bookkeeping) -> Pulled:
         now = self._clock()
-        page = self._page(cursor, run, now)
+        page = self._page(cursor, book, now)
         account = {"id": page["id"], "name": page["name"]}
         self._account_id = page["id"]
         old_states = _cursor_posts(cursor)
-        posts, feed_cursor, states = self._feed(previous, cursor, old_states, run, now)
-        scheduled, skip_until = self._scheduled(previous, cursor, run, now)
+        posts, feed_cursor, states = self._feed(previous, cursor, old_states, book, now)
+        scheduled, skip_until = self._scheduled(previous, cursor, book, now)
         read = self._all_comments(
-            posts, states, old_states, _previous_comments(previous), account, run
+            posts, states, old_states, _previous_comments(previous), account, book
         )
         if any(post["id"] not in read for post in posts):
             # A 304 next time would leave the incomplete posts without a state to compare.
@@ -316,10 +326,7 @@ class GraphSource(HttpLiveSource):
             "posts": read,
             "scheduled_skip_until": skip_until,
         }
-        warnings = run.all_warnings()
-        if _same_content(previous, document):
-            return Pulled(None, new_cursor, warnings)
-        return Pulled(document, new_cursor, warnings)
+        return book.pulled(None if _same_content(previous, document) else document, new_cursor)
 
     def _all_comments(
         self,
@@ -328,7 +335,7 @@ class GraphSource(HttpLiveSource):
         old_states: dict[str, _PostState],
         comments_of: dict[str, list[Any]],
         account: dict[str, str],
-        run: _Run,
+        book: Bookkeeping,
     ) -> dict[str, list[Any]]:
         """Give every post its comments: the previous ones when the feed says nothing
         changed, else read anew. Returns the cursor's states of the posts now complete."""
@@ -340,14 +347,15 @@ class GraphSource(HttpLiveSource):
                 post["comments"] = []  # nothing to ask for
             elif state is not None and _reusable(post["id"], state, old_states, comments_of):
                 post["comments"] = comments_of[post["id"]]
+                book.reuse(_post_part(post["id"]))
             else:
                 to_read.append(post)
                 continue
             complete[post["id"]] = state.to_json()
         for index, post in enumerate(to_read, 1):
-            run.doing = f"comments of post {index} of {len(to_read)}"
+            book.doing = f"comments of post {index} of {len(to_read)}"
             state = states.get(post["id"])
-            if self._comments(post, account, run, comments_of) and state and state.known():
+            if self._comments(post, account, book, comments_of) and state and state.known():
                 complete[post["id"]] = state.to_json()
         return complete
 
@@ -370,7 +378,7 @@ class GraphSource(HttpLiveSource):
     def _url(self, *parts: str) -> str:
         return "/".join([self.base_url, *(quote(part, safe="") for part in parts)])
 
-    def _page(self, cursor: Cursor, run: _Run, now: float) -> dict[str, Any]:
+    def _page(self, cursor: Cursor, book: Bookkeeping, now: float) -> dict[str, Any]:
         """The page's id and name: from the cursor while fresh, else asked for."""
         cached = cursor.get("page")
         if (
@@ -380,16 +388,18 @@ class GraphSource(HttpLiveSource):
             and isinstance(cached.get("checked_at"), int | float)
             and 0 <= now - cached["checked_at"] < PAGE_INFO_TTL
         ):
+            book.reuse("page")
             return {"id": cached["id"], "name": cached["name"], "checked_at": cached["checked_at"]}
-        run.doing = "the page"
+        book.doing, book.part = "the page", "page"
         body = self._client.get(self._url(self.page_id), {"fields": "id,name"}).json()
-        run.answered(0)
+        book.answered()
+        book.report()
         if not isinstance(body, dict):
-            run.warn(f"{self.location}: the page's answer is not an object; using the page id")
+            book.warn(f"{self.location}: the page's answer is not an object; using the page id")
             body = {}
         page_id = body.get("id") if isinstance(body.get("id"), str) else None
         if page_id is None:
-            run.warn(f"{self.location}: the page's answer has no id; using the configured one")
+            book.warn(f"{self.location}: the page's answer has no id; using the configured one")
         name = body.get("name") if isinstance(body.get("name"), str) else None
         return {"id": page_id or self.page_id, "name": name or self.page_id, "checked_at": now}
 
@@ -398,7 +408,7 @@ class GraphSource(HttpLiveSource):
         previous: Document | None,
         cursor: Cursor,
         old_posts: dict[str, _PostState],
-        run: _Run,
+        book: Bookkeeping,
         now: float,
     ) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, _PostState]]:
         """The published posts within ``days`` (without comments yet), the feed's part of
@@ -417,9 +427,9 @@ class GraphSource(HttpLiveSource):
             and isinstance(feed_cursor.get("etag"), str)
         ):
             headers["If-None-Match"] = feed_cursor["etag"]
-        run.doing = "the feed"
+        book.doing, book.part = "the feed", "feed"
         listing = self._read(
-            run,
+            book,
             "the feed",
             self._url(self.page_id, "feed"),
             params,
@@ -427,22 +437,23 @@ class GraphSource(HttpLiveSource):
             stop=lambda data: _all_older(data, cutoff),
         )
         if listing.not_modified and reused is not None:
+            book.reuse("feed")
             posts = [post for post in reused if _created(post.get("created_at"), cutoff)]
             states = {
                 post["id"]: old_posts.get(post["id"], _PostState(None, None)) for post in posts
             }
             return posts, dict(feed_cursor or {}), states
-        posts, states = self._feed_posts(listing.items, cutoff, run)
+        posts, states = self._feed_posts(listing.items, cutoff, book)
         single = listing.complete and listing.pages == 1
         return posts, {"etag": listing.etag if single else None, "single": single}, states
 
     def _feed_posts(
-        self, items: list[Any], cutoff: float, run: _Run
+        self, items: list[Any], cutoff: float, book: Bookkeeping
     ) -> tuple[list[dict[str, Any]], dict[str, _PostState]]:
         posts: list[dict[str, Any]] = []
         states: dict[str, _PostState] = {}
         for index, item in enumerate(items):
-            found = _identified(item, f"the feed, item {index}", run, ("created_time",))
+            found = _identified(item, f"the feed, item {index}", book, ("created_time",))
             if found is None:
                 continue
             post_id, created = found
@@ -456,7 +467,7 @@ class GraphSource(HttpLiveSource):
         return posts, states
 
     def _scheduled(
-        self, previous: Document | None, cursor: Cursor, run: _Run, now: float
+        self, previous: Document | None, cursor: Cursor, book: Bookkeeping, now: float
     ) -> tuple[list[dict[str, Any]], float | None]:
         """The scheduled posts, and until when not to ask again after a refusal."""
         skip_until = cursor.get("scheduled_skip_until")
@@ -465,17 +476,19 @@ class GraphSource(HttpLiveSource):
             and not isinstance(skip_until, bool)
             and now < skip_until <= now + SCHEDULED_RETRY
         ):
+            book.reuse("scheduled")
             return _previous_scheduled(previous), float(skip_until)
-        run.doing = "scheduled posts"
+        book.doing, book.part = "scheduled posts", "scheduled"
         params = {"fields": SCHEDULED_FIELDS, "limit": str(PAGE_SIZE)}
         try:
             listing = self._read(
-                run, "scheduled posts", self._url(self.page_id, "scheduled_posts"), params
+                book, "scheduled posts", self._url(self.page_id, "scheduled_posts"), params
             )
         except RemoteError as error:
             if error.transient:
                 raise
-            run.warn(f"scheduled posts left out: {error}")
+            refused = isinstance(error, GraphError) and error.code in PERMISSION_CODES | {100}
+            book.warn(f"scheduled posts left out: {error}", SCHEDULED_REFUSED if refused else None)
             return [], now + SCHEDULED_RETRY
         posts: list[dict[str, Any]] = []
         seen: set[str] = set()
@@ -483,7 +496,7 @@ class GraphSource(HttpLiveSource):
             found = _identified(
                 item,
                 f"scheduled posts, item {index}",
-                run,
+                book,
                 ("created_time", "scheduled_publish_time"),
             )
             if found is None or found[0] in seen:
@@ -499,15 +512,16 @@ class GraphSource(HttpLiveSource):
         self,
         post: dict[str, Any],
         account: dict[str, str],
-        run: _Run,
+        book: Bookkeeping,
         comments_of: dict[str, list[Any]],
     ) -> bool:
         """Fill in ``post["comments"]``; True when they were read completely. A post that
         cannot be read (deleted since the feed was read...) keeps its previous comments."""
         post_id = post["id"]
         post["comments"] = comments_of.get(post_id, [])
+        book.part = _post_part(post_id)
         if not _GRAPH_ID.fullmatch(post_id):
-            run.warn(f"post {one_line(post_id, 40)!r}: not a Graph id; its comments not read")
+            book.warn(f"post {one_line(post_id, 40)!r}: not a Graph id; its comments not read")
             return False
         params = {
             "filter": "stream",
@@ -517,13 +531,13 @@ class GraphSource(HttpLiveSource):
         }
         what = f"comments of post {post_id}"
         try:
-            listing = self._read(run, what, self._url(post_id, "comments"), params)
+            listing = self._read(book, what, self._url(post_id, "comments"), params)
         except RemoteError as error:
             if not _about_this_post(error):
                 raise
-            run.warn(f"{what} not read: {error}")
+            book.warn(f"{what} not read: {error}")
             return False
-        fresh = _comments(listing.items, what, run, account)
+        fresh = _comments(listing.items, what, book, account, post_id)
         post["comments"] = fresh if listing.complete else _merged(post["comments"], fresh)
         return listing.complete
 
@@ -531,7 +545,7 @@ class GraphSource(HttpLiveSource):
 
     def _read(
         self,
-        run: _Run,
+        book: Bookkeeping,
         what: str,
         url: str,
         params: Mapping[str, str] | None,
@@ -543,25 +557,24 @@ class GraphSource(HttpLiveSource):
         listing = _Listing()
         seen: set[str] = set()
         while True:
-            if run.pages >= MAX_PAGES:
-                if not run.exhausted:
-                    run.warn(f"{what}: stopped after {MAX_PAGES:,} requests in one pull")
-                    run.exhausted = True
+            if book.cut_off(MAX_PAGES, what):
                 listing.complete = False
                 return listing
             answer = self._client.get(url, params, headers)
             listing.pages += 1
             if answer.status == 304:
-                run.answered(0)
+                book.answered()
+                book.report()
                 listing.not_modified = True
                 return listing
             if listing.pages == 1:
                 listing.etag = answer.headers.get("etag")
             body = answer.json()
             data = body.get("data") if isinstance(body, dict) else None
-            run.answered(len(data) if isinstance(data, list) else 0)
+            book.answered(len(data) if isinstance(data, list) else 0)
+            book.report()
             if not isinstance(data, list):
-                run.warn(f'{what}: a page is not {{"data": [...]}} ({where(url)}); rest not read')
+                book.warn(f'{what}: a page is not {{"data": [...]}} ({where(url)}); rest not read')
                 listing.complete = False
                 return listing
             listing.items.extend(data)
@@ -570,7 +583,7 @@ class GraphSource(HttpLiveSource):
                 return listing
             problem = self._unfollowable(next_url, seen)
             if problem:
-                run.warn(f"{what}: {problem}; rest not read")
+                book.warn(f"{what}: {problem}; rest not read")
                 listing.complete = False
                 return listing
             seen.add(next_url)
@@ -594,7 +607,7 @@ class GraphSource(HttpLiveSource):
 
     # -- replying and moderating -----------------------------------------------------------
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         """Comment on the conversation's top-level comment (Facebook threads have two
         levels, so a reply to a reply goes there too); the new comment's id."""
         url = self._url(_path_id(reply.conversation_id, self.location), "comments")
@@ -607,30 +620,31 @@ class GraphSource(HttpLiveSource):
             )
         return new_id
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        """The id of the page's comment in the conversation with the reply's text (spaces
-        aside), made at most :data:`FIND_SENT_SLACK` seconds before it was queued; None
-        when there is none. Graph has no idempotency key: this is how a resend after a
-        crash is avoided."""
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str]:
+        """The page's comments in the conversation with the reply's text (spaces aside),
+        oldest first. Graph has no idempotency key: the courier tells a comment an attempt
+        made from those that were there before by their ids."""
         url = self._url(_path_id(reply.conversation_id, self.location), "comments")
         params = {"filter": "stream", "limit": str(PAGE_SIZE), "fields": FIND_FIELDS}
-        run = _Run(lambda _: None, self._client.secret or "")
-        listing = self._read(run, "the conversation", url, params)
-        ours = _account_id(document) or self._account_id
-        wanted = " ".join(reply.text.split())
-        for item in listing.items:
-            if _is_sent(item, ours, wanted, reply.queued_at - FIND_SENT_SLACK) and (
-                item["id"] not in taken
-            ):
-                return str(item["id"])
+        book = Bookkeeping(lambda _: None, self._client.secret or "")
+        listing = self._read(book, "the conversation", url, params)
         if not listing.complete:
-            # Not seen in part of the conversation is not "not posted": sending again could
-            # post it twice.
-            problems = "; ".join(run.warnings)
+            # Part of the conversation unread: a comment there could be missed either way.
+            problems = "; ".join(book.warnings)
             raise RemoteError(f"{where(url)}: {problems}; try again later", transient=True)
-        return None
+        ours = _account_id(document) or self._page_number()
+        wanted = " ".join(reply.text.split())
+        return [item["id"] for item in listing.items if _is_reply_of(item, ours, wanted)]
+
+    def _page_number(self) -> str:
+        """The page's own id (comments give it, never its user name): known from a pull,
+        else asked for."""
+        if self._account_id == self.page_id and not self.page_id.isdigit():
+            body = self._client.get(self._url(self.page_id), {"fields": "id"}).json()
+            found = body.get("id") if isinstance(body, dict) else None
+            if isinstance(found, str) and _GRAPH_ID.fullmatch(found):
+                self._account_id = found
+        return self._account_id
 
     def set_hidden(self, message_id: str, hidden: bool) -> None:
         """Hide or unhide a comment (``POST /{comment-id}`` with ``is_hidden``)."""
@@ -658,48 +672,53 @@ def _about_this_post(error: RemoteError) -> bool:
     if error.transient or error.refused:
         return False
     if isinstance(error, GraphError):
-        return error.code not in GRAPH_TOKEN_CODES | PERMISSION_CODES
+        return error.code not in TOKEN_CODES | PERMISSION_CODES
     return error.status is not None and 400 <= error.status < 500
 
 
-def _is_sent(item: object, ours: str, wanted: str, since: float) -> bool:
-    """Whether a comment is the page's with the text ``wanted`` (spaces aside), made at or
-    after ``since``."""
+def _is_reply_of(item: object, ours: str, wanted: str) -> bool:
+    """Whether a comment is the page's with the text ``wanted`` (spaces aside)."""
     if not isinstance(item, dict) or not isinstance(item.get("id"), str):
         return False
     author = _author_of(item.get("from"))
     message = item.get("message")
-    created = parse_timestamp(item.get("created_time"))
     return (
         author is not None
         and author["id"] == ours
         and isinstance(message, str)
         and " ".join(message.split()) == wanted
-        and created is not None
-        and created >= since
         and _GRAPH_ID.fullmatch(item["id"]) is not None
     )
 
 
 def _identified(
-    item: object, what: str, run: _Run, time_keys: tuple[str, ...]
+    item: object,
+    what: str,
+    book: Bookkeeping,
+    time_keys: tuple[str, ...],
+    no_id_cause: str | None = None,
 ) -> tuple[str, Any] | None:
     """The item's id and creation time (as Graph wrote it); None, with a warning, when the
     item is not an object or lacks one of them."""
     if not isinstance(item, dict):
-        run.warn(f"{what}: not an object; skipped")
+        book.warn(f"{what}: not an object; skipped")
         return None
-    raw_id = item.get("id")
-    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        raw_id = str(raw_id)
-    if not isinstance(raw_id, str) or not raw_id:
-        run.warn(f"{what}: no id; skipped")
+    raw_id = _raw_id(item)
+    if raw_id is None:
+        book.warn(f"{what}: no id; skipped", no_id_cause)
         return None
     for key in time_keys:
         if parse_timestamp(item.get(key)) is not None:
             return raw_id, item[key]
-    run.warn(f"{what} ({one_line(raw_id, 40)}): no creation time; skipped")
+    book.warn(f"{what} ({one_line(raw_id, 40)}): no creation time; skipped")
     return None
+
+
+def _raw_id(item: dict[str, Any]) -> str | None:
+    raw_id = item.get("id")
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        raw_id = str(raw_id)
+    return raw_id if isinstance(raw_id, str) and raw_id else None
 
 
 def _post(item: dict[str, Any], post_id: str, created: Any, status: str) -> dict[str, Any]:
@@ -721,17 +740,33 @@ def _post(item: dict[str, Any], post_id: str, created: Any, status: str) -> dict
 
 
 def _comments(
-    items: list[Any], what: str, run: _Run, account: dict[str, str]
+    items: list[Any], what: str, book: Bookkeeping, account: dict[str, str], post_id: str
 ) -> list[dict[str, Any]]:
-    """The document's comments from Graph's; the page's own are written by ``account``."""
+    """The document's comments from Graph's; the page's own are written by ``account``.
+
+    A comment whose id Graph withheld (it does for a token that cannot moderate the Page)
+    is kept read-only under the id its ``permalink_url`` names, when it names one."""
     comments: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
-        found = _identified(item, f"{what}, item {index}", run, ("created_time",))
+        where = f"{what}, item {index}"
+        named = _named_by_link(item, post_id) if isinstance(item, dict) else None
+        if named is not None:
+            parent = {"id": named[1]} if named[1] else item.get("parent")
+            item = {**item, "id": named[0], "parent": parent}
+        # An item without an id yet with a creation time is a comment Graph withheld.
+        dated = isinstance(item, dict) and parse_timestamp(item.get("created_time")) is not None
+        cause = WITHHELD_IDS if dated else None
+        found = _identified(item, where, book, ("created_time",), cause)
         if found is None or found[0] in seen:
             continue
         comment_id, created = found
         seen.add(comment_id)
+        if named is not None:
+            book.warn(
+                f"{where}: no id; shown read-only as {comment_id!r}, the comment its link names",
+                WITHHELD_IDS,
+            )
         author = _author_of(item.get("from"))
         if author is None:
             author = {"id": f"anonymous:{comment_id}", "name": ANONYMOUS_NAME}
@@ -740,18 +775,44 @@ def _comments(
         parent = item.get("parent")
         parent_id = _str(parent.get("id")) if isinstance(parent, dict) else None
         likes = _int(item.get("like_count"))
-        comments.append(
-            {
-                "id": comment_id,
-                "parent_id": parent_id,
-                "author": author,
-                "created_at": created,
-                "text": _str(item.get("message")) or "",
-                "likes": likes if likes is not None and likes >= 0 else 0,
-                "hidden": item.get("is_hidden") is True,
-            }
-        )
+        comment = {
+            "id": comment_id,
+            "parent_id": parent_id,
+            "author": author,
+            "created_at": created,
+            "text": _str(item.get("message")) or "",
+            "likes": likes if likes is not None and likes >= 0 else 0,
+            "hidden": item.get("is_hidden") is True,
+        }
+        if named is not None:
+            comment["read_only"] = True
+        comments.append(comment)
     return comments
+
+
+def _named_by_link(item: dict[str, Any], post_id: str) -> tuple[str, str | None] | None:
+    """For a comment without an id: the id its ``permalink_url`` names (``comment_id``, or
+    ``reply_comment_id`` for a reply) and its parent's, written as Graph writes comment ids
+    (``{post number}_{comment number}``); None when the link names none."""
+    if _raw_id(item) is not None:
+        return None
+    link = item.get("permalink_url")
+    if not isinstance(link, str) or len(link) > 2000:
+        return None
+    try:
+        query = parse_qs(urlsplit(link).query)
+    except ValueError:
+        return None
+    top, reply = (query.get(key, [""])[-1] for key in ("comment_id", "reply_comment_id"))
+    if not _number(top) or not (reply == "" or _number(reply)):
+        return None
+    post_number = post_id.rpartition("_")[2]
+    top_id = f"{post_number}_{top}"
+    return (f"{post_number}_{reply}", top_id) if reply else (top_id, None)
+
+
+def _number(text: str) -> bool:
+    return 0 < len(text) <= 30 and text.isascii() and text.isdigit()
 
 
 def _merged(previous: list[Any], fresh: list[dict[str, Any]]) -> list[Any]:
@@ -861,6 +922,11 @@ def _account_id(document: Document) -> str | None:
     account = source.get("account") if isinstance(source, dict) else None
     account_id = account.get("id") if isinstance(account, dict) else None
     return account_id if isinstance(account_id, str) else None
+
+
+def _post_part(post_id: str) -> str:
+    """The part of a pull that reads one post's comments (see :mod:`~commdash.sources.pull`)."""
+    return f"post {post_id}"
 
 
 def _cursor_posts(cursor: Cursor) -> dict[str, _PostState]:

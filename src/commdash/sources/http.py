@@ -2,7 +2,10 @@
 
 Every failure becomes a :class:`RemoteError`: one line that says what failed and what to do,
 whether trying again may help (``transient``) and when (``retry_after``). Messages never hold
-the token nor a query string (Graph paging links carry the token in theirs).
+the token nor a query string (some APIs' paging links carry the token in theirs).
+
+What a platform's own error bodies and headers mean is the platform's source's business:
+it gives the client a ``describe_error`` that reads them, and this module knows no platform.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -32,13 +35,9 @@ from commdash.timeutil import parse_timestamp
 TIMEOUT_SECONDS = 20.0
 MAX_BODY_BYTES = 64_000_000
 """A response larger than this (once decompressed) is refused rather than read into memory."""
-PULL_MAX_BYTES = 200_000_000
-"""What one sync may read in all: a server that pages for ever stops there."""
 DEADLINE_SECONDS = 120.0
 """A whole request, answer read to its end, may take this long (a server trickling bytes
 never trips the timeout between reads)."""
-GRAPH_RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006})
-GRAPH_TOKEN_CODES = frozenset({102, 190, 463, 467})
 USER_AGENT = f"commdash/{__version__}"
 MIN_SECRET = 6
 """A token shorter than this is not looked for in messages (it would match ordinary words)."""
@@ -138,6 +137,9 @@ class HttpClient:
         describe_error: Callable[[Answer], RemoteError] | None = None,
     ) -> None:
         self.secret = secret
+        self._former_secrets: list[str] = []
+        """Tokens used before :meth:`use_token`: an answer to a request that carried one
+        may still come, and they are cut out of messages too."""
         self.allow_http = allow_http
         self.timeout = timeout
         self.deadline = DEADLINE_SECONDS
@@ -161,6 +163,24 @@ class HttpClient:
     def close(self) -> None:
         with self._lock:
             self._client.close()
+
+    def use_token(self, token: str | None) -> None:
+        """From now on send ``token`` as ``Authorization: Bearer`` (None: no such header),
+        and cut it out of every message."""
+        with self._lock:
+            if self.secret and self.secret != token:
+                self._former_secrets.append(self.secret)
+            self.secret = token
+            for headers in (self._headers, self._client.headers):
+                if token:
+                    headers["Authorization"] = f"Bearer {token}"
+                else:
+                    headers.pop("Authorization", None)
+
+    def _secrets(self) -> list[str]:
+        """The tokens to cut out of messages (long enough not to match ordinary words)."""
+        found = [self.secret or "", *self._former_secrets]
+        return [secret for secret in found if len(secret) >= MIN_SECRET]
 
     @contextlib.contextmanager
     def budget(self, limit: int, exceeded: str) -> Iterator[None]:
@@ -227,10 +247,9 @@ class HttpClient:
             watchdog.cancel()
         answer = Answer(response.status_code, response.headers, body, url)
         if response.status_code >= 300 and response.status_code != 304:
-            if self.secret and len(self.secret) >= MIN_SECRET:  # before a message is cut short
-                secret = self.secret.encode("utf-8", "surrogatepass")
-                answer = replace(answer, body=body.replace(secret, b"[token]"))
-            raise self._scrubbed(self._describe_error(answer))
+            for secret in self._secrets():  # before a message is cut short
+                body = body.replace(secret.encode("utf-8", "surrogatepass"), b"[token]")
+            raise self._scrubbed(self._describe_error(replace(answer, body=body)))
         return answer
 
     def _described(self, exc: Exception, shown: str) -> RemoteError:
@@ -293,8 +312,10 @@ class HttpClient:
 
     def _scrubbed(self, error: RemoteError) -> RemoteError:
         message = str(error)
-        if self.secret and len(self.secret) >= MIN_SECRET and self.secret in message:
-            error.args = (message.replace(self.secret, "[token]"),)
+        for secret in self._secrets():
+            message = message.replace(secret, "[token]")
+        if message != str(error):
+            error.args = (message,)
         return error
 
 
@@ -403,12 +424,14 @@ def _detail(body: bytes) -> str:
     return ""
 
 
-def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+def retry_after(
+    headers: Mapping[str, str], now: float | None = None, also: Iterable[float] = ()
+) -> float | None:
     """How long the server asks to wait, in seconds: ``Retry-After`` (seconds or a date),
-    Mastodon's ``x-ratelimit-reset`` (when nothing remains), Graph's
-    ``estimated_time_to_regain_access`` (minutes) in its usage headers."""
+    ``X-RateLimit-Reset`` (a date or Unix seconds) once ``X-RateLimit-Remaining`` is 0, and
+    ``also``, the waits a platform's own headers ask for. The longest, at most a day."""
     now = time.time() if now is None else now
-    waits: list[float] = []
+    waits: list[float] = list(also)
     value = headers.get("retry-after")
     if value:
         try:
@@ -421,10 +444,6 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
         reset = parse_timestamp(float(raw_reset) if _is_number(raw_reset) else raw_reset or None)
         if reset is not None:
             waits.append(reset - now)
-    for name in ("x-business-use-case-usage", "x-app-usage", "x-page-usage"):
-        minutes = _regain_minutes(headers.get(name))
-        if minutes:
-            waits.append(minutes * 60.0)
     positive = [wait for wait in waits if wait > 0]
     return min(max(positive), 24 * 3600.0) if positive else None
 
@@ -435,27 +454,6 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _regain_minutes(value: str | None) -> float:
-    if not value:
-        return 0.0
-    try:
-        parsed = orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return 0.0
-    found = 0.0
-    stack: list[Any] = [parsed]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            regain = item.get("estimated_time_to_regain_access")
-            if isinstance(regain, int | float) and not isinstance(regain, bool):
-                found = max(found, float(regain))
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
 
 
 def backoff(attempt: int, base: float = 2.0, cap: float = 900.0) -> float:

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from commdash.outbox import Reply
-
 if TYPE_CHECKING:
     from commdash.sources.http import HttpClient
 
@@ -39,12 +37,32 @@ ProgressFn = Callable[[Progress], None]
 
 
 @dataclass(frozen=True, slots=True)
+class OutgoingReply:
+    """A reply as a source posts it (the courier makes it from the outbox's item)."""
+
+    id: str
+    """The idempotency key: sent again with it, the reply must not be posted twice."""
+    conversation_id: str
+    in_reply_to: str
+    """The message answered."""
+    text: str
+    queued_at: float
+    """When the manager queued it (Unix seconds)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Pulled:
     document: Document | None
     """The whole source as it stands now; None when nothing changed since ``cursor``."""
     cursor: Cursor
     warnings: tuple[str, ...] = field(default_factory=tuple)
-    """One line per response or item that was malformed and skipped."""
+    """One line per response or item that was malformed and skipped (or repaired), in the
+    whole source as it now stands: a part not read again (its data reused from
+    ``previous``) reports again what it reported when it was read."""
+    unlisted: int = 0
+    """Items skipped or repaired beyond the lines given (a source keeps a bounded number)."""
+    advice: tuple[str, ...] = field(default_factory=tuple)
+    """The causes the source recognised, each with what to do (e.g. a missing permission)."""
 
 
 class LiveSource(ABC):
@@ -63,7 +81,7 @@ class LiveSource(ABC):
         :class:`~commdash.sources.http.RemoteError` when the source cannot be read."""
 
     @abstractmethod
-    def send_reply(self, reply: Reply, document: Document) -> str | None:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str | None:
         """Post ``reply`` (its ``id`` is the idempotency key) and return the id the platform
         gave the new message (None when it did not say). ``document`` is the last pulled
         one (authors, threads)."""
@@ -72,14 +90,17 @@ class LiveSource(ABC):
         """Hide or unhide a comment on the platform; naturally idempotent."""
         raise NotImplementedError(f"{self.location}: this source cannot hide comments")
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        """After an attempt that may have reached the platform: the id of the message
-        ``reply`` became, when the platform has it; None when it was not posted. Messages in
-        ``taken`` are other replies' and never count. A source whose platform honours the
-        ``Idempotency-Key`` may return None and let the resend be deduplicated."""
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str] | None:
+        """The ids of the messages on the platform that ``reply`` could have become: ours,
+        with its text, where it is posted. The courier reads them before the first attempt
+        and again after an attempt that may have reached the platform: a new one is the
+        reply. None (the default) when the platform deduplicates a resend by the
+        ``Idempotency-Key``, so that nothing needs finding."""
         return None
+
+    @abstractmethod
+    def use_token(self, token: str | None) -> None:
+        """Send ``token`` from now on: the manager renewed the one the platform refused."""
 
     @property
     def can_hide(self) -> bool:
@@ -98,6 +119,9 @@ class HttpLiveSource(LiveSource):
     @property
     def requests(self) -> int:
         return self._client.requests
+
+    def use_token(self, token: str | None) -> None:
+        self._client.use_token(token)
 
     def close(self) -> None:
         self._client.close()

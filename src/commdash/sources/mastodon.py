@@ -26,9 +26,13 @@ Requests (``requests`` counts them):
   post whose reply count changed.
 
 The cursor (JSON, never the token): ``version``; ``account`` (``id``, ``acct``, ``name``,
-``url``); ``since``, the newest mention notification seen; ``own``, our recent top-level
-status ids; ``roots``, the other threads kept; ``replies``, the reply count of each of our
-recent statuses when last read.
+``url``); ``since``, the newest mention notification seen; ``older``, where older mentions
+remain unread when a pull stopped at a limit (``max_mentions``, or :data:`MAX_PAGES` pages):
+the next pulls read on from there after the new ones, so every thread comes in the end;
+``own``, our recent top-level status ids; ``roots``, the other threads kept; ``replies``,
+the reply count of each of our recent statuses when last read; ``warnings``, what each part
+of the pull skipped (:mod:`commdash.sources.pull`): a thread not read again says again what
+it lacks, and a mention skipped stays counted.
 
 Everything read is untrusted: a malformed page or item is skipped with a warning line and
 the rest loads; texts stay data for the native reader to sanitise.
@@ -39,15 +43,13 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from commdash.outbox import Reply
 from commdash.sources.html_text import html_to_text
 from commdash.sources.http import (
-    PULL_MAX_BYTES,
     Answer,
     HttpClient,
     RemoteError,
@@ -55,9 +57,16 @@ from commdash.sources.http import (
     describe_http_error,
     where,
 )
-from commdash.sources.live import Cursor, Document, HttpLiveSource, Progress, ProgressFn, Pulled
+from commdash.sources.live import (
+    Cursor,
+    Document,
+    HttpLiveSource,
+    OutgoingReply,
+    ProgressFn,
+    Pulled,
+)
 from commdash.sources.native import json_kind
-from commdash.text import one_line
+from commdash.sources.pull import Bookkeeping, pulling
 from commdash.threads import show_id
 from commdash.timeutil import iso
 
@@ -65,10 +74,22 @@ PLATFORM = "mastodon"
 PAGE_LIMIT = 40
 """Items per notifications or statuses page (Mastodon allows up to 80 for notifications)."""
 MAX_PAGES = 500
-"""No pull reads more notifications pages than this, whatever the links say."""
-MAX_WARNINGS = 200
-"""Warnings kept per pull; the rest are counted in one last line."""
-CURSOR_VERSION = 1
+"""No pull reads more notifications pages than this, whatever the links say: the rest wait
+for the next pulls."""
+CURSOR_VERSION = 3
+"""2: ``older`` is kept. A cursor of version 1 may come from a pull that stopped at 400
+mentions and never read the others: the next pull starts afresh. 3: ``warnings`` is kept;
+without it, the threads of a version 2 cursor would be reused saying nothing of what they
+lack, so it starts afresh too."""
+OWN = "own statuses"
+MENTIONS = "mentions"
+"""The part of a pull whose warnings are the mentions skipped (a status deleted or
+malformed, a thread that could not be found): their notifications are never read again, so
+every later pull says them again."""
+NOTIFICATIONS = "notifications"
+"""The part of a pull whose warnings are about the notifications pages themselves (a page
+or an item that cannot be used, the paging stopped): said by this pull only, as what it
+left unread is read again by the next ones."""
 MENTIONS_CHANNEL = "mentions"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 FALLBACK_VISIBILITY = "direct"
@@ -103,13 +124,15 @@ class MastodonSource(HttpLiveSource):
         token: str,
         allow_http: bool = False,
         name: str | None = None,
-        max_mentions: int = 400,
+        max_mentions: int | None = None,
         timeout: float = 20.0,
     ) -> None:
         self.base_url = check_url(base_url.rstrip("/"), allow_http)
         self.location = where(self.base_url)
         self.name = name
-        self.max_mentions = max(1, max_mentions)
+        self.max_mentions = None if max_mentions is None else max(1, max_mentions)
+        """At most this many mentions are read per pull (None: all of them); the older ones
+        come with the next pulls."""
         self._client = HttpClient(
             headers={"Authorization": f"Bearer {token}"},
             secret=token,
@@ -125,12 +148,10 @@ class MastodonSource(HttpLiveSource):
         return self._client.get(self.api(path), params=params)
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
-        too_much = (
-            f"this sync read over {PULL_MAX_BYTES / 1e6:g} MB, far more than an account's "
-            "mentions hold; check the URL points at a Mastodon server"
-        )
-        with self._client.budget(PULL_MAX_BYTES, too_much):
-            return _Pull(self, previous, cursor, progress).run()
+        usable = _usable(previous, cursor)
+        too_much = "check the URL points at a Mastodon server (an account's mentions hold less)"
+        with pulling(self._client, progress, {} if usable is None else cursor, too_much) as book:
+            return _Pull(self, usable, cursor, book).run()
 
     def verify_credentials(self) -> dict[str, str]:
         """The token's account as kept in the cursor: id, acct, name, url."""
@@ -143,7 +164,7 @@ class MastodonSource(HttpLiveSource):
             )
         return account
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         """Post ``reply`` as an answer to the status it answers (read first for its
         author, visibility and content warning), with ``reply.id`` as Idempotency-Key."""
         target = _path_id(reply.in_reply_to)
@@ -169,34 +190,33 @@ class MastodonSource(HttpLiveSource):
             raise RemoteError(f"{where(answer.url)}: the answer has no status id", True)
         return new_id
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        """Our answer to ``reply.in_reply_to`` with the reply's text, when it is there."""
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str]:
+        """Our answers to ``reply.in_reply_to`` with the reply's text. Mastodon keeps an
+        ``Idempotency-Key`` for an hour only: a resend after a longer outage could post
+        twice, so the courier looks for a new one of these first."""
         target = _path_id(reply.in_reply_to)
         if target is None:
-            return None
+            return []  # not a status id: send_reply refuses it
         our_id = _account_id(document) or self.verify_credentials()["id"]
         try:
             context = self.get(f"statuses/{target}/context").json()
         except GoneError:
-            return None
+            return []  # the status answered is gone, and its answers with it
         descendants = context.get("descendants") if isinstance(context, dict) else None
         if not isinstance(descendants, list):
-            # Not seen in a thread that could not be read is not "not posted".
+            # A thread that could not be read says nothing of what it holds.
             raise RemoteError(
                 f"{self.api('statuses')}/{target}/context: the answer is not a thread; "
                 "try again later",
                 transient=True,
             )
         wanted = comparable_text(reply.text)
-        for status in descendants:
-            if not isinstance(status, dict):
-                continue
-            found = _ident(status.get("id"))
-            if found not in taken and _is_sent_reply(status, our_id, target, wanted):
-                return found
-        return None
+        return [
+            found
+            for status in descendants
+            if _is_sent_reply(status, our_id, target, wanted)
+            and (found := _ident(status.get("id"))) is not None
+        ]
 
 
 def comparable_text(text: str) -> str:
@@ -267,21 +287,14 @@ def _account_id(document: object) -> str | None:
 
 @dataclass(slots=True)
 class _Pull:
-    """One pull: what was asked and found so far, and the warnings."""
+    """One pull: what was asked and found so far. The warnings go to the part of the pull
+    being read: our statuses, the mentions, or one thread (see :func:`_thread_part`)."""
 
     source: MastodonSource
     previous: Document | None
+    """The previous document, when the cursor belongs to it (else None: start afresh)."""
     cursor: Cursor
-    progress: ProgressFn
-    warnings: list[str] = field(default_factory=list)
-    unreported: int = 0
-    """Warnings beyond :data:`MAX_WARNINGS`, counted."""
-    pages: int = 0
-    """Responses so far (errors that were coped with included)."""
-    reported: int = 0
-    """``pages`` at the last progress report."""
-    doing: str = ""
-    items: int = 0
+    book: Bookkeeping
     account: dict[str, str] = field(default_factory=dict)
     own: list[dict[str, Any]] = field(default_factory=list)
     """Our recent top-level statuses, newest first."""
@@ -299,9 +312,12 @@ class _Pull:
     previous_posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     contexts: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     """Contexts read in this pull by status id; None when it could not be read."""
+    mention_pages: int = 0
+    """Notifications pages read in this pull."""
+    older: str | None = None
+    """Where mentions older than those read remain unread (a limit stopped the pull)."""
 
     def run(self) -> Pulled:
-        self.previous = self._usable_previous()
         self.account = self._account()
         self._index_previous()
         self._read_own()
@@ -311,55 +327,32 @@ class _Pull:
         document = self._document()
         cursor = self._next_cursor(newest, document)
         unchanged = self.previous is not None and _same(self.previous, document)
-        if self.unreported:
-            self.warnings.append(f"... and {self.unreported:,} more warnings like these")
-        return Pulled(None if unchanged else document, cursor, tuple(self.warnings))
+        return self.book.pulled(None if unchanged else document, cursor)
 
     # -- requests ---------------------------------------------------------------------
 
     def _fetch(self, path: str, doing: str, params: Mapping[str, Any] | None = None) -> Answer:
         """One request; counted as a response also when it is an error coped with."""
-        self.doing = doing
+        self.book.doing = doing
         try:
             answer = self.source.get(path, params)
         except GoneError:
-            self.pages += 1
-            self._report()
+            self.book.answered()
+            self.book.report()
             raise
-        self.pages += 1
+        self.book.answered()  # reported once what it held is counted
         return answer
 
-    def _report(self) -> None:
-        """Progress, once a response has been read and what it held counted."""
-        if self.pages != self.reported:
-            self.reported = self.pages
-            self.progress(Progress(self.pages, self.items, self.doing))
-
-    def _warn(self, message: str) -> None:
-        if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(one_line(message, 300))
-        else:
-            self.unreported += 1
-
     # -- the account ------------------------------------------------------------------
-
-    def _usable_previous(self) -> Document | None:
-        """The previous document when the cursor belongs to it; else start afresh."""
-        kept = self.cursor.get("account")
-        if self.previous is None or self.cursor.get("version") != CURSOR_VERSION:
-            return None
-        if not isinstance(kept, dict) or _account_id(self.previous) != kept.get("id"):
-            return None
-        return self.previous
 
     def _account(self) -> dict[str, str]:
         kept = self.cursor.get("account") if self.previous is not None else None
         if isinstance(kept, dict) and _account_facts(kept) is not None:
             return {k: str(v) for k, v in kept.items() if k in ("id", "acct", "name", "url")}
         account = self.source.verify_credentials()
-        self.pages += 1
-        self.doing = "account"
-        self._report()
+        self.book.answered()
+        self.book.doing = "account"
+        self.book.report()
         return account
 
     # -- what the previous pull knew -----------------------------------------------------
@@ -386,13 +379,14 @@ class _Pull:
     def _read_own(self) -> None:
         params = {"limit": PAGE_LIMIT, "exclude_reblogs": "true"}
         path = f"accounts/{self.account['id']}/statuses"
+        self.book.part = OWN
         page = self._fetch(path, "own posts", params).json()
         self._read_own_page(page)
-        self._report()
+        self.book.report()
 
     def _read_own_page(self, page: object) -> None:
         if not isinstance(page, list):
-            self._warn(
+            self.book.warn(
                 f"own statuses: the answer is not a list; kept the last ones ({json_kind(page)})"
             )
             self.own_ok = False
@@ -406,21 +400,21 @@ class _Pull:
                 continue
             self.own.append(status)
             self.root_of[status["id"]] = status["id"]
-        self.items += len(self.own)
+        self.book.items += len(self.own)
 
     def _status(self, raw: object, where: str) -> dict[str, Any] | None:
         """``raw`` when it is a status that can be placed (an object with an id and a
         creation time), remembered; else None and a warning."""
         if not isinstance(raw, dict):
-            self._warn(f"{where}: not an object; skipped")
+            self.book.warn(f"{where}: not an object; skipped")
             return None
         status_id = _ident(raw.get("id"))
         created = raw.get("created_at")
         if status_id is None:
-            self._warn(f"{where}: no id; skipped")
+            self.book.warn(f"{where}: no id; skipped")
             return None
         if not isinstance(created, str | int | float) or isinstance(created, bool):
-            self._warn(f"{where} ({show_id(status_id)}): no created_at; skipped")
+            self.book.warn(f"{where} ({show_id(status_id)}): no created_at; skipped")
             return None
         status = {**raw, "id": status_id}
         self.statuses[status_id] = status
@@ -429,67 +423,91 @@ class _Pull:
     # -- mentions -------------------------------------------------------------------------
 
     def _read_mentions(self) -> str | None:
-        """Read the new mentions and their threads; the newest notification id seen."""
-        since = self.cursor.get("since") if self.previous is not None else None
-        since = _path_id(since)
+        """Read the mentions not read yet and their threads: the new ones, then the older
+        ones an earlier pull left for later. The newest notification seen; where older
+        ones remain unread is left in ``older``."""
+        self.book.reuse(MENTIONS)
+        self.book.part = MENTIONS
+        kept = self.cursor if self.previous is not None else {}
+        since = _path_id(kept.get("since"))
+        self.older = _path_id(kept.get("older")) if since is not None else None
+        found: list[tuple[str, dict[str, Any] | None]] = []
+        limited = since is not None and self._page_mentions(found, since, True) is not None
+        if not limited and (since is None or self.older is not None):  # else they wait more
+            self.older = self._page_mentions(found, self.older, forward=False)
         newest = since
-        found: list[tuple[str, dict[str, Any]]] = []
-        for notification_id, status in self._notifications(since):
+        for notification_id, _ in found:
             newest = _newer(newest, notification_id)
-            if status is not None:
-                found.append((notification_id, status))
         # Oldest first: a thread's first mention answers a status already known (or is
         # the root), and the later ones are among the descendants read for it.
-        found.sort(key=lambda pair: _id_order(pair[0]))
-        mentions = [status for _, status in found]
+        mentions = [status for _, status in sorted(found, key=lambda p: _id_order(p[0])) if status]
         for number, status in enumerate(mentions, 1):
             self._follow(status, f"thread {number} of {len(mentions)}")
         return newest
 
-    def _notifications(self, since: str | None) -> Iterator[tuple[str, dict[str, Any] | None]]:
-        """Every mention notification newer than ``since`` (all of them, up to
-        ``max_mentions``, when None), with its status (None when it was deleted)."""
-        forward = since is not None
+    def _page_mentions(
+        self, found: list[tuple[str, dict[str, Any] | None]], position: str | None, forward: bool
+    ) -> str | None:
+        """Add to ``found`` the mention notifications newer than ``position`` (``forward``)
+        or older (from the newest when None), with their statuses (None when deleted),
+        until there are no more or a limit of the pull is reached. The position reached
+        when a limit stopped it; None when it read to the end."""
         rel, param = ("prev", "min_id") if forward else ("next", "max_id")
-        position = since
+        since = position if forward else None
         seen_positions: set[str] = set()
-        count = 0
-        # Room for a server that gives half pages; a link that never ends stops here.
-        page_cap = min(MAX_PAGES, 2 * (self.source.max_mentions // PAGE_LIMIT) + 5)
-        for number in range(1, page_cap + 1):
+        while True:
+            limit = self._mentions_limit(len(found))
+            if limit:
+                self.book.warn(limit, part=NOTIFICATIONS)
+                return position
+            self.mention_pages += 1
             params: dict[str, Any] = {"types[]": "mention", "limit": PAGE_LIMIT}
             if position is not None:
                 params[param] = position
+            number = self.mention_pages
             answer = self._fetch("notifications", f"mentions page {number}", params)
             page = answer.json()
             if not isinstance(page, list):
-                self._warn(f"notifications page {number}: not a list ({json_kind(page)}); stopped")
-                self._report()
-                return
+                stopped = f"notifications page {number}: not a list ({json_kind(page)}); stopped"
+                self.book.warn(stopped, part=NOTIFICATIONS)
+                self.book.report()
+                return position  # not "read to the end": the next pull reads from here again
             for index, item in enumerate(page):
-                found = self._notification(item, f"notifications page {number}[{index}]", since)
-                if found is not None:
-                    count += 1
-                    yield found
-            self._report()
+                read = self._notification(item, f"notifications page {number}[{index}]", since)
+                if read is not None:
+                    found.append(read)
+            self.book.report()
             position = _link_param(answer.headers, rel, param)
-            if not page or position is None or count >= self.source.max_mentions:
-                return
+            if not page or position is None:
+                return None
             if position in seen_positions:
-                self._warn(f"notifications: the link to {show_id(position)} repeats; stopped")
-                return
+                repeats = f"notifications: the link to {show_id(position)} repeats; stopped"
+                self.book.warn(repeats, part=NOTIFICATIONS)
+                return None
             seen_positions.add(position)
-        self._warn(f"notifications: stopped after {page_cap} pages")
+
+    def _mentions_limit(self, read: int) -> str | None:
+        """Why this pull reads no more mentions (the rest come with the next pulls), or
+        None while it may."""
+        most = self.source.max_mentions
+        if most is not None and read >= most:
+            return (
+                f"mentions: max_mentions = {most:,} reached; the rest come with the next "
+                "syncs, or raise max_mentions in the config"
+            )
+        if self.mention_pages >= MAX_PAGES:
+            return f"mentions: {MAX_PAGES:,} pages read; the rest come with the next syncs"
+        return None
 
     def _notification(
         self, item: object, where: str, since: str | None
     ) -> tuple[str, dict[str, Any] | None] | None:
         if not isinstance(item, dict):
-            self._warn(f"{where}: not an object; skipped")
+            self.book.warn(f"{where}: not an object; skipped", part=NOTIFICATIONS)
             return None
         notification_id = _path_id(item.get("id"))
         if notification_id is None or item.get("created_at") is None:
-            self._warn(f"{where}: no id or created_at; skipped")
+            self.book.warn(f"{where}: no id or created_at; skipped", part=NOTIFICATIONS)
             return None
         if item.get("type", "mention") != "mention":
             return None
@@ -497,7 +515,7 @@ class _Pull:
             return None
         raw = item.get("status")
         if raw is None:
-            self._warn(f"mention {show_id(notification_id)}: its status was deleted; skipped")
+            self.book.warn(f"mention {show_id(notification_id)}: its status was deleted; skipped")
             return notification_id, None
         return notification_id, self._status(raw, f"mention {show_id(notification_id)}")
 
@@ -505,6 +523,7 @@ class _Pull:
 
     def _follow(self, mention: dict[str, Any], doing: str) -> None:
         """Read the thread ``mention`` belongs to, unless this pull already did."""
+        self.book.part = MENTIONS  # a thread not found: the mention is skipped for good
         root_id = self._find_root(mention, doing)
         if root_id is not None:
             self._read_thread(root_id, doing)
@@ -531,7 +550,7 @@ class _Pull:
         root_id = ancestors[0]["id"] if ancestors else status_id
         for ancestor in [*ancestors, status]:
             self.root_of[ancestor["id"]] = root_id
-        self._report()
+        self.book.report()
         return root_id
 
     def _context(self, status_id: str, doing: str) -> dict[str, Any] | None:
@@ -544,16 +563,16 @@ class _Pull:
     def _ask_context(self, status_id: str, doing: str) -> dict[str, Any] | None:
         path_id = _path_id(status_id)
         if path_id is None:
-            self._warn(f"status {show_id(status_id)}: an id that cannot be asked for; skipped")
+            self.book.warn(f"status {show_id(status_id)}: an id that cannot be asked for; skipped")
             return None
         try:
             context = self._fetch(f"statuses/{path_id}/context", doing).json()
         except GoneError:
-            self._warn(f"status {show_id(status_id)}: gone (deleted?); its thread was skipped")
+            self.book.warn(f"status {show_id(status_id)}: gone (deleted?); its thread was skipped")
             return None
         if not isinstance(context, dict):
-            self._warn(f"context of {show_id(status_id)}: not an object ({json_kind(context)})")
-            self._report()
+            self.book.warn(f"context of {show_id(status_id)}: not an object ({json_kind(context)})")
+            self.book.report()
             return None
         return context
 
@@ -562,6 +581,7 @@ class _Pull:
         known to have no replies needs no request."""
         if root_id in self.threads:
             return
+        self.book.part = _thread_part(root_id)
         root = self.statuses.get(root_id)
         descendants: list[Any] = []
         if root is None or root.get("replies_count") != 0 or root_id in self.contexts:
@@ -578,9 +598,9 @@ class _Pull:
         comments += [c for c in map(self._comment, statuses) if c is not None]
         for comment in comments:
             self.root_of[comment["id"]] = root_id
-        self.items += len(comments)
+        self.book.items += len(comments)
         self.threads[root_id] = comments
-        self._report()
+        self.book.report()
 
     def _thread_start(self, root_id: str, root: dict[str, Any] | None) -> list[dict[str, Any]]:
         """The comment a thread rooted elsewhere starts with: its root (a member's status
@@ -613,6 +633,7 @@ class _Pull:
     def _place_own_replies(self) -> None:
         """Put our recent replies into the threads they answer in: a reply we sent shows
         at the next pull without a request (no one mentions us in it)."""
+        self.book.part = OWN
         for status in reversed(self.own_replies):  # oldest first: replies to our replies
             parent = _ident(status.get("in_reply_to_id")) or ""
             root_id = self.root_of.get(status["id"]) or self.root_of.get(parent)
@@ -680,6 +701,7 @@ class _Pull:
             comments = self.threads[root_id]
         else:
             comments = _list(self.previous_posts.get(root_id, {}).get("comments"))
+            self.book.reuse(_thread_part(root_id))
         added = self.added.get(root_id)
         if added:
             comments = _merged(comments, added)
@@ -706,7 +728,7 @@ class _Pull:
     def _comment(self, status: dict[str, Any]) -> dict[str, Any] | None:
         author = _author(status.get("account"))
         if author is None:
-            self._warn(f"status {show_id(status['id'])}: no author; skipped")
+            self.book.warn(f"status {show_id(status['id'])}: no author; skipped")
             return None
         return {
             "id": status["id"],
@@ -735,10 +757,27 @@ class _Pull:
             "version": CURSOR_VERSION,
             "account": dict(self.account),
             "since": newest,
+            "older": self.older,
             "own": own_ids,
             "roots": roots,
             "replies": replies,
         }
+
+
+def _usable(previous: Document | None, cursor: Cursor) -> Document | None:
+    """The previous document when the cursor belongs to it; else None: start afresh."""
+    kept = cursor.get("account")
+    if previous is None or cursor.get("version") != CURSOR_VERSION:
+        return None
+    if not isinstance(kept, dict) or _account_id(previous) != kept.get("id"):
+        return None
+    return previous
+
+
+def _thread_part(root_id: str) -> str:
+    """The part of a pull that reads the thread rooted at ``root_id``: its warnings are said
+    again while the thread is reused."""
+    return f"thread {root_id}"
 
 
 def status_text(status: Mapping[str, Any]) -> str:

@@ -16,8 +16,8 @@ import msgspec
 
 from commdash.errors import SourceError
 from commdash.model import Author, Conversation, Post, Snapshot, SourceInfo
-from commdash.sources.jsondoc import BOM, parse_json
-from commdash.sources.shelf import FileShelf
+from commdash.sources.jsondoc import BOM, Bytes, check_document, parse_json
+from commdash.sources.shelf import FileShelf, OnDisk
 from commdash.text import one_line, sanitize
 from commdash.threads import RawComment, build_conversations, show_id, thread_facts
 from commdash.timeutil import parse_timestamp
@@ -45,6 +45,7 @@ class _RawComment(_CommentOutline, gc=False):
 
     text: Any = None
     likes: Any = None
+    read_only: Any = None
 
 
 C = TypeVar("C", _RawComment, _CommentOutline)
@@ -79,24 +80,27 @@ _POST_OUTLINE = msgspec.json.Decoder(RawPost[_CommentOutline])
 
 
 def read_native_bytes(
-    data: bytes | mmap.mmap,
+    data: Bytes,
     location: str,
     default_name: str,
     default_exported_at: float,
-    shelve_as: str | None = None,
+    shelve_as: OnDisk | None = None,
 ) -> Snapshot:
     """Read a commdash/v1 export from its bytes.
 
     The fast way decodes the top level and then one post at a time into typed structures,
     so that the whole document never exists as Python objects at once. Anything unusual (a
     syntax error to report, a lone surrogate, a field of an odd type) falls back to the
-    tolerant reading of plain JSON values, for that post or for the whole document.
+    tolerant reading of plain JSON values, for that post or for the whole document. Text
+    that is not UTF-8, or nesting too deep for the decoders, is refused first, wherever it
+    is (the fast way skips what it does not need).
 
-    With ``shelve_as`` (the file's path), the conversations are not kept in memory but put
-    on a :class:`FileShelf` that reads them back from that file when asked for. ``data``
-    may be the file mapped in memory: its pages are given back as the posts are read.
+    With ``shelve_as`` (the file that was read), the conversations are not kept in memory
+    but put on a :class:`FileShelf` that reads them back from that file when asked for.
+    ``data`` may be memory the reader can give back: its pages are, as the posts are read.
     """
     start = len(BOM) if data[: len(BOM)] == BOM else 0
+    check_document(memoryview(data)[start:], location)
     view = memoryview(data)[start:]
     try:
         export = _EXPORT.decode(view)
@@ -118,7 +122,7 @@ def read_native_bytes(
     return _read_document(header, posts, location, default_name, default_exported_at, shelf)
 
 
-def _spans(data: bytes | mmap.mmap, raws: list[msgspec.Raw], start: int) -> list[tuple[int, int]]:
+def _spans(data: Bytes, raws: list[msgspec.Raw], start: int) -> list[tuple[int, int]]:
     """Where each post lies in the file: (offset, length)."""
     spans = []
     cursor = start
@@ -134,20 +138,19 @@ _GIVE_BACK_EVERY = 32 << 20
 
 
 def _decoded(
-    raws: list[msgspec.Raw], data: bytes | mmap.mmap, spans: list[tuple[int, int]]
+    raws: list[msgspec.Raw], data: Bytes, spans: list[tuple[int, int]]
 ) -> Iterator[RawPost[Any] | object]:
     """Posts for a shelf: only what places comments in threads (texts are read back when
-    shown). From a mapped file, the pages read so far are given back as it goes, so the
-    file is never all in memory beside what is made of it."""
-    mapped = isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED")
-    if mapped:
-        data.madvise(mmap.MADV_DONTNEED)  # type: ignore[union-attr]
+    shown). Memory the reader can give back (a large file's) is given back behind it as it
+    goes, so that the file and what is made of it are never both whole in memory."""
+    memory = data if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED") else None
     given_back = 0
     for raw, (offset, _) in zip(raws, spans, strict=True):
         yield decode_post(raw, outline=True)
-        if mapped and offset - given_back > _GIVE_BACK_EVERY:
+        if memory is not None and offset - given_back > _GIVE_BACK_EVERY:
+            # Given back, anonymous memory reads as zeros: only posts already decoded.
             upto = offset - offset % mmap.PAGESIZE
-            data.madvise(mmap.MADV_DONTNEED, 0, upto)  # type: ignore[union-attr]
+            memory.madvise(mmap.MADV_DONTNEED, 0, upto)
             given_back = upto
 
 
@@ -199,6 +202,7 @@ def _as_raw_comment(value: object) -> _RawComment | object:
         text=value.get("text"),
         likes=value.get("likes"),
         hidden=value.get("hidden"),
+        read_only=value.get("read_only"),
     )
 
 
@@ -379,7 +383,11 @@ def read_comments(
             dropped.append(c)
             continue
         seen.add(comment_id)
-        text, likes = (raw.text, raw.likes) if isinstance(raw, _RawComment) else ("", 0)
+        text, likes, read_only = (
+            (raw.text, raw.likes, raw.read_only is True)
+            if isinstance(raw, _RawComment)
+            else ("", 0, False)
+        )
         comments.append(
             RawComment(
                 id=comment_id,
@@ -391,6 +399,7 @@ def read_comments(
                 text=text_value(text),
                 likes=likes if type(likes) is int and 0 <= likes <= 10**15 else _count(likes) or 0,
                 hidden=raw.hidden is True,
+                read_only=read_only,
             )
         )
     return comments, dropped

@@ -13,7 +13,6 @@ from typing import Any
 import orjson
 
 from commdash.errors import SourceError
-from commdash.outbox import Reply
 from commdash.sources.http import (
     Answer,
     HttpClient,
@@ -23,7 +22,15 @@ from commdash.sources.http import (
     where,
 )
 from commdash.sources.jsondoc import parse_json
-from commdash.sources.live import Cursor, Document, HttpLiveSource, Progress, ProgressFn, Pulled
+from commdash.sources.live import (
+    Cursor,
+    Document,
+    HttpLiveSource,
+    OutgoingReply,
+    Progress,
+    ProgressFn,
+    Pulled,
+)
 from commdash.sources.native import FORMAT, json_kind
 from commdash.text import one_line, sanitize
 from commdash.timeutil import iso
@@ -75,7 +82,6 @@ class NativeHttpSource(HttpLiveSource):
         self.name = name
         """The source's name in the config, if it has one."""
         self.location = where(url)
-        self._token = token
         self._client = HttpClient(
             headers={"Authorization": f"Bearer {token}"} if token else {},
             secret=token,
@@ -87,6 +93,10 @@ class NativeHttpSource(HttpLiveSource):
     @property
     def can_hide(self) -> bool:
         return self.hide_url is not None
+
+    @property
+    def _token(self) -> str | None:
+        return self._client.secret
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         """GET the export, conditionally when there is a previous document to keep: an
@@ -103,10 +113,12 @@ class NativeHttpSource(HttpLiveSource):
         progress(Progress(pages=1, items=_count_items(document)))
         return Pulled(document, self._cursor(answer))
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         """POST the reply with its id as the ``Idempotency-Key`` and return the new message's
         id. A 409 (already posted with this key) is success; the id is read from its body,
-        and is empty when the server did not give one."""
+        and is empty when the server did not give one. The endpoint deduplicates by the key
+        (docs/REPLY_ENDPOINT.md), so a resend after a crash is safe: nothing is looked for
+        first (``matching_replies`` is None)."""
         if self.reply_url is None:
             raise self._error("cannot send replies: set reply_url for this source in the config")
         body = {
@@ -138,13 +150,6 @@ class NativeHttpSource(HttpLiveSource):
             super().set_hidden(message_id, hidden)
             return
         self._client.post(self.hide_url, json={"message_id": message_id, "hidden": hidden})
-
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        """Always None: the reply endpoint deduplicates by ``Idempotency-Key``, so sending the
-        reply again after a crash is safe and gives back the id of the message it became."""
-        return None
 
     def _document(self, body: bytes) -> Document:
         """The export as plain JSON values, once it is known to be a commdash/v1 object."""

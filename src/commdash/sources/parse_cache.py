@@ -3,8 +3,13 @@
 An entry is keyed by the file's path, size, modification time (in nanoseconds), inode and a
 hash of three 64 KiB samples (start, middle, end), and by commdash's version: a file edited
 in place, replaced, or read by another version of commdash is parsed afresh. Entries are
-pickles written by this user into their own cache directory (mode 0700); a damaged entry is
-ignored. Only the newest few are kept.
+pickles written by this user into their own folder, ``parses/`` in the cache directory (mode
+0700, files 0600 whatever the umask), each starting with :data:`MAGIC`; anything else is
+never loaded, and never deleted: only the newest few of its own entries are kept.
+
+An entry is written by a background copy of the process, at low priority, to a part file
+that is renamed when complete: a re-open meanwhile parses the file as a first open does, and
+leaves the writing to the one already at it.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
+import stat
+import sys
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,27 +29,37 @@ from commdash import __version__
 from commdash.model import Snapshot
 from commdash.paths import cache_root
 
+if sys.platform != "win32":
+    import fcntl
+
 KEPT = 4
 """How many exports stay cached."""
 
-FORMAT = 6
+FORMAT = 7
 """Bumped whenever a class kept in the cache changes: older entries are then ignored."""
+MAGIC = b"commdash parse cache\n"
+"""How every entry starts: what is not one is neither loaded nor deleted."""
+FOLDER = "parses"
+"""The cache's own folder in the cache directory: it touches nothing outside it."""
+_ENTRY = re.compile(r"[0-9a-f]{40}\.pickle")
+_PART = re.compile(r"\.[0-9a-f]{40}\.part")
 _SAMPLE = 65536
+_NICER = 10
+"""How much lower the writer's priority is: it never slows the manager's own work."""
+_OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
-def cache_key(path: Path) -> str | None:
-    """The key of the file as it is now; None when it cannot be read."""
+def cache_key(path: Path, descriptor: int, found: os.stat_result) -> str | None:
+    """The key of the file opened as ``descriptor`` (``found`` is its status); None when it
+    cannot be read."""
     try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            digest = hashlib.blake2b(digest_size=20)
-            digest.update(
-                f"{FORMAT}\0{__version__}\0{path.resolve()}\0{stat.st_size}\0"
-                f"{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_dev}".encode("utf-8", "surrogatepass")
-            )
-            for offset in (0, max(0, stat.st_size // 2 - _SAMPLE // 2), stat.st_size - _SAMPLE):
-                handle.seek(max(0, offset))
-                digest.update(handle.read(_SAMPLE))
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(
+            f"{FORMAT}\0{__version__}\0{path.resolve()}\0{found.st_size}\0"
+            f"{found.st_mtime_ns}\0{found.st_ino}\0{found.st_dev}".encode("utf-8", "surrogatepass")
+        )
+        for offset in (0, found.st_size // 2 - _SAMPLE // 2, found.st_size - _SAMPLE):
+            digest.update(os.pread(descriptor, _SAMPLE, max(0, offset)))
     except (OSError, ValueError):
         return None
     return digest.hexdigest()
@@ -52,31 +69,41 @@ Derived = dict[str, Any]
 """What a caller derived from the snapshot and keeps with it (e.g. the inbox's counts)."""
 
 
+def folder() -> Path:
+    """Where the entries are."""
+    return cache_root() / FOLDER
+
+
 def load(key: str) -> tuple[Snapshot, Derived] | None:
+    """The entry for ``key``; None when there is none, or none to trust: a pickle someone
+    else could have written is never loaded."""
+    entries = folder()
     try:
-        with open(cache_root() / f"{key}.pickle", "rb") as handle:
-            if not _private(cache_root()) or not _private(handle.fileno()):
-                return None  # a pickle someone else could have written is never loaded
-            found = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a damaged or foreign entry: parse the file instead
+        if not _private(os.stat(entries)):
+            return None
+        with open(os.open(entries / f"{key}.pickle", _OPEN), "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if not (stat.S_ISREG(found.st_mode) and _private(found)):
+                return None
+            if handle.read(len(MAGIC)) != MAGIC:
+                return None
+            loaded = pickle.load(handle)
+    except Exception:  # none, or a damaged or foreign entry: parse the file instead
         return None
     if (
-        isinstance(found, tuple)
-        and len(found) == 2
-        and isinstance(found[0], Snapshot)
-        and isinstance(found[1], dict)
+        isinstance(loaded, tuple)
+        and len(loaded) == 2
+        and isinstance(loaded[0], Snapshot)
+        and isinstance(loaded[1], dict)
     ):
-        return found[0], found[1]
+        return loaded[0], loaded[1]
     return None
 
 
-def _private(where: Path | int) -> bool:
+def _private(found: os.stat_result) -> bool:
     """Owned by this user, and writable by nobody else."""
-    stat = os.stat(where)
-    owner = os.getuid() if hasattr(os, "getuid") else stat.st_uid
-    return stat.st_uid == owner and not stat.st_mode & 0o022
+    owner = os.getuid() if hasattr(os, "getuid") else found.st_uid
+    return found.st_uid == owner and not found.st_mode & 0o022
 
 
 _pending: list[threading.Thread] = []
@@ -93,6 +120,8 @@ def save_aside(key: str, snapshot: Snapshot, derived: Derived) -> None:
                 # Out of the terminal's session: closing the terminal, or quitting at once,
                 # must not stop the writing half-way.
                 os.setsid()
+                with contextlib.suppress(OSError):
+                    os.nice(_NICER)
                 quiet = os.open(os.devnull, os.O_RDWR)
                 for descriptor in (0, 1, 2):  # a pipe reading commdash's output ends with it
                     os.dup2(quiet, descriptor)
@@ -116,18 +145,60 @@ def wait_for_saves() -> None:
 
 
 def save(key: str, snapshot: Snapshot, derived: Derived) -> None:
-    """Write the entry atomically and drop the oldest beyond :data:`KEPT`; a cache that
-    cannot be written is no error."""
-    root = cache_root()
-    temporary = root / f".{key}.{uuid.uuid4().hex}"
+    """Write the entry atomically, unless another process is writing it, and drop the
+    oldest entries beyond :data:`KEPT`; a cache that cannot be written is no error."""
+    entries = folder()
+    part = entries / f".{key}.part"
     try:
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(temporary, "wb") as handle:
+        entries.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        entries.mkdir(exist_ok=True, mode=0o700)
+        os.chmod(entries, 0o700)  # whatever the umask made of it
+        descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | _OPEN, 0o600)
+    except OSError:
+        return
+    with open(descriptor, "wb") as handle:
+        if not _claimed(descriptor):
+            return  # another process is writing it
+        try:
+            os.fchmod(descriptor, 0o600)
+            handle.truncate()
+            handle.write(MAGIC)
             pickle.dump((snapshot, derived), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, root / f"{key}.pickle")
-        entries = sorted(root.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEPT:]:
-            old.unlink(missing_ok=True)
-    except Exception:  # a cache that cannot be written (full disk, odd data) is no error
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+            handle.flush()
+            os.replace(part, entries / f"{key}.pickle")
+        except Exception:  # a full disk, odd data: no entry, and no part left behind
+            with contextlib.suppress(OSError):
+                part.unlink()
+            return
+    with contextlib.suppress(OSError):
+        _prune(entries)
+
+
+def _claimed(descriptor: int) -> bool:
+    """Whether this process holds the part file now (until it closes it); False when
+    another is writing it."""
+    if sys.platform == "win32":
+        return True
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _prune(entries: Path) -> None:
+    """Delete this cache's own entries beyond the newest :data:`KEPT`, and part files no
+    process is writing (left by a writer that was killed)."""
+    ours: list[tuple[float, Path]] = []
+    for path in entries.iterdir():
+        if _ENTRY.fullmatch(path.name):
+            with open(os.open(path, _OPEN), "rb") as handle:
+                if handle.read(len(MAGIC)) == MAGIC:
+                    ours.append((os.fstat(handle.fileno()).st_mtime, path))
+        elif _PART.fullmatch(path.name):
+            with open(os.open(path, _OPEN), "rb") as handle:
+                if handle.read(len(MAGIC)) == MAGIC and _claimed(handle.fileno()):
+                    path.unlink()
+    ours.sort(reverse=True)
+    for _, path in ours[KEPT:]:
+        path.unlink(missing_ok=True)

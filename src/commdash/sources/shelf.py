@@ -2,8 +2,10 @@
 
 Loading a large export keeps, of each conversation, only its post and its facts (what the
 figures, rankings and lists need); the messages are read again from the file when a thread or
-a row is shown. Posts read recently stay in memory. A post whose bytes are no longer what they
-were (the file was rewritten in place) is shown as one notice instead of its comments.
+a row is shown, through the descriptor the file was read from (a file renamed over it changes
+nothing). Posts read recently stay in memory. Once the file is not the version that was read
+(written or truncated in place: its size or time differ), its posts are shown as one notice
+instead of their comments.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import os
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from commdash.errors import SourceError
 from commdash.model import Author, Conversation, ConversationShelf, Facts, Message
+from commdash.sources.jsondoc import check_document
 from commdash.threads import build_conversations
 
 if TYPE_CHECKING:
-    from commdash.sources.native import Authors
+    from commdash.sources.native import Authors, RawPost
 
 POSTS_KEPT = 512
 """How many posts, read back, stay in memory."""
@@ -31,9 +35,50 @@ def _ignore(_line: str) -> None:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class FileVersion:
+    """What tells one version of a file from another: writing, truncating or replacing the
+    file changes at least one of these."""
+
+    device: int
+    inode: int
+    size: int
+    modified_ns: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> FileVersion:
+        return cls(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class OnDisk:
+    """The file a shelf reads its posts back from, and the version of it that was read."""
+
+    path: str
+    version: FileVersion
+
+
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+"""Opening for reading never waits: a FIFO put in the file's place is refused, not read."""
+
+
+def _decode(data: bytes) -> RawPost[Any] | None:
+    """A post read back; None when its bytes are not a post (the file changed). Checked
+    as the whole file was, since nothing guarantees they are still what was checked."""
+    from commdash.sources import native  # native builds shelves: import it when used
+
+    try:
+        check_document(data, "a post")
+        raw = native.decode_post(data)
+    except SourceError:
+        return None
+    return raw if isinstance(raw, native.RawPost) else None
+
+
 class FileShelf(ConversationShelf):
-    def __init__(self, path: str, location: str, spans: list[tuple[int, int]]) -> None:
-        self.path = path
+    def __init__(self, on_disk: OnDisk, location: str, spans: list[tuple[int, int]]) -> None:
+        self.path = on_disk.path
+        self.version = on_disk.version
         self.location = location
         self.account_id = ""
         self._spans = spans
@@ -121,11 +166,8 @@ class FileShelf(ConversationShelf):
         contains ``needle``."""
         from commdash.sources import native
 
-        try:
-            raw = native.decode_post(data)
-        except SourceError:
-            return set()
-        if not isinstance(raw, native.RawPost) or not isinstance(raw.comments, list):
+        raw = _decode(data)
+        if raw is None or not isinstance(raw.comments, list):
             return set()
         dropped = self._dropped.get(position, frozenset())
         kept = [c for i, c in enumerate(raw.comments) if i not in dropped]
@@ -144,14 +186,24 @@ class FileShelf(ConversationShelf):
 
     # Reading back -------------------------------------------------------------------------
 
+    def hold(self, descriptor: int) -> None:
+        """Read back through ``descriptor``, the file as it was opened and read: replacing
+        the file (a new one renamed in its place) then changes nothing here."""
+        self._close()
+        self._fd = descriptor
+
     def _bytes(self, position: int) -> bytes:
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY)
+        """The post's bytes; empty when the file is not the version that was read."""
         offset, length = self._spans[position]
         try:
-            return os.pread(self._fd, length, offset)
+            if self._fd is None:
+                self._fd = os.open(self.path, OPEN_FLAGS)
+            if FileVersion.of(os.fstat(self._fd)) != self.version:
+                return b""
+            data = os.pread(self._fd, length, offset)
         except OSError:
             return b""
+        return data if len(data) == length else b""
 
     def _read(self, position: int) -> dict[str, Conversation]:
         found = self._recent.get(position)
@@ -161,12 +213,8 @@ class FileShelf(ConversationShelf):
         from commdash.sources import native  # native builds shelves: import it when used
 
         post_id = self._post_ids[position]
-        data = self._bytes(position)
-        try:
-            raw = native.decode_post(data) if data else None
-        except SourceError:
-            raw = None
-        if not isinstance(raw, native.RawPost) or native.identifier(raw.id) != post_id:
+        raw = _decode(self._bytes(position))
+        if raw is None or native.identifier(raw.id) != post_id:
             found = self._changed(position)
         else:
             comments, _ = native.read_comments(
@@ -187,12 +235,16 @@ class FileShelf(ConversationShelf):
         return found
 
     def _changed(self, position: int) -> dict[str, Conversation]:
+        """In place of each conversation of a post that changed on disk: one message saying
+        so, dated like the conversation's latest message (not 1970), by nobody in particular."""
         post_id = self._post_ids[position]
-        nobody = Author("commdash", "commdash")
-        return {
-            cid: Conversation(cid, post_id, (Message(cid, post_id, None, nobody, 0.0, CHANGED),))
-            for cid in self._ids_of[position]
-        }
+        nobody = Author("commdash", "(changed on disk)")
+        found = {}
+        for cid in self._ids_of[position]:
+            at = self._facts[cid].latest_at if cid in self._facts else None
+            message = Message(cid, post_id, None, nobody, at or 0.0, CHANGED)
+            found[cid] = Conversation(cid, post_id, (message,))
+        return found
 
     # Pickling (the parse cache) -----------------------------------------------------------
 
@@ -206,5 +258,9 @@ class FileShelf(ConversationShelf):
         self.__dict__.update(state)
 
     def __del__(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
         if getattr(self, "_fd", None) is not None:
             os.close(self._fd)  # type: ignore[arg-type]
+            self._fd = None

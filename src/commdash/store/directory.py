@@ -1,0 +1,186 @@
+"""One source's state directory (``<state root>/<source key>/``): the triage store and the
+outbox store under one cross-process lock (``.lock``), and what involves both.
+
+Every change runs under the lock, reads the files afresh, and replaces each atomically
+(:mod:`commdash.statefiles`): a kill -9 at any moment leaves the old or the new file, and
+two processes never lose each other's updates. The first use of a directory, under the
+lock, moves a 0.1 directory's conversations to shards and removes the temporary files of
+writers that were killed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from commdash.host import hostname
+from commdash.outbox import Reply
+from commdash.statefiles import DirectoryLock, remove_stale_temporaries, stale_temporaries
+from commdash.store.outbox import OutboxStore
+from commdash.store.triage import DISCARD, TriageStore
+from commdash.triage import JournalEntry, TriageState
+
+
+class Store:
+    """One source's state directory: what the app and the courier read and change.
+
+    Reading and changing one half is the triage store's or the outbox store's business (the
+    methods here hand it on); what involves both happens here, in an order that loses
+    nothing if commdash is killed half-way: queuing a reply (the outbox first, then the
+    journal), undo (a discarded reply back in the outbox before its entry leaves the
+    journal) and discarding a reply so that undo can put it back (the copy first)."""
+
+    def __init__(
+        self, directory: Path, session: str | None = None, manager: str | None = None
+    ) -> None:
+        self.directory = directory
+        self.session = session or uuid.uuid4().hex
+        self.manager = manager or default_manager()
+        self.last_write: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+        """The files' fingerprints just before and after this store's latest write, taken
+        under the lock: if nobody else wrote in between, a reader can skip reloading."""
+        self._lock = DirectoryLock(directory)
+        self._prepared = False
+        self.triage = TriageStore(directory, self.locked, self.session, self.manager)
+        self.outbox = OutboxStore(directory / "outbox.json", self.locked)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the directory's lock (re-entrant), the directory prepared for use."""
+        with self._lock.held():
+            if not self._prepared:
+                self._prepare()
+            before = self.fingerprint()
+            yield
+            self.last_write = (before, self.fingerprint())
+
+    @property
+    def _folders(self) -> tuple[Path, Path]:
+        """Where the state files are written."""
+        return self.directory, self.triage.shard_folder
+
+    def _prepare(self) -> None:
+        """What the first use of a directory does, under the lock: move a 0.1 directory's
+        conversations to shards, and remove the temporary files of writers that were killed
+        (under the lock no writer is at work, and each file's pid is checked besides)."""
+        remove_stale_temporaries(*self._folders)
+        self._prepared = self.triage.migrate()
+
+    def fingerprint(self) -> tuple[int, ...]:
+        """Changes whenever either file is replaced, by this process or another."""
+        marks: list[int] = []
+        for path in (self.triage.path, self.outbox.path):
+            try:
+                stat = path.stat()
+                marks += [stat.st_mtime_ns, stat.st_ino, stat.st_size]
+            except FileNotFoundError:
+                marks += [0, 0, 0]
+        return tuple(marks)
+
+    # Triage state -------------------------------------------------------------------------
+
+    def states(self) -> dict[str, TriageState]:
+        """Every conversation's saved state, by conversation id (the first call prepares
+        the directory when it needs it)."""
+        if not self._prepared:
+            if self.triage.has_v1_conversations() or stale_temporaries(*self._folders):
+                with self.locked():
+                    pass
+            self._prepared = True
+        return self.triage.states()
+
+    def state(self, conversation_id: str) -> TriageState:
+        return self.triage.state(conversation_id)
+
+    def apply(
+        self,
+        conversation_id: str,
+        action: str,
+        transition: Callable[[TriageState], TriageState],
+        at: float,
+    ) -> JournalEntry | None:
+        """Apply ``transition`` to the conversation's state *as it is on disk now* and journal
+        it (:meth:`TriageStore.apply_many`). None when the state did not change."""
+        entries = self.triage.apply_many([conversation_id], action, transition, at)
+        return entries[0] if entries else None
+
+    def apply_many(
+        self,
+        conversation_ids: Iterable[str],
+        action: str,
+        transition: Callable[[TriageState], TriageState],
+        at: float,
+    ) -> list[JournalEntry]:
+        return self.triage.apply_many(conversation_ids, action, transition, at)
+
+    def drafts(self) -> dict[str, str]:
+        return self.triage.drafts()
+
+    def save_draft(self, conversation_id: str, text: str) -> None:
+        self.triage.save_draft(conversation_id, text)
+
+    def anchor(self, now: float) -> float:
+        return self.triage.anchor(now)
+
+    # Outbox -------------------------------------------------------------------------------
+
+    def replies(self) -> list[Reply]:
+        return self.outbox.replies()
+
+    def queue_moderation(self, item: Reply) -> None:
+        """Put a hide or unhide in the outbox (the local state is the triage action's)."""
+        self.outbox.add(item)
+
+    def claim_due(self, now: float, owner: str) -> Reply | None:
+        return self.outbox.claim_due(now, owner)
+
+    def update_reply(self, reply_id: str, change: Callable[[Reply], Reply | None]) -> Reply | None:
+        return self.outbox.update(reply_id, change)
+
+    def discard_reply(self, reply_id: str) -> Reply | None:
+        return self.outbox.discard(reply_id)
+
+    # Both ---------------------------------------------------------------------------------
+
+    def queue_reply(self, reply: Reply) -> JournalEntry:
+        """Put the reply in the outbox (first, so it is never lost), then journal it and drop
+        the conversation's draft."""
+        pruned = self.outbox.add(reply, prune_sent=True)
+        return self.triage.journal_reply(reply, forgotten=pruned)
+
+    def undo(self) -> JournalEntry | None:
+        """Take back this manager's latest action (:meth:`TriageStore.undo`): restore the
+        state before it, put the reply it discarded back in the outbox, or turn the reply it
+        queued back into a draft. None when nothing is left to undo."""
+        entry = self.triage.undo(put_back=self.outbox.put_back)
+        if entry is not None and entry.reply_id is not None and entry.action != DISCARD:
+            reply = self.outbox.discard(entry.reply_id)
+            if reply is not None:
+                self.triage.put_before_draft(entry.conversation_id, reply.text)
+        return entry
+
+    def discard_reply_undoably(self, reply_id: str, at: float) -> Reply | None:
+        """:meth:`discard_reply`, journalled with a copy of the reply so that undo puts it
+        back as it was. The copy is written before the reply leaves the outbox, so its text
+        is never lost. None, and nothing journalled, when the reply is gone, sent, or on its
+        way."""
+        with self.locked():
+            reply = self.outbox.discardable(reply_id)
+            if reply is None:
+                return None
+            self.triage.journal_discard(reply, at)
+            self.outbox.discard(reply_id)
+            return reply
+
+
+def default_manager() -> str:
+    """Who is acting, as journalled for undo: ``user@host``."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    return f"{user}@{hostname()}"

@@ -1,0 +1,572 @@
+"""The main screen: post queue, conversation list, thread, gauges, triage keys.
+
+Everything shown here that comes from a source is passed as plain text or :class:`Content`
+(never a markup string), and every notification is sent with ``markup=False``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from commdash.actions import Triager, snooze_choices
+from commdash.errors import StateError
+from commdash.inbox import VIEWS, View
+from commdash.outbox import Reply
+from commdash.text import one_line
+from commdash.timeutil import short_age
+from commdash.ui.screens import inbox_text
+from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
+from commdash.ui.screens.prompt import PromptScreen
+from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.filter_bar import FilterBar
+from commdash.ui.widgets.gauges import Gauges
+from commdash.ui.widgets.key_bar import KeyBar
+from commdash.ui.widgets.notices import attempt, say
+from commdash.ui.widgets.post_queue import PostQueue
+from commdash.ui.widgets.reply_composer import ReplyComposer
+from commdash.ui.widgets.status_bar import StatusBar
+from commdash.ui.widgets.thread_view import ThreadView
+
+SYNC_SECONDS = 2.0
+"""How often another commdash's changes to the same state are looked for."""
+TICK_SECONDS = 30.0
+"""How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
+
+
+class InboxScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = INBOX_BINDINGS
+
+    view: var[View] = var[View]("needs-reply", init=False, always_update=True)
+    """The view listed; choosing one lists it afresh, even the same one."""
+    query_text: var[str] = var("", init=False, always_update=True)
+    """The filter in effect; setting it lists afresh."""
+
+    def __init__(self, triager: Triager, demo: bool) -> None:
+        super().__init__()
+        self.triager = triager
+        self.inbox = triager.inbox
+        self.demo = demo
+        self.sticky: str | None = None
+        """A conversation kept in the list after an action moved it out of the view, until
+        the cursor leaves it: a reply must not make the next key act on another one."""
+        self._return_focus: Widget | None = None
+        """Where the focus goes back to when the reply box closes."""
+        self._sticky_added = False
+        """Whether the list shows the sticky conversation although it left the view."""
+
+    # Layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="posts-pane"):
+                yield Static("Posts", id="posts-title", classes="pane-title")
+                yield PostQueue(self.inbox, id="posts")
+            with Vertical(id="middle"):
+                yield Static(id="list-title", classes="pane-title")
+                yield FilterBar(self.inbox, id="filter")
+                yield ConversationList(self.inbox, id="conversations")
+                yield Static(id="thread-title", classes="pane-title")
+                yield ThreadView(self.inbox, id="thread")
+                yield ReplyComposer(self.triager, id="composer")
+            yield Gauges(id="gauges")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+        self._focus(self.conversation_list)
+        self.set_interval(SYNC_SECONDS, self.sync_from_disk)
+        self.set_interval(TICK_SECONDS, self._refresh_in_place)
+        skipped = inbox_text.skipped_on_load(
+            self.inbox.snapshot.skipped, self.inbox.snapshot.skipped_count
+        )
+        if skipped is not None:
+            message, title = skipped
+            self.notify(message, title=title, severity="warning", timeout=8, markup=False)
+
+    # Reading the widgets ------------------------------------------------------------------
+
+    @property
+    def conversation_list(self) -> ConversationList:
+        return self.query_one(ConversationList)
+
+    @property
+    def thread(self) -> ThreadView:
+        return self.query_one(ThreadView)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    @property
+    def composer(self) -> ReplyComposer:
+        return self.query_one(ReplyComposer)
+
+    def _focus(self, widget: Widget) -> None:
+        """Move the focus now. ``Widget.focus`` moves it on the app's next turn, after the
+        keys already waiting would have gone to the old widget."""
+        self.set_focus(widget)
+
+    @property
+    def _in_thread(self) -> bool:
+        """Whether the thread has the focus now (``has_focus`` follows a turn later)."""
+        return self.focused is self.thread
+
+    @property
+    def current(self) -> str | None:
+        return self.conversation_list.current
+
+    @property
+    def post_id(self) -> str | None:
+        return self.query_one(PostQueue).current
+
+    def _who(self, cid: str) -> str:
+        return one_line(self.inbox.conversations[cid].root.author.name, 30)
+
+    # Refreshing ---------------------------------------------------------------------------
+
+    def refresh_all(
+        self, keep: str | None = None, posts: bool = True, ids: list[str] | None = None
+    ) -> None:
+        """Recompute the list (unless its ``ids`` are given), the gauges, the titles and
+        (unless ``posts`` is False: only another post was selected) the post queue and
+        header from the inbox."""
+        listing = self.conversation_list
+        keep = keep if keep is not None else listing.current
+        if ids is None:
+            ids = self.inbox.conversation_ids(self.view, self.post_id, self.query_text)
+        sticky = self.sticky
+        self._sticky_added = sticky is not None and sticky == listing.current and sticky not in ids
+        if self._sticky_added and sticky is not None:
+            ids.insert(min(listing.cursor, len(ids)), sticky)
+        listing.show(ids, keep)
+        post_id = self.post_id
+        whole = None
+        if posts:
+            whole = self.inbox.figures()
+            summaries = self.inbox.post_summaries()
+            self.query_one(PostQueue).show(summaries, whole.conversation.needs_reply)
+            self.query_one(StatusBar).show(
+                self.inbox.snapshot.source,
+                None if self._awaiting_data else whole.conversation,
+                self.inbox.clock.now(),
+                self.demo,
+                self._sync_state(),
+            )
+        if post_id is not None:
+            selection = self.inbox.figures(post_id)
+        else:
+            selection = whole or self.inbox.figures()
+        scope = "All posts" if post_id is None else "This post"
+        self.query_one(Gauges).show(selection, self.inbox.sla_seconds / 60, scope)
+        self._refresh_list_title()
+        self._show_thread()
+
+    @property
+    def _awaiting_data(self) -> bool:
+        """A live source that has not brought anything yet (no sync, no offline copy)."""
+        return False
+
+    def _sync_state(self) -> tuple[str, bool] | None:
+        """For a live source: how its sync stands, and whether that is bad news."""
+        return None
+
+    def _refresh_list_title(self) -> None:
+        count = None if self._awaiting_data else len(self.conversation_list.ids)
+        if count is not None:
+            count -= self._sticky_added
+        title = inbox_text.list_title(self.inbox, self.view, self.post_id, self.query_text, count)
+        self.query_one("#list-title", Static).update(Content(title))
+
+    def _show_thread(self) -> None:
+        cid = self.current
+        self.thread.show(cid)
+        title = inbox_text.thread_title(self.inbox, cid, cid in self.composer.drafts)
+        self.query_one("#thread-title", Static).update(Content(title))
+
+    def sync_from_disk(self) -> None:
+        """Another commdash may have changed this source's state: take its changes."""
+        try:
+            changed = self.triager.sync_from_disk()
+        except StateError as exc:
+            say(self, str(exc), "error", 8)
+            return
+        if changed:
+            self.composer.reload_drafts()
+            self._refresh_in_place()
+
+    def _refresh_in_place(self) -> None:
+        """Redraw for a change the manager did not make (a colleague, the clock): the
+        conversation under the cursor stays there even if it left the view, so the next key
+        acts on what is on screen."""
+        self.sticky = self.current
+        self.refresh_all()
+
+    def watch_view(self) -> None:
+        self._relist()
+
+    def watch_query_text(self) -> None:
+        self._relist()
+
+    def _relist(self, ids: list[str] | None = None) -> None:
+        """Another view or filter: list afresh (the row kept after an action goes)."""
+        self.sticky = None
+        self.refresh_all(ids=ids)
+
+    @on(PostQueue.Highlighted, "#posts")
+    def _post_changed(self) -> None:
+        self.sticky = None
+        self.refresh_all(posts=False)
+
+    @on(ConversationList.Highlighted, "#conversations")
+    def _conversation_changed(self) -> None:
+        if self.composer.conversation_id not in (None, self.current):
+            self._close_reply_box()
+        if self.sticky is not None and self.sticky != self.current:
+            kept_outside_the_view = self._sticky_added
+            self.sticky = None
+            if kept_outside_the_view:
+                self.refresh_all()
+                return
+        self._show_thread()
+
+    # Triage -------------------------------------------------------------------------------
+
+    def _target(self, doing: str) -> str | None:
+        """The highlighted conversation, or None after saying there is none."""
+        cid = self.current
+        if cid is None:
+            say(self, f"Nothing to {doing}: the list is empty.", "warning")
+        return cid
+
+    def _stay_on(self, cid: str) -> None:
+        """After an action that keeps the manager on the conversation."""
+        self.sticky = cid
+        self.refresh_all(keep=cid)
+
+    def _move_on(self, cid: str) -> None:
+        """After an action that finishes with the conversation: the row now shows the next
+        one (or the next row, when this one is still listed)."""
+        listing = self.conversation_list
+        index = listing.cursor
+        self.sticky = None
+        self.refresh_all(keep=cid)
+        if self.current == cid:
+            listing.cursor = min(index + 1, listing.row_count - 1)
+
+    def action_done(self) -> None:
+        cid = self._target("mark done")
+        if cid is None:
+            return
+        ok, done = attempt(self, lambda: self.triager.toggle_done(cid))
+        if not ok:
+            return
+        if done:
+            self._move_on(cid)
+            say(self, f"Done: {self._who(cid)} · u undoes")
+        else:
+            self._stay_on(cid)
+            say(self, f"Reopened: {self._who(cid)}")
+
+    def action_snooze(self) -> None:
+        cid = self._target("snooze")
+        if cid is None:
+            return
+        now = self.inbox.clock.now()
+        choices = snooze_choices(now)
+        if self.inbox.status(cid) == "snoozed":
+            choices.insert(0, ("Wake up now", now))
+
+        def chosen(until: float | None) -> None:
+            if until is None or not attempt(self, lambda: self.triager.snooze(cid, until))[0]:
+                return
+            if until > now:
+                self._move_on(cid)
+                say(self, f"Snoozed: {self._who(cid)}, back {short_age(until - now)} · u undoes")
+            else:
+                self._stay_on(cid)
+                say(self, f"Awake again: {self._who(cid)}")
+
+        self.app.push_screen(ChooseScreen("Snooze until…", choices, chosen))
+
+    def action_tag(self) -> None:
+        cid = self._target("tag")
+        if cid is None:
+            return
+        known = self.inbox.known_tags()
+        tags = self.inbox.state(cid).tags
+
+        def entered(text: str | None) -> None:
+            if text is None:
+                return
+            if attempt(self, lambda: self.triager.set_tags(cid, text, tags))[0]:
+                self._stay_on(cid)
+
+        hint = "Spaces or commas between tags. ⏎ saves, esc cancels."
+        current = " ".join(tags) + " " if tags else ""
+        self.app.push_screen(PromptScreen("Tags", current, hint, known, entered, by_word=True))
+
+    def action_assign(self) -> None:
+        cid = self._target("assign")
+        if cid is None:
+            return
+
+        def entered(text: str | None) -> None:
+            if text is not None and attempt(self, lambda: self.triager.assign(cid, text))[0]:
+                self._stay_on(cid)
+
+        hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
+        current = self.inbox.state(cid).assignee or ""
+        self.app.push_screen(
+            PromptScreen("Assign to", current, hint, self.inbox.known_assignees(), entered)
+        )
+
+    def action_hide(self) -> None:
+        cid = self._target("hide")
+        if cid is None:
+            return
+        message_id = self.inbox.conversations[cid].root.id
+        if self._in_thread:
+            if self.thread.current_message_id is None:
+                say(self, "That reply is not on the platform yet; x discards it.", "warning")
+                return
+            message_id = self.thread.current_message_id
+        ok, hidden = attempt(self, lambda: self.triager.toggle_hidden(cid, message_id))
+        if ok:
+            self._stay_on(cid)
+            self._deliver_soon()
+            say(self, "Comment hidden · u undoes" if hidden else "Comment shown again")
+
+    def action_undo(self) -> None:
+        ok, undone = attempt(self, self.triager.undo)
+        if not ok:
+            return
+        if undone is None:
+            say(self, "Nothing of yours to undo.")
+            return
+        self.composer.reload_drafts()
+        cid, what = undone.entry.conversation_id, undone.entry.action
+        if cid in self.inbox.conversations:
+            what += f", {self._who(cid)}"
+            self._stay_on(cid)
+            if undone.entry.reply_id is not None:
+                self.thread.highlight_reply(undone.entry.reply_id)  # a discarded one is back
+        else:
+            self.refresh_all()
+        note = f" · {undone.note}" if undone.note else ""
+        if undone.restored:
+            say(self, f"Undone: {what}{note}")
+        else:
+            say(self, f"Not undone: {what}{note}", "warning", 4)
+
+    # Sources ------------------------------------------------------------------------------
+
+    def action_sync_now(self) -> None:
+        say(self, "This source is a file: nothing to sync.")
+
+    def _deliver_soon(self) -> None:
+        """After an action that queued something for the platform (a live source's)."""
+
+    # Navigation ---------------------------------------------------------------------------
+
+    def action_load_report(self) -> None:
+        self.app.push_screen(ReportScreen(self.inbox.snapshot))
+
+    def action_view(self, view: str) -> None:
+        for known in VIEWS:
+            if known == view:
+                self.view = known
+                self._focus(self.conversation_list)
+
+    def action_open_thread(self) -> None:
+        if self.focused is self.query_one(PostQueue):
+            self._focus(self.conversation_list)
+        elif self.current is not None:
+            self._focus(self.thread)
+
+    def action_back(self) -> None:
+        bar = self.filter_bar
+        if self.focused is bar or (self.query_text and not self._in_thread):
+            bar.clear()
+            self._set_filter("")
+        self._focus(self.conversation_list)
+
+    # Filter -------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        bar = self.filter_bar
+        bar.open(self.query_text)
+        self._focus(bar)
+
+    def action_submit_entry(self) -> None:
+        """enter in the filter: keep it and go back to the list, before the next key."""
+        bar = self.filter_bar
+        text = bar.settle()
+        if text != self.query_text:
+            self._set_filter(text)
+        bar.display = bool(self.query_text)
+        self._focus(self.conversation_list)
+
+    def _set_filter(self, text: str) -> None:
+        if self.filter_bar.search_later(text, self.view, self.post_id):
+            self.query_one("#list-title", Static).update(Content(inbox_text.SEARCHING))
+            return
+        self.query_text = text
+
+    @on(FilterBar.FilterChanged)
+    def _filter_typed(self, event: FilterBar.FilterChanged) -> None:
+        if not event.stale:
+            self._set_filter(event.text)
+
+    @on(FilterBar.Searched)
+    def _filter_searched(self, event: FilterBar.Searched) -> None:
+        if event.stale:
+            return
+        if event.ids is None:
+            self._refresh_list_title()  # gave up: the list is as it was
+        elif (event.view, event.post_id) != (self.view, self.post_id):
+            self._set_filter(event.text)  # the manager moved on meanwhile
+        else:
+            self.set_reactive(InboxScreen.query_text, event.text)  # searched already:
+            self._relist(event.ids)
+
+    # Reply --------------------------------------------------------------------------------
+
+    def action_reply(self) -> None:
+        composer = self.composer
+        if composer.replying is not None:
+            self._focus(composer.box)  # its text is the manager's: never reloaded
+            return
+        cid = self._target("reply to")
+        if cid is None:
+            return
+        back = self.focused
+        if self._in_thread and self.thread.current_reply_id is not None:
+            if not composer.edit(cid, self.thread.current_reply_id):
+                return
+        else:
+            target = self._reply_target(cid)
+            if target is None:
+                return
+            message_id, author = target
+            why = self.triager.cannot_reply(cid, message_id)
+            if why is not None:
+                say(self, why, "warning", 8)
+                return
+            composer.reply(cid, message_id, author)
+        self._return_focus = back
+        self.sticky = cid
+        self._focus(composer.box)
+
+    def _highlighted_reply(self, doing: str) -> Reply | None:
+        """The reply of the outbox highlighted in the thread, or None after saying how to
+        highlight one."""
+        cid = self.current
+        reply_id = self.thread.current_reply_id if self._in_thread else None
+        found = None
+        if cid is not None and reply_id is not None:
+            found = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
+        if found is None:
+            say(
+                self,
+                f"To {doing} a reply, highlight it in the thread (enter, then j/k).",
+                "warning",
+            )
+        return found
+
+    def action_retry_reply(self) -> None:
+        reply = self._highlighted_reply("retry")
+        if reply is None:
+            return
+        if reply.status != "failed":
+            say(self, f"Only a failed reply is retried by hand; this one is {reply.status}.")
+            return
+        ok, again = attempt(self, lambda: self.triager.retry_reply(reply.id))
+        if ok and again is not None:
+            self._stay_on(reply.conversation_id)
+            say(self, "Reply queued again")
+            self._deliver_soon()
+
+    def action_discard_reply(self) -> None:
+        reply = self._highlighted_reply("discard")
+        if reply is None:
+            return
+        ok, dropped = attempt(self, lambda: self.triager.discard_reply(reply.id))
+        if not ok:
+            return
+        if dropped is None:
+            say(self, "That reply is on its way or sent: it can no longer be discarded.", "warning")
+            return
+        self._stay_on(reply.conversation_id)
+        if dropped.may_be_posted:
+            say(
+                self,
+                "Discarded; an earlier attempt may have reached the platform · u undoes",
+                "warning",
+            )
+        else:
+            say(self, "Reply discarded · u undoes")
+
+    def _reply_target(self, cid: str) -> tuple[str, str] | None:
+        """The message a reply answers: the one highlighted in the thread when the thread
+        has focus, else the latest member message; and its author's name."""
+        conversation = self.inbox.conversations[cid]
+        chosen = None
+        if self._in_thread:
+            chosen = self.thread.current_message_id
+            if chosen is None:
+                return None
+        if chosen is None:
+            members = [m for m in conversation.messages if not m.ours]
+            chosen = max(members, key=lambda m: m.created_at, default=conversation.root).id
+        message = conversation.message(chosen)
+        return None if message is None else (message.id, message.author.name)
+
+    def action_queue_reply(self) -> None:
+        """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
+        with the new text), then go back where the manager was, before the next key."""
+        had_focus = self.focused is self.composer.box
+        cid = self.composer.queue()
+        if cid is None:
+            return
+        self._reply_box_closed(had_focus)
+        self._stay_on(cid)
+        self._deliver_soon()
+
+    def action_close_reply(self) -> None:
+        """escape in the reply box."""
+        self._close_reply_box()
+
+    def _close_reply_box(self, quiet: bool = False) -> bool:
+        """Close the reply box, keeping what was typed as the conversation's draft; whether
+        a draft was kept (``quiet``: the caller says so)."""
+        if self.composer.replying is None:
+            return False
+        had_focus = self.focused is self.composer.box
+        kept = self.composer.close(quiet)
+        self._reply_box_closed(had_focus)
+        self._show_thread()
+        return kept
+
+    def _reply_box_closed(self, had_focus: bool) -> None:
+        """If the box had the focus, the focus goes back where it was when the box opened
+        (the list or the thread), at once: the next key acts there."""
+        back, self._return_focus = self._return_focus, None
+        if had_focus:
+            self._focus(back if back is not None and back.is_mounted else self.conversation_list)
+
+    def action_edit_reply_externally(self) -> None:
+        """ctrl+e in the reply box: edit its text in $VISUAL or $EDITOR."""
+        self.composer.edit_externally()

@@ -1,0 +1,107 @@
+"""The conversation list: one row per conversation of the current view."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+
+from commdash.inbox import Inbox
+from commdash.timeutil import short_age
+from commdash.ui.widgets.cells import fit, right
+from commdash.ui.widgets.virtual_list import VirtualList
+
+AGE_WIDTH = 6
+AUTHOR_WIDTH = 16
+
+
+class ConversationList(VirtualList):
+    """Rows: state marker, how long it has waited, who started it, what they said."""
+
+    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
+        "conversation-list--waiting",
+        "conversation-list--late",
+        "conversation-list--quiet",
+        "conversation-list--author",
+        "conversation-list--label",
+    }
+
+    DEFAULT_CSS = """
+    ConversationList {
+        & > .conversation-list--waiting { color: $warning; }
+        & > .conversation-list--late { color: $error; text-style: bold; }
+        & > .conversation-list--quiet { color: $text-muted; }
+        & > .conversation-list--author { text-style: bold; }
+        & > .conversation-list--label { color: $accent; }
+    }
+    """
+
+    def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.inbox = inbox
+        self.ids: list[str] = []
+
+    def show(self, ids: list[str], keep: str | None) -> None:
+        """Show ``ids``; the cursor stays on ``keep`` if it is still listed, else on its row."""
+        self.ids = ids
+        try:
+            cursor = ids.index(keep) if keep is not None else None
+        except ValueError:
+            cursor = None
+        self.set_row_count(len(ids), cursor)
+
+    @property
+    def current(self) -> str | None:
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    def _snippet(self, cid: str, width: int) -> list[Segment]:
+        """What the conversation's starter said; marked when a moderator hid it."""
+        root = self.inbox.conversations[cid].root
+        if self.inbox.is_visible(cid, root):
+            return [Segment(fit(root.text, width))]
+        label = "(hidden) "[:width]
+        quiet = self.component_style("conversation-list--quiet")
+        return [Segment(label, quiet), Segment(fit(root.text, width - len(label)), quiet)]
+
+    def render_row(self, index: int, width: int) -> list[Segment]:
+        inbox = self.inbox
+        cid = self.ids[index]
+        conversation = inbox.conversations[cid]
+        facts = inbox.facts(cid)
+        status = inbox.status(cid)
+        state = inbox.state(cid)
+        quiet = self.component_style("conversation-list--quiet")
+        if inbox.over_sla(cid):
+            marker, marker_style = "!", self.component_style("conversation-list--late")
+        elif inbox.needs_reply(cid):
+            marker, marker_style = "●", self.component_style("conversation-list--waiting")
+        elif status == "done":
+            marker, marker_style = "✓", quiet
+        elif status == "snoozed":
+            marker, marker_style = "z", quiet
+        else:
+            marker, marker_style = " ", quiet
+        age = "" if facts.latest_at is None else short_age(inbox.clock.now() - facts.latest_at)
+        labels = " ".join(
+            ([f"@{state.assignee}"] if state.assignee else []) + [f"#{tag}" for tag in state.tags]
+        )
+        extra = len(conversation.messages) - 1
+        count = f" +{extra}" if extra else ""
+        if inbox.replies(cid):
+            count += " ↩queued"
+        snippet_width = width - 2 - AGE_WIDTH - 1 - AUTHOR_WIDTH - 1
+        label_text = fit(labels, min(len(labels) + 1, max(0, snippet_width // 3))) if labels else ""
+        snippet_width -= len(count) + (len(label_text) + 1 if label_text else 0)
+        segments = [
+            Segment(marker + " ", marker_style),
+            Segment(right(age, AGE_WIDTH) + " ", marker_style if marker != " " else quiet),
+            Segment(
+                fit(conversation.root.author.name, AUTHOR_WIDTH) + " ",
+                self.component_style("conversation-list--author"),
+            ),
+            *self._snippet(cid, max(0, snippet_width)),
+            Segment(count, quiet),
+        ]
+        if label_text:
+            segments.append(
+                Segment(" " + label_text, self.component_style("conversation-list--label"))
+            )
+        return segments

@@ -1,0 +1,67 @@
+"""A read-only conversation in the TUI: marked in the thread, and `r` and `h` say why they
+cannot act instead of queueing what could never be delivered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from _screen import SIZE, AppFactory, listing, shown, thread
+
+from commdash.ui.app import CommdashApp
+from commdash.ui.widgets.reply_box import ReplyBox
+
+EXPORT = {
+    "format": "commdash/v1",
+    "source": {"account": {"id": "brand", "name": "Brand"}},
+    "posts": [
+        {
+            "id": "p1",
+            "created_at": "2026-11-25T06:00:00Z",
+            "comments": [
+                {
+                    "id": "ro",
+                    "author": "Dana",
+                    "created_at": "2026-11-25T08:00:00Z",
+                    "text": "Withheld by the platform",
+                    "read_only": True,
+                },
+                {"id": "rw", "author": "Lee", "created_at": "2026-11-25T07:00:00Z", "text": "Ok"},
+            ],
+        }
+    ],
+}
+
+
+def last_notice(app: CommdashApp) -> str:
+    notices = list(app._notifications)
+    return notices[-1].message if notices else ""
+
+
+async def test_r_and_h_on_a_read_only_conversation_say_why_and_queue_nothing(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps(EXPORT))
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        conversations = listing(app)
+        assert conversations.ids == ["rw", "ro"]  # the longest waiting first
+        await pilot.press("j")
+        assert any("Dana · " in line and "read-only" in line for line in shown(thread(app)))
+
+        await pilot.press("r")
+        await pilot.pause()
+        assert "read-only" in last_notice(app) and "L says why" in last_notice(app)
+        assert not app.screen.query_one(ReplyBox).display
+
+        await pilot.press("h")
+        await pilot.pause()
+        assert "read-only" in last_notice(app)
+        assert app.triager.store.replies() == []
+        assert app.triager.inbox.is_visible("ro", app.triager.inbox.conversations["ro"].root)
+
+        await pilot.press("k", "r")
+        await pilot.pause()
+        assert app.screen.query_one(ReplyBox).display  # the other conversation is writable
