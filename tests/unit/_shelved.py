@@ -9,7 +9,7 @@ from _builders import HOUR, NOW
 
 from commdash.model import Snapshot
 from commdash.sources.native import SHELF_MIN_POSTS, read_native_bytes
-from commdash.sources.shelf import FileShelf
+from commdash.sources.shelf import FileShelf, FileVersion, OnDisk
 
 
 def shelved_snapshot(path: Path, comments: list[tuple[str, str, str]]) -> Snapshot:
@@ -35,6 +35,7 @@ def shelved_snapshot(path: Path, comments: list[tuple[str, str, str]]) -> Snapsh
         "posts": [first, *others],
     }
     path.write_bytes(orjson.dumps(document))
-    found = read_native_bytes(path.read_bytes(), str(path), "x", NOW, shelve_as=str(path))
+    on_disk = OnDisk(str(path), FileVersion.of(path.stat()))
+    found = read_native_bytes(path.read_bytes(), str(path), "x", NOW, shelve_as=on_disk)
     assert isinstance(found.conversations, FileShelf)
     return found

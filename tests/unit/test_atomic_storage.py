@@ -12,7 +12,8 @@ from tinydb import TinyDB
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
-from commdash.store import AtomicJSONStorage, Store
+from commdash.statefiles import AtomicJSONStorage
+from commdash.store import Store
 
 NOW = 1_764_061_200.0
 

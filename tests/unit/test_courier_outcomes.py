@@ -1,7 +1,8 @@
-"""What the courier tells the platform and what it records: the last pulled document and the
-other replies' messages go to the source, every outcome gets its line for the manager and
-its trace on disk (who claimed it, when it was sent, why it failed), a claim taken over by
-another process is not overwritten, and after a refused token the outbox waits 10 minutes."""
+"""What the courier tells the platform and what it records: the last pulled document goes to
+the source, a reply that may have gone out is not taken for another reply's message, every
+outcome gets its line for the manager and its trace on disk (who claimed it, when it was
+sent, why it failed), a claim taken over by another process is not overwritten, and a
+refused token pauses the outbox until resumed."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 
 from commdash.delivery import Courier
 from commdash.errors import SourceError
-from commdash.outbox import Reply, this_process
+from commdash.outbox import TOKEN_REFUSED, Reply, this_process
 from commdash.sources.http import RemoteError
-from commdash.sources.live import Cursor, Document, LiveSource, ProgressFn, Pulled
+from commdash.sources.live import Cursor, Document, LiveSource, OutgoingReply, ProgressFn, Pulled
 from commdash.store import Store
 from commdash.timeutil import Clock
 
@@ -22,26 +23,35 @@ DOCUMENT: Document = {"format": "commdash/v1", "posts": [{"id": "p1"}]}
 
 class Platform(LiveSource):
     """Records what it is given; raises ``failures`` first; runs ``during_send`` while a
-    reply is on its way."""
+    reply is on its way. ``messages`` (id → text): what it holds, for a platform that may
+    not deduplicate a resend (``checks``); the others deduplicate by the idempotency key."""
 
     location = "platform"
     requests = 0
 
-    def __init__(self, *failures: Exception, during_send: Callable[[], None] = lambda: None):
+    def __init__(
+        self,
+        *failures: Exception,
+        during_send: Callable[[], None] = lambda: None,
+        checks: bool = False,
+    ) -> None:
         self.failures = list(failures)
         self.during_send = during_send
+        self.checks = checks
         self.given: list[tuple[str, Document]] = []
-        self.asked: list[tuple[Document, frozenset[str]]] = []
+        self.asked: list[Document] = []
         self.hidden: list[tuple[str, bool]] = []
+        self.messages: dict[str, str] = {}
 
     def pull(self, previous: Document | None, cursor: Cursor, progress: ProgressFn) -> Pulled:
         return Pulled(None, cursor)
 
-    def send_reply(self, reply: Reply, document: Document) -> str:
+    def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         self.during_send()
         if self.failures:
             raise self.failures.pop(0)
         self.given.append((reply.id, document))
+        self.messages[f"m-{reply.id}"] = reply.text
         return f"m-{reply.id}"
 
     def set_hidden(self, message_id: str, hidden: bool) -> None:
@@ -49,11 +59,14 @@ class Platform(LiveSource):
             raise self.failures.pop(0)
         self.hidden.append((message_id, hidden))
 
-    def find_sent(
-        self, reply: Reply, document: Document, taken: frozenset[str] = frozenset()
-    ) -> str | None:
-        self.asked.append((document, taken))
-        return None
+    def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str] | None:
+        if not self.checks:
+            return None
+        self.asked.append(document)
+        return [mid for mid, text in self.messages.items() if text == reply.text]
+
+    def use_token(self, token: str | None) -> None:
+        pass
 
     def close(self) -> None:
         pass
@@ -90,17 +103,20 @@ def test_the_source_gets_the_last_pulled_document_or_an_empty_one(tmp_path: Path
     assert source.given[-1] == (third.id, {})
 
 
-def test_a_reply_that_may_have_gone_out_is_looked_for_among_the_others(tmp_path: Path) -> None:
+def test_a_reply_that_may_have_gone_out_is_not_taken_for_another_replys_message(
+    tmp_path: Path,
+) -> None:
     store = Store(tmp_path)
-    delivered = queued(store)
-    source = Platform()
+    source = Platform(RemoteError("connection reset", transient=True, retry_after=100), checks=True)
+    cut_off = queued(store)  # its attempt is cut off: it may have gone out
     courier(store, source).deliver_due()
-    queued(store, at=NOW + 1)  # its attempt is cut off: it may have gone out
-    queued(store, at=NOW + 2)  # not sent yet: no message of its own
-    source.failures = [RemoteError("connection reset", transient=True)]
+    twin = queued(store, at=NOW + 1)  # the same text, sent meanwhile
     courier(store, source, now=NOW + 2).deliver_due()
     courier(store, source, now=NOW + 1000).deliver_due()
-    assert source.asked == [(DOCUMENT, frozenset({f"m-{delivered.id}"}))]
+    assert [given for given, _ in source.given] == [twin.id, cut_off.id]
+    [found] = [r for r in store.replies() if r.id == cut_off.id]
+    assert (found.status, found.remote_id) == ("sent", f"m-{cut_off.id}")
+    assert source.asked == [DOCUMENT] * 3  # before each first attempt, and after the cut
 
 
 def test_a_courier_claims_in_its_owners_name_or_this_processs(tmp_path: Path) -> None:
@@ -148,16 +164,24 @@ def test_a_source_that_refuses_the_item_fails_it_with_its_reason(tmp_path: Path)
     assert [d.item for d in done] == store.replies()
 
 
-def test_a_refused_token_fails_the_reply_and_pauses_the_outbox_10_minutes(tmp_path: Path) -> None:
+def test_a_refused_token_pauses_the_reply_and_the_rest_until_resumed(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    queued(store)
-    queued(store, at=NOW + 1)
-    post = courier(store, Platform(RemoteError("HTTP 401: token refused", refused=True)))
+    first, second = queued(store), queued(store, at=NOW + 1)
+    source = Platform(RemoteError("HTTP 401: token refused", refused=True))
+    post = courier(store, source)
     [done] = post.deliver_due()
-    assert done.note == "Not delivered: HTTP 401: token refused"
-    assert (done.item.status, done.item.error) == ("failed", "HTTP 401: token refused")
-    assert post.paused_until == NOW + 600
-    assert post.next_due() == NOW + 600
+    assert done.note == "Delivery paused: token refused — renew it, then press R"
+    assert done.item == next(r for r in store.replies() if r.id == first.id)
+    why = f"{TOKEN_REFUSED} (HTTP 401: token refused)"
+    assert [(r.status, r.paused, r.attempts, r.error) for r in store.replies()] == [
+        ("queued", True, 0, why),
+        ("queued", True, 0, why),
+    ]
+    assert post.refused == "HTTP 401: token refused"
+    assert post.next_due() is None
+    post.resume()
+    assert post.next_due() is not None and post.next_due() <= NOW
+    assert [d.item.id for d in post.deliver_due()] == [first.id, second.id]
 
 
 def test_after_a_wait_the_courier_sends_at_the_very_second_it_ends(tmp_path: Path) -> None:

@@ -24,9 +24,9 @@ def test_a_reply_is_not_held_up_by_a_hide_of_the_message_it_answers(tmp_path: Pa
     answer = Reply.new("c1", "m1", "Thanks!", NOW + 1)
     store.queue_reply(answer)
     first = store.claim_due(NOW + 2, "me")  # the hide, on its way
-    assert first is not None and first[0].kind == "hide"
+    assert first is not None and first.kind == "hide"
     second = store.claim_due(NOW + 2, "me")
-    assert second is not None and second[0].id == answer.id
+    assert second is not None and second.id == answer.id
 
 
 def test_a_hide_is_not_held_up_by_a_reply_to_the_same_message(tmp_path: Path) -> None:
@@ -35,9 +35,9 @@ def test_a_hide_is_not_held_up_by_a_reply_to_the_same_message(tmp_path: Path) ->
     store.queue_reply(answer)
     store.queue_moderation(hide("m1", NOW + 1))
     first = store.claim_due(NOW + 2, "me")  # the reply, on its way
-    assert first is not None and first[0].id == answer.id
+    assert first is not None and first.id == answer.id
     second = store.claim_due(NOW + 2, "me")
-    assert second is not None and second[0].kind == "hide"
+    assert second is not None and second.kind == "hide"
 
 
 def test_an_unhide_waits_while_its_hide_is_being_sent(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_an_unhide_waits_while_its_hide_is_being_sent(tmp_path: Path) -> None:
     store.queue_moderation(hide("m1", NOW))
     store.queue_moderation(hide("m1", NOW + 1, show=True))
     first = store.claim_due(NOW + 2, "me")
-    assert first is not None and first[0].kind == "hide"
+    assert first is not None and first.kind == "hide"
     assert store.claim_due(NOW + 2, "me") is None
 
 
@@ -54,12 +54,12 @@ def test_a_claim_records_who_and_when(tmp_path: Path) -> None:
     store.queue_reply(Reply.new("c1", "c1", "Thanks!", NOW))
     claimed = store.claim_due(NOW + 5, "host:42:abc")
     assert claimed is not None
-    assert (claimed[0].status, claimed[0].sending_by, claimed[0].claimed_at) == (
+    assert (claimed.status, claimed.sending_by, claimed.claimed_at) == (
         "sending",
         "host:42:abc",
         NOW + 5,
     )
-    assert store.replies() == [claimed[0]]
+    assert store.replies() == [claimed]
 
 
 def test_a_refused_reply_can_be_discarded(tmp_path: Path) -> None:

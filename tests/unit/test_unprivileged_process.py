@@ -17,7 +17,8 @@ import pytest
 from tinydb import TinyDB
 
 from commdash.errors import StateError
-from commdash.store import SHARDS, Store, default_manager
+from commdash.store import SHARDS, Store
+from commdash.store.directory import default_manager
 from commdash.triage import BLANK, JournalEntry, mark_done
 
 NOW = 1_764_061_200.0
