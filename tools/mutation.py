@@ -1,19 +1,25 @@
 """How many deliberate bugs in the core modules the tests catch: a mutation score per module.
 
-    python tools/mutation.py                      # text triage figures inbox store delivery
+    python tools/mutation.py                      # every row of TARGETS
     python tools/mutation.py --modules text,triage
     python tools/mutation.py --jobs 1             # one core
 
-For each module, two kinds of mutants, each run only against the test files that import the
-module (``pytest -x -p no:randomly``, no xdist inside a mutant):
+A row is a module, or several: ``triage`` with ``records.py``, which reads and writes its
+records (and the outbox's), and ``store``, the package ``commdash/store/`` with the files and
+lock under it (``statefiles.py``). For each row, two kinds of mutants, each run only against
+the test files that import one of its modules (``pytest -x -p no:randomly``, no xdist inside
+a mutant):
 
 - function bodies: mutmut (``[tool.mutmut]`` in pyproject.toml), run in
-  ``build/mutation/<module>/`` with the module as ``only_mutate`` and those test files as
+  ``build/mutation/<row>/`` with the row's files as ``only_mutate`` and those test files as
   its test selection (mutmut runs each mutant against the tests among them that reach the
   function);
 - module-level constants and regular expressions, which mutmut leaves alone: line mutants
-  from ``constant_mutants.py``, each the module with one statement rewritten, put ahead of
+  from ``constant_mutants.py``, each a module with one statement rewritten, put ahead of
   the installed package on ``sys.path`` in a forked pytest.
+
+In a row of several modules, a mutant's place is named with its module
+(``store.outbox._prune_sent``, ``statefiles._UNHOSTED``, ``records._hints``).
 
 Mutants listed in ``mutation_equivalents.toml`` (beside this file, each with why it cannot be
 caught) are not run and are left out of the score; an entry that matches no mutant any more
@@ -52,15 +58,45 @@ PACKAGE = ROOT / "src" / "commdash"
 BUILD = ROOT / "build" / "mutation"
 EQUIVALENTS = HERE / "mutation_equivalents.toml"
 
-THRESHOLDS = {
-    "text": 95.0,
-    "triage": 95.0,
-    "figures": 95.0,
-    "inbox": 90.0,
-    "store": 90.0,
-    "delivery": 90.0,
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One row of the table."""
+
+    files: tuple[str, ...]
+    """Its modules' files, relative to ``src/commdash``."""
+    threshold: float
+    """The score it must reach, leaving out equivalent mutants (issue 14)."""
+
+    @property
+    def modules(self) -> list[str]:
+        """Its modules' dotted names under ``commdash`` (a package's ``__init__`` as the
+        package)."""
+        return [_dotted(file) for file in self.files]
+
+    def place(self, module: str, where: str) -> str:
+        """How a mutant in ``where`` (a function or a constant) of ``module`` is named: with
+        its module when the row has several."""
+        return f"{module}.{where}" if len(self.files) > 1 else where
+
+
+def _dotted(file: str) -> str:
+    return file.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def _package(folder: str) -> tuple[str, ...]:
+    """Every module of a package, so that a module added to it is counted too."""
+    return tuple(sorted(p.relative_to(PACKAGE).as_posix() for p in (PACKAGE / folder).glob("*.py")))
+
+
+TARGETS = {
+    "text": Target(("text.py",), 95.0),
+    "triage": Target(("triage.py", "records.py"), 95.0),
+    "figures": Target(("figures.py",), 95.0),
+    "inbox": Target(("inbox.py",), 90.0),
+    "store": Target((*_package("store"), "statefiles.py"), 90.0),
+    "delivery": Target(("delivery.py",), 90.0),
 }
-"""The score each module must reach, leaving out equivalent mutants (issue 14)."""
 
 PYTEST = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-n", "0"]
 LINE_TIMEOUT_FACTOR = 5.0
@@ -124,13 +160,14 @@ def load_equivalents(path: Path = EQUIVALENTS) -> set[Equivalent]:
 # Which tests ----------------------------------------------------------------------------------
 
 
-def tests_importing(module: str, tests: Path = ROOT / "tests") -> list[str]:
-    """The test files (relative to the repository) that import ``commdash.<module>``, unit
-    tests first: a mutant's run stops at the first failure, and they fail fastest."""
+def tests_importing(modules: list[str], tests: Path = ROOT / "tests") -> list[str]:
+    """The test files (relative to the repository) that import one of ``commdash.<module>``,
+    unit tests first: a mutant's run stops at the first failure, and they fail fastest."""
+    wanted = {f"commdash.{module}" for module in modules}
     found = [
         path.relative_to(ROOT).as_posix()
         for path in sorted(tests.rglob("test_*.py"))
-        if f"commdash.{module}" in _imported(ast.parse(path.read_text("utf-8")))
+        if wanted & _imported(ast.parse(path.read_text("utf-8")))
     ]
     return sorted(found, key=lambda name: ("/ui/" in name, name))
 
@@ -151,35 +188,38 @@ def _imported(tree: ast.AST) -> set[str]:
 
 
 def run_mutmut(
-    module: str, tests: list[str], jobs: int, equivalents: set[Equivalent]
+    row: str, target: Target, tests: list[str], jobs: int, equivalents: set[Equivalent]
 ) -> list[Outcome]:
-    """mutmut on the module's function bodies, in a directory of its own. The mutants are
-    made first, so that those listed as equivalent are left out of the run."""
-    work = BUILD / module
+    """mutmut on the function bodies of the row's modules, in a directory of its own. The
+    mutants are made first, so that those listed as equivalent are left out of the run."""
+    work = BUILD / row
     shutil.rmtree(work, ignore_errors=True)
     skip = shutil.ignore_patterns("__pycache__", "__snapshots__", "*.pyc")
     shutil.copytree(ROOT / "src", work / "src", ignore=skip)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=skip)
     (work / "pyproject.toml").write_text(
-        _with_selection((ROOT / "pyproject.toml").read_text("utf-8"), module, tests), "utf-8"
+        _with_selection((ROOT / "pyproject.toml").read_text("utf-8"), target.files, tests),
+        "utf-8",
     )
     _mutmut(work, [sys.executable, "-c", _MAKE_MUTANTS, str(jobs)])
-    names = list(_exit_codes(work, module))
-    listed = {e.where for e in equivalents if e.module == module}
+    files = {name: file for file in target.files for name in _exit_codes(work, file)}
+    listed = {e.where for e in equivalents if e.module == row}
     skipped = {}
-    for name in names:
-        where = _where(name)
+    for name, file in files.items():
+        where = _where(target, name)
         if where in listed:
-            was, now = _diff(work, module, name)
-            outcome = Outcome(module, where, was, now, "equivalent", name)
+            was, now = _diff(work, file, name)
+            outcome = Outcome(row, where, was, now, "equivalent", name)
             if Equivalent.of(outcome) in equivalents:
                 skipped[name] = outcome
-    to_run = [name for name in names if name not in skipped]
+    to_run = [name for name in files if name not in skipped]
     if to_run:
-        mutmut = Path(sys.executable).with_name("mutmut")
-        _mutmut(work, [str(mutmut), "run", "--max-children", str(jobs), *to_run])
-    codes = _exit_codes(work, module)
-    return [skipped.get(name) or _mutmut_outcome(module, work, name, codes[name]) for name in names]
+        _mutmut(work, [sys.executable, "-c", _RUN_MUTANTS, str(jobs), *to_run])
+    codes = {name: code for file in target.files for name, code in _exit_codes(work, file).items()}
+    return [
+        skipped.get(name) or _mutmut_outcome(row, target, work, file, name, codes[name])
+        for name, file in files.items()
+    ]
 
 
 _MAKE_MUTANTS = """
@@ -193,6 +233,21 @@ steps.create_mutants(int(sys.argv[1]))
 """
 """The first steps of ``mutmut run``: the mutants, without running them."""
 
+_RUN_MUTANTS = """
+import sys
+import mutmut.__main__ as steps
+
+made = steps.get_mutant_runner
+def runner(max_children):
+    found = made(max_children)
+    found.run_clean_tests = lambda tests: 0
+    return found
+steps.get_mutant_runner = runner
+steps._run(sys.argv[2:], int(sys.argv[1]))
+"""
+"""``mutmut run`` on the mutants named, without its run of the tests on the unmutated code:
+the stats run just before it ran them already, and stops mutmut when one fails."""
+
 
 def _mutmut(work: Path, command: list[str]) -> None:
     log = work / "mutmut.log"
@@ -205,8 +260,10 @@ def _mutmut(work: Path, command: list[str]) -> None:
         raise RunFailed(f"mutmut failed in {work} (see {log}): " + " | ".join(tail))
 
 
-def _exit_codes(work: Path, module: str) -> dict[str, int | None]:
-    meta = work / "mutants" / "src" / "commdash" / f"{module}.py.meta"
+def _exit_codes(work: Path, file: str) -> dict[str, int | None]:
+    meta = work / "mutants" / "src" / "commdash" / f"{file}.meta"
+    if not meta.exists() and "def " not in (PACKAGE / file).read_text("utf-8"):
+        return {}  # no function: nothing for mutmut to mutate
     try:
         codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
     except (OSError, ValueError, KeyError) as error:
@@ -214,100 +271,128 @@ def _exit_codes(work: Path, module: str) -> dict[str, int | None]:
     return codes
 
 
-def _with_selection(pyproject: str, module: str, tests: list[str]) -> str:
-    """pyproject.toml with this run's module and tests added to its ``[tool.mutmut]``."""
+def _with_selection(pyproject: str, files: tuple[str, ...], tests: list[str]) -> str:
+    """pyproject.toml with this run's modules and tests added to its ``[tool.mutmut]``."""
     header = "[tool.mutmut]\n"
     if header not in pyproject:
         raise RunFailed("pyproject.toml has no [tool.mutmut] table")
     selection = (
-        f"only_mutate = {json.dumps([f'src/commdash/{module}.py'])}\n"
+        f"only_mutate = {json.dumps([f'src/commdash/{file}' for file in files])}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
     )
     return pyproject.replace(header, header + selection, 1)
 
 
-def _where(name: str) -> str:
-    """``Store.apply`` or ``revert``: the function a mutmut mutant is in."""
-    from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+def _where(target: Target, name: str) -> str:
+    """``Courier._failed`` or ``revert`` (``store.outbox.OutboxStore.add`` in a row of
+    several modules): the function a mutmut mutant is in."""
+    from mutmut.utils.format_utils import (
+        get_module_from_key,
+        orig_function_and_class_names_from_key,
+    )
 
     function, class_name = orig_function_and_class_names_from_key(name)
-    return f"{class_name}.{function}" if class_name else function
+    module = get_module_from_key(name).removeprefix("commdash.")
+    return target.place(module, f"{class_name}.{function}" if class_name else function)
 
 
-def _diff(work: Path, module: str, name: str) -> tuple[str, str]:
+def _diff(work: Path, file: str, name: str) -> tuple[str, str]:
     """The lines the mutant changed, before and after (`` / `` between lines)."""
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
     with contextlib.chdir(work):
-        diff = get_diff_for_mutant(name, path=f"src/commdash/{module}.py")
+        diff = get_diff_for_mutant(name, path=f"src/commdash/{file}")
     changed = [line for line in diff.splitlines() if not line.startswith(("---", "+++"))]
     was = " / ".join(line[1:].strip() for line in changed if line.startswith("-"))
     now = " / ".join(line[1:].strip() for line in changed if line.startswith("+"))
     return was, now
 
 
-def _mutmut_outcome(module: str, work: Path, name: str, code: int | None) -> Outcome:
+def _mutmut_outcome(
+    row: str, target: Target, work: Path, file: str, name: str, code: int | None
+) -> Outcome:
     from mutmut.stats import status_by_exit_code
 
     status = status_by_exit_code[code]
     if status in ("not checked", "check was interrupted by user"):
         raise RunFailed(f"mutmut did not finish {name}: {status}")
-    was, now = ("", "") if status == "killed" else _diff(work, module, name)
+    was, now = ("", "") if status == "killed" else _diff(work, file, name)
     kind = {"killed": "killed", "timeout": "timeout", "segfault": "timeout"}.get(status)
-    return Outcome(module, _where(name), was, now, kind or "survived", name)
+    return Outcome(row, _where(target, name), was, now, kind or "survived", name)
 
 
 # Module-level constants: line mutants -----------------------------------------------------
 
 
 def run_line_mutants(
-    module: str, tests: list[str], jobs: int, equivalents: set[Equivalent]
+    row: str, target: Target, tests: list[str], jobs: int, equivalents: set[Equivalent]
 ) -> list[Outcome]:
-    """Each line mutant of the module's constants against the tests, ``jobs`` at a time;
+    """Each line mutant of the row's constants against the tests, ``jobs`` at a time;
     those listed as equivalent are not run."""
-    source = (PACKAGE / f"{module}.py").read_text("utf-8")
-    mutants = constant_mutants(source)
+    sources = {file: (PACKAGE / file).read_text("utf-8") for file in target.files}
+    mutants = [(file, m) for file in target.files for m in constant_mutants(sources[file])]
     outcomes = [
-        Outcome(module, m.where, m.was, m.now, "equivalent", f"{module}.py:{m.line}")
-        for m in mutants
+        Outcome(
+            row,
+            target.place(_dotted(file), m.where),
+            m.was,
+            m.now,
+            "equivalent",
+            f"{file}:{m.line}",
+        )
+        for file, m in mutants
     ]
     to_run = [
-        m for m, o in zip(mutants, outcomes, strict=True) if Equivalent.of(o) not in equivalents
+        (file, m.source)
+        for (file, m), o in zip(mutants, outcomes, strict=True)
+        if Equivalent.of(o) not in equivalents
     ]
-    pool = _ForkPool(module, tests, jobs)
+    if not to_run:
+        return outcomes
+    pool = _ForkPool(row, sources, tests, jobs)
     started = time.monotonic()
-    if pool.statuses([source], timeout=None, record=True) != ["survived"]:
-        raise RunFailed(f"the tests importing {module} fail on the unmutated code: {tests}")
+    if pool.statuses([None], timeout=None, record=True) != ["survived"]:
+        raise RunFailed(f"the tests importing {row} fail on the unmutated code: {tests}")
     timeout = (time.monotonic() - started) * LINE_TIMEOUT_FACTOR + 30.0
-    sentinel = source + "\nraise RuntimeError('a mutant that every test run must catch')\n"
-    if pool.statuses([sentinel], timeout=timeout) != ["killed"]:
-        raise RunFailed(f"line mutants of {module} do not reach its tests")
-    statuses = iter(pool.statuses([mutant.source for mutant in to_run], timeout=timeout))
+    sentinel = "\nraise RuntimeError('a mutant that every test run must catch')\n"
+    sentinels = [(file, source + sentinel) for file, source in sources.items()]
+    caught = pool.statuses(list(sentinels), timeout=timeout)
+    missed = [
+        file for (file, _), status in zip(sentinels, caught, strict=True) if status != "killed"
+    ]
+    if missed:
+        raise RunFailed(f"line mutants of {', '.join(missed)} do not reach the tests of {row}")
+    statuses = iter(pool.statuses(list(to_run), timeout=timeout))
     return [
         o if Equivalent.of(o) in equivalents else replace(o, status=next(statuses))
         for o in outcomes
     ]
 
 
+Version = tuple[str, str] | None
+"""A version of a row's modules: one file (relative to ``src/commdash``) and its mutated
+source, the others as they are; None for all as they are."""
+
+
 class _ForkPool:
-    """Runs the tests on versions of one module in forked children, ``jobs`` at a time.
+    """Runs the tests on versions of a row's modules in forked children, ``jobs`` at a time.
 
     pytest and its plugins are imported once, here; each child writes its version into a
     copy of the package of its own (a slot), puts that first on ``sys.path`` and runs pytest,
     so commdash is imported afresh from the slot (this process never imports it). Tests run
     fastest first, by the durations of the unmutated run, so a mutant is caught soonest."""
 
-    def __init__(self, module: str, tests: list[str], jobs: int) -> None:
+    def __init__(self, row: str, sources: dict[str, str], tests: list[str], jobs: int) -> None:
         import pytest
 
         for plugin in importlib.metadata.entry_points(group="pytest11"):
             plugin.load()
         self.pytest_main = pytest.main
-        self.module, self.tests = module, tests
+        self.sources, self.tests = sources, tests
         self.durations: dict[str, float] = {}
         self.slots = []
         for number in range(jobs):
-            slot = BUILD / module / "lines" / str(number)
+            slot = BUILD / row / "lines" / str(number)
             shutil.rmtree(slot, ignore_errors=True)
             shutil.copytree(
                 PACKAGE, slot / "commdash", ignore=shutil.ignore_patterns("__pycache__")
@@ -315,13 +400,13 @@ class _ForkPool:
             self.slots.append(slot)
 
     def statuses(
-        self, sources: list[str], timeout: float | None, record: bool = False
+        self, versions: list[Version], timeout: float | None, record: bool = False
     ) -> list[str]:
-        """killed, survived or timeout, for the tests run on each source of the module."""
-        results = [""] * len(sources)
+        """killed, survived or timeout, for the tests run on each version."""
+        results = [""] * len(versions)
         free = list(self.slots)
         running: dict[int, tuple[int, Path, float]] = {}
-        waiting = iter(enumerate(sources))
+        waiting = iter(enumerate(versions))
         while True:
             while free and (job := next(waiting, None)) is not None:
                 slot = free.pop()
@@ -343,19 +428,24 @@ class _ForkPool:
                 results[index] = self._status(os.waitstatus_to_exitcode(status), slot, record)
         return results
 
-    def _start(self, slot: Path, source: str, record: bool) -> int:
+    def _start(self, slot: Path, version: Version, record: bool) -> int:
         pid = os.fork()
         if pid:
             return pid
         code = 99
         try:
             # Bytecode is cached (pytest's rewritten tests too, PYTHONDONTWRITEBYTECODE or
-            # not) except the mutated module's: versions of the same size written within a
-            # second would pass for one another.
+            # not) except the row's modules': versions of the same size written within a
+            # second would pass for one another. The slot's last child may have mutated
+            # another of them: each is written as this version has it.
             sys.dont_write_bytecode = False
-            mutated = slot / "commdash" / f"{self.module}.py"
-            Path(importlib.util.cache_from_source(str(mutated))).unlink(missing_ok=True)
-            mutated.write_text(source, "utf-8")
+            written = dict(self.sources)
+            if version is not None:
+                written[version[0]] = version[1]
+            for file, source in written.items():
+                path = slot / "commdash" / file
+                Path(importlib.util.cache_from_source(str(path))).unlink(missing_ok=True)
+                path.write_text(source, "utf-8")
             sys.path.insert(0, str(slot))
             os.chdir(ROOT)
             quiet = os.open(os.devnull, os.O_WRONLY)
@@ -409,7 +499,7 @@ def report(by_module: dict[str, list[Outcome]], stale: list[Equivalent]) -> Iter
         yield (
             f"{module:<10}{counts['killed']:>8}{counts['survived']:>10}"
             f"{counts['equivalent']:>12}{counts['timeout']:>9}"
-            f"{score(outcomes):>7.1f}%  (needs {THRESHOLDS[module]:.0f}%)"
+            f"{score(outcomes):>7.1f}%  (needs {TARGETS[module].threshold:.0f}%)"
         )
     survivors = [o for outcomes in by_module.values() for o in outcomes if o.status == "survived"]
     yield ""
@@ -426,23 +516,24 @@ def report(by_module: dict[str, list[Outcome]], stale: list[Equivalent]) -> Iter
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--modules", default=",".join(THRESHOLDS), help="comma-separated")
+    parser.add_argument("--modules", default=",".join(TARGETS), help="rows, comma-separated")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     args = parser.parse_args(argv)
     modules = [name.strip() for name in args.modules.split(",") if name.strip()]
-    unknown = sorted(set(modules) - set(THRESHOLDS))
+    unknown = sorted(set(modules) - set(TARGETS))
     if unknown:
-        parser.error(f"unknown module {unknown[0]!r}; choose from {', '.join(THRESHOLDS)}")
+        parser.error(f"unknown module {unknown[0]!r}; choose from {', '.join(TARGETS)}")
 
     started = time.monotonic()
     by_module: dict[str, list[Outcome]] = {}
     try:
         equivalents = load_equivalents()
         for module in modules:
-            tests = tests_importing(module)
+            target = TARGETS[module]
+            tests = tests_importing(target.modules)
             print(f"{module}: {len(tests)} test files", file=sys.stderr, flush=True)
             phase = time.monotonic()
-            outcomes = run_mutmut(module, tests, args.jobs, equivalents)
+            outcomes = run_mutmut(module, target, tests, args.jobs, equivalents)
             print(
                 f"{module}: {len(outcomes)} function-body mutants in "
                 f"{time.monotonic() - phase:.0f} s",
@@ -450,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             phase = time.monotonic()
-            lines = run_line_mutants(module, tests, args.jobs, equivalents)
+            lines = run_line_mutants(module, target, tests, args.jobs, equivalents)
             print(
                 f"{module}: {len(lines)} constant mutants in {time.monotonic() - phase:.0f} s",
                 file=sys.stderr,
@@ -473,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in report(by_module, stale):
         print(line)
     print(f"\nwall time {time.monotonic() - started:.0f} s with {args.jobs} jobs")
-    below = [m for m, outcomes in by_module.items() if score(outcomes) < THRESHOLDS[m]]
+    below = [m for m, outcomes in by_module.items() if score(outcomes) < TARGETS[m].threshold]
     return 1 if below else 0
 
 
