@@ -1,16 +1,19 @@
 """What the courier tells the platform and what it records: the last pulled document goes to
 the source, a reply that may have gone out is not taken for another reply's message, every
 outcome gets its line for the manager and its trace on disk (who claimed it, when it was
-sent, why it failed), a claim taken over by another process is not overwritten, and a
-refused token pauses the outbox until resumed."""
+sent, why it failed), a refused token pauses the outbox until resumed, and what another
+process changed meanwhile (a claim taken over, an item resumed or claimed) is not
+overwritten."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from commdash.delivery import Courier
-from commdash.errors import SourceError
+from commdash.errors import SourceError, StateError
 from commdash.outbox import TOKEN_REFUSED, Reply, this_process
 from commdash.sources.http import RemoteError
 from commdash.sources.live import Cursor, Document, LiveSource, OutgoingReply, ProgressFn, Pulled
@@ -229,3 +232,77 @@ def test_an_outcome_the_disk_refuses_is_still_told(tmp_path: Path) -> None:
     assert done.note == (
         f"Reply delivered (not recorded: {tmp_path / 'outbox.json'}: cannot read: Is a directory)"
     )
+
+
+class Meanwhile(Store):
+    """A store after whose next listing of the outbox another commdash writes (``then``), as
+    it may before this one writes what it made of that listing."""
+
+    then: Callable[[], object] | None = None
+
+    def replies(self) -> list[Reply]:
+        listed = super().replies()
+        if self.then is not None:
+            then, self.then = self.then, None
+            then()
+        return listed
+
+
+def refused(store: Store) -> Courier:
+    post = courier(store, Platform(RemoteError("HTTP 401: token refused", refused=True)))
+    post.deliver_due()
+    assert post.refused is not None
+    return post
+
+
+def test_an_item_resumed_and_failed_meanwhile_keeps_its_reason(tmp_path: Path) -> None:
+    store = Meanwhile(tmp_path)
+    reply = queued(store)
+    post = refused(store)
+    other = Store(tmp_path)  # renewed its token first, and the platform refused the text
+    store.then = lambda: other.update_reply(reply.id, lambda r: r.resumed().failed("HTTP 422"))
+    post.resume()
+    [kept] = store.replies()
+    assert (kept.status, kept.error) == ("failed", "HTTP 422")
+
+
+def test_an_item_claimed_meanwhile_is_not_made_to_wait_for_the_token(tmp_path: Path) -> None:
+    store = Meanwhile(tmp_path)
+    queued(store)
+    post = refused(store)
+    later = queued(store, at=NOW + 1)
+    other = Store(tmp_path)  # its token works
+    store.then = lambda: other.update_reply(later.id, lambda r: r.claimed("elsewhere:7:xyz", NOW))
+    assert post.deliver_due() == []
+    [kept] = [r for r in store.replies() if r.id == later.id]
+    assert (kept.status, kept.sending_by, kept.paused) == ("sending", "elsewhere:7:xyz", False)
+
+
+def test_an_item_queued_while_the_token_is_refused_is_told_it_waits(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    queued(store)
+    post = refused(store)
+    later = queued(store, at=NOW + 1)
+    [done] = post.deliver_due()
+    assert (done.item.id, done.item.paused) == (later.id, True)
+    assert done.note == "Delivery paused: token refused — renew it, then press R"
+
+
+def test_a_claim_taken_over_before_the_first_request_stops_it(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    reply = queued(store)
+
+    class TakenOver(Platform):
+        def matching_replies(self, reply: OutgoingReply, document: Document) -> list[str]:
+            store.update_reply(reply.id, lambda r: r.claimed("elsewhere:7:xyz", NOW + 400))
+            return []
+
+    source = TakenOver()
+    with pytest.raises(StateError) as caught:
+        courier(store, source).deliver_due()
+    assert str(caught.value) == (
+        f"outbox item {reply.id}: changed on disk while being sent; not sent"
+    )
+    assert source.given == []
+    [kept] = store.replies()
+    assert (kept.sending_by, kept.preexisting) == ("elsewhere:7:xyz", None)
