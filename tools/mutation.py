@@ -234,7 +234,7 @@ steps.create_mutants(int(sys.argv[1]))
 """The first steps of ``mutmut run``: the mutants, without running them."""
 
 _RUN_MUTANTS = """
-import sys
+import os, sys
 import mutmut.__main__ as steps
 
 made = steps.get_mutant_runner
@@ -243,10 +243,20 @@ def runner(max_children):
     found.run_clean_tests = lambda tests: 0
     return found
 steps.get_mutant_runner = runner
+
+collect = steps.collect_or_load_stats
+def stats_first(*args, **kwargs):
+    collect(*args, **kwargs)
+    os.environ["PYTHONPATH"] = os.path.abspath("mutants/src")
+steps.collect_or_load_stats = stats_first
+
 steps._run(sys.argv[2:], int(sys.argv[1]))
 """
-"""``mutmut run`` on the mutants named, without its run of the tests on the unmutated code:
-the stats run just before it ran them already, and stops mutmut when one fails."""
+"""``mutmut run`` on the mutants named, with two changes. Its run of the tests on the
+unmutated code is left out: the stats run just before ran them already, and stops mutmut
+when one fails. Once the stats are taken, a process a test starts (a second commdash, a
+process with a full disk) imports the mutated package too, and runs the mutant mutmut
+names in its environment; before, it would record its calls nowhere."""
 
 
 def _mutmut(work: Path, command: list[str]) -> None:
@@ -447,6 +457,10 @@ class _ForkPool:
                 Path(importlib.util.cache_from_source(str(path))).unlink(missing_ok=True)
                 path.write_text(source, "utf-8")
             sys.path.insert(0, str(slot))
+            # A process a test starts (a second commdash) imports this version too.
+            os.environ["PYTHONPATH"] = os.pathsep.join(
+                [str(slot), *filter(None, [os.environ.get("PYTHONPATH")])]
+            )
             os.chdir(ROOT)
             quiet = os.open(os.devnull, os.O_WRONLY)
             os.dup2(quiet, 1)
