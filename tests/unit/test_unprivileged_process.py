@@ -1,13 +1,19 @@
 """commdash run by a user the system has no name for (an arbitrary uid, as in many
 containers), without root's powers: it journals the uid as the user, says in one line which
-file it may not write, and counts a process it may not signal as running."""
+file it may not write, counts a process it may not signal as running, grants nothing to a
+group it could not give a file it rewrote, and leaves alone a killed writer's leftover it may
+not remove."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
 import socket
+import stat
+import subprocess
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -17,6 +23,7 @@ import pytest
 from tinydb import TinyDB
 
 from commdash.errors import StateError
+from commdash.statefiles import temporary_name
 from commdash.store import SHARDS, Store
 from commdash.store.directory import default_manager
 from commdash.triage import BLANK, JournalEntry, mark_done
@@ -43,6 +50,9 @@ def shared_dir() -> Iterator[Path]:
 def as_unnamed_user(check: Callable[[], object]) -> object:
     """What ``check()`` returns when run in a child process with uid UID and no user name in
     the environment (getpass finds none)."""
+    # The child may not read root's Python installation: a codec the lock's owner check
+    # looks up in a sticky directory is loaded before.
+    importlib.import_module("encodings.ascii")
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -103,3 +113,43 @@ def test_a_process_it_may_not_signal_is_running(shared_dir: Path) -> None:
     assert undo() is True
     (shared_dir / ".lock").chmod(0o666)
     assert as_unnamed_user(undo) is True
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def leftover(folder: Path, name: str) -> Path:
+    """A temporary file as a writer of this host killed before its rename leaves it."""
+    path = folder / temporary_name(name).replace(f".{os.getpid()}.", f".{dead_pid()}.")
+    path.write_bytes(b"{")
+    return path
+
+
+def test_a_file_rewritten_in_a_group_it_cannot_give_grants_that_group_nothing(
+    shared_dir: Path,
+) -> None:
+    Store(shared_dir).save_draft("c0", "root's")
+    (shared_dir / ".lock").chmod(0o666)
+    (shared_dir / "triage.json").chmod(0o664)  # root's group may read and write it
+
+    def rewrite() -> list[int]:
+        Store(shared_dir).save_draft("c1", "mine")
+        found = (shared_dir / "triage.json").stat()
+        return [stat.S_IMODE(found.st_mode), found.st_gid]
+
+    assert as_unnamed_user(rewrite) == [0o604, UID]
+
+
+def test_a_leftover_it_may_not_remove_is_left_alone(shared_dir: Path) -> None:
+    shared_dir.chmod(0o1777)  # sticky, as /tmp: only a file's owner may remove it
+    left = leftover(shared_dir, "triage.json")
+
+    def write() -> str:
+        Store(shared_dir).save_draft("c1", "mine")
+        return "written"
+
+    assert as_unnamed_user(write) == "written"
+    assert left.exists()
