@@ -1,6 +1,7 @@
 """The outbox on disk: which item goes next (a hide and its undo in order, replies not held
 up by moderation), what a claim records, what can be discarded or changed, and how long
-sent items are kept (30 days before the newest queued item, by when they were sent)."""
+sent items are kept (30 days before the newest queued item, by when they were sent; a hide
+queued drops none)."""
 
 from __future__ import annotations
 
@@ -95,3 +96,12 @@ def test_sent_items_are_kept_30_days_by_when_they_were_sent(tmp_path: Path) -> N
         "exactly-30-days",
         "queued-long-ago",
     }
+
+
+def test_a_hide_queued_keeps_the_sent_items(tmp_path: Path) -> None:
+    """They go when a reply is queued, with the journal entries of the replies among them."""
+    store = Store(tmp_path)
+    old = sent("long-ago", NOW - 60 * DAY, NOW - 59 * DAY)
+    store.queue_moderation(old)
+    store.queue_moderation(hide("m1", NOW))
+    assert [r.id for r in store.replies() if r.status == "sent"] == ["long-ago"]
