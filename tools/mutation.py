@@ -18,6 +18,8 @@ a mutant):
   from ``constant_mutants.py``, each a module with one statement rewritten, put ahead of
   the installed package on ``sys.path`` in a forked pytest.
 
+Either way, a process a test starts (a second commdash) imports the mutant too.
+
 In a row of several modules, a mutant's place is named with its module
 (``store.outbox._prune_sent``, ``statefiles._UNHOSTED``, ``records._hints``).
 
