@@ -1,7 +1,9 @@
 """Triage actions: each one is written to disk first, then applied to the inbox.
 
 The UI calls these and shows the result; if the disk refuses, a :class:`StateError` reaches
-the UI and the inbox is left as it was, so the screen never shows what was not saved.
+the UI and the inbox is left as it was, so the screen never shows what was not saved. An
+action refused before anything is written (a read-only message, a reply too long) raises
+:class:`Refused`. Messages that name keys name them by binding id (:mod:`commdash.hints`).
 """
 
 from __future__ import annotations
@@ -12,20 +14,36 @@ from datetime import datetime, timedelta
 
 from commdash import triage
 from commdash.errors import CommdashError
+from commdash.hints import Hint, Press
 from commdash.inbox import Inbox
 from commdash.model import Snapshot
 from commdash.outbox import Reply
+from commdash.replying import queued_text, reply_limit, too_long
 from commdash.store import DISCARD, Store
 from commdash.text import sanitize
 from commdash.timeutil import Clock
 from commdash.triage import JournalEntry, TriageState
 
 SNOOZE_MORNING_HOUR = 9
+WHY_READ_ONLY = Hint(" (", Press("inbox.load-report"), " says why).")
+RETRIES = Hint(Press("outbox.retry"), " retries")
 
 
-class ReadOnlyError(CommdashError):
+class Refused(CommdashError):
+    """An action refused before anything was written; ``hint`` says why."""
+
+    def __init__(self, hint: Hint | str) -> None:
+        self.hint = hint
+        super().__init__(str(hint))
+
+
+class ReadOnlyError(Refused):
     """A reply or hide on a read-only message: it could never be delivered, so it is not
     queued (the screen checks first; this guards every other way in)."""
+
+
+class TooLongError(Refused):
+    """A reply longer than the platform takes: it would only come back refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +53,7 @@ class Undone:
     entry: JournalEntry
     restored: bool
     """False when nothing could be put back (``note`` says why)."""
-    note: str = ""
+    note: str | Hint = ""
 
 
 class Triager:
@@ -89,7 +107,7 @@ class Triager:
         name = " ".join(sanitize(who).split())[:60]
         return self._change("assign", cid, lambda state: triage.assign(state, name)).assignee
 
-    def cannot_reply(self, cid: str, in_reply_to: str) -> str | None:
+    def cannot_reply(self, cid: str, in_reply_to: str) -> Hint | None:
         """Why a reply to ``in_reply_to`` cannot be queued, or None when it can. A reply
         goes to the conversation's top comment on some platforms, to the message on others:
         both must be writable."""
@@ -98,15 +116,15 @@ class Triager:
         if conversation.root.read_only or (message is not None and message.read_only):
             return (
                 "This conversation is read-only: the source gave no id to reply to, so a "
-                "reply could never be delivered (L says why)."
+                "reply could never be delivered" + WHY_READ_ONLY
             )
         return None
 
-    def cannot_hide(self, cid: str, message_id: str) -> str | None:
+    def cannot_hide(self, cid: str, message_id: str) -> Hint | None:
         """Why the message cannot be hidden or shown again, or None when it can."""
         message = self.inbox.conversations[cid].message(message_id)
         if message is not None and message.read_only:
-            return "This comment is read-only: the source gave no id to hide it by (L says why)."
+            return "This comment is read-only: the source gave no id to hide it by" + WHY_READ_ONLY
         return None
 
     def toggle_hidden(self, cid: str, message_id: str) -> bool:
@@ -137,10 +155,19 @@ class Triager:
         if why is not None:
             raise ReadOnlyError(why)
         now = self.clock.now()
-        reply = Reply.new(cid, in_reply_to, sanitize(text).strip(), now)
+        reply = Reply.new(cid, in_reply_to, self._sendable(text), now)
         self.store.queue_reply(reply)
         self.inbox.add_reply(reply)
         return reply
+
+    def _sendable(self, text: str) -> str:
+        """The reply's text as queued; :class:`TooLongError` when the platform would refuse
+        it for its length."""
+        queued = queued_text(text)
+        why = too_long(queued, reply_limit(self.inbox.snapshot.source))
+        if why is not None:
+            raise TooLongError(why)
+        return queued
 
     def save_draft(self, cid: str, text: str) -> None:
         self.store.save_draft(cid, text)
@@ -198,8 +225,9 @@ class Triager:
                 self.save_draft(entry.conversation_id, f"{back.text}\n\n{draft}".strip())
             return Undone(entry, True, "the message it answered is gone: its text is your draft")
         self.inbox.reload(self.store.states(), self.store.replies())
-        again = "not sent: R retries" if back.status == "failed" else "queued"
-        return Undone(entry, True, f"the reply is back, {again}")
+        if back.status == "failed":
+            return Undone(entry, True, "the reply is back, not sent: " + RETRIES)
+        return Undone(entry, True, "the reply is back, queued")
 
     def reply_gone(self, reply_id: str) -> bool:
         """Whether the outbox no longer has that reply (taken back, or discarded)."""
@@ -222,7 +250,7 @@ class Triager:
     def edit_reply(self, reply_id: str, text: str) -> Reply | None:
         """Replace the text of a reply not sent yet and queue it again; None when it is on
         its way or sent."""
-        text = sanitize(text).strip()
+        text = self._sendable(text)
         return self._change_reply(reply_id, lambda r: r.requeued(text) if r.editable else None)
 
     def discard_reply(self, reply_id: str) -> Reply | None:

@@ -98,7 +98,7 @@ def _main_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Triage your community's posts and comments from the terminal.",
         epilog="Subcommands: 'commdash stats [SOURCE] [--json]' prints the figures without "
-        "the TUI; 'commdash outbox SOURCE [--json]' lists queued, sent and failed replies; "
+        "the TUI; 'commdash outbox [SOURCE] [--json]' lists queued, sent and failed replies; "
         "'commdash serve [SOURCE]' serves the dashboard to a web browser. "
         "'commdash config --check' checks the config file, '--path' shows which one is read. "
         "With no SOURCE, commdash opens its bundled demo.",
@@ -127,7 +127,9 @@ def _outbox_parser() -> argparse.ArgumentParser:
         prog=f"{PROG} outbox",
         description="List the replies and hides waiting, sent or failed for a source.",
     )
-    parser.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
+    parser.add_argument(
+        "source", nargs="?", metavar="SOURCE", help=SOURCE_HELP + " (default: the demo)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON array")
     _common(parser)
     return parser
@@ -256,6 +258,9 @@ def _warn(session: Session) -> None:
         _complain("warning", f"{where}: {more} more items skipped or repaired")
     for advice in snapshot.advice:
         _complain("warning", f"{where}: {advice}")
+    unreadable = session.store.unreadable_replies()
+    if unreadable is not None:
+        _complain("warning", unreadable)
 
 
 def _tui(args: argparse.Namespace) -> int:

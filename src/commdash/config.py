@@ -338,6 +338,17 @@ def _run_token_command(name: str, command: tuple[str, ...], may_prompt: bool) ->
     return token
 
 
+def unknown_name(spec: str, config: Config) -> str:
+    """Why ``spec``, neither a file nor a URL, opens nothing: no file, and no source of the
+    config has that name (or there is no config file, or it names no source)."""
+    shown = f"{one_line(spec, 120)}: no such file, nor a source of that name"
+    if config.sources:
+        return f"{shown} in {config.path}"
+    if not config.path.exists():
+        return f"{shown}: there is no config file ({config.path}; see README, Live sources)"
+    return f"{shown}: {config.path} names no source"
+
+
 def is_url(spec: str) -> bool:
     return spec.lower().startswith(("http://", "https://"))
 

@@ -99,7 +99,7 @@ class Courier:
 
     def _wait_for_token(self, store: Store) -> list[Delivered]:
         """Mark every queued item as waiting for the refused token; the items newly marked."""
-        why = f"{TOKEN_REFUSED} ({self.refused})"
+        why = f"{TOKEN_REFUSED} ({_without_location(self.refused or '')})"
         marked: list[Delivered] = []
         for item in store.replies():
             if item.status == "queued" and not item.paused:
@@ -213,3 +213,11 @@ def _sent_note(item: Reply) -> str:
     if item.kind == "reply":
         return "Reply delivered"
     return "Hidden on the platform" if item.kind == "hide" else "Shown again on the platform"
+
+
+def _without_location(reason: str) -> str:
+    """A failure's reason without the URL it starts with: the refusal was another item's,
+    and its URL (another comment) would mislead under this one."""
+    if reason.startswith(("https://", "http://")) and ": " in reason:
+        return reason.split(": ", 1)[1]
+    return reason

@@ -109,6 +109,11 @@ SCOPES: Mapping[str, Scope] = {
                 "inbox.filter": "slash",
                 "inbox.open": "enter",
                 "inbox.back": "escape",
+                "inbox.post": "p",
+                "inbox.copy-link": "y",
+                "inbox.copy-text": "Y",
+                "inbox.open-link": "o",
+                "inbox.gauges": "i",
                 "inbox.load-report": "L",
                 "view.needs-reply": "1",
                 "view.open": "2",
@@ -184,6 +189,18 @@ SCOPES: Mapping[str, Scope] = {
             textual_keys=_DIALOG_KEYS,
         ),
         Scope(
+            "post",
+            "the post",
+            {
+                **_PAGE,
+                "post.close": "escape,q,p",
+                "inbox.copy-link": "y",
+                "inbox.copy-text": "Y",
+                "inbox.open-link": "o",
+            },
+            textual_keys=_DIALOG_KEYS,
+        ),
+        Scope(
             "choose",
             "the snooze choices",
             {
@@ -196,8 +213,8 @@ SCOPES: Mapping[str, Scope] = {
         Scope(
             "prompt",
             "the tag and assign prompts",
-            {"dialog.cancel": "escape"},
-            textual_keys=_DIALOG_KEYS,
+            {"dialog.complete": "tab", "dialog.cancel": "escape"},
+            textual_keys=f"shift+tab,{_SCREEN_KEYS}",
         ),
     )
 }
@@ -209,6 +226,7 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("everywhere", "entry", "inbox", "app"),
     ("everywhere", "help"),
     ("everywhere", "report"),
+    ("everywhere", "post"),
     ("everywhere", "choose"),
     ("everywhere", "entry", "prompt"),
 )

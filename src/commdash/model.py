@@ -38,6 +38,8 @@ class Message:
     read_only: bool = False
     """The platform gave no way to act on it (Facebook withholds comment ids from a token
     that cannot moderate the Page): shown, but never replied to or hidden."""
+    permalink: str | None = None
+    """Where the platform shows it, when the source says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,9 @@ class SourceInfo:
     exported_at: float
     location: str
     """Where the data came from (a path or a URL), for messages."""
+    reply_limit: int | None = None
+    """The longest reply the source takes, when its document says (``commdash.replying``
+    knows the platforms' defaults and how each counts)."""
 
 
 @dataclass(frozen=True, slots=True)

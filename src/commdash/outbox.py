@@ -14,13 +14,17 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from commdash import records
+from commdash.hints import Hint, Press
 from commdash.host import hostname, process_alive
 from commdash.timeutil import ClockTime
 
 ReplyStatus = Literal["queued", "sending", "sent", "failed"]
 ReplyKind = Literal["reply", "hide", "unhide"]
-TOKEN_REFUSED = "delivery paused: token refused — renew it, then press R"
+TOKEN_REFUSED = "delivery paused: token refused"
 """What an item waiting behind a refused token says (``Reply.paused``), and the header."""
+RENEW_TOKEN = Hint("renew it, then press ", Press("outbox.retry"))
+"""What to do about a refused token, where the manager can press the key: it is not in the
+item's ``error``, which is kept on disk and outlives any key."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commdash.config import Config, live_config, load_config
+from commdash.config import Config, live_config, load_config, unknown_name
 from commdash.errors import SourceError
 from commdash.inbox import Inbox
 from commdash.paths import source_key, state_root
@@ -17,7 +18,6 @@ from commdash.sources import DEMO_PATH, open_file, parse_cache
 from commdash.sources.demo import shift_times
 from commdash.sources.files import open_export
 from commdash.store import Store
-from commdash.text import one_line
 from commdash.timeutil import Clock
 
 if TYPE_CHECKING:
@@ -46,10 +46,8 @@ def open_session(
     (and with ``offline``, nothing may be: its token is not read)."""
     config = config or load_config()
     chosen = None if source is None else live_config(source, config)
-    if source is not None and chosen is None and config.sources and not _exists(source):
-        raise SourceError(
-            f"{one_line(source, 120)}: no such file, nor a source of that name in {config.path}"
-        )
+    if source is not None and chosen is None and _could_be_a_name(source):
+        raise SourceError(unknown_name(source, config))
     if chosen is not None:
         from commdash.link import open_link  # the HTTP stack only for a live source
 
@@ -61,11 +59,15 @@ def open_session(
         return _open_session(source, state_dir, clock, sla_minutes)
 
 
-def _exists(spec: str) -> bool:
-    try:
-        return Path(spec).expanduser().exists()
-    except (RuntimeError, OSError, ValueError):
+def _could_be_a_name(spec: str) -> bool:
+    """Whether ``spec``, which names no source of the config, could have been meant as a
+    name: it is no file, nor a path (a path is told simply that there is no such file)."""
+    if "/" in spec or os.sep in spec:
         return False
+    try:
+        return not Path(spec).expanduser().exists()
+    except (RuntimeError, OSError, ValueError):
+        return True
 
 
 @contextmanager

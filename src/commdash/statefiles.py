@@ -203,7 +203,8 @@ def write_atomically(path: Path, payload: bytes) -> None:
         os.replace(temporary, path)
         _fsync_directory(path.parent)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        with suppress(OSError):  # never made (no such folder, a name too long): nothing to undo
+            temporary.unlink(missing_ok=True)
         raise StateError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 

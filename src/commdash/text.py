@@ -13,18 +13,23 @@ damaged): :func:`sanitize_tree` cleans a parsed JSON document, :func:`json_is_cl
 in one scan when there is nothing to clean. JSON written to a terminal goes through
 :func:`escape_json_controls`.
 
+:func:`cell_width` counts the terminal cells text takes as terminals count them, and
+:func:`one_line` cuts a preview to a number of those cells.
+
 Everything here is linear in the length of its input; :func:`one_line` only ever looks at a
 bounded prefix. Domain code: stdlib only (no Textual, no Rich).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "cell_width",
     "clip",
     "escape_json_controls",
     "json_is_clean",
@@ -187,19 +192,40 @@ def _as_str(text: object) -> str:
         return ""
 
 
+_ZERO_WIDTH_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+
+
+@functools.lru_cache(maxsize=8192)
 def _cells(char: str) -> int:
-    """How many terminal cells ``char`` takes."""
-    if char == "\u200d" or unicodedata.category(char) in ("Mn", "Me"):
+    """How many terminal cells ``char`` takes, as terminals count them (the ``wcwidth``
+    of xterm, VTE, tmux, glibc and xterm.js): combining and format marks none (the soft
+    hyphen one), Hangul's medial vowels and final consonants none (they join the syllable's
+    first cell), East Asian wide and fullwidth two, everything else one. So a spacing
+    mark (``ि`` in ``प्रिया``) takes one cell, although Rich counts none."""
+    if char == "\u00ad":
+        return 1
+    code = ord(char)
+    if unicodedata.category(char) in _ZERO_WIDTH_CATEGORIES:
+        return 0
+    if 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF:
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells ``text`` (one line, no control characters) takes."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_cells, text))
 
 
 def one_line(text: str, width: int) -> str:
     """Return a one-line preview of ``text`` at most ``width`` terminal cells wide.
 
     Whitespace runs (newlines and tabs included) become one space and the ends are
-    stripped. Wide East Asian characters and most emoji take 2 cells, combining marks and
-    the zero-width joiner take none. When something is cut, ``…`` (1 cell) is appended.
+    stripped. Cells are counted as :func:`cell_width` counts them: wide East Asian
+    characters and most emoji take 2, combining marks and the zero-width joiner none.
+    When something is cut, ``…`` (1 cell) is appended.
 
     Only a bounded prefix of ``text`` is looked at, so a huge text costs nothing; if the
     text goes on past that prefix, the preview ends in ``…`` even when the prefix fits.

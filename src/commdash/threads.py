@@ -26,6 +26,7 @@ class RawComment(NamedTuple):
     likes: int
     hidden: bool
     read_only: bool = False
+    permalink: str | None = None
 
 
 def build_conversations(
@@ -65,6 +66,7 @@ def build_conversations(
                     ours=c.author.id == account_id,
                     depth=depth,
                     read_only=c.read_only,
+                    permalink=c.permalink,
                 )
             )
             kids = sorted(children[i], key=by_time, reverse=True)

@@ -63,6 +63,8 @@ class FakeMastodon:
         self._clock = itertools.count()
         self._notification_seq = itertools.count(1)
         self.rate_remaining = RATE_LIMIT
+        self.max_characters: int | None = 500
+        """The longest status, as ``/api/v2/instance`` says it (None: it says nothing)."""
         self._routes()
 
     # -- running ------------------------------------------------------------------------
@@ -259,6 +261,13 @@ class FakeMastodon:
         }
         for (method, prefix), handler in routes.items():
             self.server.route(method, prefix, self._authorised(handler))
+        self.server.route("GET", "/api/v2/instance", self._instance)  # public, as on Mastodon
+
+    def _instance(self, request: Request) -> Response:
+        statuses: dict[str, Any] = {"max_media_attachments": 4, "characters_reserved_per_url": 23}
+        if self.max_characters is not None:
+            statuses["max_characters"] = self.max_characters
+        return Response(body={"domain": "fake.example", "configuration": {"statuses": statuses}})
 
     def _authorised(self, handler: Route) -> Route:
         """``handler`` behind the token check, with the rate limit headers added."""

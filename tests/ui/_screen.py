@@ -6,6 +6,8 @@ import asyncio
 import re
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
 
 from textual import events
 from textual.pilot import Pilot
@@ -19,6 +21,23 @@ from commdash.ui.widgets.thread_view import ThreadView
 
 AppFactory = Callable[..., CommdashApp]
 SIZE = (120, 40)
+NOW = "2026-11-25T09:00:00Z"
+LIVE_TOKEN = "tok-ui-3c9a"
+
+ConfigureSource = Callable[..., None]
+Running = tuple[CommdashApp, Pilot[None]]
+
+
+class Start(Protocol):
+    """The ``started`` fixture: ``async with started(app) as (app, pilot)``."""
+
+    def __call__(
+        self,
+        app: CommdashApp | None = None,
+        *,
+        size: tuple[int, int] = SIZE,
+        notifications: bool = False,
+    ) -> AbstractAsyncContextManager[Running]: ...
 
 
 def shown(widget: Widget) -> list[str]:
@@ -47,14 +66,19 @@ def thread(app: CommdashApp) -> ThreadView:
     return app.screen.query_one(ThreadView)
 
 
+def notices(app: CommdashApp) -> list[str]:
+    """Every notification raised so far, oldest first."""
+    return [notice.message for notice in app._notifications]
+
+
 def notice_count(app: CommdashApp) -> int:
     """How many notifications were raised so far."""
-    return len(list(app._notifications))
+    return len(notices(app))
 
 
 def last_notice(app: CommdashApp) -> str:
-    notices = list(app._notifications)
-    return notices[-1].message if notices else ""
+    said = notices(app)
+    return said[-1] if said else ""
 
 
 async def thread_to_reply(pilot: Pilot[None], app: CommdashApp, reply_id: str) -> None:

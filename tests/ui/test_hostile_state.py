@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 import orjson
-from _screen import SIZE, AppFactory, listing, shown, thread
+from _screen import AppFactory, Start, listing, shown, thread
 from textual.widgets import Input
 
 from commdash.outbox import Reply
@@ -23,7 +23,9 @@ def write_json(path: Path, document: object) -> None:
     path.write_bytes(orjson.dumps(document))
 
 
-async def test_a_hostile_queued_reply_and_tag_are_shown_clean(make_app: AppFactory) -> None:
+async def test_a_hostile_queued_reply_and_tag_are_shown_clean(
+    started: Start, make_app: AppFactory
+) -> None:
     first = make_app()  # the demo: learn where its state lives and pick a conversation
     directory = first.triager.store.directory
     cid, conversation = next(iter(first.triager.inbox.conversations.items()))
@@ -37,9 +39,7 @@ async def test_a_hostile_queued_reply_and_tag_are_shown_clean(make_app: AppFacto
         {"conversations": {"1": {"id": cid, "state": state}}},
     )
 
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started() as (app, pilot):
         await pilot.press("5")  # everything: a conversation with a queued reply is answered
         listing(app).cursor = listing(app).ids.index(cid)
         await pilot.pause()
@@ -58,3 +58,17 @@ async def test_a_hostile_queued_reply_and_tag_are_shown_clean(make_app: AppFacto
         await pilot.press("a")
         assert isinstance(app.screen, PromptScreen)
         assert app.screen.query_one(Input).value == "Kari"
+
+
+async def test_an_outbox_item_that_cannot_be_read_is_told_at_start(
+    started: Start, make_app: AppFactory
+) -> None:
+    first = make_app()
+    outbox = first.triager.store.directory / "outbox.json"
+    write_json(outbox, {"replies": {"3": {"id": "r3", "text": None}}})
+    async with started() as (app, _):
+        told = [n.message for n in app._notifications if n.title == "Outbox"]
+        assert told == [
+            f"{outbox}: item 3 cannot be read (an id, a target, a text or a time is missing "
+            "or mistyped): kept in the file, never sent"
+        ]

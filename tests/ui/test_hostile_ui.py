@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from _screen import SIZE, AppFactory, shown
+from _screen import AppFactory, Start, shown
 from textual.content import Content
 from textual.pilot import Pilot
 
@@ -52,10 +52,10 @@ def thread_text(app: CommdashApp) -> str:
     return "\n".join(shown(app.screen.query_one(ThreadView)))
 
 
-async def test_hostile_file_opens_and_reports_what_it_skipped(make_app: AppFactory) -> None:
-    app = make_app(HOSTILE)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+async def test_hostile_file_opens_and_reports_what_it_skipped(
+    started: Start, make_app: AppFactory
+) -> None:
+    async with started(make_app(HOSTILE), notifications=True) as (app, _):
         inbox = app.triager.inbox
         skipped = inbox.snapshot.skipped
         assert len(skipped) >= 10
@@ -76,10 +76,8 @@ async def test_hostile_file_opens_and_reports_what_it_skipped(make_app: AppFacto
             assert CONTROL.search(note.replace("\n", " ")) is None, note
 
 
-async def test_markup_in_the_data_is_shown_literally(make_app: AppFactory) -> None:
-    app = make_app(HOSTILE)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_markup_in_the_data_is_shown_literally(started: Start, make_app: AppFactory) -> None:
+    async with started(make_app(HOSTILE)) as (app, pilot):
         inbox = app.triager.inbox
         listing = app.screen.query_one(ConversationList)
         posts = "\n".join(shown(app.screen.query_one(PostQueue)))
@@ -104,10 +102,8 @@ async def test_markup_in_the_data_is_shown_literally(make_app: AppFactory) -> No
         assert isinstance(app.screen, InboxScreen)
 
 
-async def test_every_conversation_draws_cleanly(make_app: AppFactory) -> None:
-    app = make_app(HOSTILE)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_every_conversation_draws_cleanly(started: Start, make_app: AppFactory) -> None:
+    async with started(make_app(HOSTILE)) as (app, pilot):
         inbox = app.triager.inbox
         listing = app.screen.query_one(ConversationList)
         thread = app.screen.query_one(ThreadView)
@@ -134,10 +130,8 @@ async def test_every_conversation_draws_cleanly(make_app: AppFactory) -> None:
         assert_clean(drawn(app), "all conversations")
 
 
-async def test_every_post_draws_cleanly(make_app: AppFactory) -> None:
-    app = make_app(HOSTILE)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_every_post_draws_cleanly(started: Start, make_app: AppFactory) -> None:
+    async with started(make_app(HOSTILE)) as (app, pilot):
         inbox = app.triager.inbox
         listing = app.screen.query_one(ConversationList)
         thread = app.screen.query_one(ThreadView)
@@ -162,10 +156,10 @@ async def test_every_post_draws_cleanly(make_app: AppFactory) -> None:
         assert posts.current == post_ids[-1]
 
 
-async def test_the_deep_thread_and_the_huge_comment_stay_usable(make_app: AppFactory) -> None:
-    app = make_app(HOSTILE)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_the_deep_thread_and_the_huge_comment_stay_usable(
+    started: Start, make_app: AppFactory
+) -> None:
+    async with started(make_app(HOSTILE)) as (app, pilot):
         inbox = app.triager.inbox
         listing = app.screen.query_one(ConversationList)
         thread = app.screen.query_one(ThreadView)
@@ -206,12 +200,12 @@ async def test_the_deep_thread_and_the_huge_comment_stay_usable(make_app: AppFac
         assert_clean(drawn(app), "huge comment")
 
 
-async def test_titles_show_post_text_and_author_names_literally(make_app: AppFactory) -> None:
+async def test_titles_show_post_text_and_author_names_literally(
+    started: Start, make_app: AppFactory
+) -> None:
     """The list title repeats the selected post's text and the reply box names the author:
     both are source text, so markup in them must be shown, never obeyed."""
-    app = make_app(HOSTILE)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started(make_app(HOSTILE)) as (app, pilot):
         screen = app.screen
         assert isinstance(screen, InboxScreen)
         posts = screen.query_one(PostQueue)
@@ -243,10 +237,8 @@ async def test_titles_show_post_text_and_author_names_literally(make_app: AppFac
         assert_clean(drawn(app), "with the reply box open")
 
 
-async def test_l_lists_everything_that_was_skipped(make_app: AppFactory) -> None:
-    app = make_app(HOSTILE)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_l_lists_everything_that_was_skipped(started: Start, make_app: AppFactory) -> None:
+    async with started(make_app(HOSTILE)) as (app, pilot):
         skipped = app.triager.inbox.snapshot.skipped
         await pilot.press("L")
         await pilot.pause()

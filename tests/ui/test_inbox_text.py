@@ -53,36 +53,32 @@ def test_the_thread_title_says_where_the_conversation_stands() -> None:
     assert inbox_text.thread_title(done, "c1", False) == "Thread · done"
 
 
-def test_the_sync_state_puts_bad_news_first_and_reads_the_outbox_only_to_show_it() -> None:
-    read: list[bool] = []
-
-    def outbox(note: str = "") -> str:
-        read.append(True)
-        return note
-
+def test_the_sync_state_says_what_the_sync_does_and_how_old_the_data_is() -> None:
     syncing = Progress(pages=1, items=1_500)
-    assert inbox_text.sync_state(None, syncing, None, False, outbox, NOW) == (
+    assert inbox_text.sync_state(None, syncing, None, False, NOW) == (
         "syncing · 1 page · 1,500 items",
+        "",
         False,
     )
-    assert inbox_text.sync_state(None, None, None, False, outbox, NOW) == ("connecting…", False)
-    assert read == []
-    assert inbox_text.sync_state(None, None, "HTTP 401", True, outbox, NOW) == (
-        "sync failed · never synced",
+    assert inbox_text.sync_state(None, None, None, False, NOW) == ("connecting…", "", False)
+    assert inbox_text.sync_state(None, None, "HTTP 401", True, NOW) == (
+        "sync failed",
+        "never synced",
         True,
     )
-    assert inbox_text.sync_state(NOW - 30, None, None, False, outbox, NOW) == (
+    assert inbox_text.sync_state(NOW - 30, None, None, False, NOW) == (
+        "",
         "synced just now",
         False,
     )
-    assert inbox_text.sync_state(NOW - 30, None, "timed out", False, outbox, NOW) == (
-        "offline · data under 1m old",
+    assert inbox_text.sync_state(NOW - 30, None, "timed out", False, NOW) == (
+        "offline",
+        "data under 1m old",
         True,
     )
-    refused = inbox_text.sync_state(
-        NOW - 3 * HOUR, None, None, False, lambda: outbox(" · 1 not sent"), NOW
+    assert inbox_text.sync_state(NOW - 3 * HOUR, syncing, None, False, NOW).age == (
+        "synced 3h00 ago"
     )
-    assert refused == ("synced 3h00 ago · 1 not sent", True)
 
 
 def test_what_was_skipped_is_told_in_one_line() -> None:
@@ -93,5 +89,13 @@ def test_what_was_skipped_is_told_in_one_line() -> None:
     )
     message, _ = inbox_text.skipped_on_load(("post p1: no id",), 1_001) or ("", "")
     assert message == "post p1: no id (and 1,000 more); L lists them all"
-    assert inbox_text.skipped_by_pull([]) is None
-    assert inbox_text.skipped_by_pull(["a", "b", "c"]) == "Skipped: a (and 2 more)"
+    assert inbox_text.skipped_by_pull([], 3) is None
+    assert inbox_text.skipped_by_pull(["why", "b", "c"], 16) == (
+        "Sync: why · 16 items skipped or repaired in all; L lists them"
+    )
+    assert inbox_text.skipped_by_pull(["limit reached"], 1) == (
+        "Sync: limit reached · 1 item skipped or repaired in all; L lists them"
+    )
+    assert inbox_text.skipped_by_pull(["the offline copy was not saved"], 0) == (
+        "Sync: the offline copy was not saved"
+    )

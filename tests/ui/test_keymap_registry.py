@@ -9,7 +9,7 @@ import inspect
 import pkgutil
 from pathlib import Path
 
-from _screen import SIZE, AppFactory
+from _screen import Start
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.theme import BUILTIN_THEMES
@@ -21,6 +21,7 @@ from commdash.ui.app import CommdashApp
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.help import HelpScreen
 from commdash.ui.screens.inbox import InboxScreen
+from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
 from commdash.ui.widgets.reply_box import ReplyBox
@@ -40,6 +41,7 @@ SCOPE_CLASSES: dict[str, type[DOMNode]] = {
     "entry": EntryInput,
     "help": HelpScreen,
     "report": ReportScreen,
+    "post": PostScreen,
     "choose": ChooseScreen,
     "prompt": PromptScreen,
 }
@@ -135,11 +137,9 @@ def chains_on_screen(app: CommdashApp) -> set[tuple[str, ...]]:
     return {chain_of(node) for node in [screen, *nodes]}
 
 
-async def test_the_chains_are_those_of_the_screens(make_app: AppFactory) -> None:
-    app = make_app()
+async def test_the_chains_are_those_of_the_screens(started: Start) -> None:
     seen: set[tuple[str, ...]] = set()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started() as (app, pilot):
 
         async def visit(*keys: str) -> None:
             await pilot.press(*keys)
@@ -150,6 +150,7 @@ async def test_the_chains_are_those_of_the_screens(make_app: AppFactory) -> None
         await visit("escape", "slash")  # the filter
         await visit("escape", "question_mark")
         await visit("escape", "L")
+        await visit("escape", "p")
         await visit("escape", "s")
         await visit("escape", "t")
         await visit("escape")

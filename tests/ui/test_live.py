@@ -3,93 +3,45 @@ going queued → sent → visible, failures shown on the reply, the offline copy
 
 from __future__ import annotations
 
-import asyncio
-import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _screen import LIVE_TOKEN, AppFactory, ConfigureSource, Start, listing, notices, until
 from servers.base import DONE_THEN_DROP, Response
 from servers.mastodon import FakeMastodon
-from servers.native import HIDE_PATH, REPLY_PATH, FakeNative, make_document
-from textual.pilot import Pilot
+from servers.native import HIDE_PATH, REPLY_PATH, FakeNative
 
 from commdash.outbox import TOKEN_REFUSED
-from commdash.session import open_session
-from commdash.timeutil import Clock, parse_now
 from commdash.ui.app import CommdashApp
-from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.status_bar import StatusBar
 from commdash.ui.widgets.thread_view import ThreadView
 
-NOW = "2026-11-25T09:00:00Z"
 SIZE = (120, 36)
-TOKEN = "tok-live-ui-5f1c"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeNative]:
-    with FakeNative(make_document(3, 24), token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def make_app(
-    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FakeNative
-) -> Callable[..., CommdashApp]:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        "[sources.team]\n"
-        f'kind = "commdash"\nurl = "{server.url}"\nreply_url = "{server.reply_url}"\n'
-        f'hide_url = "{server.hide_url}"\ntoken_env = "TEAM_TOKEN"\npoll_seconds = 3600\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("COMMDASH_CONFIG", str(config))
-    monkeypatch.setenv("TEAM_TOKEN", TOKEN)
-
-    def build() -> CommdashApp:
-        clock = Clock(parse_now(NOW))
-        session = open_session("team", str(isolated_dirs), clock, 60.0)
-        return CommdashApp(session, clock)
-
-    return build
-
-
-async def until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-        await pilot.pause()
+LiveApp = Callable[[], CommdashApp]
 
 
 def status(app: CommdashApp) -> str:
     return str(app.screen.query_one(StatusBar).render())
 
 
-def listing(app: CommdashApp) -> ConversationList:
-    return app.screen.query_one(ConversationList)
-
-
 async def test_the_app_is_usable_while_a_slow_server_is_pulled(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    server.server.delay = 1.5
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    live_server.server.delay = 1.5
+    async with started(make_live_app(), size=SIZE) as (app, pilot):
         assert "connecting" in status(app)
         assert "no data yet" in status(app) and "need reply" not in status(app)  # not a false 0
         assert listing(app).row_count == 0
-        started = time.monotonic()
+        pressed = time.monotonic()
         await pilot.press("question_mark")  # help opens at once: the UI does not wait
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - pressed < 1.0
         await pilot.press("escape")
         await until(pilot, lambda: listing(app).row_count > 0)
         assert "synced just now" in status(app) and "need reply" in status(app)
@@ -97,11 +49,10 @@ async def test_the_app_is_usable_while_a_slow_server_is_pulled(
 
 
 async def test_a_reply_goes_queued_then_sent_then_visible_once(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    server.server.fail_next("POST", REPLY_PATH, DONE_THEN_DROP)  # posted, the answer lost
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    live_server.server.fail_next("POST", REPLY_PATH, DONE_THEN_DROP)  # posted, the answer lost
+    async with started(make_live_app(), size=SIZE) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         cid = listing(app).current
         assert cid is not None
@@ -115,20 +66,19 @@ async def test_a_reply_goes_queued_then_sent_then_visible_once(
         messages = app.triager.inbox.conversations[cid].messages
         assert [m.text for m in messages if m.id == sent.remote_id] == ["We are on it"]
         assert app.triager.inbox.conversations[cid].messages[-1].ours
-        posts = server.server.requests("POST", REPLY_PATH)
+        posts = live_server.server.requests("POST", REPLY_PATH)
         assert len(posts) == 2  # the retry after the dropped answer …
         assert len({p.headers["idempotency-key"] for p in posts}) == 1  # … with the same key
         assert sum(m.text == "We are on it" for m in messages) == 1  # … posted once
 
 
 async def test_a_refused_reply_shows_why_and_can_be_retried_or_discarded(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    server.server.fail_next(
+    live_server.server.fail_next(
         "POST", REPLY_PATH, Response(422, {"error": "replies are closed on this post"})
     )
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(make_live_app(), size=SIZE, notifications=True) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         cid = listing(app).current
         assert cid is not None
@@ -142,9 +92,9 @@ async def test_a_refused_reply_shows_why_and_can_be_retried_or_discarded(
         assert "replies are closed on this post" in " ".join(" ".join(lines).split())
         await pilot.press("R")
         await until(pilot, lambda: app.triager.store.replies()[0].status == "sent")
-        assert len(server.server.requests("POST", REPLY_PATH)) == 2
+        assert len(live_server.server.requests("POST", REPLY_PATH)) == 2
 
-        server.server.fail_next("POST", REPLY_PATH, Response(400, {"error": "no"}))
+        live_server.server.fail_next("POST", REPLY_PATH, Response(400, {"error": "no"}))
         await pilot.press("escape", "j", "r", *"Second", "ctrl+s")
         other = listing(app).current
         assert other is not None
@@ -156,10 +106,9 @@ async def test_a_refused_reply_shows_why_and_can_be_retried_or_discarded(
 
 
 async def test_new_messages_arrive_in_place_and_reopen_a_done_conversation(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(make_live_app(), size=SIZE) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         await pilot.press("2")  # all open
         await pilot.press("j", "j")
@@ -170,7 +119,7 @@ async def test_new_messages_arrive_in_place_and_reopen_a_done_conversation(
         assert app.triager.inbox.status(first) == "done"
         await pilot.press("j")
         assert listing(app).current == kept
-        document = server.document
+        document = live_server.document
         assert document is not None
         post = next(p for p in document["posts"] if any(c["id"] == first for c in p["comments"]))
         for number, parent in enumerate((None, first)):
@@ -183,7 +132,7 @@ async def test_new_messages_arrive_in_place_and_reopen_a_done_conversation(
                     "text": "Anyone there?",
                 }
             )
-        server.set_document(document)
+        live_server.set_document(document)
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "late-0" in app.triager.inbox.conversations)
         assert listing(app).current == kept  # the cursor did not move
@@ -191,16 +140,13 @@ async def test_new_messages_arrive_in_place_and_reopen_a_done_conversation(
 
 
 async def test_with_no_network_it_opens_on_the_offline_copy_and_triages(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(make_live_app(), size=SIZE) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         rows = listing(app).row_count
-    server.stop()
-    again = make_app()
-    async with again.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+    live_server.stop()
+    async with started(make_live_app(), size=SIZE, notifications=True) as (again, pilot):
         assert listing(again).row_count == rows  # at once, from the copy
         await until(pilot, lambda: "offline" in status(again))
         cid = listing(again).current
@@ -211,15 +157,14 @@ async def test_with_no_network_it_opens_on_the_offline_copy_and_triages(
 
 
 async def test_the_token_is_never_written_to_state(
-    make_app: Callable[..., CommdashApp], server: FakeNative, isolated_dirs: Path
+    started: Start, make_live_app: LiveApp, live_server: FakeNative, isolated_dirs: Path
 ) -> None:
-    server.server.fail_next("POST", REPLY_PATH, Response(401, {"error": f"bad {TOKEN}"}))
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    live_server.server.fail_next("POST", REPLY_PATH, Response(401, {"error": f"bad {LIVE_TOKEN}"}))
+    async with started(make_live_app(), size=SIZE) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         await pilot.press("r", *"Hello", "ctrl+s")
         await until(pilot, lambda: app.triager.store.replies()[0].paused)
-        assert TOKEN not in (app.triager.store.replies()[0].error or "")
+        assert LIVE_TOKEN not in (app.triager.store.replies()[0].error or "")
     assert_token_absent(isolated_dirs)
 
 
@@ -227,22 +172,21 @@ def assert_token_absent(directory: Path) -> None:
     written = [path for path in directory.rglob("*") if path.is_file()]
     assert any(path.parent.name == "live" for path in written)
     for path in written:
-        assert TOKEN.encode() not in path.read_bytes(), path
+        assert LIVE_TOKEN.encode() not in path.read_bytes(), path
 
 
 async def test_a_hide_and_its_undo_reach_the_platform(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(make_live_app(), size=SIZE) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         cid = listing(app).current
         assert cid is not None
         await pilot.press("h")
-        await until(pilot, lambda: len(server.server.requests("POST", HIDE_PATH)) == 1)
+        await until(pilot, lambda: len(live_server.server.requests("POST", HIDE_PATH)) == 1)
         await pilot.press("u")
-        await until(pilot, lambda: len(server.server.requests("POST", HIDE_PATH)) == 2)
-        bodies = [r.json() for r in server.server.requests("POST", HIDE_PATH)]
+        await until(pilot, lambda: len(live_server.server.requests("POST", HIDE_PATH)) == 2)
+        bodies = [r.json() for r in live_server.server.requests("POST", HIDE_PATH)]
         assert bodies == [
             {"message_id": cid, "hidden": True},
             {"message_id": cid, "hidden": False},
@@ -251,29 +195,28 @@ async def test_a_hide_and_its_undo_reach_the_platform(
 
 
 async def test_a_conversation_gone_from_the_source_leaves_the_screen_and_keeps_the_draft(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(make_live_app(), size=SIZE, notifications=True) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         await pilot.press("j")
         cid = listing(app).current
         assert cid is not None
         await pilot.press("r", *"Half written")
-        document = server.document
+        document = live_server.document
         assert document is not None
         for post in document["posts"]:
             post["comments"] = [
                 c for c in post["comments"] if cid not in (c["id"], c.get("parent_id"))
             ]
-        server.set_document(document)
+        live_server.set_document(document)
         await pilot.press("ctrl+r")
         await until(pilot, lambda: cid not in app.triager.inbox.conversations)
         await pilot.pause()
         assert listing(app).current != cid
         assert not app.screen.query_one(ReplyBox).display
         assert app.triager.store.drafts()[cid] == "Half written"
-        said = [notice.message for notice in app._notifications]
+        said = notices(app)
         assert [line for line in said if "draft" in line.casefold()] == [
             "That conversation is gone from the source; your text is kept as a draft."
         ]  # said once, not also "Draft kept"
@@ -282,11 +225,10 @@ async def test_a_conversation_gone_from_the_source_leaves_the_screen_and_keeps_t
 
 
 async def test_the_header_counts_refused_items(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    server.server.fail_next("POST", HIDE_PATH, Response(422, {"error": "cannot hide that"}))
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    live_server.server.fail_next("POST", HIDE_PATH, Response(422, {"error": "cannot hide that"}))
+    async with started(make_live_app(), size=SIZE, notifications=True) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         await pilot.press("h")
         await until(pilot, lambda: app.triager.store.replies()[0].status == "failed")
@@ -295,10 +237,9 @@ async def test_the_header_counts_refused_items(
 
 
 async def test_undo_cannot_take_back_a_reply_already_sent(
-    make_app: Callable[..., CommdashApp], server: FakeNative
+    started: Start, make_live_app: LiveApp, live_server: FakeNative
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(make_live_app(), size=SIZE, notifications=True) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         cid = listing(app).current
         assert cid is not None
@@ -307,7 +248,7 @@ async def test_undo_cannot_take_back_a_reply_already_sent(
         await pilot.press("u")
         await pilot.pause()
         assert [r.status for r in app.triager.store.replies()] == ["sent"]
-        assert any("cannot be taken back" in n.message for n in app._notifications)
+        assert any("cannot be taken back" in said for said in notices(app))
         assert cid not in app.triager.store.drafts()
 
 
@@ -316,26 +257,23 @@ RENEWED = "tok-renewed-9a8b"
 
 @pytest.fixture
 def renewable(
-    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FakeNative
-) -> tuple[Callable[[], CommdashApp], Path]:
+    make_app: AppFactory,
+    configure_source: ConfigureSource,
+    tmp_path: Path,
+    live_server: FakeNative,
+) -> tuple[LiveApp, Path]:
     """An app whose token comes from a command that prints a file (renewed by writing it)."""
     token_file = tmp_path / "token"
-    token_file.write_text(TOKEN, encoding="utf-8")
+    token_file.write_text(LIVE_TOKEN, encoding="utf-8")
     command = [sys.executable, "-c", "import sys; print(open(sys.argv[1]).read())", token_file]
-    config = tmp_path / "config.toml"
-    config.write_text(
-        "[sources.team]\n"
-        f'kind = "commdash"\nurl = "{server.url}"\nreply_url = "{server.reply_url}"\n'
-        f"token_command = {json.dumps([str(part) for part in command])}\npoll_seconds = 3600\n",
-        encoding="utf-8",
+    configure_source(
+        "team",
+        kind="commdash",
+        url=live_server.url,
+        reply_url=live_server.reply_url,
+        token_command=[str(part) for part in command],
     )
-    monkeypatch.setenv("COMMDASH_CONFIG", str(config))
-
-    def build() -> CommdashApp:
-        clock = Clock(parse_now(NOW))
-        return CommdashApp(open_session("team", str(isolated_dirs), clock, 60.0), clock)
-
-    return build, token_file
+    return lambda: make_app("team"), token_file
 
 
 def thread_text(app: CommdashApp) -> str:
@@ -345,16 +283,15 @@ def thread_text(app: CommdashApp) -> str:
 
 
 async def test_a_refused_token_pauses_delivery_until_r_reads_it_again(
-    renewable: tuple[Callable[[], CommdashApp], Path], server: FakeNative
+    started: Start, renewable: tuple[LiveApp, Path], live_server: FakeNative
 ) -> None:
     make, token_file = renewable
-    app = make()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(make(), size=SIZE, notifications=True) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         store = app.triager.store
         first = listing(app).current
         assert first is not None
-        server.token = RENEWED  # the token commdash holds is revoked
+        live_server.token = RENEWED  # the token commdash holds is revoked
         await pilot.press("r", *"First", "ctrl+s")
         await until(pilot, lambda: TOKEN_REFUSED in status(app))
         assert [(r.status, r.paused) for r in store.replies()] == [("queued", True)]
@@ -366,32 +303,31 @@ async def test_a_refused_token_pauses_delivery_until_r_reads_it_again(
         await pilot.press("r", *"Second", "ctrl+s")
         await until(pilot, lambda: [r.paused for r in store.replies()] == [True, True])
         await until(pilot, lambda: app.triager.inbox.needs_reply(second))
-        assert len(server.server.requests("POST", REPLY_PATH)) == 1  # the second was not tried
+        assert len(live_server.server.requests("POST", REPLY_PATH)) == 1  # the second was not tried
         await pilot.press("enter")
-        assert f"queued, waiting for a renewed token Second {TOKEN_REFUSED} (" in thread_text(app)
+        assert f"paused: token refused Second {TOKEN_REFUSED} (" in thread_text(app)
 
         token_file.write_text(RENEWED, encoding="utf-8")
-        started = time.monotonic()
+        pressed = time.monotonic()
         await pilot.press("R")
         await until(pilot, lambda: [r.status for r in store.replies()] == ["sent", "sent"])
-        assert time.monotonic() - started < 2.0
-        assert [c["text"] for c in comments_of(server)[-2:]] == ["First", "Second"]
+        assert time.monotonic() - pressed < 2.0
+        assert [c["text"] for c in comments_of(live_server)[-2:]] == ["First", "Second"]
         await until(pilot, lambda: TOKEN_REFUSED not in status(app))
 
 
 async def test_dollar_reads_a_refused_token_again(
-    renewable: tuple[Callable[[], CommdashApp], Path], server: FakeNative
+    started: Start, renewable: tuple[LiveApp, Path], live_server: FakeNative
 ) -> None:
     make, token_file = renewable
-    app = make()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with started(make(), size=SIZE, notifications=True) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
-        server.token = RENEWED
+        live_server.token = RENEWED
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "sync failed" in status(app))
         token_file.unlink()  # the password manager is locked: the command fails
         await pilot.press("dollar_sign")
-        await until(pilot, lambda: any("token_command" in n.message for n in app._notifications))
+        await until(pilot, lambda: any("token_command" in said for said in notices(app)))
         token_file.write_text(RENEWED, encoding="utf-8")
         await pilot.press("dollar_sign")
         await until(pilot, lambda: "synced just now" in status(app))
@@ -407,24 +343,15 @@ def comments_of(server: FakeNative) -> list[dict[str, Any]]:
 
 
 async def test_a_mastodon_mentions_limit_is_shown_with_how_to_widen_it(
-    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    started: Start, make_app: AppFactory, configure_source: ConfigureSource
 ) -> None:
     with FakeMastodon().running() as fake:
         for n in range(45):
             fake.mention(f"user{n}", f"question {n}")
-        config = tmp_path / "config.toml"
-        config.write_text(
-            f'[sources.m]\nkind = "mastodon"\nurl = "{fake.url}"\nmax_mentions = 40\n'
-            'token_env = "M_TOKEN"\npoll_seconds = 3600\n',
-            encoding="utf-8",
-        )
-        monkeypatch.setenv("COMMDASH_CONFIG", str(config))
-        monkeypatch.setenv("M_TOKEN", fake.token)
-        clock = Clock(parse_now(NOW))
-        app = CommdashApp(open_session("m", str(isolated_dirs), clock, 60.0), clock)
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
+        configure_source("m", fake.token, kind="mastodon", url=fake.url, max_mentions=40)
+        async with started(make_app("m"), size=SIZE, notifications=True) as (app, pilot):
             await until(pilot, lambda: listing(app).row_count > 0)
-            await until(pilot, lambda: any("max_mentions" in n.message for n in app._notifications))
-            assert any("raise max_mentions in the config" in n.message for n in app._notifications)
+            await until(pilot, lambda: any("max_mentions" in said for said in notices(app)))
+            assert any("raise max_mentions in the config" in said for said in notices(app))
             await pilot.press("ctrl+r")  # the next sync brings the rest
             await until(pilot, lambda: len(app.triager.inbox.conversations) == 45)

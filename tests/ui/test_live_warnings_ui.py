@@ -4,20 +4,15 @@ figures are those of `commdash stats`."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from _screen import listing, shown, thread
+from _screen import AppFactory, ConfigureSource, Start, listing, notices, shown, thread, until
 from servers.graph import RecordedGraph
 from textual.pilot import Pilot
 
 from commdash.cli import stats_document
-from commdash.session import open_session
 from commdash.sources import graph as graph_module
-from commdash.timeutil import Clock, parse_now
 from commdash.ui.app import CommdashApp
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.screens.report import ReportScreen
@@ -25,7 +20,6 @@ from commdash.ui.widgets.live_sync import LiveSync
 from commdash.ui.widgets.reply_box import ReplyBox
 
 NOW = "2021-08-15T09:00:00Z"
-SIZE = (120, 40)
 
 
 @pytest.fixture
@@ -35,36 +29,20 @@ def recorded() -> Iterator[RecordedGraph]:
 
 
 @pytest.fixture
-def make_app(
-    isolated_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorded: RecordedGraph
+def graph_app(
+    make_app: AppFactory, configure_source: ConfigureSource, recorded: RecordedGraph
 ) -> Callable[[], CommdashApp]:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[sources.fb]\nkind = "facebook"\nurl = "{recorded.base_url}"\n'
-        f'page_id = "{recorded.page_id}"\nallow_http = true\ndays = 3650\n'
-        'token_env = "FB_TOKEN"\npoll_seconds = 3600\n',
-        encoding="utf-8",
+    """The app on ``recorded``, named ``fb`` in the config, at the time of the recording."""
+    configure_source(
+        "fb",
+        recorded.token,
+        kind="facebook",
+        url=recorded.base_url,
+        page_id=recorded.page_id,
+        allow_http=True,
+        days=3650,
     )
-    monkeypatch.setenv("COMMDASH_CONFIG", str(config))
-    monkeypatch.setenv("FB_TOKEN", recorded.token)
-
-    def build() -> CommdashApp:
-        clock = Clock(parse_now(NOW))
-        return CommdashApp(open_session("fb", str(isolated_dirs), clock, 60.0), clock)
-
-    return build
-
-
-async def until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-        await pilot.pause()
-
-
-def notices(app: CommdashApp) -> list[str]:
-    return [str(notice.message) for notice in app._notifications]
+    return lambda: make_app("fb", now=NOW)
 
 
 async def report_text(pilot: Pilot[None], app: CommdashApp) -> str:
@@ -79,23 +57,24 @@ async def report_text(pilot: Pilot[None], app: CommdashApp) -> str:
 
 
 async def test_the_recorded_comments_are_read_only_and_l_explains_them(
-    make_app: Callable[[], CommdashApp], recorded: RecordedGraph
+    started: Start, graph_app: Callable[[], CommdashApp], recorded: RecordedGraph
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(graph_app()) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         inbox = app.triager.inbox
         figures = stats_document(app.session, inbox.figures(), inbox.clock.now())
         assert (figures["conversations"], figures["skipped"]) == (10, 16)
         assert listing(app).row_count == figures["needs_reply"] == 10
-        # Told once, the cause first; a poll that finds the same says nothing more.
-        told = [f"Skipped: {graph_module.CAUSES[graph_module.SCHEDULED_REFUSED]} (and 17 more)"]
-        assert [n for n in notices(app) if n.startswith("Skipped: ")] == told
+        # Told once, the cause first, with the count stats and L give; a poll that finds
+        # the same says nothing more.
+        cause = graph_module.CAUSES[graph_module.SCHEDULED_REFUSED]
+        told = [f"Sync: {cause} · 16 items skipped or repaired in all; L lists them"]
+        assert [n for n in notices(app) if n.startswith("Sync: ")] == told
         asked = len(recorded.server.log)
         await pilot.press("dollar_sign")
         sync = app.screen.query_one(LiveSync)
         await until(pilot, lambda: len(recorded.server.log) > asked and not sync.pulling)
-        assert [n for n in notices(app) if n.startswith("Skipped: ")] == told
+        assert [n for n in notices(app) if n.startswith("Sync: ")] == told
         assert app.triager.inbox.snapshot.skipped_count == 16
 
         report = await report_text(pilot, app)
@@ -116,16 +95,13 @@ async def test_the_recorded_comments_are_read_only_and_l_explains_them(
 
 
 async def test_the_offline_copy_keeps_what_was_skipped(
-    make_app: Callable[[], CommdashApp], recorded: RecordedGraph
+    started: Start, graph_app: Callable[[], CommdashApp], recorded: RecordedGraph
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(graph_app()) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
     recorded.server.stop()  # the next start cannot reach the source
 
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started(graph_app()) as (app, pilot):
         assert listing(app).row_count == 10
         assert app.triager.inbox.snapshot.skipped_count == 16
         report = await report_text(pilot, app)

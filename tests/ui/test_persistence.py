@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from _screen import SIZE, AppFactory, listing, shown
+from _exports import write_export
+from _screen import AppFactory, Start, listing, shown
 
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.thread_view import ThreadView
 
 
-async def test_actions_survive_a_restart(make_app: AppFactory) -> None:
-    first_app = make_app()
-    async with first_app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_actions_survive_a_restart(started: Start) -> None:
+    async with started() as (first_app, pilot):
         before = list(listing(first_app).ids)
         done, replied, tagged, drafted = before[:4]
         await pilot.press("e")
@@ -28,9 +25,7 @@ async def test_actions_survive_a_restart(make_app: AppFactory) -> None:
         await pilot.pause()
     assert not first_app.is_running
 
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started() as (app, pilot):
         inbox, store = app.triager.inbox, app.triager.store
         ids = listing(app).ids
         assert done not in ids
@@ -67,34 +62,26 @@ async def test_actions_survive_a_restart(make_app: AppFactory) -> None:
         assert any("queued" in line for line in shown(thread))
 
 
-async def test_a_snooze_ends_on_time_after_a_restart(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_a_snooze_ends_on_time_after_a_restart(started: Start, make_app: AppFactory) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("s", "1")  # one hour
         assert cid not in listing(app).ids
 
-    app = make_app(now="2026-11-25T09:59:00Z")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started(make_app(now="2026-11-25T09:59:00Z")) as (app, pilot):
         assert cid not in listing(app).ids
         await pilot.press("3")
         assert listing(app).ids == [cid]
 
-    app = make_app(now="2026-11-25T10:01:00Z")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started(make_app(now="2026-11-25T10:01:00Z")) as (app, pilot):
         assert listing(app).ids[0] == cid
         assert app.triager.inbox.status(cid) == "open"
         await pilot.press("3")
         assert listing(app).ids == []
 
 
-async def test_a_draft_reaches_the_disk_while_typing(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_a_draft_reaches_the_disk_while_typing(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("r", *"Typing")
         for _ in range(10):  # saved about a second after the last key
@@ -106,11 +93,8 @@ async def test_a_draft_reaches_the_disk_while_typing(make_app: AppFactory) -> No
         assert app.triager.store.drafts() == {cid: "Typing"}
 
 
-async def test_two_apps_on_one_state_directory_see_each_other(make_app: AppFactory) -> None:
-    one, two = make_app(), make_app()
-    async with one.run_test(size=SIZE) as p1, two.run_test(size=SIZE) as p2:
-        await p1.pause()
-        await p2.pause()
+async def test_two_apps_on_one_state_directory_see_each_other(started: Start) -> None:
+    async with started() as (one, p1), started() as (two, p2):
         first, second = listing(one).ids[:2]
         assert listing(two).ids == listing(one).ids
 
@@ -155,15 +139,12 @@ async def test_two_apps_on_one_state_directory_see_each_other(make_app: AppFacto
 
 
 async def test_an_action_before_the_sync_keeps_the_other_apps_change(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+    started: Start, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    one, two = make_app(), make_app()
-    async with one.run_test(size=SIZE) as p1, two.run_test(size=SIZE) as p2:
+    async with started() as (one, p1), started() as (two, p2):
         # The second app stays inside its 2 s between syncs for the whole test: the tag is
         # set on a state it has not seen yet, and must not wipe the done mark.
         monkeypatch.setattr(two.triager, "sync_from_disk", lambda: False)
-        await p1.pause()
-        await p2.pause()
         cid = listing(one).current
         assert listing(two).current == cid
         await p1.press("e")
@@ -171,28 +152,6 @@ async def test_an_action_before_the_sync_keeps_the_other_apps_change(
         saved = one.triager.store.states()[cid]
         assert saved.tags == ("vip",)
         assert saved.done_at is not None
-
-
-def export(path: Path, comments: list[dict[str, Any]], exported_at: str) -> Path:
-    document = {
-        "format": "commdash/v1",
-        "source": {
-            "name": "Tiny Shop",
-            "platform": "generic",
-            "account": {"id": "shop", "name": "Tiny Shop"},
-        },
-        "exported_at": exported_at,
-        "posts": [
-            {
-                "id": "p1",
-                "created_at": "2026-11-25T07:00:00Z",
-                "text": "Winter opening hours",
-                "comments": comments,
-            }
-        ],
-    }
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
 
 
 UNA = {"id": "u1", "name": "Una Berg"}
@@ -211,28 +170,22 @@ FOLLOW_UP = {
 
 
 async def test_a_done_conversation_reopens_when_the_member_writes_again(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
-    source = export(tmp_path / "export.json", FIRST_EXPORT, "2026-11-25T08:55:00Z")
-    app = make_app(source, now="2026-11-25T09:00:00Z")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    source = write_export(tmp_path / "export.json", FIRST_EXPORT, "2026-11-25T08:55:00Z")
+    async with started(make_app(source, now="2026-11-25T09:00:00Z")) as (app, pilot):
         assert listing(app).ids == ["c1", "c2"]
         await pilot.press("e")
         assert listing(app).ids == ["c2"]
 
     # A later run on the same data: still done.
-    app = make_app(source, now="2026-11-25T10:30:00Z")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started(make_app(source, now="2026-11-25T10:30:00Z")) as (app, pilot):
         assert listing(app).ids == ["c2"]
         assert app.triager.inbox.status("c1") == "done"
 
     # A later export with a newer member message: open again and waiting.
-    export(source, [*FIRST_EXPORT, FOLLOW_UP], "2026-11-25T10:05:00Z")
-    app = make_app(source, now="2026-11-25T10:30:00Z")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    write_export(source, [*FIRST_EXPORT, FOLLOW_UP], "2026-11-25T10:05:00Z")
+    async with started(make_app(source, now="2026-11-25T10:30:00Z")) as (app, pilot):
         inbox = app.triager.inbox
         assert inbox.status("c1") == "open"
         assert inbox.needs_reply("c1")

@@ -5,47 +5,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import orjson
-from _screen import SIZE, AppFactory, listing, shown, thread
+from _exports import write_export
+from _screen import AppFactory, Start, last_notice, listing, shown, thread
 
-from commdash.ui.app import CommdashApp
 from commdash.ui.widgets.reply_box import ReplyBox
 
-EXPORT = {
-    "format": "commdash/v1",
-    "source": {"account": {"id": "brand", "name": "Brand"}},
-    "posts": [
-        {
-            "id": "p1",
-            "created_at": "2026-11-25T06:00:00Z",
-            "comments": [
-                {
-                    "id": "ro",
-                    "author": "Dana",
-                    "created_at": "2026-11-25T08:00:00Z",
-                    "text": "Withheld by the platform",
-                    "read_only": True,
-                },
-                {"id": "rw", "author": "Lee", "created_at": "2026-11-25T07:00:00Z", "text": "Ok"},
-            ],
-        }
-    ],
-}
-
-
-def last_notice(app: CommdashApp) -> str:
-    notices = list(app._notifications)
-    return notices[-1].message if notices else ""
+COMMENTS = [
+    {
+        "id": "ro",
+        "author": "Dana",
+        "created_at": "2026-11-25T08:00:00Z",
+        "text": "Withheld by the platform",
+        "read_only": True,
+    },
+    {"id": "rw", "author": "Lee", "created_at": "2026-11-25T07:00:00Z", "text": "Ok"},
+]
 
 
 async def test_r_and_h_on_a_read_only_conversation_say_why_and_queue_nothing(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
-    path = tmp_path / "export.json"
-    path.write_bytes(orjson.dumps(EXPORT))
-    app = make_app(path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    path = write_export(tmp_path / "export.json", COMMENTS)
+    async with started(make_app(path)) as (app, pilot):
         conversations = listing(app)
         assert conversations.ids == ["rw", "ro"]  # the longest waiting first
         await pilot.press("j")

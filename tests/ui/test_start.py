@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from _screen import SIZE, AppFactory, gauge, shown, title
+from _screen import AppFactory, Start, gauge, shown, title
 
 from commdash.ui.app import CommdashApp
 from commdash.ui.widgets.conversation_list import ConversationList
@@ -24,10 +24,8 @@ def assert_thread_shows(app: CommdashApp, cid: str) -> None:
     assert root.text.split()[0] in text
 
 
-async def test_start_lists_the_conversations_that_need_a_reply(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_start_lists_the_conversations_that_need_a_reply(started: Start) -> None:
+    async with started() as (app, _):
         inbox = app.triager.inbox
         listing = app.screen.query_one(ConversationList)
         assert app.focused is listing
@@ -52,10 +50,8 @@ async def test_start_lists_the_conversations_that_need_a_reply(make_app: AppFact
             assert row[0] != " "
 
 
-async def test_thread_pane_follows_the_highlighted_conversation(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_thread_pane_follows_the_highlighted_conversation(started: Start) -> None:
+    async with started() as (app, pilot):
         listing = app.screen.query_one(ConversationList)
         first, second, third = listing.ids[:3]
         assert_thread_shows(app, first)
@@ -75,10 +71,8 @@ async def test_thread_pane_follows_the_highlighted_conversation(make_app: AppFac
         assert_thread_shows(app, first)
 
 
-async def test_status_bar_and_gauges_show_the_inbox_figures(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_status_bar_and_gauges_show_the_inbox_figures(started: Start) -> None:
+    async with started() as (app, _):
         figures = app.triager.inbox.figures()
         whole = figures.conversation
         assert whole.needs_reply > 0
@@ -100,10 +94,10 @@ async def test_status_bar_and_gauges_show_the_inbox_figures(make_app: AppFactory
         assert re.fullmatch(rf"All posts\s+{whole.needs_reply}\s*", posts[0])
 
 
-async def test_the_sla_option_changes_the_over_sla_figures(make_app: AppFactory) -> None:
-    app = make_app(sla=15)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_the_sla_option_changes_the_over_sla_figures(
+    started: Start, make_app: AppFactory
+) -> None:
+    async with started(make_app(sla=15)) as (app, _):
         whole = app.triager.inbox.figures().conversation
         default = make_app().triager.inbox.figures().conversation
         assert whole.sla_breached > default.sla_breached
@@ -111,18 +105,16 @@ async def test_the_sla_option_changes_the_over_sla_figures(make_app: AppFactory)
         assert f" {whole.sla_breached} over SLA" in shown(app.screen.query_one(StatusBar))[0]
 
 
-async def test_a_one_day_sla_gauge_keeps_label_and_value_apart(make_app: AppFactory) -> None:
-    app = make_app(sla=24 * 60)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_a_one_day_sla_gauge_keeps_label_and_value_apart(
+    started: Start, make_app: AppFactory
+) -> None:
+    async with started(make_app(sla=24 * 60)) as (app, _):
         whole = app.triager.inbox.figures().conversation
         assert gauge(app, "Over SLA 1440m") == str(whole.sla_breached)
 
 
-async def test_selecting_a_post_narrows_the_list_and_the_gauges(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_selecting_a_post_narrows_the_list_and_the_gauges(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         screen = app.screen
         listing = screen.query_one(ConversationList)
@@ -171,10 +163,8 @@ async def test_selecting_a_post_narrows_the_list_and_the_gauges(make_app: AppFac
         assert app.focused is listing
 
 
-async def test_tab_moves_between_the_panes(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_tab_moves_between_the_panes(started: Start) -> None:
+    async with started() as (app, pilot):
         screen = app.screen
         await pilot.press("tab")
         assert app.focused is screen.query_one(ThreadView)
@@ -192,11 +182,9 @@ async def test_tab_moves_between_the_panes(make_app: AppFactory) -> None:
 
 
 async def test_moving_in_the_conversation_list_does_not_rebuild_the_post_queue(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+    started: Start, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started() as (app, pilot):
         posts = app.screen.query_one(PostQueue)
         listing = app.screen.query_one(ConversationList)
         rebuilt: list[object] = []

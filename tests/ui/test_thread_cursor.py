@@ -3,22 +3,18 @@ it, is in view when the thread is entered, and is where the manager left it afte
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from _screen import AppFactory, listing, shown, thread, thread_to_reply
+from _exports import write_export
+from _screen import AppFactory, Start, listing, shown, thread, thread_to_reply
 
 from commdash import triage
 from commdash.store import Store
 from commdash.ui.widgets.thread_view import ThreadView
 
 
-async def test_a_colleagues_change_leaves_the_cursor_on_the_same_reply(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+async def test_a_colleagues_change_leaves_the_cursor_on_the_same_reply(started: Start) -> None:
+    async with started() as (app, pilot):
         other = listing(app).ids[1]
         await pilot.press("r", *"One", "ctrl+s", "r", *"Two", "ctrl+s")
         first, second = app.triager.store.replies()
@@ -39,10 +35,8 @@ async def test_a_colleagues_change_leaves_the_cursor_on_the_same_reply(
         assert thread(app).current_message_id == second.in_reply_to
 
 
-async def test_entering_the_thread_shows_the_highlighted_message(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+async def test_entering_the_thread_shows_the_highlighted_message(started: Start) -> None:
+    async with started(size=(80, 24)) as (app, pilot):
         conversations = app.triager.inbox.conversations
         longest = max(listing(app).ids, key=lambda c: len(conversations[c].messages))
         await pilot.press(*["j"] * listing(app).ids.index(longest))
@@ -57,10 +51,8 @@ async def test_entering_the_thread_shows_the_highlighted_message(make_app: AppFa
         assert any(line.startswith("▌") for line in shown(view))
 
 
-async def test_after_a_reply_the_focus_is_back_on_the_same_row(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+async def test_after_a_reply_the_focus_is_back_on_the_same_row(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         cid = next(c for c in listing(app).ids if len(inbox.conversations[c].messages) >= 3)
         await pilot.press(*["j"] * listing(app).ids.index(cid))
@@ -74,13 +66,11 @@ async def test_after_a_reply_the_focus_is_back_on_the_same_row(make_app: AppFact
 
 
 async def test_a_thread_with_a_scrollbar_is_wrapped_to_the_width_left(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     words = [f"w{n:03}" for n in range(400)]
-    path = tmp_path / "long.json"
-    app = make_app(one_thread(path, "A manual?", " ".join(words), "Thanks, found it"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    source = one_thread(tmp_path / "long.json", "A manual?", " ".join(words), "Thanks, found it")
+    async with started(make_app(source), size=(80, 24)) as (app, pilot):
         view = thread(app)
         assert view.show_vertical_scrollbar
         await pilot.press("enter", "j")
@@ -101,16 +91,7 @@ def one_thread(path: Path, *texts: str) -> Path:
         }
         for n, text in enumerate(texts)
     ]
-    document = {
-        "format": "commdash/v1",
-        "source": {"name": "One thread", "account": {"id": "page", "name": "Page"}},
-        "exported_at": "2026-11-25T08:00:00Z",
-        "posts": [
-            {"id": "p1", "created_at": "2026-11-24T08:00:00Z", "text": "News", "comments": comments}
-        ],
-    }
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
+    return write_export(path, comments, "2026-11-25T08:00:00Z")
 
 
 def marked(view: ThreadView) -> list[str]:
@@ -119,13 +100,12 @@ def marked(view: ThreadView) -> list[str]:
 
 
 async def test_paging_the_thread_moves_its_cursor_as_in_the_lists(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     """PgDn/space/PgUp move the highlight a page, so r, h and x act on a message on screen."""
     texts = [f"Answer {n}" for n in range(1, 30)]
-    app = make_app(one_thread(tmp_path / "thread.json", "Any news?", *texts))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    source = one_thread(tmp_path / "thread.json", "Any news?", *texts)
+    async with started(make_app(source), size=(80, 24)) as (app, pilot):
         await pilot.press("enter")
         view = thread(app)
         assert view.virtual_size.height > 3 * view.scrollable_content_region.height
@@ -143,13 +123,11 @@ async def test_paging_the_thread_moves_its_cursor_as_in_the_lists(
 
 
 async def test_a_message_taller_than_the_pane_is_read_a_page_at_a_time(
-    make_app: AppFactory, tmp_path: Path
+    started: Start, make_app: AppFactory, tmp_path: Path
 ) -> None:
     words = [f"w{n:03}" for n in range(500)]
-    path = tmp_path / "long.json"
-    app = make_app(one_thread(path, "A manual?", " ".join(words), "Thanks, found it"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    source = one_thread(tmp_path / "long.json", "A manual?", " ".join(words), "Thanks, found it")
+    async with started(make_app(source), size=(80, 24)) as (app, pilot):
         await pilot.press("enter")
         view = thread(app)
         seen: set[str] = set()
@@ -166,10 +144,8 @@ async def test_a_message_taller_than_the_pane_is_read_a_page_at_a_time(
         assert marked(view)
 
 
-async def test_the_lists_still_page_by_a_screenful(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+async def test_the_lists_still_page_by_a_screenful(started: Start) -> None:
+    async with started(size=(80, 24)) as (app, pilot):
         conversations = listing(app)
         page = conversations.scrollable_content_region.height - 1
         assert conversations.row_count > 3 * page

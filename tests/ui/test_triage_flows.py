@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from _screen import (
-    SIZE,
-    AppFactory,
+    Start,
     gauge,
     last_notice,
     listing,
@@ -74,12 +73,8 @@ async def thread_to_queued_reply(pilot: Pilot[None], app: CommdashApp) -> list[s
 # Reply ------------------------------------------------------------------------------------
 
 
-async def test_reply_is_queued_and_the_conversation_leaves_needs_reply(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_reply_is_queued_and_the_conversation_leaves_needs_reply(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox, store = app.triager.inbox, app.triager.store
         before = list(listing(app).ids)
         cid = before[0]
@@ -125,10 +120,8 @@ async def test_reply_is_queued_and_the_conversation_leaves_needs_reply(
         assert "On it!" in text
 
 
-async def test_a_reply_just_queued_reads_naturally(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_a_reply_just_queued_reads_naturally(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("r", *"Hi", "ctrl+s", "5")
         await go_to(pilot, app, cid)
@@ -137,10 +130,8 @@ async def test_a_reply_just_queued_reads_naturally(make_app: AppFactory) -> None
         assert "now ago" not in text
 
 
-async def test_reply_answers_the_message_highlighted_in_the_thread(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_reply_answers_the_message_highlighted_in_the_thread(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         cid = next(c for c in listing(app).ids if len(inbox.conversations[c].messages) >= 3)
         await go_to(pilot, app, cid)
@@ -154,10 +145,8 @@ async def test_reply_answers_the_message_highlighted_in_the_thread(make_app: App
         assert reply.in_reply_to == second.id
 
 
-async def test_an_empty_reply_is_not_queued(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_an_empty_reply_is_not_queued(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("r", "space", "space", "ctrl+s")
         await pilot.pause()
@@ -167,10 +156,8 @@ async def test_an_empty_reply_is_not_queued(make_app: AppFactory) -> None:
         assert listing(app).current == cid
 
 
-async def test_escape_keeps_the_draft_and_reply_shows_it_again(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_escape_keeps_the_draft_and_reply_shows_it_again(started: Start) -> None:
+    async with started() as (app, pilot):
         store = app.triager.store
         first, second = listing(app).ids[:2]
         box = app.screen.query_one(ReplyBox)
@@ -199,10 +186,8 @@ async def test_escape_keeps_the_draft_and_reply_shows_it_again(make_app: AppFact
         assert store.drafts() == {second: "Other"}
 
 
-async def test_moving_away_with_the_reply_box_open_keeps_the_draft(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_moving_away_with_the_reply_box_open_keeps_the_draft(started: Start) -> None:
+    async with started() as (app, pilot):
         first = listing(app).current
         await pilot.press("r", *"Draft", "shift+tab", "shift+tab")
         assert app.focused is listing(app)
@@ -213,10 +198,8 @@ async def test_moving_away_with_the_reply_box_open_keeps_the_draft(make_app: App
         assert app.triager.store.drafts() == {first: "Draft"}
 
 
-async def test_keys_typed_in_the_reply_box_are_text_not_commands(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_keys_typed_in_the_reply_box_are_text_not_commands(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("r", *"queue 12345 /?")
         box = app.screen.query_one(ReplyBox)
@@ -230,10 +213,8 @@ async def test_keys_typed_in_the_reply_box_are_text_not_commands(make_app: AppFa
 # Done, snooze, tag, assign ----------------------------------------------------------------
 
 
-async def test_done_marks_the_conversation_and_moves_to_the_next(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_done_marks_the_conversation_and_moves_to_the_next(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         before = list(listing(app).ids)
         first, second = before[:2]
@@ -266,10 +247,8 @@ async def test_done_marks_the_conversation_and_moves_to_the_next(make_app: AppFa
         assert listing(app).ids[0] == first
 
 
-async def test_done_in_everything_moves_to_the_next_row(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_done_in_everything_moves_to_the_next_row(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         await pilot.press("5", "g", "j")
         rows = list(listing(app).ids)
@@ -283,10 +262,8 @@ async def test_done_in_everything_moves_to_the_next_row(make_app: AppFactory) ->
         assert row_of(app, cid).startswith("✓")
 
 
-async def test_done_on_the_last_row_stays_on_a_conversation(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_done_on_the_last_row_stays_on_a_conversation(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         await pilot.press("5", "G")
         rows = list(listing(app).ids)
@@ -301,10 +278,8 @@ async def test_done_on_the_last_row_stays_on_a_conversation(make_app: AppFactory
         assert inbox.status(last) == "open"
 
 
-async def test_snooze_with_a_digit_puts_it_in_the_snoozed_view(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_snooze_with_a_digit_puts_it_in_the_snoozed_view(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         now = app.triager.clock.now()
         first, second = listing(app).ids[:2]
@@ -327,10 +302,8 @@ async def test_snooze_with_a_digit_puts_it_in_the_snoozed_view(make_app: AppFact
         assert thread(app).conversation_id == first
 
 
-async def test_snooze_with_enter_takes_the_highlighted_choice(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_snooze_with_enter_takes_the_highlighted_choice(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         now = app.triager.clock.now()
         first, second = listing(app).ids[:2]
@@ -347,10 +320,8 @@ async def test_snooze_with_enter_takes_the_highlighted_choice(make_app: AppFacto
         assert listing(app).ids == [first, second]
 
 
-async def test_tag_and_assign_are_saved_and_shown(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_tag_and_assign_are_saved_and_shown(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox, store = app.triager.inbox, app.triager.store
         first, second = listing(app).ids[:2]
 
@@ -385,10 +356,8 @@ async def test_tag_and_assign_are_saved_and_shown(make_app: AppFactory) -> None:
 # Hide -------------------------------------------------------------------------------------
 
 
-async def test_hide_toggles_the_root_comment(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_hide_toggles_the_root_comment(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         await pilot.press("5")
         cid = listing(app).current
@@ -409,10 +378,8 @@ async def test_hide_toggles_the_root_comment(make_app: AppFactory) -> None:
         assert not any("· hidden" in line for line in shown(thread(app)))
 
 
-async def test_hide_in_the_thread_hides_the_highlighted_reply(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_hide_in_the_thread_hides_the_highlighted_reply(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         cid = next(
             c
@@ -440,10 +407,8 @@ async def test_hide_in_the_thread_hides_the_highlighted_reply(make_app: AppFacto
         assert app.focused is listing(app)
 
 
-async def test_hide_on_a_queued_reply_does_not_hide_the_root(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_hide_on_a_queued_reply_does_not_hide_the_root(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         cid = listing(app).current
         await pilot.press("r", *"On its way", "ctrl+s", "5")
@@ -456,10 +421,8 @@ async def test_hide_on_a_queued_reply_does_not_hide_the_root(make_app: AppFactor
 # Undo -------------------------------------------------------------------------------------
 
 
-async def test_undo_goes_back_step_by_step(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_undo_goes_back_step_by_step(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox, store = app.triager.inbox, app.triager.store
         before = list(listing(app).ids)
         a, b, c = before[:3]
@@ -498,10 +461,8 @@ async def test_undo_goes_back_step_by_step(make_app: AppFactory) -> None:
         assert listing(app).ids == before
 
 
-async def test_undo_takes_a_queued_reply_out_of_the_outbox(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_undo_takes_a_queued_reply_out_of_the_outbox(started: Start) -> None:
+    async with started() as (app, pilot):
         store = app.triager.store
         before = list(listing(app).ids)
         cid = before[0]
@@ -528,10 +489,8 @@ async def test_undo_takes_a_queued_reply_out_of_the_outbox(make_app: AppFactory)
 # Views, filter ----------------------------------------------------------------------------
 
 
-async def test_views_change_the_list_and_its_title(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_views_change_the_list_and_its_title(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         await pilot.press("e", "e", "s", "1")  # two done, one snoozed
         sizes = {}
@@ -554,10 +513,8 @@ async def test_views_change_the_list_and_its_title(make_app: AppFactory) -> None
         assert title(app) == f"Conversations · needs reply ({len(expected)})"
 
 
-async def test_filter_narrows_live_enter_keeps_it_escape_clears_it(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_filter_narrows_live_enter_keeps_it_escape_clears_it(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         everything = list(listing(app).ids)
         box = app.screen.query_one("#filter", Input)
@@ -605,10 +562,8 @@ async def test_filter_narrows_live_enter_keeps_it_escape_clears_it(make_app: App
         assert listing(app).ids == everything
 
 
-async def test_filter_finds_tags_and_assignees(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_filter_finds_tags_and_assignees(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("t", *"billing", "enter", "a", *"Kari", "enter")
         # The placeholder offers "#tag" and "@assignee"; enter applies the filter at once.
@@ -618,10 +573,8 @@ async def test_filter_finds_tags_and_assignees(make_app: AppFactory) -> None:
             await pilot.press("escape")
 
 
-async def test_keys_on_an_empty_list_change_nothing(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_keys_on_an_empty_list_change_nothing(started: Start) -> None:
+    async with started() as (app, pilot):
         await pilot.press("slash", *"zqx", "enter")
         assert listing(app).ids == []
         assert listing(app).current is None
@@ -635,10 +588,8 @@ async def test_keys_on_an_empty_list_change_nothing(make_app: AppFactory) -> Non
         assert app.triager.store.replies() == []
 
 
-async def test_keys_on_an_empty_list_say_why_nothing_happens(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_keys_on_an_empty_list_say_why_nothing_happens(started: Start) -> None:
+    async with started() as (app, pilot):
         await pilot.press("slash", *"zqx", "enter")
         assert listing(app).ids == []
         for key in "estahr":
@@ -657,10 +608,8 @@ def key_display(app: CommdashApp, binding: Binding) -> str:
     )
 
 
-async def test_help_lists_every_binding_of_the_inbox(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_help_lists_every_binding_of_the_inbox(started: Start) -> None:
+    async with started() as (app, pilot):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         # Every line of the help text (taller than the screen, so read from the Static).
@@ -688,10 +637,8 @@ async def test_help_lists_every_binding_of_the_inbox(make_app: AppFactory) -> No
         assert isinstance(app.screen, InboxScreen)
 
 
-async def test_q_quits_but_not_while_typing(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_q_quits_but_not_while_typing(started: Start) -> None:
+    async with started() as (app, pilot):
         await pilot.press("r", "q")
         assert app.is_running
         assert app.screen.query_one(ReplyBox).text == "q"
@@ -704,12 +651,8 @@ async def test_q_quits_but_not_while_typing(make_app: AppFactory) -> None:
     assert app.return_code == 0
 
 
-async def test_a_digit_in_the_snooze_menu_does_not_also_switch_the_view(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_a_digit_in_the_snooze_menu_does_not_also_switch_the_view(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("s", "3")
         await pilot.pause()
@@ -717,12 +660,8 @@ async def test_a_digit_in_the_snooze_menu_does_not_also_switch_the_view(
         assert title(app).startswith("Conversations · needs reply")
 
 
-async def test_r_on_a_queued_reply_edits_it_instead_of_answering_it(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+async def test_r_on_a_queued_reply_edits_it_instead_of_answering_it(started: Start) -> None:
+    async with started(notifications=True) as (app, pilot):
         cid = listing(app).current
         await pilot.press("r", *"On its way", "ctrl+s")
         await thread_to_queued_reply(pilot, app)
@@ -737,11 +676,8 @@ async def test_r_on_a_queued_reply_edits_it_instead_of_answering_it(
         assert [r.text for r in app.triager.store.replies()] == ["On its now"]
 
 
-async def test_a_colleagues_done_does_not_move_an_open_reply_box(make_app: AppFactory) -> None:
-    one, two = make_app(), make_app()
-    async with one.run_test(size=SIZE) as p1, two.run_test(size=SIZE) as p2:
-        await p1.pause()
-        await p2.pause()
+async def test_a_colleagues_done_does_not_move_an_open_reply_box(started: Start) -> None:
+    async with started() as (_, p1), started() as (two, p2):
         cid = listing(two).current
         await p2.press("r", *"Hello")
         await p1.press("e")  # the colleague closes the same conversation meanwhile
@@ -772,10 +708,8 @@ async def searched(app: CommdashApp, pilot: Pilot[None], *keys: str) -> None:
 
 
 @pytest.mark.usefixtures("search_in_background")
-async def test_a_large_inbox_is_searched_in_the_background(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_a_large_inbox_is_searched_in_the_background(started: Start) -> None:
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         await searched(app, pilot)
         assert listing(app).ids == inbox.conversation_ids("needs-reply", None, "order")
@@ -786,10 +720,8 @@ async def test_a_large_inbox_is_searched_in_the_background(make_app: AppFactory)
 
 
 @pytest.mark.usefixtures("search_in_background")
-async def test_a_filter_cleared_while_searching_stays_cleared(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_a_filter_cleared_while_searching_stays_cleared(started: Start) -> None:
+    async with started() as (app, pilot):
         everything = app.triager.inbox.conversation_ids("needs-reply")
         await searched(app, pilot, "escape")
         assert listing(app).ids == everything

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from _screen import SIZE, AppFactory, burst, listing, thread, title, until
+from _screen import Start, burst, listing, thread, title, until
 from servers.base import Response
 from servers.native import REPLY_PATH, FakeNative
 from textual import events
@@ -25,12 +25,8 @@ def box(app: CommdashApp) -> ReplyBox:
     return app.screen.query_one(ReplyBox)
 
 
-async def test_enter_then_g_at_once_moves_in_the_thread_not_the_list(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_enter_then_g_at_once_moves_in_the_thread_not_the_list(started: Start) -> None:
+    async with started() as (app, pilot):
         conversations = app.triager.inbox.conversations
         ids = listing(app).ids
         row = next(i for i in range(1, len(ids)) if len(conversations[ids[i]].messages) > 2)
@@ -51,12 +47,8 @@ async def test_enter_then_g_at_once_moves_in_the_thread_not_the_list(
         assert listing(app).cursor == row + 1
 
 
-async def test_the_reply_box_keeps_its_text_when_reply_is_asked_again(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_the_reply_box_keeps_its_text_when_reply_is_asked_again(started: Start) -> None:
+    async with started() as (app, pilot):
         await pilot.press("r", *"Half", "escape")  # a draft on disk: "Half"
         await pilot.press("r", *" written")
         await app.screen.run_action("reply")  # e.g. from the command palette
@@ -66,11 +58,10 @@ async def test_the_reply_box_keeps_its_text_when_reply_is_asked_again(
 
 
 async def test_editing_a_failed_reply_during_a_sync_sends_exactly_what_was_typed(
-    make_live_app: Callable[[], CommdashApp], live_server: FakeNative
+    started: Start, make_live_app: Callable[[], CommdashApp], live_server: FakeNative
 ) -> None:
     live_server.server.fail_next("POST", REPLY_PATH, Response(422, {"error": "closed"}))
-    app = make_live_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(make_live_app()) as (app, pilot):
         await until(pilot, lambda: listing(app).row_count > 0)
         cid = listing(app).current
         assert cid is not None
@@ -107,10 +98,8 @@ async def test_editing_a_failed_reply_during_a_sync_sends_exactly_what_was_typed
         assert app.triager.store.state(cid) == state_before  # no key acted as a command
 
 
-async def test_keys_typed_fast_in_the_reply_box_keep_their_order(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_keys_typed_fast_in_the_reply_box_keep_their_order(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("r")
         burst(app, *"Helo", "left", "l", "end", " ", *"wrold", *["backspace"] * 4, *"orld")
@@ -124,10 +113,8 @@ async def test_keys_typed_fast_in_the_reply_box_keep_their_order(make_app: AppFa
         assert app.focused is listing(app)
 
 
-async def test_an_edit_closed_with_escape_is_kept_as_a_draft(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_an_edit_closed_with_escape_is_kept_as_a_draft(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         await pilot.press("r", *"On its way", "ctrl+s", "enter", "G")
         reply_id = thread(app).current_reply_id
@@ -139,10 +126,8 @@ async def test_an_edit_closed_with_escape_is_kept_as_a_draft(make_app: AppFactor
         assert thread(app).current_reply_id == reply_id
 
 
-async def test_prompts_and_the_filter_take_keys_in_the_order_typed(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+async def test_prompts_and_the_filter_take_keys_in_the_order_typed(started: Start) -> None:
+    async with started() as (app, pilot):
         cid = listing(app).current
         assert cid is not None
         burst(app, "t", *"vix", "backspace", "p", "enter", "e")
@@ -171,12 +156,10 @@ def answered_when(app: CommdashApp, key: str, state: Callable[[], object]) -> li
     return seen
 
 
-async def test_keys_after_a_prompt_act_on_what_the_prompt_did(make_app: AppFactory) -> None:
+async def test_keys_after_a_prompt_act_on_what_the_prompt_did(started: Start) -> None:
     """t vip enter j: the tag is applied before the j, which moves on from the tagged
     conversation (the tag's redraw does not put the cursor back on it)."""
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         first, second = listing(app).ids[:2]
         await pilot.press("t", *"vip")
@@ -188,12 +171,10 @@ async def test_keys_after_a_prompt_act_on_what_the_prompt_did(make_app: AppFacto
         assert listing(app).current == second
 
 
-async def test_keys_after_a_choice_act_on_what_it_chose(make_app: AppFactory) -> None:
+async def test_keys_after_a_choice_act_on_what_it_chose(started: Start) -> None:
     """s, enter on the first choice, e: the highlighted conversation is snoozed, then e marks
     done the next one."""
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started() as (app, pilot):
         inbox = app.triager.inbox
         first, second = listing(app).ids[:2]
         await pilot.press("s")
@@ -207,13 +188,11 @@ async def test_keys_after_a_choice_act_on_what_it_chose(make_app: AppFactory) ->
 
 
 async def test_a_pause_reported_after_enter_does_not_bring_back_an_older_filter(
-    make_app: AppFactory,
+    started: Start,
 ) -> None:
     """Typing that paused on "bik" may be reported after "e" and enter were handled: by then
     that text is stale, and the filter stays "bike"."""
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with started() as (app, pilot):
         bar = app.screen.query_one(FilterBar)
         await pilot.press("slash", *"bike", "enter")
         await pilot.pause(0.2)

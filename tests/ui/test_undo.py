@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from _screen import SIZE, AppFactory, last_notice, listing, shown, thread, thread_to_reply
+from _screen import Start, last_notice, listing, shown, thread, thread_to_reply
 
 from commdash import triage
 from commdash.store import Store
 
 
-async def test_x_then_u_puts_a_failed_reply_back_as_it_was(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+async def test_x_then_u_puts_a_failed_reply_back_as_it_was(started: Start) -> None:
+    async with started(notifications=True) as (app, pilot):
         cid = listing(app).current
         store = app.triager.store
         await pilot.press("r", *"Sorry", "ctrl+s")
@@ -36,10 +34,8 @@ async def test_x_then_u_puts_a_failed_reply_back_as_it_was(make_app: AppFactory)
         assert "Undone: reply" in last_notice(app)
 
 
-async def test_u_says_so_when_the_reply_left_the_outbox_meanwhile(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+async def test_u_says_so_when_the_reply_left_the_outbox_meanwhile(started: Start) -> None:
+    async with started(notifications=True) as (app, pilot):
         cid = listing(app).current
         await pilot.press("r", *"Sorry", "ctrl+s")
         (reply,) = app.triager.store.replies()
@@ -52,10 +48,8 @@ async def test_u_says_so_when_the_reply_left_the_outbox_meanwhile(make_app: AppF
         assert app.triager.inbox.replies(cid) == []
 
 
-async def test_u_says_so_when_a_colleague_changed_it_again(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+async def test_u_says_so_when_a_colleague_changed_it_again(started: Start) -> None:
+    async with started(notifications=True) as (app, pilot):
         cid = listing(app).current
         assert cid is not None
         await pilot.press("a", *"kari", "enter")
@@ -68,12 +62,8 @@ async def test_u_says_so_when_a_colleague_changed_it_again(make_app: AppFactory)
         assert "changed again" in last_notice(app)
 
 
-async def test_u_after_x_puts_the_thread_cursor_on_the_reply_put_back(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+async def test_u_after_x_puts_the_thread_cursor_on_the_reply_put_back(started: Start) -> None:
+    async with started(notifications=True) as (app, pilot):
         await pilot.press("r", *"Sorry", "ctrl+s")
         (queued,) = app.triager.store.replies()
         await thread_to_reply(pilot, app, queued.id)

@@ -604,3 +604,29 @@ def test_an_unknown_argument_with_controls_is_quoted_clean(tmp_path: Path) -> No
     assert run.returncode == 2
     assert_nothing_raw(run.raw_err)
     assert run.stderr.splitlines()[-1].startswith("commdash stats: error: unrecognized arguments")
+
+
+def test_an_outbox_item_that_cannot_be_read_is_told_not_hidden(tmp_path: Path) -> None:
+    path = write(tmp_path, small_export())
+    directory = state_of_small_export(tmp_path)
+    directory.mkdir(parents=True)
+    queued_at = (NOW - timedelta(hours=1)).timestamp()
+    good = {"id": "r1", "conversation_id": "b1", "in_reply_to": "b1", "text": "Thanks"}
+    items = {
+        "1": {**good, "queued_at": queued_at},
+        "2": {**good, "id": "r2", "text": ["not", "text"], "queued_at": queued_at},
+        "7": {"status": 5},
+    }
+    outbox = directory / "outbox.json"
+    outbox.write_text(json.dumps({"replies": items}), encoding="utf-8")
+    before = outbox.read_bytes()
+
+    for args in (("outbox", path), ("stats", path)):
+        done = commdash(tmp_path, *args)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines() == [
+            f"commdash: warning: {outbox}: 2 items (2, 7) cannot be read (an id, a target, a "
+            "text or a time is missing or mistyped): kept in the file, never sent"
+        ]
+    assert "Thanks" in commdash(tmp_path, "outbox", path).stdout  # the readable one is listed
+    assert outbox.read_bytes() == before

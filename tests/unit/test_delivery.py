@@ -304,16 +304,18 @@ def test_a_failure_of_the_server_stops_the_round_and_pauses_the_rest(tmp_path: P
 
 def test_a_refused_token_pauses_every_waiting_item_until_it_is_renewed(tmp_path: Path) -> None:
     replies = [queue(tmp_path, f"reply {n}") for n in range(3)]
-    source = Recorder([RemoteError("HTTP 401, the token was refused", refused=True)])
+    refusal = "https://graph.example/v19.0/1_2/comments: HTTP 401, the token was refused"
+    source = Recorder([RemoteError(refusal, refused=True)])
     clock = Clock(NOW)
     mine = courier(tmp_path, source, clock)
     done = mine.deliver_due()
     assert [d.note for d in done] == [TOKEN_REFUSED[0].upper() + TOKEN_REFUSED[1:]]
     waiting = Store(tmp_path / "s").replies()
     assert [(r.status, r.paused, r.attempts) for r in waiting] == [("queued", True, 0)] * 3
-    assert all(
-        (r.error or "").startswith(TOKEN_REFUSED) and "401" in (r.error or "") for r in waiting
-    )
+    assert [r.error for r in waiting] == [
+        f"{TOKEN_REFUSED} ({refusal})",  # the one refused names its URL, the others do not
+        *[f"{TOKEN_REFUSED} (HTTP 401, the token was refused)"] * 2,
+    ]
     assert not any(r.counts_as_answer for r in waiting)  # they may never go out
     assert mine.next_due() is None  # no timer "retrying in 0 s" for ever
 

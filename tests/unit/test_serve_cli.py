@@ -188,3 +188,13 @@ def test_public_warns_of_the_risk_once(tmp_path: Path) -> None:
     )
     assert error.startswith("commdash: error: cannot serve on 0.0.0.0")
     assert done.returncode == 2
+
+
+@pytest.mark.parametrize("every_address", ["0.0.0.0", "::"])
+def test_serving_every_address_prints_one_other_machines_can_reach(every_address: str) -> None:
+    # --public with 0.0.0.0 printed http://localhost:…, of no use to the other machines.
+    from commdash.ui.serve import _url_host, is_loopback
+
+    host = _url_host(every_address)
+    assert not is_loopback(host)
+    assert not is_loopback(socket.gethostbyname(host))

@@ -21,7 +21,7 @@ import pytest
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
-from commdash.statefiles import temporary_name
+from commdash.statefiles import temporary_name, write_atomically
 from commdash.store import SHARDS, Store
 from commdash.text import sanitize
 from commdash.triage import JournalEntry
@@ -520,3 +520,11 @@ def test_a_whole_backup_is_kept_as_it_is(tmp_path: Path) -> None:
     assert len(Store(tmp_path).states()) == 400
     assert backup.stat().st_ino == made.st_ino
     assert backup.read_bytes() == original
+
+
+@pytest.mark.parametrize("where", ["below a file", "a name too long"])
+def test_a_write_that_cannot_even_start_is_one_state_error(tmp_path: Path, where: str) -> None:
+    (tmp_path / "plain").write_text("x")
+    path = tmp_path / "plain" / "db.json" if where == "below a file" else tmp_path / ("n" * 250)
+    with pytest.raises(StateError, match="cannot write"):
+        write_atomically(path, b"{}")

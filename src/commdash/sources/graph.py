@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import orjson
 
 from commdash.errors import SourceError
+from commdash.replying import FACEBOOK_COMMENT_LIMIT
 from commdash.sources.http import (
     Answer,
     HttpClient,
@@ -370,6 +371,7 @@ class GraphSource(HttpLiveSource):
                 "name": self.name or page_name,
                 "platform": "facebook",
                 "account": account,
+                "reply_limit": FACEBOOK_COMMENT_LIMIT,
             },
             "exported_at": iso(now),
             "posts": posts,
@@ -784,6 +786,9 @@ def _comments(
             "likes": likes if likes is not None and likes >= 0 else 0,
             "hidden": item.get("is_hidden") is True,
         }
+        link = _str(item.get("permalink_url"))
+        if link is not None:
+            comment["permalink"] = link
         if named is not None:
             comment["read_only"] = True
         comments.append(comment)

@@ -3,7 +3,10 @@ delivering the outbox's replies and moderation.
 
 A live source maps the platform into the native document (FORMATS.md §1) and nothing else:
 the native reader then checks and sanitises it like any export, so there is one boundary for
-untrusted text, and the last good document is what the offline cache keeps.
+untrusted text, and the last good document is what the offline cache keeps. What the
+platform allows goes there too: the longest reply it takes is the document's
+``source.reply_limit`` (Graph: Facebook's comment limit; Mastodon: the server's own), so the
+offline copy keeps it and the reply box counts against it before the first pull of a session.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ Requests (``requests`` counts them):
   page, and the empty page that ends them) + 1 context request per thread (2 when its
   oldest mention answers a status not seen yet, to find the root; none for a mention that
   starts a thread and has no replies);
+- the first pull of a session, besides: 1 (the server's longest status,
+  ``/api/v2/instance``: read once per session, as a server rarely changes it);
 - **a poll when nothing happened: 2 requests** (our statuses, and one empty notifications
   page after the newest mention seen);
 - a poll with new mentions: 3 + 1 context request per thread with a new mention, or of our
@@ -29,7 +31,9 @@ The cursor (JSON, never the token): ``version``; ``account`` (``id``, ``acct``, 
 ``url``); ``since``, the newest mention notification seen; ``older``, where older mentions
 remain unread when a pull stopped at a limit (``max_mentions``, or :data:`MAX_PAGES` pages):
 the next pulls read on from there after the new ones, so every thread comes in the end;
-``own``, our recent top-level status ids; ``roots``, the other threads kept; ``replies``,
+``own``, our recent top-level status ids; ``roots``, the other threads kept;
+``reply_limit``, the server's longest status as last read (also the document's
+``source.reply_limit``); ``replies``,
 the reply count of each of our recent statuses when last read; ``warnings``, what each part
 of the pull skipped (:mod:`commdash.sources.pull`): a thread not read again says again what
 it lacks, and a mention skipped stays counted.
@@ -133,6 +137,9 @@ class MastodonSource(HttpLiveSource):
         self.max_mentions = None if max_mentions is None else max(1, max_mentions)
         """At most this many mentions are read per pull (None: all of them); the older ones
         come with the next pulls."""
+        self.reply_limit: int | None = None
+        """The server's longest status, once read in this session (:meth:`read_reply_limit`)."""
+        self.reply_limit_read = False
         self._client = HttpClient(
             headers={"Authorization": f"Bearer {token}"},
             secret=token,
@@ -163,6 +170,15 @@ class MastodonSource(HttpLiveSource):
                 "check the URL points at a Mastodon server"
             )
         return account
+
+    def read_reply_limit(self) -> int | None:
+        """The longest status the server takes (``configuration.statuses.max_characters``
+        of ``/api/v2/instance``); None when it does not say."""
+        answer = self._client.get(f"{self.base_url}/api/v2/instance")
+        found: Any = answer.json()
+        for key in ("configuration", "statuses", "max_characters"):
+            found = found.get(key) if isinstance(found, dict) else None
+        return found if type(found) is int and found > 0 else None
 
     def send_reply(self, reply: OutgoingReply, document: Document) -> str:
         """Post ``reply`` as an answer to the status it answers (read first for its
@@ -324,6 +340,7 @@ class _Pull:
         newest = self._read_mentions()
         self._refresh_own_threads()
         self._place_own_replies()
+        self._read_reply_limit()
         document = self._document()
         cursor = self._next_cursor(newest, document)
         unchanged = self.previous is not None and _same(self.previous, document)
@@ -354,6 +371,34 @@ class _Pull:
         self.book.doing = "account"
         self.book.report()
         return account
+
+    # -- the server's limit -----------------------------------------------------------
+
+    def _read_reply_limit(self) -> None:
+        """Ask the server its longest status, once per session and once everything else
+        was read: the limit is no reason for a pull to fail. A server that cannot say is
+        not asked again; one that fails for now is asked at the next pull."""
+        source = self.source
+        if source.reply_limit_read:
+            return
+        self.book.doing = "the server's limits"
+        try:
+            source.reply_limit = source.read_reply_limit()
+            source.reply_limit_read = True
+        except RemoteError as error:
+            if error.refused:
+                raise
+            source.reply_limit_read = not error.transient
+        self.book.answered()
+        self.book.report()
+
+    @property
+    def _reply_limit(self) -> int | None:
+        """The server's limit as read in this session, else as the cursor kept it."""
+        if self.source.reply_limit is not None:
+            return self.source.reply_limit
+        kept = self.cursor.get("reply_limit")
+        return kept if type(kept) is int and kept > 0 else None
 
     # -- what the previous pull knew -----------------------------------------------------
 
@@ -653,13 +698,16 @@ class _Pull:
         own_ids = {post["id"] for post in own}
         roots = [root for root in self._roots() if root not in own_ids]
         others = [post for root in roots if (post := self._thread_post(root))]
+        source: dict[str, Any] = {
+            "name": self.source.name or f"@{self.account['acct']} on {self._host()}",
+            "platform": PLATFORM,
+            "account": {"id": self.account["id"], "name": self.account["name"]},
+        }
+        if self._reply_limit is not None:
+            source["reply_limit"] = self._reply_limit
         return {
             "format": "commdash/v1",
-            "source": {
-                "name": self.source.name or f"@{self.account['acct']} on {self._host()}",
-                "platform": PLATFORM,
-                "account": {"id": self.account["id"], "name": self.account["name"]},
-            },
+            "source": source,
             "exported_at": iso(time.time()),
             "posts": own + others,
         }
@@ -738,6 +786,7 @@ class _Pull:
             "text": status_text(status),
             "likes": _count(status.get("favourites_count")) or 0,
             "hidden": False,
+            "permalink": status.get("url") if isinstance(status.get("url"), str) else None,
         }
 
     def _next_cursor(self, newest: str | None, document: Document) -> Cursor:
@@ -761,6 +810,7 @@ class _Pull:
             "own": own_ids,
             "roots": roots,
             "replies": replies,
+            "reply_limit": self._reply_limit,
         }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import mmap
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any, Generic, TypeVar, cast
 
 import msgspec
@@ -46,6 +47,7 @@ class _RawComment(_CommentOutline, gc=False):
     text: Any = None
     likes: Any = None
     read_only: Any = None
+    permalink: Any = None
 
 
 C = TypeVar("C", _RawComment, _CommentOutline)
@@ -71,6 +73,7 @@ class _RawExport(msgspec.Struct):
     posts: list[msgspec.Raw] | None = None
 
 
+MAX_REPLY_LIMIT = 1_000_000_000
 SHELF_MIN_POSTS = 100
 """A shelf reads a post back at a time: worth it for many posts, not for a few huge ones."""
 
@@ -203,6 +206,7 @@ def _as_raw_comment(value: object) -> _RawComment | object:
         likes=value.get("likes"),
         hidden=value.get("hidden"),
         read_only=value.get("read_only"),
+        permalink=value.get("permalink"),
     )
 
 
@@ -240,7 +244,9 @@ def _read_document(
 ) -> Snapshot:
     _check_header(header, location)
     skipped: list[str] = []
-    source = _read_source(header.get("source"), location, default_name, default_exported_at)
+    source = _read_source(
+        header.get("source"), location, default_name, default_exported_at, skipped.append
+    )
     if "exported_at" in header:
         exported_at = parse_timestamp(header["exported_at"])
         if exported_at is None:
@@ -268,10 +274,16 @@ def json_kind(value: object) -> str:
 
 
 def _with_exported_at(source: SourceInfo, exported_at: float) -> SourceInfo:
-    return SourceInfo(source.name, source.platform, source.account, exported_at, source.location)
+    return replace(source, exported_at=exported_at)
 
 
-def _read_source(raw: object, location: str, default_name: str, exported_at: float) -> SourceInfo:
+def _read_source(
+    raw: object,
+    location: str,
+    default_name: str,
+    exported_at: float,
+    report: Callable[[str], None],
+) -> SourceInfo:
     if not isinstance(raw, dict):
         raise SourceError(f'{location}: "source" is missing; it must name the brand\'s account')
     account = Authors().read(raw.get("account"))
@@ -281,7 +293,21 @@ def _read_source(raw: object, location: str, default_name: str, exported_at: flo
         )
     name = text_value(raw.get("name")) or default_name
     platform = one_line(text_value(raw.get("platform")), 30).lower() or "generic"
-    return SourceInfo(one_line(name, 80), platform, account, exported_at, location)
+    limit = _reply_limit(raw.get("reply_limit"), report)
+    return SourceInfo(one_line(name, 80), platform, account, exported_at, location, limit)
+
+
+def _reply_limit(raw: object, report: Callable[[str], None]) -> int | None:
+    """``source.reply_limit``: the longest reply the source takes (optional)."""
+    if raw is None:
+        return None
+    if type(raw) is int and 1 <= raw <= MAX_REPLY_LIMIT:
+        return raw
+    report(
+        f"source.reply_limit: not a whole number of characters from 1 to {MAX_REPLY_LIMIT:,}; "
+        "the platform's limit, if any, applies"
+    )
+    return None
 
 
 def _read_posts(
@@ -330,7 +356,7 @@ def _read_post(
         status=status,
         text=text_value(raw.text),
         scheduled_at=parse_timestamp(raw.scheduled_at),
-        permalink=one_line(text_value(raw.permalink), 2000) or None,
+        permalink=_link(raw.permalink),
         reactions=_read_reactions(metrics.get("reactions")),
         shares=_count(metrics.get("shares")),
         reach=_count(metrics.get("reach")),
@@ -383,10 +409,10 @@ def read_comments(
             dropped.append(c)
             continue
         seen.add(comment_id)
-        text, likes, read_only = (
-            (raw.text, raw.likes, raw.read_only is True)
+        text, likes, read_only, permalink = (
+            (raw.text, raw.likes, raw.read_only is True, raw.permalink)
             if isinstance(raw, _RawComment)
-            else ("", 0, False)
+            else ("", 0, False, None)
         )
         comments.append(
             RawComment(
@@ -400,6 +426,7 @@ def read_comments(
                 likes=likes if type(likes) is int and 0 <= likes <= 10**15 else _count(likes) or 0,
                 hidden=raw.hidden is True,
                 read_only=read_only,
+                permalink=None if permalink is None else _link(permalink),
             )
         )
     return comments, dropped
@@ -481,6 +508,11 @@ def _read_author(raw_id: object, raw_name: object, bare: bool) -> Author | None:
 def _visible(text: str) -> bool:
     """Whether ``text`` shows anything: not empty, nor only spaces and invisible marks."""
     return any(unicodedata.category(char)[0] not in "CZ" for char in text)
+
+
+def _link(value: object) -> str | None:
+    """A permalink: one line of text, or None."""
+    return one_line(text_value(value), 2000) or None
 
 
 def text_value(value: object) -> str:

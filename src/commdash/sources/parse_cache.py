@@ -35,7 +35,7 @@ if sys.platform != "win32":
 KEPT = 4
 """How many exports stay cached."""
 
-FORMAT = 7
+FORMAT = 8
 """Bumped whenever a class kept in the cache changes: older entries are then ignored."""
 MAGIC = b"commdash parse cache\n"
 """How every entry starts: what is not one is neither loaded nor deleted."""

@@ -131,6 +131,18 @@ class Store:
     def replies(self) -> list[Reply]:
         return self.outbox.replies()
 
+    def unreadable_replies(self) -> str | None:
+        """One line about the outbox items that cannot be read, or None when there are none."""
+        found = self.outbox.unreadable()
+        if not found:
+            return None
+        listed = ", ".join(found[:5]) + (", …" if len(found) > 5 else "")
+        items = f"item {listed}" if len(found) == 1 else f"{len(found)} items ({listed})"
+        return (
+            f"{self.outbox.path}: {items} cannot be read (an id, a target, a text or a time "
+            "is missing or mistyped): kept in the file, never sent"
+        )
+
     def queue_moderation(self, item: Reply) -> None:
         """Put a hide or unhide in the outbox (the local state is the triage action's)."""
         self.outbox.add(item)

@@ -33,6 +33,16 @@ class OutboxStore:
     def replies(self) -> list[Reply]:
         return _read(table(self._storage, "replies"))
 
+    def unreadable(self) -> list[str]:
+        """The document ids of items that cannot be read (what they need to be sent is
+        missing or mistyped): never sent nor shown as replies, but kept in the file, so
+        the manager must be told."""
+        return [
+            str(doc.doc_id)
+            for doc in table(self._storage, "replies").all()
+            if Reply.from_dict(doc) is None
+        ]
+
     def add(self, item: Reply, prune_sent: bool = False) -> list[str]:
         """Put the item in the outbox. ``prune_sent``: drop the items sent more than
         :data:`SENT_KEPT` before it was queued; returns their ids."""

@@ -33,6 +33,10 @@ EVERYWHERE = [
 """Textual's own keys, listed in the help too."""
 
 
+NOTES_SHOWN = 2
+"""How many of the config's settings left out the start-up notice lists."""
+
+
 class CommdashApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "commdash"
@@ -85,8 +89,11 @@ class CommdashApp(App[None]):
         if self.no_color:
             self.add_class("-no-color")
         if self._notes:
+            # A few lines at most: a long list would cover half a small screen for a while.
+            shown, more = self._notes[:NOTES_SHOWN], len(self._notes) - NOTES_SHOWN
+            rest = [f"… and {more} more: commdash config --check lists them"] if more > 0 else []
             self.notify(
-                "\n".join(self._notes),
+                "\n".join([*shown, *rest]),
                 title="Settings left out",
                 severity="warning",
                 timeout=30,

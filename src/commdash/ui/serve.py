@@ -65,8 +65,25 @@ def _url_host(host: str) -> str:
     except ValueError:
         return host
     if address.is_unspecified:
-        return socket.getfqdn()
+        return _this_host()
     return f"[{host}]" if address.version == 6 else host
+
+
+def _this_host() -> str:
+    """How other machines can reach this one: its name when that does not resolve to
+    loopback (as in many containers), else the address of its outgoing interface."""
+    name = socket.gethostname()
+    try:
+        if not ipaddress.ip_address(socket.gethostbyname(name)).is_loopback:
+            return name
+    except (OSError, ValueError):
+        pass
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1; a UDP connect sends nothing
+            return str(probe.getsockname()[0])
+    except OSError:
+        return name or "localhost"
 
 
 class _SafeFormatter(logging.Formatter):

@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from commdash.ui.screens.dialog import Dialog
+from commdash.ui.widgets.notices import key_name
 
 MAX_CHOICES = 9
 
@@ -59,7 +60,7 @@ class ChooseScreen(Dialog[float]):
             yield Label(self.title_text, markup=False)
             yield OptionList(
                 *[
-                    Option(f"{i}  {label}", id=str(i))
+                    Option(f"{key_name(self, f'dialog.choose-{i}')}  {label}", id=str(i))
                     for i, (label, _) in enumerate(self.choices, 1)
                 ]
             )

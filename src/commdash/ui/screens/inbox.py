@@ -20,20 +20,23 @@ from textual.widgets import Static
 
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
-from commdash.inbox import VIEWS, View
+from commdash.inbox import VIEWS, SourceFigures, View
 from commdash.outbox import Reply
 from commdash.text import one_line
 from commdash.timeutil import short_age
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
+from commdash.ui.screens.post import PostScreen
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.report import ReportScreen
+from commdash.ui.widgets import sharing
+from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
-from commdash.ui.widgets.notices import attempt, say
+from commdash.ui.widgets.notices import attempt, key_name, say
 from commdash.ui.widgets.post_queue import PostQueue
 from commdash.ui.widgets.reply_composer import ReplyComposer
 from commdash.ui.widgets.status_bar import StatusBar
@@ -81,7 +84,7 @@ class InboxScreen(Screen[None]):
                 yield Static(id="thread-title", classes="pane-title")
                 yield ThreadView(self.inbox, id="thread")
                 yield ReplyComposer(self.triager, id="composer")
-            yield Gauges(id="gauges")
+                yield Gauges(id="gauges")  # docked right; below 110 columns, the thread's place
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -95,6 +98,9 @@ class InboxScreen(Screen[None]):
         if skipped is not None:
             message, title = skipped
             self.notify(message, title=title, severity="warning", timeout=8, markup=False)
+        unreadable = self.triager.store.unreadable_replies()
+        if unreadable is not None:
+            self.notify(unreadable, title="Outbox", severity="warning", timeout=15, markup=False)
 
     # Reading the widgets ------------------------------------------------------------------
 
@@ -133,7 +139,7 @@ class InboxScreen(Screen[None]):
         return self.query_one(PostQueue).current
 
     def _who(self, cid: str) -> str:
-        return one_line(self.inbox.conversations[cid].root.author.name, 30)
+        return one_line(terminal_text(self.inbox.conversations[cid].root.author.name), 30)
 
     # Refreshing ---------------------------------------------------------------------------
 
@@ -158,30 +164,46 @@ class InboxScreen(Screen[None]):
             whole = self.inbox.figures()
             summaries = self.inbox.post_summaries()
             self.query_one(PostQueue).show(summaries, whole.conversation.needs_reply)
-            self.query_one(StatusBar).show(
-                self.inbox.snapshot.source,
-                None if self._awaiting_data else whole.conversation,
-                self.inbox.clock.now(),
-                self.demo,
-                self._sync_state(),
-            )
+            self._show_status(whole)
         if post_id is not None:
             selection = self.inbox.figures(post_id)
         else:
             selection = whole or self.inbox.figures()
         scope = "All posts" if post_id is None else "This post"
-        self.query_one(Gauges).show(selection, self.inbox.sla_seconds / 60, scope)
+        shown = None if self._awaiting_data else selection
+        self.query_one(Gauges).show(shown, self.inbox.sla_seconds / 60, scope)
         self._refresh_list_title()
         self._show_thread()
+
+    def _show_status(self, whole: SourceFigures | None = None) -> None:
+        """The header, from the figures of the whole source (counted now when not given)."""
+        figures = None if self._awaiting_data else (whole or self.inbox.figures()).conversation
+        self.query_one(StatusBar).show(
+            self.inbox.snapshot.source,
+            figures,
+            self.inbox.clock.now(),
+            self.demo,
+            self._sync_state(),
+            self._delivery_trouble(),
+            self._renew_hint(),
+        )
 
     @property
     def _awaiting_data(self) -> bool:
         """A live source that has not brought anything yet (no sync, no offline copy)."""
         return False
 
-    def _sync_state(self) -> tuple[str, bool] | None:
-        """For a live source: how its sync stands, and whether that is bad news."""
+    def _sync_state(self) -> inbox_text.SyncState | None:
+        """For a live source: how its sync stands."""
         return None
+
+    def _delivery_trouble(self) -> tuple[int, int]:
+        """For a live source: the outbox's items paused and not sent."""
+        return 0, 0
+
+    def _renew_hint(self) -> str:
+        """For a live source: what to do about a refused token, with the key in effect."""
+        return ""
 
     def _refresh_list_title(self) -> None:
         count = None if self._awaiting_data else len(self.conversation_list.ids)
@@ -275,7 +297,7 @@ class InboxScreen(Screen[None]):
             return
         if done:
             self._move_on(cid)
-            say(self, f"Done: {self._who(cid)} · u undoes")
+            say(self, f"Done: {self._who(cid)} · {key_name(self, 'triage.undo')} undoes")
         else:
             self._stay_on(cid)
             say(self, f"Reopened: {self._who(cid)}")
@@ -287,14 +309,16 @@ class InboxScreen(Screen[None]):
         now = self.inbox.clock.now()
         choices = snooze_choices(now)
         if self.inbox.status(cid) == "snoozed":
-            choices.insert(0, ("Wake up now", now))
+            choices.append(("Wake up now", now))  # last: 1 is always the first snooze time
 
         def chosen(until: float | None) -> None:
             if until is None or not attempt(self, lambda: self.triager.snooze(cid, until))[0]:
                 return
             if until > now:
                 self._move_on(cid)
-                say(self, f"Snoozed: {self._who(cid)}, back {short_age(until - now)} · u undoes")
+                back = short_age(until - now)
+                undo = key_name(self, "triage.undo")
+                say(self, f"Snoozed: {self._who(cid)}, back {back} · {undo} undoes")
             else:
                 self._stay_on(cid)
                 say(self, f"Awake again: {self._who(cid)}")
@@ -314,7 +338,7 @@ class InboxScreen(Screen[None]):
             if attempt(self, lambda: self.triager.set_tags(cid, text, tags))[0]:
                 self._stay_on(cid)
 
-        hint = "Spaces or commas between tags. ⏎ saves, esc cancels."
+        hint = "Spaces or commas between tags; tab completes. ⏎ saves, esc cancels."
         current = " ".join(tags) + " " if tags else ""
         self.app.push_screen(PromptScreen("Tags", current, hint, known, entered, by_word=True))
 
@@ -327,7 +351,7 @@ class InboxScreen(Screen[None]):
             if text is not None and attempt(self, lambda: self.triager.assign(cid, text))[0]:
                 self._stay_on(cid)
 
-        hint = "A teammate's name; empty unassigns. ⏎ saves, esc cancels."
+        hint = "A teammate's name (tab completes); empty unassigns. ⏎ saves, esc cancels."
         current = self.inbox.state(cid).assignee or ""
         self.app.push_screen(
             PromptScreen("Assign to", current, hint, self.inbox.known_assignees(), entered)
@@ -340,14 +364,20 @@ class InboxScreen(Screen[None]):
         message_id = self.inbox.conversations[cid].root.id
         if self._in_thread:
             if self.thread.current_message_id is None:
-                say(self, "That reply is not on the platform yet; x discards it.", "warning")
+                discard = key_name(self, "outbox.discard")
+                say(
+                    self,
+                    f"That reply is not on the platform yet; {discard} discards it.",
+                    "warning",
+                )
                 return
             message_id = self.thread.current_message_id
         ok, hidden = attempt(self, lambda: self.triager.toggle_hidden(cid, message_id))
         if ok:
             self._stay_on(cid)
             self._deliver_soon()
-            say(self, "Comment hidden · u undoes" if hidden else "Comment shown again")
+            undo = key_name(self, "triage.undo")
+            say(self, f"Comment hidden · {undo} undoes" if hidden else "Comment shown again")
 
     def action_undo(self) -> None:
         ok, undone = attempt(self, self.triager.undo)
@@ -365,11 +395,11 @@ class InboxScreen(Screen[None]):
                 self.thread.highlight_reply(undone.entry.reply_id)  # a discarded one is back
         else:
             self.refresh_all()
-        note = f" · {undone.note}" if undone.note else ""
+        note = " · " + undone.note if undone.note else ""
         if undone.restored:
-            say(self, f"Undone: {what}{note}")
+            say(self, f"Undone: {what}" + note)
         else:
-            say(self, f"Not undone: {what}{note}", "warning", 4)
+            say(self, f"Not undone: {what}" + note, "warning", 4)
 
     # Sources ------------------------------------------------------------------------------
 
@@ -394,7 +424,19 @@ class InboxScreen(Screen[None]):
         if self.focused is self.query_one(PostQueue):
             self._focus(self.conversation_list)
         elif self.current is not None:
+            if self.has_class("-narrow"):
+                self.remove_class("-gauges-on")  # the thread takes its place back
             self._focus(self.thread)
+
+    def action_toggle_gauges(self) -> None:
+        """i: hide the gauges, or show them (below 110 columns, in the thread's place)."""
+        shown = self.has_class("-gauges-on") or (
+            self.has_class("-wide") and not self.has_class("-gauges-off")
+        )
+        self.set_class(not shown, "-gauges-on")
+        self.set_class(shown, "-gauges-off")
+        if self.has_class("-narrow") and not shown and self._in_thread:
+            self._focus(self.conversation_list)  # the thread is out of sight
 
     def action_back(self) -> None:
         bar = self.filter_bar
@@ -402,6 +444,60 @@ class InboxScreen(Screen[None]):
             bar.clear()
             self._set_filter("")
         self._focus(self.conversation_list)
+
+    def action_show_post(self) -> None:
+        """p: the post of the highlighted conversation, or the one highlighted in the posts
+        pane (a post pending approval has no conversation to lead to it)."""
+        posts = self.query_one(PostQueue)
+        post_id = posts.current if self.focused is posts else None
+        if post_id is None and self.current is not None:
+            post_id = self.inbox.conversations[self.current].post_id
+        post = self.inbox.posts.get(post_id or posts.current or "")
+        if post is None:
+            say(self, "No post to show: highlight a conversation, or a post (tab).", "warning")
+            return
+        figures, now = self.inbox.figures(post.id), self.inbox.clock.now()
+        self.app.push_screen(PostScreen(post, figures, self.inbox.sla_seconds / 60, now))
+
+    # Copy and open ------------------------------------------------------------------------
+
+    def action_copy_link(self) -> None:
+        shared = self._shared("copy")
+        if shared is not None:
+            sharing.copy_link(self, shared)
+
+    def action_copy_text(self) -> None:
+        shared = self._shared("copy")
+        if shared is not None:
+            sharing.copy_text(self, shared)
+
+    def action_open_link(self) -> None:
+        shared = self._shared("open")
+        if shared is not None:
+            sharing.open_link(self, shared)
+
+    def _shared(self, doing: str) -> sharing.Shared | None:
+        """What y, Y and o act on: the post highlighted in the posts pane, the message or
+        reply highlighted in the thread, else the conversation's first message; None after
+        saying there is none."""
+        posts = self.query_one(PostQueue)
+        if self.focused is posts and posts.current is not None:
+            chosen = self.inbox.posts[posts.current]
+            return sharing.Shared("post", chosen.text, chosen.permalink)
+        cid = self._target(doing)
+        if cid is None:
+            return None
+        conversation = self.inbox.conversations[cid]
+        post = self.inbox.posts.get(conversation.post_id)
+        post_link = None if post is None else post.permalink
+        message = conversation.root
+        if self._in_thread:
+            reply_id = self.thread.current_reply_id
+            reply = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
+            if reply is not None:
+                return sharing.Shared("reply", reply.text, None, post_link)
+            message = conversation.message(self.thread.current_message_id or "") or message
+        return sharing.Shared("message", message.text, message.permalink, post_link)
 
     # Filter -------------------------------------------------------------------------------
 
@@ -457,15 +553,14 @@ class InboxScreen(Screen[None]):
             if not composer.edit(cid, self.thread.current_reply_id):
                 return
         else:
-            target = self._reply_target(cid)
-            if target is None:
+            message_id = self._reply_target(cid)
+            if message_id is None:
                 return
-            message_id, author = target
             why = self.triager.cannot_reply(cid, message_id)
             if why is not None:
                 say(self, why, "warning", 8)
                 return
-            composer.reply(cid, message_id, author)
+            composer.reply(cid, message_id, picked=self._in_thread)
         self._return_focus = back
         self.sticky = cid
         self._focus(composer.box)
@@ -479,9 +574,11 @@ class InboxScreen(Screen[None]):
         if cid is not None and reply_id is not None:
             found = next((r for r in self.inbox.replies(cid) if r.id == reply_id), None)
         if found is None:
+            keys = [key_name(self, i) for i in ("inbox.open", "thread.next", "thread.previous")]
             say(
                 self,
-                f"To {doing} a reply, highlight it in the thread (enter, then j/k).",
+                f"To {doing} a reply, highlight it in the thread ({keys[0]}, then "
+                f"{keys[1]}/{keys[2]}).",
                 "warning",
             )
         return found
@@ -510,29 +607,25 @@ class InboxScreen(Screen[None]):
             say(self, "That reply is on its way or sent: it can no longer be discarded.", "warning")
             return
         self._stay_on(reply.conversation_id)
+        undo = key_name(self, "triage.undo")
         if dropped.may_be_posted:
             say(
                 self,
-                "Discarded; an earlier attempt may have reached the platform · u undoes",
+                f"Discarded; an earlier attempt may have reached the platform · {undo} undoes",
                 "warning",
             )
         else:
-            say(self, "Reply discarded · u undoes")
+            say(self, f"Reply discarded · {undo} undoes")
 
-    def _reply_target(self, cid: str) -> tuple[str, str] | None:
+    def _reply_target(self, cid: str) -> str | None:
         """The message a reply answers: the one highlighted in the thread when the thread
-        has focus, else the latest member message; and its author's name."""
+        has focus, else the latest member message."""
         conversation = self.inbox.conversations[cid]
-        chosen = None
         if self._in_thread:
             chosen = self.thread.current_message_id
-            if chosen is None:
-                return None
-        if chosen is None:
-            members = [m for m in conversation.messages if not m.ours]
-            chosen = max(members, key=lambda m: m.created_at, default=conversation.root).id
-        message = conversation.message(chosen)
-        return None if message is None else (message.id, message.author.name)
+            return None if chosen is None or conversation.message(chosen) is None else chosen
+        members = [m for m in conversation.messages if not m.ours]
+        return max(members, key=lambda m: m.created_at, default=conversation.root).id
 
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,

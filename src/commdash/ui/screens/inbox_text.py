@@ -8,8 +8,8 @@ screen shows the result as plain :class:`~textual.content.Content`, never as mar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from commdash.inbox import VIEWS, Inbox, View
 from commdash.text import one_line
@@ -56,7 +56,19 @@ def thread_title(inbox: Inbox, cid: str | None, draft: bool) -> str:
         title += " · " + " ".join(f"#{tag}" for tag in state.tags)
     if draft:
         title += " · draft"
-    return one_line(title, 200)
+    return one_line(terminal_text(title), 200)
+
+
+class SyncState(NamedTuple):
+    """How a live source's sync stands, for the header."""
+
+    words: str
+    """What the sync is doing or what went wrong (empty when all is well); what follows the
+    first " · " is detail, left out first when the header is short."""
+    age: str
+    """How old the data is."""
+    bad: bool
+    """Whether that is bad news."""
 
 
 def sync_state(
@@ -64,28 +76,23 @@ def sync_state(
     progress: Progress | None,
     failure: str | None,
     broken: bool,
-    outbox: Callable[[], str],
     now: float,
-) -> tuple[str, bool]:
-    """How a live source's sync stands, for the header, and whether that is bad news.
-
-    ``failure``: why the latest pull failed (None after a good one); ``broken``: whether
-    that needs the manager (a token, a URL), not just time; ``outbox``: what the outbox adds
-    (paused delivery, items not sent), read only when it is shown; ``now``: the wall clock."""
+) -> SyncState:
+    """How a live source's sync stands. ``failure``: why the latest pull failed (None after
+    a good one); ``broken``: whether that needs the manager (a token, a URL), not just
+    time; ``now``: the wall clock."""
+    age = "" if synced_at is None else f"synced {ago(now - synced_at)}"
     if progress is not None:
         pages = f"{progress.pages:,} page{'' if progress.pages == 1 else 's'}"
-        return f"syncing · {pages} · {progress.items:,} items", False
+        return SyncState(f"syncing · {pages} · {progress.items:,} items", age, False)
+    if failure is None:
+        return SyncState("connecting…" if synced_at is None else "", age, False)
     trouble = "sync failed" if broken else "offline"
     if synced_at is None:
-        if failure is None:
-            return "connecting…", False
-        return f"{trouble} · never synced", True
-    age = now - synced_at
-    refused = outbox()
-    if failure is not None:
-        old = short_age(age) if age >= 60 else "under 1m"
-        return f"{trouble} · data {old} old{refused}", True
-    return f"synced {ago(age)}{refused}", bool(refused)
+        return SyncState(trouble, "never synced", True)
+    elapsed = now - synced_at
+    old = short_age(elapsed) if elapsed >= 60 else "under 1m"
+    return SyncState(trouble, f"data {old} old", True)
 
 
 def skipped_on_load(skipped: Sequence[str], count: int) -> tuple[str, str] | None:
@@ -100,9 +107,14 @@ def skipped_on_load(skipped: Sequence[str], count: int) -> tuple[str, str] | Non
     )
 
 
-def skipped_by_pull(warnings: Sequence[str]) -> str | None:
-    """The notice about what a pull skipped; None when it skipped nothing."""
+def skipped_by_pull(warnings: Sequence[str], total: int) -> str | None:
+    """The notice about what a pull newly reports (a cause, a limit reached, items skipped),
+    with how many items are skipped or repaired in all (``L`` lists those, and ``stats``
+    counts the same); None when it reports nothing new."""
     if not warnings:
         return None
-    more = f" (and {len(warnings) - 1:,} more)" if len(warnings) > 1 else ""
-    return f"Skipped: {one_line(warnings[0], 120)}{more}"
+    first = one_line(warnings[0], 120)
+    if total <= 0:
+        return f"Sync: {first}"
+    items = "1 item" if total == 1 else f"{total:,} items"
+    return f"Sync: {first} · {items} skipped or repaired in all; L lists them"

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 
 from commdash.actions import Triager
 from commdash.errors import StateError
+from commdash.outbox import RENEW_TOKEN
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.widgets.live_sync import LiveSync
-from commdash.ui.widgets.notices import Severity, attempt, say
-from commdash.ui.widgets.status_bar import StatusBar, outbox_note
+from commdash.ui.widgets.notices import Severity, attempt, say, spell
+from commdash.ui.widgets.status_bar import outbox_trouble
 
 if TYPE_CHECKING:
     from commdash.link import Link
@@ -32,6 +33,11 @@ class LiveInboxScreen(InboxScreen):
         """Why the latest pull failed; None after a good one."""
         self.sync_broken = False
         """Whether that failure needs the manager (a token, a URL), not just time."""
+        self._delivery = (0, 0)
+        """The outbox's items paused and not sent, as last read."""
+        self._asked = False
+        """Whether the manager asked for the pull under way ($, or R after a refused
+        token): its failure is told even when the header says so already."""
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -48,40 +54,34 @@ class LiveInboxScreen(InboxScreen):
         """Nothing brought yet (no sync, no offline copy)."""
         return self.link.feed.synced_at is None
 
-    def _sync_state(self) -> tuple[str, bool] | None:
+    def _sync_state(self) -> inbox_text.SyncState:
         return inbox_text.sync_state(
-            self.link.feed.synced_at,
-            self.progress,
-            self.offline,
-            self.sync_broken,
-            self._refused_replies,
-            time.time(),
+            self.link.feed.synced_at, self.progress, self.offline, self.sync_broken, time.time()
         )
 
-    def _refused_replies(self) -> str:
-        """What the outbox adds to the header: paused delivery, items not sent."""
-        try:
-            return outbox_note(self.triager.store.replies())
-        except StateError:
-            return ""
+    def _renew_hint(self) -> str:
+        return spell(self, RENEW_TOKEN)
 
-    def _show_status(self) -> None:
-        self.query_one(StatusBar).show(
-            self.inbox.snapshot.source,
-            self.inbox.figures().conversation,
-            self.inbox.clock.now(),
-            self.demo,
-            self._sync_state(),
-        )
+    def _delivery_trouble(self) -> tuple[int, int]:
+        """Read from the outbox on disk, except while a pull reports its progress (ten
+        times a second): then as it was."""
+        if self.progress is None:
+            try:
+                self._delivery = outbox_trouble(self.triager.store.replies())
+            except StateError:
+                self._delivery = (0, 0)
+        return self._delivery
 
     # Keys ---------------------------------------------------------------------------------
 
     def action_sync_now(self) -> None:
+        self._asked = True
         say(self, "Syncing…" if self.live.sync_now() else "A sync is under way.")
 
     def action_retry_reply(self) -> None:
         """R: after a refused token, read it again; else retry the highlighted reply."""
         if self.live.token_refused:
+            self._asked = True
             self.live.renew_token()
             say(self, "Reading the token again…")
             return
@@ -100,8 +100,14 @@ class LiveInboxScreen(InboxScreen):
     @on(LiveSync.Pulled)
     def _sync_pulled(self, event: LiveSync.Pulled) -> None:
         self.progress = None
+        asked, self._asked = self._asked, False
         if event.error is not None:
-            if event.error != self.offline:
+            # Told when the sync starts failing, when it comes to need the manager, and
+            # in answer to $ or R; the header keeps it meanwhile. Told at every retry
+            # (its wording differs: another page, another wait), it covered the thread
+            # every 30 seconds.
+            needs_the_manager_now = not event.transient and not self.sync_broken
+            if asked or self.offline is None or needs_the_manager_now:
                 severity: Severity = "warning" if event.transient else "error"
                 say(self, f"Sync failed: {event.error}", severity, 10 if event.transient else 30)
             self.offline = event.error
@@ -125,7 +131,7 @@ class LiveInboxScreen(InboxScreen):
         self.composer.reload_drafts()
         self._forget_vanished()
         self._refresh_in_place()
-        skipped = inbox_text.skipped_by_pull(synced.warnings)
+        skipped = inbox_text.skipped_by_pull(synced.warnings, snapshot.skipped_count)
         if skipped is not None:
             say(self, skipped, "warning", 8)
 
@@ -149,5 +155,6 @@ class LiveInboxScreen(InboxScreen):
     def _delivered(self, event: LiveSync.Delivered) -> None:
         for outcome in event.outcomes:
             failed = outcome.item.status == "failed"
-            say(self, outcome.note, "error" if failed else "information", 10 if failed else 3)
+            note = outcome.note + (" — " + RENEW_TOKEN if outcome.item.paused else "")
+            say(self, note, "error" if failed else "information", 10 if failed else 3)
         self.sync_from_disk()

@@ -37,7 +37,14 @@ class PromptScreen(Dialog[str]):
     """Answers with the text entered, or None when cancelled with escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel")
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding(
+            "tab",
+            "complete",
+            "Complete",
+            tooltip="Take the completion shown after the text",
+            id="dialog.complete",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -62,6 +69,7 @@ class PromptScreen(Dialog[str]):
         self.title_text = title
         self.value = value
         self.hint = hint
+        self.by_word = by_word
         self.suggester: Suggester = (
             LastWordSuggester(suggestions)
             if by_word
@@ -77,6 +85,16 @@ class PromptScreen(Dialog[str]):
     def action_submit_entry(self) -> None:
         """enter: the prompt closes with its text, before the next key is handled."""
         self.answer(self.query_one(EntryInput).value)
+
+    def action_complete(self) -> None:
+        """tab: take the completion shown (then, for a list of words, a space for the
+        next one); without one, go to the end of the text."""
+        entry = self.query_one(EntryInput)
+        entry.action_end()
+        before = entry.value
+        entry.action_cursor_right()  # at the end, Input's own way to take the completion
+        if self.by_word and entry.value != before:
+            entry.insert_text_at_cursor(" ")
 
     def action_cancel(self) -> None:
         self.answer(None)

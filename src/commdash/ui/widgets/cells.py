@@ -1,38 +1,85 @@
-"""Fitting text into terminal cells."""
+"""Fitting text into terminal cells.
+
+Textual lays a line out by Rich's count of the cells each character takes; the terminal
+draws it by its own. Where the two counts differ, the line is drawn wider or narrower than
+it was laid out, and whatever follows it on the screen (a pane's border, the next pane)
+moves. :func:`terminal_text` is where text from a source becomes text both count alike,
+and every source text a widget shows goes through it.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 
-from commdash.text import one_line
+from commdash.text import cell_width, one_line
 
-EMOJI_PRESENTATION = "\ufe0f"
 TAB = "    "
+REPLACEMENT = "\ufffd"
 _WORD = re.compile(r"\S+\s*|\s+")
+_TERMINALS_DISAGREE = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
+"""Emoji presentation selectors, the zero-width joiner and skin tones: a terminal draws
+"👩\u200d🔧" or "👍🏽" as one glyph of two cells, or as its parts side by side, and "🌧\ufe0f"
+in one cell or two, as it was made to."""
 
 
 def terminal_text(text: str) -> str:
-    """Text as terminals measure it: tabs as spaces (a raw tab would move the cursor), and no
-    emoji presentation selector (U+FE0F), which makes terminals draw some symbols two cells
-    wide while width tables count one."""
-    return text.replace(EMOJI_PRESENTATION, "").replace("\t", TAB)
+    """``text`` as the terminal and Rich count it alike:
+
+    - tabs become spaces (a raw tab would move the cursor);
+    - presentation selectors, joiners and skin tones go (``👩‍🔧`` shows as ``👩🔧``);
+    - a spacing vowel sign of an Indic script (``ि`` in ``प्रिया``), which takes a cell in
+      every ``wcwidth`` terminal and none by Rich's count, becomes its vowel letter
+      (``प्रइयआ``): every vowel is still read, and nothing overflows its pane;
+    - any other character the two count differently (another spacing mark; one added to
+      Unicode after this Python's tables) becomes U+FFFD.
+    """
+    if "\t" in text:
+        text = text.replace("\t", TAB)
+    if text.isascii():
+        return text
+    text = _TERMINALS_DISAGREE.sub("", text)
+    for char in set(text):
+        shown = _shown_as(char)
+        if shown != char:
+            text = text.replace(char, shown)
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _shown_as(char: str) -> str:
+    """``char``, or what stands for it when Rich does not count its cells as the terminal
+    (:func:`commdash.text.cell_width`) does."""
+    if char == "\n" or get_character_cell_size(char) == cell_width(char):
+        return char
+    name = unicodedata.name(char, "")
+    if " VOWEL SIGN " in name:
+        try:
+            letter = unicodedata.lookup(name.replace(" VOWEL SIGN ", " LETTER "))
+        except KeyError:
+            return REPLACEMENT
+        return letter if get_character_cell_size(letter) == cell_width(letter) else REPLACEMENT
+    return REPLACEMENT
 
 
 def fit(text: str, width: int) -> str:
     """``text`` on one line, cut with an ellipsis or padded to exactly ``width`` cells."""
     if width <= 0:
         return ""
-    return set_cell_size(one_line(terminal_text(text), width), width)
+    # one_line reads a bounded prefix (4 characters a cell, and some): so does this.
+    return set_cell_size(one_line(terminal_text(text[: 4 * width + 65]), width), width)
 
 
 def right(text: str, width: int) -> str:
     """``text`` right-aligned in ``width`` cells (cut on the left side if too long)."""
     if width <= 0:
         return ""
-    length = cell_len(text)
-    return " " * (width - length) + text if length <= width else fit(text, width)
+    shown = terminal_text(text)
+    length = cell_len(shown)
+    return " " * (width - length) + shown if length <= width else fit(text, width)
 
 
 def wrap(text: str, width: int) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.segment import Segment
 
 from commdash.inbox import Inbox
+from commdash.text import cell_width
 from commdash.timeutil import short_age
 from commdash.ui.widgets.cells import fit, right
 from commdash.ui.widgets.virtual_list import VirtualList
@@ -85,11 +86,13 @@ class ConversationList(VirtualList):
         )
         extra = len(conversation.messages) - 1
         count = f" +{extra}" if extra else ""
-        if inbox.replies(cid):
-            count += " ↩queued"
+        replies = inbox.replies(cid)
+        failed = any(reply.status == "failed" for reply in replies)
+        outbox = (" ↩failed" if failed else " ↩queued") if replies else ""
         snippet_width = width - 2 - AGE_WIDTH - 1 - AUTHOR_WIDTH - 1
-        label_text = fit(labels, min(len(labels) + 1, max(0, snippet_width // 3))) if labels else ""
-        snippet_width -= len(count) + (len(label_text) + 1 if label_text else 0)
+        label_width = min(cell_width(labels) + 1, max(0, snippet_width // 3))
+        label_text = fit(labels, label_width) if labels else ""
+        snippet_width -= cell_width(count + outbox) + (label_width + 1 if label_text else 0)
         segments = [
             Segment(marker + " ", marker_style),
             Segment(right(age, AGE_WIDTH) + " ", marker_style if marker != " " else quiet),
@@ -99,6 +102,7 @@ class ConversationList(VirtualList):
             ),
             *self._snippet(cid, max(0, snippet_width)),
             Segment(count, quiet),
+            Segment(outbox, self.component_style("conversation-list--late") if failed else quiet),
         ]
         if label_text:
             segments.append(

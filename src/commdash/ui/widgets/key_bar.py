@@ -1,11 +1,14 @@
 """The key hints at the bottom: one line, redrawn only when the keys on offer change.
 
 Textual's ``Footer`` rebuilds a widget per key whenever focus moves, which costs tens of
-milliseconds a key; this draws the same hints as one line of text.
+milliseconds a key; this draws the same hints as one line of text. When they do not all fit,
+the last are left out, but never help and quit: at 80 columns a newcomer still sees how to
+learn the keys and how to leave.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual.screen import Screen
 from textual.strip import Strip
@@ -15,6 +18,8 @@ from commdash.keymap import binding_ids
 
 DEFAULT_ORDER = {binding_id: index for index, binding_id in enumerate(binding_ids())}
 """Each binding id's place in the order Textual lists the bindings without a keymap."""
+ALWAYS_SHOWN = frozenset({"app.help", "app.quit"})
+"""The hints kept however narrow the terminal: the others make room for them."""
 
 
 class KeyBar(Widget):
@@ -32,7 +37,8 @@ class KeyBar(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._keys: list[tuple[str, str]] = []
+        self._keys: list[tuple[str, str, bool]] = []
+        """(key, description, whether it is always shown), in the bar's order."""
         self._palette: tuple[str, str] | None = None
 
     def on_mount(self) -> None:
@@ -42,7 +48,7 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        keys: list[tuple[str, str]] = []
+        keys: list[tuple[str, str, bool]] = []
         palette = None
         seen: set[str] = set()
         active = list(screen.active_bindings.values())
@@ -56,7 +62,8 @@ class KeyBar(Widget):
                 palette = (self.app.get_key_display(binding), "palette")
             elif binding.show and enabled and binding.action not in seen:
                 seen.add(binding.action)
-                keys.append((self.app.get_key_display(binding), binding.description))
+                kept = binding.id in ALWAYS_SHOWN
+                keys.append((self.app.get_key_display(binding), binding.description, kept))
         if (keys, palette) != (self._keys, self._palette):
             self._keys, self._palette = keys, palette
             self.refresh()
@@ -72,14 +79,20 @@ class KeyBar(Widget):
                 Segment(f" {self._palette[0]}", key_style),
                 Segment(f" {self._palette[1]} ", text_style),
             ]
-        room = width - sum(len(s.text) for s in right)
+        room = width - sum(cell_len(s.text) for s in right)
+        sizes = [cell_len(key) + cell_len(description) + 3 for key, description, _ in self._keys]
+        free = room - sum(size for size, (*_, kept) in zip(sizes, self._keys, strict=True) if kept)
         left: list[Segment] = []
         used = 0
-        for key, description in self._keys:
-            piece = len(key) + len(description) + 3
-            if used + piece > room:
-                break
+        for size, (key, description, kept) in zip(sizes, self._keys, strict=True):
+            if not kept:
+                if size > free:
+                    free = 0  # the rest are left out, in order: no gaps in the bar
+                    continue
+                free -= size
+            elif used + size > room:
+                continue
             left += [Segment(f" {key}", key_style), Segment(f" {description} ", text_style)]
-            used += piece
+            used += size
         gap = Segment(" " * max(0, room - used), base)
         return Strip([*left, gap, *right]).crop(0, width)

@@ -6,6 +6,9 @@ Its keys (``ctrl+s``, ``escape``, ``ctrl+e``) are screen actions, run at once: t
 where the manager was, so the keys typed after ``ctrl+s`` find the reply queued and the box
 closed. The box's text comes from nowhere but the manager (and the editor they called) while
 it is open.
+
+The box's subtitle counts the reply as the platform counts it against its limit
+(:mod:`commdash.replying`), and names its keys as they are in effect.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from textual.widget import Widget
 
 from commdash import editor
 from commdash.actions import Triager
+from commdash.replying import lands_under, queued_text, reply_limit
 from commdash.text import one_line
-from commdash.ui.widgets.notices import Severity, attempt, say
+from commdash.ui.widgets.notices import Severity, attempt, key_name, key_namer, say
 from commdash.ui.widgets.reply_box import ReplyBox
 
 DRAFT_SAVE_SECONDS = 1.0
 """A crash loses at most this much of what was typed."""
+NEAR_LIMIT = 0.9
+"""From this share of the limit on, the counter says how much is left, in the warning colour."""
 
 
 class ReplyComposer(Widget):
@@ -45,6 +51,9 @@ class ReplyComposer(Widget):
         """While the box edits a reply of the outbox: its id."""
         self._edited_from = ""
         """The text of that reply when the box opened on it."""
+        self._prefill = ""
+        """What the box opened with that the manager did not type (the name of the person
+        answered, where the platform puts the reply elsewhere): alone, it is no reply."""
         self._draft_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -65,11 +74,26 @@ class ReplyComposer(Widget):
 
     # Opening ------------------------------------------------------------------------------
 
-    def reply(self, cid: str, message_id: str, author: str) -> None:
-        """Open the box on the conversation's draft, to answer ``message_id``."""
+    def reply(self, cid: str, message_id: str, picked: bool) -> None:
+        """Open the box on the conversation's draft, to answer ``message_id``. Where the
+        platform puts the reply under another comment (Facebook: a reply to a reply goes
+        under the top-level comment), the title says so; and when the manager ``picked``
+        the message in the thread (rather than answering the conversation from the list), a
+        new reply starts with the name of the person answered, as Facebook's own box does,
+        so that the thread shows whom it answers."""
         self.editing = None
-        title = f"Reply to {one_line(author, 40)}"
-        self._open(cid, message_id, title, self.drafts.get(cid, ""))
+        conversation = self.triager.inbox.conversations[cid]
+        answered = conversation.message(message_id) or conversation.root
+        title = f"Reply to {one_line(answered.author.name, 40)}"
+        text = self.drafts.get(cid, "")
+        prefill = ""
+        under = lands_under(self.triager.inbox.snapshot.source.platform, conversation, answered)
+        if under is not None:
+            whose = "your" if under.ours else f"{one_line(under.author.name, 30)}'s"
+            title += f" · goes under {whose} comment"
+            if picked and not text and not answered.ours:
+                text = prefill = f"{answered.author.name} "
+        self._open(cid, message_id, title, text, prefill)
 
     def edit(self, cid: str, reply_id: str) -> bool:
         """Open the box on a reply of the outbox not sent yet; False after saying why not."""
@@ -83,17 +107,35 @@ class ReplyComposer(Widget):
         self._open(cid, reply.in_reply_to, "Edit your reply", reply.text)
         return True
 
-    def _open(self, cid: str, message_id: str, title: str, text: str) -> None:
+    def _open(self, cid: str, message_id: str, title: str, text: str, prefill: str = "") -> None:
         """Open the box on ``text``: the one moment its text comes from anywhere but the
         manager (and the editor they called), so nothing typed is ever overwritten."""
         self.replying = (cid, message_id)
+        self._prefill = prefill
         box = self.box
         box.border_title = Content(title)
-        keep = "esc keep draft" if self.editing is None else "esc keep edit as draft"
-        box.border_subtitle = Content(f"ctrl+s queue · {keep} · ctrl+e editor")
         box.text = text
         box.move_cursor(box.document.end)
+        self._show_count()
         box.display = True
+
+    def _show_count(self) -> None:
+        """The subtitle: the reply's length against the platform's limit, then the keys."""
+        name = key_namer(self)
+        keep = "keep draft" if self.editing is None else "keep edit as draft"
+        keys = f"{name('reply.queue')} queue · {name('reply.close')} {keep}"
+        keys += f" · {name('reply.editor')} editor"
+        limit = reply_limit(self.triager.inbox.snapshot.source)
+        if limit is None:
+            self.box.border_subtitle = Content(keys)
+            return
+        length = limit.count(queued_text(self.box.text))
+        count: str | tuple[str, str] = f"{length:,}/{limit.most:,}"
+        if length > limit.most:
+            count = (f"{count} · {length - limit.most:,} over", "bold $error")
+        elif length >= limit.most * NEAR_LIMIT:
+            count = (f"{count} · {limit.most - length:,} left", "bold $warning")
+        self.box.border_subtitle = Content.assemble(count, " · ", keys)
 
     # Closing ------------------------------------------------------------------------------
 
@@ -103,13 +145,15 @@ class ReplyComposer(Widget):
         why)."""
         if self.replying is None:
             return None
-        text = self.box.text
+        text = self._typed()
         if not text.strip():
             say(self, "The reply is empty.", "warning")
             return None
         cid, in_reply_to = self.replying
         editing = self.editing
-        notice = f"Reply to {self._author_of(cid, in_reply_to)} queued · e marks done · u undoes"
+        done, undo = key_name(self, "triage.done"), key_name(self, "triage.undo")
+        notice = f"Reply to {self._author_of(cid, in_reply_to)} queued"
+        notice += f" · {done} marks done · {undo} undoes"
         severity: Severity = "information"
         if editing is not None:
             ok, edited = attempt(self, lambda: self.triager.edit_reply(editing, text))
@@ -136,7 +180,7 @@ class ReplyComposer(Widget):
         a draft was kept. ``quiet``: the caller tells the manager why, and of the draft."""
         if self.replying is None:
             return False
-        cid, text = self.replying[0], self.box.text
+        cid, text = self.replying[0], self._typed()
         kept = False
         if self.editing is None:
             self.keep_draft()
@@ -163,9 +207,15 @@ class ReplyComposer(Widget):
         of the outbox is kept only when the box closes: see :meth:`close`)."""
         if self.replying is None or self.editing is not None:
             return
-        cid, text = self.replying[0], self.box.text
+        cid, text = self.replying[0], self._typed()
         if text != self.drafts.get(cid, ""):
             self._save_draft(cid, text)
+
+    def _typed(self) -> str:
+        """The box's text; empty while it holds only what it was opened with for the
+        manager (the name of the person answered)."""
+        text = self.box.text
+        return "" if self._prefill and text.strip() == self._prefill.strip() else text
 
     def _save_draft(self, cid: str, text: str) -> bool:
         """Write the draft (an empty one deletes it); False after showing a disk error."""
@@ -178,8 +228,11 @@ class ReplyComposer(Widget):
         return True
 
     @on(ReplyBox.Changed)
-    def _typed(self) -> None:
-        """Drafts reach the disk while typing (a crash loses at most a second or two)."""
+    def _changed(self) -> None:
+        """The counter follows the text; drafts reach the disk while typing (a crash loses
+        at most a second or two)."""
+        if self.replying is not None:
+            self._show_count()
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self.keep_draft)

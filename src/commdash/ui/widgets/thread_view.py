@@ -19,12 +19,14 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.strip import Strip
 
+from commdash.hints import Hint, Press
 from commdash.inbox import Inbox
-from commdash.outbox import Reply
+from commdash.outbox import RENEW_TOKEN, Reply
 from commdash.text import clip, one_line
 from commdash.timeutil import ago, duration
 from commdash.ui.widgets.cells import terminal_text, wrap
 from commdash.ui.widgets.cursor_view import CursorView
+from commdash.ui.widgets.notices import key_namer
 
 MAX_INDENT_LEVELS = 8
 INDENT = 2
@@ -182,6 +184,7 @@ class ThreadView(CursorView):
             return
         inbox = self.inbox
         now = inbox.clock.now()
+        keys = key_namer(self)
         replies_by_parent: dict[str, list[Reply]] = {}
         for reply in inbox.replies(cid):
             replies_by_parent.setdefault(reply.in_reply_to, []).append(reply)
@@ -211,9 +214,15 @@ class ThreadView(CursorView):
                     ("└ " + terminal_text(inbox.snapshot.source.account.name), "thread-view--ours"),
                     reply_state(reply, now),
                 )
-                text = terminal_text(clip(reply.text, TEXT_LIMIT)[0])
-                note = terminal_text(one_line(reply.error, 300)) if reply.error else ""
-                self._add_block(header, text, "", note, indent + INDENT, None, reply)
+                body, cut = clip(reply.text, TEXT_LIMIT)
+                notes = [f"… {cut:,} more characters not shown"] if cut else []
+                if reply.error:
+                    notes.append(terminal_text(one_line(reply.error, 300)))
+                hint = what_to_do(reply)
+                if hint is not None:
+                    notes.append(hint.spelled(keys))
+                note = " · ".join(notes)
+                self._add_block(header, terminal_text(body), "", note, indent + INDENT, None, reply)
         self.virtual_size = Size(width, len(self._lines))
 
     def _add_block(
@@ -310,16 +319,34 @@ class ThreadView(CursorView):
                 self._scroll_to_cursor()
 
 
+NOT_SENT = Hint(
+    Press("triage.reply"),
+    " edits, ",
+    Press("outbox.retry"),
+    " retries, ",
+    Press("outbox.discard"),
+    " discards",
+)
+
+
+def what_to_do(reply: Reply) -> Hint | None:
+    """What the manager can do about a reply that waits for them, under it (wrapped, so it
+    is never cut off at 80 columns); None when it waits for nobody."""
+    if reply.status == "failed":
+        return NOT_SENT
+    return RENEW_TOKEN if reply.paused else None
+
+
 def reply_state(reply: Reply, now: float) -> tuple[str, str]:
     """How a reply of the outbox stands, for its header: text and component class."""
     if reply.status == "failed":
-        return (" · not sent: r edits, R retries, x discards", "thread-view--failed")
+        return (" · not sent", "thread-view--failed")
     if reply.status == "sending":
         return (" · sending…", "thread-view--queued")
     if reply.status == "sent":
         return (" · sent, not synced yet", "thread-view--queued")
     if reply.paused:
-        return (" · queued, waiting for a renewed token", "thread-view--failed")
+        return (" · paused: token refused", "thread-view--failed")  # the note says what to do
     if reply.attempts:
         wait = max(0.0, reply.next_attempt_at - now)
         return (f" · queued, retrying in {duration(wait)}", "thread-view--failed")
