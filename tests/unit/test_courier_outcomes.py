@@ -173,7 +173,7 @@ def test_a_refused_token_pauses_the_reply_and_the_rest_until_resumed(tmp_path: P
     source = Platform(RemoteError("HTTP 401: token refused", refused=True))
     post = courier(store, source)
     [done] = post.deliver_due()
-    assert done.note == "Delivery paused: token refused — renew it, then press R"
+    assert done.note == "Delivery paused: token refused"
     assert done.item == next(r for r in store.replies() if r.id == first.id)
     why = f"{TOKEN_REFUSED} (HTTP 401: token refused)"
     assert [(r.status, r.paused, r.attempts, r.error) for r in store.replies()] == [
@@ -285,7 +285,7 @@ def test_an_item_queued_while_the_token_is_refused_is_told_it_waits(tmp_path: Pa
     later = queued(store, at=NOW + 1)
     [done] = post.deliver_due()
     assert (done.item.id, done.item.paused) == (later.id, True)
-    assert done.note == "Delivery paused: token refused — renew it, then press R"
+    assert done.note == "Delivery paused: token refused"
 
 
 def test_a_claim_taken_over_before_the_first_request_stops_it(tmp_path: Path) -> None:
