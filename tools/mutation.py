@@ -6,9 +6,10 @@
 
 A row is a module, or several: ``triage`` with ``records.py``, which reads and writes its
 records (and the outbox's), and ``store``, the package ``commdash/store/`` with the files and
-lock under it (``statefiles.py``). For each row, two kinds of mutants, each run only against
-the test files that import one of its modules (``pytest -x -p no:randomly``, no xdist inside
-a mutant):
+lock under it (``statefiles.py``). ``outbox`` is the outbox item's steps (claim, pause, retry,
+requeue, a claim's lease), which ``delivery``'s courier takes. For each row, two kinds of
+mutants, each run only against the test files that import one of its modules (``pytest -x
+-p no:randomly``, no xdist inside a mutant):
 
 - function bodies: mutmut (``[tool.mutmut]`` in pyproject.toml), run in
   ``build/mutation/<row>/`` with the row's files as ``only_mutate`` and those test files as
@@ -101,6 +102,7 @@ TARGETS = {
     "inbox": Target(("inbox.py",), 90.0),
     "store": Target((*_package("store"), "statefiles.py"), 90.0),
     "delivery": Target(("delivery.py",), 90.0),
+    "outbox": Target(("outbox.py",), 90.0),
 }
 
 PYTEST = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-n", "0"]
