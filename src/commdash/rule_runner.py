@@ -24,7 +24,7 @@ from commdash.actions import Triager
 from commdash.inbox import Inbox
 from commdash.query import Context, compile_query, manager_names, parse
 from commdash.rules import Rule
-from commdash.store.rules import RuleRecord
+from commdash.store.rules import RuleRecord, digest
 from commdash.store.triage import Transition
 
 
@@ -57,16 +57,22 @@ class RuleRunner:
         with store.locked():
             triager.sync_from_disk()  # a colleague's rule or action, just before, counts
             every = triager.inbox.conversation_ids("all")
+            names = [rule.name for rule in self.rules]
+            listed = digest(every)
+            if record.all_considered(names, listed):
+                return []  # the usual later load: the same conversations as last time
+            present = set(every)
             for rule in self.rules:
                 seen = record.considered(rule.name)
+                if seen.issuperset(present):
+                    continue  # the usual case after the first load: set operations, in C
                 new = [cid for cid in every if cid not in seen]
-                if not new:
-                    continue
                 record.add(rule.name, new)
                 transitions = _transitions(triager, rule, matching(triager.inbox, rule, new))
                 changed = len(triager.bulk_each(transitions, rule.action)) if transitions else 0
                 if changed:
                     runs.append(RuleRun(rule, len(new), changed))
+            record.remember_all(names, listed)
         return runs
 
 

@@ -230,5 +230,5 @@ def test_a_damaged_record_is_a_state_error_naming_it(tmp_path: Path) -> None:
     record = RuleRecord(tmp_path)
     record.path("r").parent.mkdir()
     record.path("r").write_text("[1, 2")
-    with pytest.raises(StateError, match=r"rules/.*\.json: line 1"):
+    with pytest.raises(StateError, match=r"rules/.*\.json: not a rule.s record"):
         record.considered("r")
