@@ -19,7 +19,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -169,20 +168,9 @@ def rows(bench: Any) -> list[tuple[str, Any]]:
             command = [sys.executable, str(Path(__file__).resolve()), "--worker"]
             command += ["--export", str(export), "--result", str(result)]
             command += ["--marked", str(marked), "--runs", str(runs)]
-            run._say(f"worker bulk on {size} conversations ...")
-            done = subprocess.run(
-                command,
-                env=bench.env(cache, state),
-                cwd=run.ROOT,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=run.WORKER_TIMEOUT,
-                check=False,
+            found: dict[str, Any] = run.run_worker(
+                command, result, f"worker bulk on {size} conversations", bench.env(cache, state)
             )
-            if done.returncode != 0:
-                tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-12:]
-                raise RuntimeError("worker bulk failed: " + " | ".join(tail))
-            found: dict[str, Any] = json.loads(result.read_text())
             return found
 
         found: dict[str, Any] = bench.memo(("bulk", conversations), make)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -80,19 +79,8 @@ def rows(bench: Any) -> list[tuple[str, Any]]:
         result = bench.tmp / f"claim-{queued}.json"
         command = [sys.executable, str(Path(__file__).resolve()), "--worker"]
         command += ["--queued", str(queued), "--result", str(result)]
-        run._say(f"worker outbox claim with {queued:,} queued ...")
-        done = subprocess.run(
-            command,
-            cwd=run.ROOT,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=run.WORKER_TIMEOUT,
-            check=False,
-        )
-        if done.returncode != 0:
-            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-12:]
-            raise RuntimeError("worker outbox claim failed: " + " | ".join(tail))
-        found: dict[str, list[float]] = json.loads(result.read_text())
+        label = f"worker outbox claim with {queued:,} queued"
+        found: dict[str, list[float]] = run.run_worker(command, result, label)
         row = run.Row(name, run._ms(statistics.median(found["after"])), "ms")
         row.anchor = run._ms(statistics.median(found["before"]))
         row.samples = found

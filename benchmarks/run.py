@@ -184,6 +184,29 @@ def _read_through(path: Path) -> None:
             pass
 
 
+def run_worker(
+    command: list[str], result: Path, label: str, env: dict[str, str] | None = None
+) -> Any:
+    """Run a measuring worker (``command``, which writes its figures to ``result`` as JSON)
+    in a process of its own, and return what it wrote; its last lines of errors if it fails."""
+    _say(f"{label} ...")
+    started = time.perf_counter()
+    done = subprocess.run(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=WORKER_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-12:]
+        raise RuntimeError(f"{label} failed: " + " | ".join(tail))
+    _say(f"{label} done in {time.perf_counter() - started:.1f} s")
+    return json.loads(result.read_text())
+
+
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     """End a process started in its own session, and anything it left running."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -392,23 +415,13 @@ class Bench:
             command += ["--file", str(path), "--result", str(result)]
             for name, value in options.items():
                 command += [f"--{name.replace('_', '-')}", str(value)]
-            _say(f"worker {kind} on {size} {options or ''} ...")
-            started = time.perf_counter()
-            done = subprocess.run(
-                command,
-                env=self.env(self.cache_dir(size, True), state),
-                cwd=ROOT,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=WORKER_TIMEOUT,
-                check=False,
-            )
-            shutil.rmtree(state, ignore_errors=True)
-            if done.returncode != 0:
-                tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-12:]
-                raise RuntimeError(f"worker {kind} on {size} failed: " + " | ".join(tail))
-            _say(f"worker {kind} on {size} done in {time.perf_counter() - started:.1f} s")
-            return json.loads(result.read_text())
+            label = f"worker {kind} on {size}"
+            try:
+                return run_worker(
+                    command, result, label, self.env(self.cache_dir(size, True), state)
+                )
+            finally:
+                shutil.rmtree(state, ignore_errors=True)
 
         return self.memo(("worker", kind, size, tuple(sorted(options.items()))), make)
 

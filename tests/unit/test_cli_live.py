@@ -4,16 +4,15 @@ against servers on 127.0.0.1: figures, the offline copy, and one-line errors."""
 from __future__ import annotations
 
 import json
-import os
 import ssl
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from _cli import run_commdash
 from servers.base import Response
 from servers.graph import FakeGraph, RecordedGraph, graph_error
 from servers.native import ACCOUNT, REPLY_PATH, FakeNative, make_document
@@ -36,16 +35,12 @@ def server() -> Iterator[FakeNative]:
 def run(
     tmp_path: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
-    environ.update({"COMMDASH_CONFIG": str(tmp_path / "config.toml"), **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-m", "commdash", *args, "--state-dir", str(tmp_path / "state")],
-        capture_output=True,
-        text=True,
-        env=environ,
-        stdin=subprocess.DEVNULL,
+    return run_commdash(
+        *args,
+        "--state-dir",
+        str(tmp_path / "state"),
+        env={"COMMDASH_CONFIG": str(tmp_path / "config.toml"), **(env or {})},
         timeout=60,
-        check=False,
     )
 
 

@@ -4,10 +4,10 @@ demo; a SOURCE that is neither a file nor a configured source says where neither
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from _cli import run_commdash
 
 from commdash.actions import Triager
 from commdash.config import load_config
@@ -20,17 +20,12 @@ NOW = "2026-11-25T09:00:00Z"
 def commdash(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python -m commdash ARGS`` with its state under ``tmp_path`` and the config file
     ``tmp_path/config.toml`` (there or not)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
-    env.update(PYTHONUTF8="1", COMMDASH_CONFIG=str(tmp_path / "config.toml"))
-    return subprocess.run(
-        [sys.executable, "-m", "commdash", *args, "--state-dir", str(tmp_path / "state")],
-        capture_output=True,
-        text=True,
+    return run_commdash(
+        *args,
+        "--state-dir",
+        str(tmp_path / "state"),
         cwd=tmp_path,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
+        env={"COMMDASH_CONFIG": str(tmp_path / "config.toml")},
     )
 
 

@@ -8,20 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_commdash
 
 
 def commdash_config(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
-    environ |= {"COMMDASH_CONFIG": str(config), "PYTHONUTF8": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "commdash", "config", *args],
-        env=environ,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_commdash("config", *args, env={"COMMDASH_CONFIG": str(config)})
 
 
 SOURCE = '[sources.team]\nkind = "commdash"\nurl = "https://example.org/feed.json"\n'

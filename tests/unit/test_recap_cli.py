@@ -4,10 +4,10 @@ as short plain lines or one JSON object; a bad ``--since`` is one line and statu
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from _cli import run_commdash
 
 from commdash.actions import Triager
 from commdash.config import load_config
@@ -20,17 +20,12 @@ HOSTILE = "\x1b]0;pwned\x07\x1b[2J"
 
 def commdash(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python -m commdash ARGS --now NOW`` with its state under ``tmp_path``, in UTC."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
-    env.update(PYTHONUTF8="1", TZ="UTC", COMMDASH_CONFIG=str(tmp_path / "config.toml"))
-    return subprocess.run(
-        [sys.executable, "-m", "commdash", *args, "--now", NOW],
-        capture_output=True,
-        text=True,
+    return run_commdash(
+        *args,
+        "--now",
+        NOW,
         cwd=tmp_path,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
+        env={"TZ": "UTC", "COMMDASH_CONFIG": str(tmp_path / "config.toml")},
     )
 
 

@@ -4,13 +4,12 @@ files, import and export reading back what they write, and a bad file told in on
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from _cli import run_commdash
 
 from commdash.replies_file import toml_string
 from commdash.saved_replies import SavedReply
@@ -34,17 +33,8 @@ text = {toml_string(TRICKY)}
 
 
 def commdash(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
-    environ["COMMDASH_STATE_DIR"] = str(tmp_path / "state")
-    return subprocess.run(
-        [sys.executable, "-m", "commdash", "replies", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environ,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        check=False,
+    return run_commdash(
+        "replies", *args, cwd=tmp_path, env={"COMMDASH_STATE_DIR": str(tmp_path / "state")}
     )
 
 

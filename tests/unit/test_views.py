@@ -4,10 +4,10 @@ run for real in a subprocess."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from _cli import run_commdash
 
 from commdash.config import check_config, load_config
 from commdash.views import BUILT_IN, ViewSpec
@@ -16,21 +16,13 @@ NOW = "2026-11-25T09:00:00Z"
 
 
 def commdash(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMMDASH_")}
-    environ |= {
-        "COMMDASH_CONFIG": str(tmp_path / "config.toml"),
-        "COMMDASH_STATE_DIR": str(tmp_path / "state"),
-        "COMMDASH_CACHE_DIR": str(tmp_path / "cache"),
-        "PYTHONUTF8": "1",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "commdash", *args],
-        env=environ,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    return run_commdash(
+        *args,
+        env={
+            "COMMDASH_CONFIG": str(tmp_path / "config.toml"),
+            "COMMDASH_STATE_DIR": str(tmp_path / "state"),
+            "COMMDASH_CACHE_DIR": str(tmp_path / "cache"),
+        },
     )
 
 

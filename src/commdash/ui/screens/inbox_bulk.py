@@ -19,7 +19,7 @@ from commdash.ui.marks import Marks
 from commdash.ui.screens.choose import ChooseScreen
 from commdash.ui.screens.confirm import ConfirmScreen
 from commdash.ui.screens.prompt import PromptScreen
-from commdash.ui.screens.saved_reply_picker import SavedReplyPicker
+from commdash.ui.screens.saved_reply_picker import SavedReplyPicker, saved_replies_or_say
 from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.notices import attempt, key_name, say
 
@@ -193,8 +193,8 @@ class BulkActions:
         """r with marks: choose a saved reply, then, after a yes that names the count, send
         it to every marked conversation, each filled for the member it answers."""
         screen = self.screen
-        ok, library = attempt(screen, screen.triager.saved_replies.replies)
-        if not ok or library is None:
+        library = saved_replies_or_say(screen, screen.triager.saved_replies, "in a reply box")
+        if library is None:
             return
         if not library:
             palette = key_name(screen, "app.palette")

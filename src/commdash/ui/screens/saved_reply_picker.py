@@ -17,14 +17,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from commdash.saved_replies import SavedReply
+from commdash.store.saved_replies import SavedReplyStore
 from commdash.text import one_line
 from commdash.ui.screens.dialog import Dialog
 from commdash.ui.widgets.cells import terminal_text
-from commdash.ui.widgets.notices import key_name
+from commdash.ui.widgets.notices import attempt, key_name, say
 from commdash.ui.widgets.text_entry import EntryInput
 
 FUZZY_CELLS = 32
@@ -158,3 +160,24 @@ def reply_row(reply: SavedReply) -> Content:
         "\n  ",
         terminal_text(one_line(reply.text, PREVIEW_CELLS)),
     )
+
+
+def saved_replies_or_say(
+    node: Widget, library: SavedReplyStore, write_where: str
+) -> list[SavedReply] | None:
+    """The saved replies to choose from; None when they cannot be read (said why) or there
+    are none yet (said how to make one: write one ``write_where``, then keep it)."""
+    ok, replies = attempt(node, library.replies)
+    if not ok or replies is None:
+        return None
+    if not replies:
+        palette = key_name(node, "app.palette")
+        say(
+            node,
+            f'No saved replies yet: write one {write_where}, then {palette} "Save reply box '
+            'as saved reply" (or commdash replies import FILE).',
+            "warning",
+            8,
+        )
+        return None
+    return replies

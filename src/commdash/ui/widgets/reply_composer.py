@@ -25,7 +25,7 @@ from commdash.replying import lands_under, queued_text, reply_limit
 from commdash.saved_replies import SavedReply, checked, from_reply_box, name_key
 from commdash.text import one_line
 from commdash.ui.screens.prompt import PromptScreen
-from commdash.ui.screens.saved_reply_picker import SavedReplyPicker
+from commdash.ui.screens.saved_reply_picker import SavedReplyPicker, saved_replies_or_say
 from commdash.ui.widgets.notices import Severity, attempt, key_name, key_namer, say
 from commdash.ui.widgets.reply_box import ReplyBox
 
@@ -250,8 +250,8 @@ class ReplyComposer(Widget):
         filled in for the member answered, for the manager to edit."""
         if self.replying is None:
             return
-        ok, library = attempt(self, self.triager.saved_replies.replies)
-        if not ok or library is None:
+        library = saved_replies_or_say(self, self.triager.saved_replies, "here")
+        if library is None:
             return
         if not library:
             palette = key_name(self, "app.palette")
