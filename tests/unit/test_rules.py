@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +233,26 @@ def test_a_damaged_record_is_a_state_error_naming_it(tmp_path: Path) -> None:
     record.path("r").write_text("[1, 2")
     with pytest.raises(StateError, match=r"rules/.*\.json: not a rule.s record"):
         record.considered("r")
+
+
+def _open_and_run(directory: str, manager: str, start: Any) -> int:
+    """In another process: open the source with a rule that adds a note, once ``start``
+    lets every process go at once; how many conversations this one changed."""
+    triager = open_triager(Path(directory), conversations(40), manager)
+    start.wait()
+    runs = RuleRunner([Rule("noted", "refund", RuleThen(note="check"))]).run(triager)
+    return sum(run.changed for run in runs)
+
+
+def test_two_processes_opening_at_once_apply_a_rule_once(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start = manager.Barrier(2)
+        with context.Pool(2) as pool:
+            directory = str(tmp_path / "s")
+            both = [(directory, "kari@desk", start), (directory, "ola@desk", start)]
+            changed = pool.starmap(_open_and_run, both)
+    assert sorted(changed) == [0, 20]
+    states = Store(tmp_path / "s").states()
+    assert len(states) == 20
+    assert all(len(state.notes) == 1 for state in states.values())
