@@ -29,6 +29,7 @@ from commdash.triage import RuleMark, TriageState
 ACTIONS = ("tag", "assign", "done", "snooze", "note")
 """What ``then`` takes."""
 _DURATION = re.compile(r"\s*(\d{1,6})\s*([a-zA-Z]+)\s*")
+_IS_MARKED = re.compile(r"(?<![\w:])is:marked\b", re.IGNORECASE)
 
 
 class RuleProblem(ValueError):
@@ -164,7 +165,8 @@ def _check_when(when: object, where: str) -> None:
             f"({one_line(when[error.start : error.end], 30)!r}); left out"
         ) from None
     if node is not None and _mentions_marked(node):
-        at = when.casefold().find("marked") + 1
+        written = _IS_MARKED.search(when)
+        at = 1 if written is None else written.start() + 1
         raise RuleProblem(
             f"{where}: when: is:marked at {at}: marks are the manager's on the screen, "
             "not something a rule can see; left out"

@@ -73,8 +73,8 @@ def test_a_rule_is_read_with_every_action(tmp_path: Path) -> None:
             "rule 'r': when: unclosed ( at 1 ('('); left out",
         ),
         (
-            'when = "tag:x -is:marked"\nthen = { done = true }',
-            "rule 'r': when: is:marked at 11: marks are the manager's on the screen",
+            'when = "marked -IS:Marked"\nthen = { done = true }',
+            "rule 'r': when: is:marked at 9: marks are the manager's on the screen",
         ),
         ('when = "x"\nthen = { colour = "red" }', "rule 'r': then.colour: unknown action"),
         ('when = "x"\nthen = { snooze = "2 fortnights" }', "then.snooze: expected a duration"),
