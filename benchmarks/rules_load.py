@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -95,20 +94,8 @@ def rows(bench: Any) -> list[tuple[str, Any]]:
             command = [sys.executable, str(Path(__file__).resolve()), "--worker"]
             command += ["--export", str(export), "--result", str(result)]
             command += ["--state", str(state), "--runs", str(runs)]
-            run._say(f"worker rules on {size} conversations ...")
-            done = subprocess.run(
-                command,
-                env=bench.env(cache, state),
-                cwd=run.ROOT,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=run.WORKER_TIMEOUT,
-                check=False,
-            )
-            if done.returncode != 0:
-                tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-12:]
-                raise RuntimeError("worker rules failed: " + " | ".join(tail))
-            found: dict[str, Any] = json.loads(result.read_text())
+            label = f"worker rules on {size} conversations"
+            found: dict[str, Any] = run.run_worker(command, result, label, bench.env(cache, state))
             return found
 
         found: dict[str, Any] = bench.memo(("rules", conversations), make)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
+import subprocess
 from pathlib import Path
 
 import pytest
-
-from commdash.cli import main
+from _cli import run_commdash
 
 NOW = "2026-11-25T09:00:00Z"
 RULE = '[[rules]]\nname = "refunds"\nwhen = "refund"\nthen = { tag = "refund", assign = "ana" }\n'
@@ -41,42 +40,46 @@ def export(tmp_path: Path) -> Path:
     return path
 
 
-def configure(text: str) -> None:
-    Path(os.environ["COMMDASH_CONFIG"]).write_text(text, encoding="utf-8")
+def rules(tmp_path: Path, config: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``commdash rules ARGS`` with ``config`` as the config file."""
+    path = tmp_path / "config.toml"
+    path.write_text(config, encoding="utf-8")
+    env = {
+        "COMMDASH_CONFIG": str(path),
+        "COMMDASH_STATE_DIR": str(tmp_path / "state"),
+        "COMMDASH_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    return run_commdash("rules", *args, env=env)
 
 
 def test_dry_run_prints_counts_and_the_first_few_safely_without_acting(
-    export: Path, isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+    export: Path, tmp_path: Path
 ) -> None:
-    configure(RULE)
-    assert main(["rules", str(export), "--dry-run", "--now", NOW]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    done = rules(tmp_path, RULE, str(export), "--dry-run", "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
     assert lines[0] == "rule refunds: #refund @ana · when refund"
     assert lines[1] == "  would act on 7 conversations"
     assert len(lines) == 2 + 5 + 1 and lines[-1] == "  · … and 2 more"
     dana = next(line for line in lines if "Dana" in line)
     assert "\x1b" not in dana and "\x07" not in dana
     assert "My refund never came" in dana
-    assert list(isolated_dirs.rglob("*.json")) == []  # nothing acted, nothing recorded
+    assert list((tmp_path / "state").rglob("*.json")) == []  # nothing acted, nor recorded
 
 
-def test_without_dry_run_it_says_when_rules_act(
-    export: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    configure(RULE)
-    assert main(["rules", str(export)]) == 0
-    out = capsys.readouterr().out
+def test_without_dry_run_it_says_when_rules_act(export: Path, tmp_path: Path) -> None:
+    done = rules(tmp_path, RULE, str(export))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     assert "rule refunds: #refund @ana" in out
     assert "Rules act when the TUI opens the source" in out
 
 
-def test_a_bad_rule_is_one_line_and_exit_2(
-    export: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    configure('[[rules]]\nname = "late"\nwhen = "waiting:>2x"\nthen = { done = true }\n')
-    assert main(["rules", str(export), "--dry-run"]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    [line] = captured.err.splitlines()
+def test_a_bad_rule_is_one_line_and_exit_2(export: Path, tmp_path: Path) -> None:
+    bad = '[[rules]]\nname = "late"\nwhen = "waiting:>2x"\nthen = { done = true }\n'
+    done = rules(tmp_path, bad, str(export), "--dry-run")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
     assert "rule 'late': when: waiting:>2x: unknown unit" in line
     assert line.startswith("commdash: error: ")
