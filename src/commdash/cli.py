@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-COMMANDS = ("stats", "outbox", "serve", "recap", "config", "replies")
+COMMANDS = ("stats", "outbox", "serve", "recap", "rules", "config", "replies")
 """The subcommands: each is the first argument, its options after it."""
 
 
