@@ -106,3 +106,15 @@ def test_stats_of_an_unknown_view_says_which_there_are_and_exits_2(tmp_path: Pat
         "'snoozed', 'done', 'everything'"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_a_view_nested_too_deeply_is_left_out_with_one_line(tmp_path: Path) -> None:
+    deep = "(" * 3000 + "a" + ")" * 3000
+    path = write(tmp_path, f'[[views]]\nname = "deep"\nquery = "{deep}"\n')
+    assert check_config(path) == [
+        f"{path}: view 'deep': query: nested too deeply (more than 50 levels) at 51 ('('); left out"
+    ]
+    for args in (("config", "--check"), ("stats", "--now", NOW)):
+        done = commdash(tmp_path, *args)
+        assert "Traceback" not in done.stdout + done.stderr
+    assert done.returncode == 0
