@@ -13,6 +13,7 @@ from commdash.config import load_config
 from commdash.ui.app import CommdashApp
 from commdash.ui.widgets import filter_bar
 from commdash.ui.widgets.filter_bar import FilterBar
+from commdash.ui.widgets.notices import WARNING_SECONDS
 from commdash.ui.widgets.view_bar import ViewBar
 
 
@@ -168,3 +169,16 @@ async def test_the_help_lists_the_filter_terms(started: Start) -> None:
         for term in ("is:needs-reply", "mine unassigned", "age:>2h waiting:>1h", "has:question"):
             assert term in text
         assert " S Sort the view" in text
+
+
+async def test_a_view_left_out_is_said_as_briefly_as_any_warning(
+    make_app: AppFactory, started: Start, isolated_dirs: Path
+) -> None:
+    (isolated_dirs.parent / "config.toml").write_text(
+        '[[views]]\nname = "broken"\nquery = "age:>2x"\n', encoding="utf-8"
+    )
+    async with started(make_app(config=load_config()), notifications=True) as (app, _pilot):
+        [notice] = list(app._notifications)
+        assert notice.title == "Settings left out"
+        assert "view 'broken': query: age:>2x: unknown unit" in notice.message
+        assert notice.timeout == WARNING_SECONDS <= 10

@@ -42,7 +42,7 @@ from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
-from commdash.ui.widgets.notices import attempt, key_name, say
+from commdash.ui.widgets.notices import WARNING_SECONDS, attempt, key_name, say
 from commdash.ui.widgets.post_queue import PostQueue
 from commdash.ui.widgets.reply_composer import ReplyComposer
 from commdash.ui.widgets.status_bar import StatusBar
@@ -120,7 +120,9 @@ class InboxScreen(Screen[None]):
         )
         if skipped is not None:
             message, title = skipped
-            self.notify(message, title=title, severity="warning", timeout=8, markup=False)
+            self.notify(
+                message, title=title, severity="warning", timeout=WARNING_SECONDS, markup=False
+            )
         unreadable = self.triager.store.unreadable_replies()
         if unreadable is not None:
             self.notify(unreadable, title="Outbox", severity="warning", timeout=15, markup=False)
