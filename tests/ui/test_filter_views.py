@@ -182,3 +182,23 @@ async def test_a_view_left_out_is_said_as_briefly_as_any_warning(
         assert notice.title == "Settings left out"
         assert "view 'broken': query: age:>2x: unknown unit" in notice.message
         assert notice.timeout == WARNING_SECONDS <= 10
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["at once", "in the background"])
+async def test_a_new_order_starts_at_the_top_of_the_list(
+    started: Start, monkeypatch: pytest.MonkeyPatch, background: bool
+) -> None:
+    if background:
+        monkeypatch.setattr(filter_bar, "SEARCH_IN_BACKGROUND_ABOVE", 0)
+    async with started(size=(120, 30)) as (app, pilot):
+        inbox = app.triager.inbox
+        await pilot.press("5", *["down"] * 40)
+        listed = listing(app)
+        assert listed.cursor >= 40 and listed.scroll_offset.y > 0
+        await pilot.press("S", "S")  # the view's own order -> waiting -> newest first
+        newest = inbox.conversation_ids("all", sort="newest")
+        await until(pilot, lambda: listed.ids == newest and listed.cursor == 0)
+        await pilot.pause()
+        assert listed.current == newest[0]
+        assert listed.scroll_offset.y == 0
+        assert app.screen.composer.conversation_id in (None, newest[0])

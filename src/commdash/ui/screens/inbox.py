@@ -76,6 +76,8 @@ class InboxScreen(Screen[None]):
         self.triager = triager
         self.inbox = triager.inbox
         self.demo = demo
+        self._from_the_top = False
+        """The order changed: the next listing starts at its first row (as mutt does)."""
         self.sticky: str | None = None
         """A conversation kept in the list after an action moved it out of the view, until
         the cursor leaves it: a reply must not make the next key act on another one."""
@@ -297,9 +299,14 @@ class InboxScreen(Screen[None]):
         self._relist()
 
     def _relist(self, ids: list[str] | None = None) -> None:
-        """Another view or filter: list afresh (the row kept after an action goes)."""
+        """Another view, filter or order: list afresh (the row kept after an action goes).
+        After a change of order, the cursor goes to the first row: the row it was on has
+        moved, and what the new order puts first is what the manager wants to see."""
         self.sticky = None
         self.refresh_all(ids=ids)
+        if self._from_the_top:
+            self._from_the_top = False
+            self.conversation_list.action_cursor_first()
 
     @on(PostQueue.Highlighted, "#posts")
     def _post_changed(self) -> None:
@@ -547,6 +554,7 @@ class InboxScreen(Screen[None]):
         own = self.views[self.slot].sort
         orders: list[Sort | None] = list(SORTS) if own is not None else [None, *SORTS]
         self.sort = orders[(orders.index(self.sort) + 1) % len(orders)]
+        self._from_the_top = True
         self._list_afresh()
         shown = "its own order" if self.sort is None else SORT_NAMES[self.sort]
         say(self, f"Sorted: {shown}")
@@ -714,6 +722,7 @@ class InboxScreen(Screen[None]):
         if event.stale:
             return
         if event.ids is None:
+            self._from_the_top = False
             self._refresh_list_title()  # gave up: the list is as it was
         elif (event.view, event.post_id, event.within, event.sort) != (
             self.view,
