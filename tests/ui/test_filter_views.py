@@ -15,6 +15,7 @@ from commdash.ui.widgets import filter_bar
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.notices import WARNING_SECONDS
 from commdash.ui.widgets.view_bar import ViewBar
+from commdash.ui.widgets.view_bar import arrange as view_bar_arrange
 
 
 def problem(app: CommdashApp) -> Static:
@@ -95,7 +96,7 @@ async def test_view_6_from_the_config_with_its_count(
         await until(pilot, lambda: bar.counts[5] == len(expected))
         # Too narrow for every name: the current view keeps its name, the others their key.
         assert f"1 needs reply {len(inbox.conversation_ids())}" in view_bar(app)
-        assert f" 6:{len(expected)} " in view_bar(app)
+        assert f"6:{len(expected)}" in view_bar(app).split()
         await pilot.press("6")
         assert listing(app).ids == expected
         assert title(app).startswith(f"Conversations · magnus asks ({len(expected)})")
@@ -202,3 +203,58 @@ async def test_a_new_order_starts_at_the_top_of_the_list(
         assert listed.current == newest[0]
         assert listed.scroll_offset.y == 0
         assert app.screen.composer.conversation_id in (None, newest[0])
+
+
+NINE_VIEWS = (
+    '[[views]]\nname = "refunds"\nquery = "tag:refund"\n'
+    '[[views]]\nname = "questions"\nquery = "has:question"\n'
+    '[[views]]\nname = "late ones"\nquery = "waiting:>1h"\n'
+    '[[views]]\nname = "liked"\nquery = "likes:>0"\n'
+)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_view_bar_gives_every_view_its_key_and_count(
+    make_app: AppFactory, started: Start, isolated_dirs: Path, width: int
+) -> None:
+    (isolated_dirs.parent / "config.toml").write_text(NINE_VIEWS, encoding="utf-8")
+    async with started(make_app(config=load_config()), size=(width, 24)) as (app, pilot):
+        bar = app.screen.query_one(ViewBar)
+        await until(pilot, lambda: None not in bar.counts)
+        names = [view.name for view in bar.views]
+        assert len(names) == 9
+        for key in ("1", "6", "9", "i", "6"):  # the gauges pane hidden at "i", shown again
+            await pilot.press(key)
+            await pilot.pause()
+            text = view_bar(app)
+            wide = bar.content_region.width
+            assert wide < 90  # too narrow for every name
+            for index, (name, count) in enumerate(zip(names, bar.counts, strict=True)):
+                brief, named = f"{index + 1}:{count:,}", f"{index + 1} {name} {count:,}"
+                assert brief in text.split() or named in text, (key, index, text)
+            if wide > 60 or bar.current == 5:  # the current's name, where there is room
+                assert f"{bar.current + 1} {names[bar.current]} " in text
+            assert "…" not in text
+
+
+def test_the_view_bar_shortens_large_counts_then_leaves_views_out_with_a_mark() -> None:
+    names = ["needs reply", "all open", "snoozed", "done", "everything", "a", "b", "c", "d"]
+    counts = [23_674, 27_335, 0, 0, 27_335, 1_200, 15_000, None, 12_345_678]
+    shown, gap = view_bar_arrange(names, counts, 5, 56)
+    assert shown == [
+        (0, "1:23k"),
+        (1, "2:27k"),
+        (2, "3:0"),
+        (3, "4:0"),
+        (4, "5:27k"),
+        (5, "6 a 1,200"),
+        (6, "7:15k"),
+        (7, "8:…"),
+        (8, "9:12M"),
+    ]
+    assert gap == 1
+    shown, _ = view_bar_arrange(names, counts, 5, 20)
+    assert [index for index, _ in shown] == [0, 5, -1]  # the current kept; … marks the rest
+    assert shown[-1] == (-1, "…")
+    shown, gap = view_bar_arrange(names, counts, 0, 0)  # no limit: every name, exact counts
+    assert shown[0] == (0, "1 needs reply 23,674") and gap == 2
