@@ -10,6 +10,7 @@ from _screen import AppFactory, Start, last_notice, listing, shown, title, until
 from textual.widgets import Static
 
 from commdash.config import load_config
+from commdash.query import IS_VALUES
 from commdash.ui.app import CommdashApp
 from commdash.ui.widgets import filter_bar
 from commdash.ui.widgets.filter_bar import FilterBar
@@ -258,3 +259,28 @@ def test_the_view_bar_shortens_large_counts_then_leaves_views_out_with_a_mark() 
     assert shown[-1] == (-1, "…")
     shown, gap = view_bar_arrange(names, counts, 0, 0)  # no limit: every name, exact counts
     assert shown[0] == (0, "1 needs reply 23,674") and gap == 2
+
+
+async def test_tab_again_goes_through_every_term_that_fits_and_shows_them(
+    started: Start,
+) -> None:
+    async with started(size=(160, 40)) as (app, pilot):
+        bar = app.screen.query_one(FilterBar)
+        states = [f"-is:{state}" for state in IS_VALUES]
+        await pilot.press("slash", *"x -is:", "tab")
+        assert bar.value == f"x {states[0]}"
+        await pilot.press("tab")
+        assert bar.value == f"x {states[1]}"
+        await pilot.pause(0.2)
+        assert problem(app).display
+        line = shown(problem(app))[0].strip()
+        assert line.startswith(f"tab 2/{len(states)}: {states[1]}  {states[2]}")
+        for state in [*states[2:], states[0]]:  # round and round
+            await pilot.press("tab")
+            assert bar.value == f"x {state}"
+        assert app.focused is bar
+        await pilot.press("space")  # typing on: tab completes afresh, the line goes
+        await pilot.pause(0.2)
+        assert not problem(app).display
+        await pilot.press("tab")
+        assert bar.value == f"x {states[0]} "  # nothing to complete after a space

@@ -694,13 +694,18 @@ class InboxScreen(Screen[None]):
         self._focus(self.conversation_list)
 
     def _show_problem(self, text: str) -> bool:
-        """Mark the filter's mistake and say what it is beside it; whether it has one."""
+        """Mark the filter's mistake and say what it is beside it, else the terms tab goes
+        through; whether it has a mistake."""
         found = problem(text)
         self.filter_bar.mark(found)
+        completing = None if found is not None else self.filter_bar.completing()
         label = self.query_one("#filter-problem", Static)
-        label.display = found is not None
+        label.display = found is not None or completing is not None
+        label.set_class(completing is not None, "-completing")
         if found is not None:
             label.update(Content(found.message))
+        elif completing is not None:
+            label.update(completing.line())
         return found is not None
 
     def _set_filter(self, text: str) -> None:
