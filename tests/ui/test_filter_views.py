@@ -284,3 +284,15 @@ async def test_tab_again_goes_through_every_term_that_fits_and_shows_them(
         assert not problem(app).display
         await pilot.press("tab")
         assert bar.value == f"x {states[0]} "  # nothing to complete after a space
+
+
+async def test_a_filter_nested_too_deeply_is_a_mistake_not_a_crash(started: Start) -> None:
+    async with started() as (app, pilot):
+        bar = app.screen.query_one(FilterBar)
+        await pilot.press("slash")
+        good = list(listing(app).ids)
+        bar.value = "(" * 3000 + "a" + ")" * 3000
+        await pilot.pause(0.3)
+        assert shown(problem(app))[0].strip().startswith("nested too deeply (more than 50")
+        assert listing(app).ids == good
+        assert app.is_running
