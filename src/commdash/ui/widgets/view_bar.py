@@ -51,8 +51,8 @@ def arrange(
     labels. A label is ``6:104`` or, room allowing, ``6 refunds 104``; the current view's is
     padded by a space each side.
 
-    What gives way first: the wide gap, then the current view's name, then exact large
-    counts, then views from the right; the other names come last, in order, as room allows.
+    What gives way first: the wide gap, then exact large counts, then the current view's
+    name, then views from the right; the other names come last, in order, as room allows.
     """
     limit = width if width > 0 else 10**9
 
@@ -67,7 +67,7 @@ def arrange(
         if _width(labels, current, gap) <= limit:
             break
     if _width(labels, current, gap) > limit:
-        labels[-1] = LEFT_OUT
+        labels[-1] = LEFT_OUT  # drawn last
     while _width(labels, current, gap) > limit and len(labels) > 2:
         del labels[max(i for i in labels if i not in (current, -1))]
     room = limit - _width(labels, current, gap)
@@ -77,7 +77,7 @@ def arrange(
         if grows > room:
             break
         labels[index], room = named, room - grows
-    return sorted(labels.items(), key=lambda item: item[0] < 0), gap
+    return list(labels.items()), gap
 
 
 def _width(labels: dict[int, str], current: int, gap: int) -> int:
