@@ -62,6 +62,9 @@ TERMS = (
     ("likes:>5 has:question", "likes in all; has:link, has:note"),
 )
 """The terms in brief, for the help."""
+MAX_DEPTH = 50
+"""How deeply parentheses and ``-`` may nest: far beyond any query a person writes, and
+shallow enough that parsing, compiling and checking stay well inside Python's stack."""
 UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 Operator = Literal["<", "<=", ">", ">=", "="]
 
@@ -239,6 +242,8 @@ class _Parser:
         self.at = 0
         self.open: list[_Token] = []
         """The parentheses opened and not yet closed."""
+        self.depth = 0
+        """How many ``(`` and ``-`` enclose the term being read (at most MAX_DEPTH)."""
 
     def _peek(self) -> _Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -267,21 +272,37 @@ class _Parser:
 
     def unary(self) -> Node:
         token = self.tokens[self.at]
+        if token.kind not in ("-", "("):
+            self.at += 1
+            return self._leaf(token)
+        if self.depth == MAX_DEPTH:
+            raise QueryError(
+                f"nested too deeply (more than {MAX_DEPTH} levels)", token.start, token.end
+            )
+        self.depth += 1
+        node = self._nested()
+        self.depth -= 1
+        return node
+
+    def _nested(self) -> Node:
+        """``-term`` or ``(alternatives)``."""
+        token = self.tokens[self.at]
         self.at += 1
         if token.kind == "-":
             after = self._peek()
             if after is None or after.kind == ")":
                 raise QueryError("- needs a term after it", token.start, token.end)
             return Not(self.unary())
-        if token.kind == "(":
-            self.open.append(token)
-            node = self.alternatives()
-            close = self._peek()
-            if close is None or close.kind != ")":
-                raise QueryError("unclosed (", token.start, token.end)
-            self.open.pop()
-            self.at += 1
-            return node
+        self.open.append(token)
+        node = self.alternatives()
+        close = self._peek()
+        if close is None or close.kind != ")":
+            raise QueryError("unclosed (", token.start, token.end)
+        self.open.pop()
+        self.at += 1
+        return node
+
+    def _leaf(self, token: _Token) -> Node:
         if token.kind == ")":
             raise QueryError("unmatched )", token.start, token.end)
         if token.kind == "phrase":

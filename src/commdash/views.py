@@ -10,8 +10,9 @@ sort = "waiting"               # waiting (the default), newest, oldest or likes
 ```
 
 A view of one's own lists every conversation that matches its query (the filter language,
-:mod:`commdash.query`). A view whose query does not parse, or that has no key left, is left
-out with a note (``commdash config --check`` lists them).
+:mod:`commdash.query`). A view whose query does not parse, whose name another view shown
+already has (case and spaces aside), or that has no key left, is left out with a note
+(``commdash config --check`` lists them).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ class OwnViews:
 
     views: tuple[ViewSpec, ...] = ()
     replace: bool = False
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Each view left out for a mistake of its own: its name, and why."""
 
     def on_keys(self) -> tuple[ViewSpec, ...]:
         """The views on keys 1-9, in order."""
@@ -77,55 +80,87 @@ def read_views(path: Path, data: dict[str, Any]) -> tuple[OwnViews, list[str]]:
         notes.append(f'{path}: views: expected [[views]] sections (name = "...", query = "...")')
         table = []
     views: list[ViewSpec] = []
+    left_out: list[tuple[str, str]] = []
+    taken = {} if replace else {_folded(view.name): view.name for view in BUILT_IN}
+    """The names shown so far, compared case and spaces aside."""
     for number, raw in enumerate(table, start=1):
         try:
-            views.append(_view(raw, f"{path}: views #{number}"))
-        except ValueError as problem:
-            notes.append(str(problem))
+            view = _view(raw, f"{path}: views #{number}")
+        except _LeftOut as problem:
+            notes.append(f"{problem.where}: {problem.why}; left out")
+            if problem.name is not None:
+                left_out.append((problem.name, problem.why))
+            continue
+        folded = _folded(view.name)
+        if folded in taken:
+            notes.append(
+                f"{path}: view {view.name!r}: another view is called {taken[folded]!r} "
+                "(case and spaces aside); left out"
+            )
+            continue
+        taken[folded] = view.name
+        views.append(view)
     room = MAX_VIEWS - (0 if replace else len(BUILT_IN))
-    for left_out in views[room:]:
-        notes.append(
-            f"{path}: view {one_line(left_out.name, 40)!r}: no key left (keys 1-9 hold "
-            f"{MAX_VIEWS} views); left out"
-        )
+    for no_key in views[room:]:
+        why = f"no key left (keys 1-9 hold {MAX_VIEWS} views)"
+        notes.append(f"{path}: view {no_key.name!r}: {why}; left out")
+        left_out.append((no_key.name, why))
     if replace and not views:
         replace = False  # nothing to replace them with: keys 1-5 keep the built-in views
-    return OwnViews(tuple(views[:room]), replace), notes
+    return OwnViews(tuple(views[:room]), replace, tuple(left_out)), notes
+
+
+class _LeftOut(Exception):
+    """A view that cannot be used: ``where`` in the file, ``why``, and its name if it has one."""
+
+    def __init__(self, where: str, why: str, name: str | None = None) -> None:
+        super().__init__(why)
+        self.where = where
+        self.why = why
+        self.name = name
 
 
 def _view(raw: object, where: str) -> ViewSpec:
     if not isinstance(raw, dict):
-        raise ValueError(f"{where}: expected a table with name and query; left out")
+        raise _LeftOut(where, "expected a table with name and query")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"{where}: name: expected a name; left out")
-    where = f"{where.split(': ', 1)[0]}: view {one_line(name, 40)!r}"
+        raise _LeftOut(where, "name: expected a name")
+    shown = one_line(name, 40)
+    where = f"{where.split(': ', 1)[0]}: view {shown!r}"
     unknown = sorted(set(raw) - {"name", "query", "sort"})
     if unknown:
-        raise ValueError(f"{where}: {one_line(unknown[0], 40)}: unknown setting; left out")
+        raise _LeftOut(where, f"{one_line(unknown[0], 40)}: unknown setting", shown)
     query = raw.get("query", "")
     if not isinstance(query, str):
-        raise ValueError(f"{where}: query: expected text; left out")
+        raise _LeftOut(where, "query: expected text", shown)
     try:
         parse(query)
     except QueryError as error:
-        raise ValueError(
-            f"{where}: query: {error.message} at {error.start + 1} "
-            f"({one_line(query[error.start : error.end], 30)!r}); left out"
+        raise _LeftOut(
+            where,
+            f"query: {error.message} at {error.start + 1} "
+            f"({one_line(query[error.start : error.end], 30)!r})",
+            shown,
         ) from None
     sort = raw.get("sort", "waiting")
     if sort not in SORTS:
-        raise ValueError(
-            f"{where}: sort: {one_line(str(sort), 20)!r} is not one of {', '.join(SORTS)}; left out"
+        raise _LeftOut(
+            where, f"sort: {one_line(str(sort), 20)!r} is not one of {', '.join(SORTS)}", shown
         )
-    return ViewSpec(one_line(name, 40), "all", query, sort)
+    return ViewSpec(shown, "all", query, sort)
+
+
+def _folded(name: str) -> str:
+    """A view's name as names are compared: case and spaces aside."""
+    return " ".join(name.casefold().split())
 
 
 def find(views: Sequence[ViewSpec], name: str) -> ViewSpec | None:
     """The view called ``name`` (case and spaces aside)."""
-    wanted = " ".join(name.casefold().split())
+    wanted = _folded(name)
     for view in views:
-        if " ".join(view.name.casefold().split()) == wanted:
+        if _folded(view.name) == wanted:
             return view
     return None
 
@@ -156,10 +191,14 @@ class UnknownView(CommdashError):
 
 
 def chosen_view(own: OwnViews, name: str) -> ViewSpec:
-    """The view on keys 1-9 called ``name``; UnknownView naming those there are."""
+    """The view on keys 1-9 called ``name``; UnknownView saying why one of that name was left
+    out, or naming those there are."""
     views = own.on_keys()
     found = find(views, name)
     if found is None:
+        for left_out, why in own.left_out:
+            if _folded(left_out) == _folded(name):
+                raise UnknownView(f"the view {left_out!r} was left out: {why}")
         names = ", ".join(repr(view.name) for view in views)
         raise UnknownView(f"no view is called {one_line(name, 40)!r}; the views: {names}")
     return found

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from _builders import HOUR, MINUTE, NOW, conv, msg, post, reply, snapshot
@@ -14,6 +17,7 @@ from test_shelf import both
 from commdash.inbox import VIEWS, Inbox
 from commdash.query import (
     KEYS,
+    MAX_DEPTH,
     And,
     Compare,
     Not,
@@ -38,6 +42,7 @@ from commdash.triage import (
 )
 
 SLA = 60 * MINUTE
+T = TypeVar("T")
 
 # Parsing ------------------------------------------------------------------------------------
 
@@ -143,7 +148,9 @@ def test_any_input_gives_a_query_or_a_query_error() -> None:
     ]
     rng = random.Random(11)
     for _ in range(4000):
-        if rng.random() < 0.8:
+        if rng.random() < 0.05:  # deep nesting, long runs: never more than a QueryError
+            text = "".join(rng.choice(pieces) * rng.randint(1, 400) for _ in range(4))
+        elif rng.random() < 0.8:
             text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(8))
         else:
             text = "".join(chr(rng.randint(0, 0x2FF)) for _ in range(rng.randint(0, 20)))
@@ -151,6 +158,19 @@ def test_any_input_gives_a_query_or_a_query_error() -> None:
             parse(text)
         except QueryError as error:
             assert 0 <= error.start < error.end <= max(len(text), 1), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(" * 3000 + "a" + ")" * 3000, "(" * 330 + "a", "-" * 1000 + "a", "-(" * 200 + "a"],
+    ids=["3000 (", "330 (", "1000 -", "200 -("],
+)
+def test_nesting_deeper_than_the_limit_is_a_mistake_at_its_place(text: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse(text)
+    assert caught.value.message == f"nested too deeply (more than {MAX_DEPTH} levels)"
+    opened = [at for at, char in enumerate(text) if char in "(-"]
+    assert caught.value.start == opened[MAX_DEPTH]
 
 
 # Matching -------------------------------------------------------------------------------------
@@ -321,3 +341,37 @@ def test_message_tests_read_a_shelf_once_then_remember(
     inbox.set_state(cid, mark_done(BLANK, 1.0))
     assert inbox.conversation_ids("all", None, "likes:>=0 has:link", sort="likes") == first
     assert reads == []
+
+
+def _deepest_allowed() -> str:
+    """``-(w1 order or -(w2 order or … order))``: every level an and, an or and a not,
+    MAX_DEPTH ( and - in all; an odd number of nots around "order"."""
+    text = "order"
+    for level in range(1, MAX_DEPTH // 2 + 1):
+        text = f"-(w{level} order or {text})"
+    return text
+
+
+def _in_a_deep_stack(depth: int, run: Callable[[], T]) -> T:
+    """``run()`` called ``depth`` frames down, as from deep inside the TUI's event handling."""
+    return run() if depth == 0 else _in_a_deep_stack(depth - 1, run)
+
+
+def test_the_deepest_allowed_query_parses_compiles_and_checks_in_a_deep_stack() -> None:
+    inbox = build()
+    deepest = _deepest_allowed()
+    assert sum(deepest.count(char) for char in "(-") == MAX_DEPTH
+    # Python stops at 1000 frames; the TUI may already be a few hundred deep.
+    found = _in_a_deep_stack(600, lambda: ids(inbox, deepest))
+    assert MAX_DEPTH // 2 % 2 == 1
+    assert found == ids(inbox, "-order") == {"c2", "c3", "c4", "c5", "c6"}
+
+
+def test_a_long_flat_query_is_quick() -> None:
+    inbox = build()
+    words = " ".join(f"-word{n}" for n in range(10_000))
+    either = " or ".join(f"word{n}" for n in range(10_000))
+    started = time.perf_counter()
+    assert ids(inbox, words) == ids(inbox, "")
+    assert ids(inbox, either) == set()
+    assert time.perf_counter() - started < 5

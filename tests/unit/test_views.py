@@ -106,3 +106,49 @@ def test_stats_of_an_unknown_view_says_which_there_are_and_exits_2(tmp_path: Pat
         "'snoozed', 'done', 'everything'"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_a_view_nested_too_deeply_is_left_out_with_one_line(tmp_path: Path) -> None:
+    deep = "(" * 3000 + "a" + ")" * 3000
+    path = write(tmp_path, f'[[views]]\nname = "deep"\nquery = "{deep}"\n')
+    assert check_config(path) == [
+        f"{path}: view 'deep': query: nested too deeply (more than 50 levels) at 51 ('('); left out"
+    ]
+    for args in (("config", "--check"), ("stats", "--now", NOW)):
+        done = commdash(tmp_path, *args)
+        assert "Traceback" not in done.stdout + done.stderr
+    assert done.returncode == 0
+
+
+def test_view_names_are_unique_among_the_views_shown_and_the_later_is_left_out(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        '[[views]]\nname = "x"\nquery = "a"\n'
+        '[[views]]\nname = "X"\nquery = "b"\n'
+        '[[views]]\nname = "Needs  Reply"\nquery = "c"\n',
+    )
+    assert [view.name for view in load_config(path).views.on_keys()[5:]] == ["x"]
+    assert check_config(path) == [
+        f"{path}: view 'X': another view is called 'x' (case and spaces aside); left out",
+        f"{path}: view 'Needs Reply': another view is called 'needs reply' (case and spaces "
+        "aside); left out",
+    ]
+    done = commdash(tmp_path, "config", "--check")
+    assert done.returncode == 2
+    assert "another view is called 'needs reply'" in done.stdout
+    # with views_replace the built-in names are free
+    write(tmp_path, 'views_replace = true\n[[views]]\nname = "done"\nquery = "is:done"\n')
+    assert [view.query for view in load_config(path).views.on_keys()] == ["is:done"]
+    assert check_config(path) == []
+
+
+def test_stats_of_a_view_left_out_says_why_and_exits_2(tmp_path: Path) -> None:
+    write(tmp_path, '[[views]]\nname = "Broken"\nquery = "age:>2x"\n')
+    done = commdash(tmp_path, "stats", "--view", "broken")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "commdash: error: the view 'Broken' was left out: query: age:>2x: unknown unit "
+        "(s, m, h, d, w) at 7 ('x')"
+    )

@@ -28,6 +28,7 @@ from commdash.ui.screens.live_inbox import LiveInboxScreen
 from commdash.ui.screens.note import NoteBox
 from commdash.ui.screens.saved_replies import SavedRepliesScreen
 from commdash.ui.widgets.conversation_list import ConversationList
+from commdash.ui.widgets.notices import WARNING_SECONDS
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.virtual_list import VirtualList
@@ -98,14 +99,15 @@ class CommdashApp(App[None]):
         if self.no_color:
             self.add_class("-no-color")
         if self._notes:
-            # A few lines at most: a long list would cover half a small screen for a while.
+            # A few lines, as briefly as any warning: it covers a small screen, and
+            # commdash config --check lists them all again.
             shown, more = self._notes[:NOTES_SHOWN], len(self._notes) - NOTES_SHOWN
             rest = [f"… and {more} more: commdash config --check lists them"] if more > 0 else []
             self.notify(
                 "\n".join([*shown, *rest]),
                 title="Settings left out",
                 severity="warning",
-                timeout=30,
+                timeout=WARNING_SECONDS,
                 markup=False,
             )
         self.theme_changed_signal.subscribe(self, self._theme_changed)

@@ -43,7 +43,7 @@ from commdash.ui.widgets.conversation_list import ConversationList
 from commdash.ui.widgets.filter_bar import FilterBar
 from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
-from commdash.ui.widgets.notices import attempt, key_name, say
+from commdash.ui.widgets.notices import WARNING_SECONDS, attempt, key_name, say
 from commdash.ui.widgets.post_queue import PostQueue
 from commdash.ui.widgets.reply_composer import ReplyComposer
 from commdash.ui.widgets.status_bar import StatusBar
@@ -85,6 +85,8 @@ class InboxScreen(Screen[None]):
         self.triager = triager
         self.inbox = triager.inbox
         self.demo = demo
+        self._from_the_top = False
+        """The order changed: the next listing starts at its first row (as mutt does)."""
         self.sticky: str | None = None
         """A conversation kept in the list after an action moved it out of the view, until
         the cursor leaves it: a reply must not make the next key act on another one."""
@@ -130,7 +132,9 @@ class InboxScreen(Screen[None]):
         )
         if skipped is not None:
             message, title = skipped
-            self.notify(message, title=title, severity="warning", timeout=8, markup=False)
+            self.notify(
+                message, title=title, severity="warning", timeout=WARNING_SECONDS, markup=False
+            )
         unreadable = self.triager.store.unreadable_replies()
         if unreadable is not None:
             self.notify(unreadable, title="Outbox", severity="warning", timeout=15, markup=False)
@@ -311,9 +315,14 @@ class InboxScreen(Screen[None]):
         self._relist()
 
     def _relist(self, ids: list[str] | None = None) -> None:
-        """Another view or filter: list afresh (the row kept after an action goes)."""
+        """Another view, filter or order: list afresh (the row kept after an action goes).
+        After a change of order, the cursor goes to the first row: the row it was on has
+        moved, and what the new order puts first is what the manager wants to see."""
         self.sticky = None
         self.refresh_all(ids=ids)
+        if self._from_the_top:
+            self._from_the_top = False
+            self.conversation_list.action_cursor_first()
 
     @on(PostQueue.Highlighted, "#posts")
     def _post_changed(self) -> None:
@@ -561,6 +570,7 @@ class InboxScreen(Screen[None]):
         own = self.views[self.slot].sort
         orders: list[Sort | None] = list(SORTS) if own is not None else [None, *SORTS]
         self.sort = orders[(orders.index(self.sort) + 1) % len(orders)]
+        self._from_the_top = True
         self._list_afresh()
         shown = "its own order" if self.sort is None else SORT_NAMES[self.sort]
         say(self, f"Sorted: {shown}")
@@ -700,13 +710,18 @@ class InboxScreen(Screen[None]):
         self._focus(self.conversation_list)
 
     def _show_problem(self, text: str) -> bool:
-        """Mark the filter's mistake and say what it is beside it; whether it has one."""
+        """Mark the filter's mistake and say what it is beside it, else the terms tab goes
+        through; whether it has a mistake."""
         found = problem(text)
         self.filter_bar.mark(found)
+        completing = None if found is not None else self.filter_bar.completing()
         label = self.query_one("#filter-problem", Static)
-        label.display = found is not None
+        label.display = found is not None or completing is not None
+        label.set_class(completing is not None, "-completing")
         if found is not None:
             label.update(Content(found.message))
+        elif completing is not None:
+            label.update(completing.line())
         return found is not None
 
     def _set_filter(self, text: str) -> None:
@@ -728,6 +743,7 @@ class InboxScreen(Screen[None]):
         if event.stale:
             return
         if event.ids is None:
+            self._from_the_top = False
             self._refresh_list_title()  # gave up: the list is as it was
         elif (event.view, event.post_id, event.within, event.sort) != (
             self.view,

@@ -5,19 +5,21 @@ so keys never wait for the list; a large inbox is searched in a worker thread
 (:class:`FilterBar.Searched`). ``enter`` and ``escape`` are screen actions that settle or clear
 the bar at once, before the next key: then a message still on its way says it is ``stale``.
 The filter is a query (:mod:`commdash.query`): a mistake is marked where it is
-(:meth:`FilterBar.mark`), and tab completes keys, states, tags, assignees and authors.
+(:meth:`FilterBar.mark`), and tab completes keys, states, tags, assignees and authors: again
+and again, it goes through every term that fits (:meth:`FilterBar.completing` says which).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.suggester import Suggester
 from textual.timer import Timer
@@ -26,6 +28,7 @@ from textual.worker import get_current_worker
 
 from commdash.inbox import Inbox, SearchStopped, Sort, View
 from commdash.query import HAS_VALUES, IS_VALUES, KEYS, QueryError
+from commdash.ui.widgets.cells import terminal_text
 from commdash.ui.widgets.text_entry import EntryInput
 from commdash.views import combined
 
@@ -46,12 +49,18 @@ class QueryCompletion(Suggester):
         self.known = known
 
     async def get_suggestion(self, value: str) -> str | None:
+        start, terms = self.terms(value)
+        return value[:start] + terms[0] if terms else None
+
+    def terms(self, value: str) -> tuple[int, list[str]]:
+        """Where the term being typed at the end of ``value`` starts, and each whole term it
+        may complete to (with its ``-``)."""
         start = max(value.rfind(" "), value.rfind("(")) + 1
         term = value[start:]
-        negated = term.startswith("-")
+        sign = "-" if term.startswith("-") else ""
         term = term.removeprefix("-")
         if not term:
-            return None
+            return start, []
         key, colon, _ = term.partition(":")
         if colon:
             candidates = [f"{key}:{known}" for known in self.known(key.casefold())]
@@ -59,10 +68,33 @@ class QueryCompletion(Suggester):
         else:
             quoted = list(KEYS)
         folded = term.casefold()
-        for candidate in quoted:
-            if candidate.casefold().startswith(folded) and len(candidate) > len(term):
-                return value[:start] + ("-" if negated else "") + candidate
-        return None
+        return start, [
+            sign + candidate
+            for candidate in quoted
+            if candidate.casefold().startswith(folded) and len(candidate) > len(term)
+        ]
+
+
+@dataclass
+class Completing:
+    """The terms tab goes through for what was typed (``typed``, the term at ``start``), and
+    the one taken (``at``)."""
+
+    typed: str
+    start: int
+    terms: list[str] = field(default_factory=list)
+    at: int = 0
+
+    @property
+    def value(self) -> str:
+        """The filter with the term taken."""
+        return self.typed[: self.start] + self.terms[self.at]
+
+    def line(self) -> Content:
+        """The terms, from the one taken on, as the line beside the bar shows them."""
+        shown = [terminal_text(term) for term in self.terms[self.at :] + self.terms[: self.at]]
+        counted = f"tab {self.at + 1}/{len(self.terms)}: "
+        return Content.assemble(counted, (shown[0], "bold"), *(f"  {term}" for term in shown[1:]))
 
 
 class ProblemMark(Highlighter):
@@ -85,7 +117,7 @@ class FilterBar(EntryInput):
             "complete",
             "Complete",
             show=False,
-            tooltip="Filter: take the completion shown (keys, states, tags, names)",
+            tooltip="Filter: complete the term (keys, states, tags, names); again: the next",
             id="filter.complete",
         )
     ]
@@ -132,12 +164,15 @@ class FilterBar(EntryInput):
 
     def __init__(self, inbox: Inbox, *, id: str | None = None) -> None:
         self._mark = ProblemMark()
+        self._completion = QueryCompletion(self._known)
         super().__init__(
             placeholder='filter: words, "a phrase", tag:x is:open age:>2h -not or (tab completes)',
             highlighter=self._mark,
-            suggester=QueryCompletion(self._known),
+            suggester=self._completion,
             id=id,
         )
+        self._completing: Completing | None = None
+        """What tab went through last; in effect while the filter is the term it took."""
         self.inbox = inbox
         self.authors: Callable[[], list[str]] = list
         """The authors ``from:`` completes (the screen's: those of the list shown)."""
@@ -174,9 +209,23 @@ class FilterBar(EntryInput):
             self.refresh()
 
     def action_complete(self) -> None:
-        """tab: take the completion shown after the text."""
+        """tab: complete the term at the end of the text (the completion shown after it);
+        tab again: the next term that fits, round and round, as a shell does."""
+        completing = self.completing()
+        if completing is not None:
+            completing.at = (completing.at + 1) % len(completing.terms)
+        else:
+            start, terms = self._completion.terms(self.value)
+            if not terms:
+                return
+            completing = self._completing = Completing(self.value, start, terms)
+        self.value = completing.value
         self.action_end()
-        self.action_cursor_right()  # at the end, Input's own way to take the completion
+
+    def completing(self) -> Completing | None:
+        """The terms tab goes through, while the filter is the one it took (None: typed)."""
+        completing = self._completing
+        return completing if completing is not None and completing.value == self.value else None
 
     def _known(self, key: str) -> list[str]:
         if key == "is":

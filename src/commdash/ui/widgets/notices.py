@@ -16,6 +16,9 @@ from commdash.errors import StateError
 from commdash.hints import Hint, keys_in_effect
 
 Severity = Literal["information", "warning", "error"]
+WARNING_SECONDS = 8
+"""How long a warning stays: long enough to read two lines, short enough not to keep
+covering the thread, the help or a dialog on a small screen."""
 T = TypeVar("T")
 
 
@@ -58,8 +61,8 @@ def attempt(node: Widget, action: Callable[[], T]) -> tuple[bool, T | None]:
     try:
         return True, action()
     except Refused as exc:
-        say(node, exc.hint, "warning", 8)
+        say(node, exc.hint, "warning", WARNING_SECONDS)
         return False, None
     except StateError as exc:
-        say(node, str(exc), "error", 8)
+        say(node, str(exc), "error", WARNING_SECONDS)
         return False, None

@@ -1,5 +1,9 @@
 """The views on keys 1-9, each with how many conversations it holds, the current one marked.
 
+Every view's key and count come first; names are added as room allows, the current view's
+first. When even keys and counts do not fit, large counts are shortened (``27k``), then views
+are left out from the right (never the current one) and a ``…`` says so.
+
 The built-in views' counts are kept by the inbox (nothing is looked at). A view of one's own
 is counted by running its query, in a worker thread a moment after the inbox last changed,
 so no key ever waits for it; until then its count shows as ``…``.
@@ -8,6 +12,7 @@ so no key ever waits for it; until then its count shows as ``…``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import product
 
 from rich.cells import cell_len
 from textual import work
@@ -23,6 +28,61 @@ from commdash.views import ViewSpec, built_in_count, ids_of
 
 COUNT_AFTER_SECONDS = 0.3
 """The views of one's own are counted again once the inbox has not changed for this long."""
+LEFT_OUT = "…"
+"""Ends the bar when views had to be left out; a count not known yet shows as this too."""
+
+
+def counted(count: int | None, short: bool = False) -> str:
+    """A view's count as the bar shows it: ``…`` while counting; ``short``: 27k for 27,335."""
+    if count is None:
+        return LEFT_OUT
+    if short and count >= 10_000_000:
+        return f"{count // 1_000_000:,}M"
+    if short and count >= 10_000:
+        return f"{count // 1_000:,}k"
+    return f"{count:,}"
+
+
+def arrange(
+    names: Sequence[str], counts: Sequence[int | None], current: int, width: int
+) -> tuple[list[tuple[int, str]], int]:
+    """What the bar shows in ``width`` cells (0: no limit): the (index, label) of each view
+    shown, in order (index -1: the mark that views were left out), and the gap between
+    labels. A label is ``6:104`` or, room allowing, ``6 refunds 104``; the current view's is
+    padded by a space each side.
+
+    What gives way first: the wide gap, then exact large counts, then the current view's
+    name, then views from the right; the other names come last, in order, as room allows.
+    """
+    limit = width if width > 0 else 10**9
+
+    def label(index: int, short: bool, named: bool) -> str:
+        count = counted(counts[index], short)
+        return f"{index + 1} {names[index]} {count}" if named else f"{index + 1}:{count}"
+
+    every = range(len(names))
+    tries = product((True, False), (False, True), (2, 1))  # current named, short counts, gap
+    for current_named, short, gap in tries:
+        labels = {i: label(i, short, current_named and i == current) for i in every}
+        if _width(labels, current, gap) <= limit:
+            break
+    if _width(labels, current, gap) > limit:
+        labels[-1] = LEFT_OUT  # drawn last
+    while _width(labels, current, gap) > limit and len(labels) > 2:
+        del labels[max(i for i in labels if i not in (current, -1))]
+    room = limit - _width(labels, current, gap)
+    for index in sorted(i for i in labels if i not in (current, -1)):
+        named = label(index, short, True)
+        grows = cell_len(named) - cell_len(labels[index])
+        if grows > room:
+            break
+        labels[index], room = named, room - grows
+    return list(labels.items()), gap
+
+
+def _width(labels: dict[int, str], current: int, gap: int) -> int:
+    padding = 2 if current in labels else 0
+    return sum(cell_len(label) for label in labels.values()) + gap * (len(labels) - 1) + padding
 
 
 class ViewBar(Static):
@@ -61,23 +121,16 @@ class ViewBar(Static):
         self._draw()
 
     def _draw(self) -> None:
-        """Each view's key, name and count; when they do not all fit, only the current
-        view keeps its name."""
-        labels = []
-        for index, (view, count) in enumerate(zip(self.views, self.counts, strict=True)):
-            shown = "…" if count is None else f"{count:,}"
-            labels.append(
-                (f"{index + 1} {terminal_text(view.name)} {shown}", f"{index + 1}:{shown}")
-            )
-        full = sum(cell_len(long) + 3 for long, _ in labels)
-        short = full > self.content_region.width > 0
-        parts: list[Content] = []
-        for index, (long, brief) in enumerate(labels):
-            if index == self.current:
-                parts.append(Content.styled(f" {long} ", "bold reverse"))
-            else:
-                parts.append(Content(f" {brief if short else long} "))
-        self.update(Content(" ").join(parts))
+        """Each view's key and count, and the names there is room for (see :func:`arrange`)."""
+        names = [terminal_text(view.name) for view in self.views]
+        shown, gap = arrange(names, self.counts, self.current, self.content_region.width)
+        parts = [
+            Content.styled(f" {label} ", "bold reverse")
+            if index == self.current
+            else Content(label)
+            for index, label in shown
+        ]
+        self.update(Content(" " * gap).join(parts))
 
     def _count_own(self) -> None:
         self.workers.cancel_group(self, "view-counts")
