@@ -280,6 +280,7 @@ SCOPES: Mapping[str, Scope] = {
                 "library.edit": "enter",
                 "library.delete": "d",
                 "library.undo": "u",
+                **_LIST,
             },
             textual_keys=_DIALOG_KEYS,
         ),
