@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -56,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from commdash import recap_cli  # it builds on this module's helpers
 
             return recap_cli.run(args[1:])
+        _refuse_a_command_after_options(args)
         return _tui(_main_parser().parse_args(args))
     except CommdashError as exc:
         _complain("error", str(exc))
@@ -67,6 +69,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at /dev/null so the interpreter's final flush does not complain.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+COMMANDS = ("stats", "outbox", "serve", "recap", "config", "replies")
+"""The subcommands: each is the first argument, its options after it."""
+
+
+def _refuse_a_command_after_options(args: list[str]) -> None:
+    """``commdash --state-dir D stats`` would open a file called stats: say where the
+    command goes instead."""
+    found, _ = _main_parser().parse_known_args(args)
+    if found.source not in COMMANDS:
+        return
+    at = args.index(found.source)
+    command = [PROG, found.source, *args[at + 1 :], *args[:at]]
+    raise CommdashError(
+        f"{found.source!r} is a command: put it first ({shlex.join(command)}); "
+        f"a file of that name opens as ./{found.source}"
+    )
 
 
 class _Parser(argparse.ArgumentParser):
