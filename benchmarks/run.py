@@ -41,6 +41,7 @@ from typing import Any
 import bulk
 import outbox_claim
 import query_filter
+import rules_load
 from pty_timing import Timing, time_to_marker
 
 HERE = Path(__file__).resolve().parent
@@ -715,6 +716,7 @@ def plan(bench: Bench, sizes: list[str], seed_for: Callable[[str], int]) -> list
         rows.append((name, lambda n=name, s=size: _memory_row(bench, n, s, s == "archive")))
     rows += bulk.rows(bench)  # its own export, of 100,000 conversations
     rows += outbox_claim.rows(bench)  # its own outbox, of 10,000 queued hides
+    rows += rules_load.rows(bench)  # bulk's export, 3 rules
     return rows
 
 

@@ -53,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from commdash import replies_cli  # it uses this module's printing
 
             return replies_cli.run(args[1:])
+        if args[:1] == ["rules"]:
+            from commdash import rules_cli  # it builds on this module's helpers
+
+            return rules_cli.run(args[1:])
         if args[:1] == ["recap"]:
             from commdash import recap_cli  # it builds on this module's helpers
 
@@ -71,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-COMMANDS = ("stats", "outbox", "serve", "recap", "config", "replies")
+COMMANDS = ("stats", "outbox", "serve", "recap", "rules", "config", "replies")
 """The subcommands: each is the first argument, its options after it."""
 
 
@@ -131,6 +135,7 @@ def _main_parser() -> argparse.ArgumentParser:
         "'commdash recap [SOURCE] [--since ISO]' sums up the work of the day. "
         "'commdash config --check' checks the config file, '--path' shows which one is read. "
         "'commdash replies [list | import FILE | export]' shares the saved replies. "
+        "'commdash rules [SOURCE] --dry-run' shows what the config's rules would do. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)

@@ -25,6 +25,7 @@ import platformdirs
 
 from commdash.errors import CommdashError
 from commdash.keymap import check_keymap
+from commdash.rules import RuleSet, read_rules
 from commdash.text import one_line
 from commdash.theme import ThemeMemory, theme_problem
 from commdash.views import OwnViews, read_views
@@ -91,6 +92,8 @@ class Config:
     not fatal."""
     views: OwnViews = field(default_factory=OwnViews)
     """``[[views]]`` and ``views_replace`` (:mod:`commdash.views`)."""
+    rules: RuleSet = field(default_factory=RuleSet)
+    """``[[rules]]`` (:mod:`commdash.rules`); a wrong rule is left out, in ``notes`` too."""
 
     @property
     def theme_memory(self) -> ThemeMemory:
@@ -138,7 +141,7 @@ def _parsed(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-_SETTINGS = {"poll_seconds", "sources", "keys", "theme", "views", "views_replace"}
+_SETTINGS = {"poll_seconds", "sources", "keys", "theme", "views", "views_replace", "rules"}
 
 
 def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
@@ -165,8 +168,13 @@ def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
     theme, theme_notes = _theme(data)
     keymap, key_notes = _keymap(data)
     views, view_notes = read_views(path, data)
-    notes = (*(f"{path}: {note}" for note in (*theme_notes, *key_notes)), *view_notes)
-    return Config(path, sources, poll, keymap, theme, notes, views), mistakes
+    rules = read_rules(path, data)
+    notes = (
+        *(f"{path}: {note}" for note in (*theme_notes, *key_notes)),
+        *view_notes,
+        *rules.problems,
+    )
+    return Config(path, sources, poll, keymap, theme, notes, views, rules), mistakes
 
 
 def _theme(data: dict[str, Any]) -> tuple[str | None, list[str]]:

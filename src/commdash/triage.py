@@ -39,6 +39,18 @@ def new_note(note_id: str, author: str, at: float, text: str) -> Note | None:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleMark:
+    """A rule of the config acted on the conversation: shown in the thread, so the manager
+    sees why it is tagged or done without having done it."""
+
+    rule: str
+    """The rule's name (a rule acts once on a conversation: the name tells its mark)."""
+    at: ClockTime
+    did: str
+    """What it did, in brief: ``#refund @ana done``."""
+
+
+@dataclass(frozen=True, slots=True)
 class TriageState:
     done_at: float | None = None
     snoozed_until: float | None = None
@@ -51,6 +63,8 @@ class TriageState:
     manager had not seen then (written earlier, but brought by a later sync) reopens it."""
     notes: tuple[Note, ...] = ()
     """Internal notes, oldest first."""
+    rules: tuple[RuleMark, ...] = ()
+    """The rules of the config that acted on it, in the order they did."""
 
     def status(self, latest_member_at: float | None, now: float) -> Status:
         """open unless snoozed until after ``now``, or done with no member message newer
@@ -76,6 +90,8 @@ class TriageState:
         values = records.to_json(self)
         if not self.notes:
             del values["notes"]  # most states have none: written as before notes existed
+        if not self.rules:
+            del values["rules"]
         return values
 
     @classmethod
@@ -120,6 +136,13 @@ def add_note(state: TriageState, note: Note) -> TriageState:
     return replace(state, notes=(*state.notes, note))
 
 
+def add_rule_mark(state: TriageState, mark: RuleMark) -> TriageState:
+    """Record that a rule acted (once: a rule's second mark is not kept)."""
+    if any(kept.rule == mark.rule for kept in state.rules):
+        return state
+    return replace(state, rules=(*state.rules, mark))
+
+
 def edit_tags(state: TriageState, added: list[str], removed: list[str]) -> TriageState:
     """Add and remove tags, keeping the others: two managers tagging at once both count."""
     gone = set(normalise_tags(removed))
@@ -140,6 +163,7 @@ def revert(current: TriageState, before: TriageState, after: TriageState) -> Tri
     removed = [tag for tag in before.tags if tag not in after.tags]
     reverted = edit_tags(reverted, added=removed, removed=added)
     reverted = _revert_notes(reverted, before.notes, after.notes)
+    reverted = _revert_rule_marks(reverted, before.rules, after.rules)
     for message_id, hidden in after.hidden:
         earlier = before.hidden_override(message_id)
         if earlier != hidden and current.hidden_override(message_id) == hidden:
@@ -158,6 +182,15 @@ def _revert_notes(
     if kept == current.notes and not back:
         return current
     return replace(current, notes=tuple(sorted((*kept, *back), key=lambda note: note.at)))
+
+
+def _revert_rule_marks(
+    current: TriageState, before: tuple[RuleMark, ...], after: tuple[RuleMark, ...]
+) -> TriageState:
+    """The marks of the rules the action applied go (its undo leaves no trace of it)."""
+    added = {mark.rule for mark in after} - {mark.rule for mark in before}
+    kept = tuple(mark for mark in current.rules if mark.rule not in added)
+    return current if kept == current.rules else replace(current, rules=kept)
 
 
 def _restore_hidden(state: TriageState, message_id: str, value: bool | None) -> TriageState:

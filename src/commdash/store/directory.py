@@ -21,6 +21,7 @@ from commdash.host import hostname
 from commdash.outbox import Reply
 from commdash.statefiles import DirectoryLock, remove_stale_temporaries, stale_temporaries
 from commdash.store.outbox import OutboxStore
+from commdash.store.rules import RULES
 from commdash.store.triage import DISCARD, Transition, TriageStore, Undoing
 from commdash.triage import JournalEntry, TriageState
 
@@ -59,9 +60,10 @@ class Store:
             self.last_write = (before, self.fingerprint())
 
     @property
-    def _folders(self) -> tuple[Path, Path, Path]:
+    def _folders(self) -> tuple[Path, Path, Path, Path]:
         """Where the state files are written."""
-        return self.directory, self.triage.shard_folder, self.triage.batch_folder
+        folders = self.triage.shard_folder, self.triage.batch_folder, self.directory / RULES
+        return self.directory, *folders
 
     def _prepare(self) -> None:
         """What the first use of a directory does, under the lock: move a 0.1 directory's

@@ -16,6 +16,7 @@ from textual.theme import Theme
 from commdash.actions import Triager
 from commdash.config import Config
 from commdash.errors import StateError
+from commdash.rule_runner import RuleRunner
 from commdash.session import Session
 from commdash.theme import ThemeMemory
 from commdash.timeutil import Clock
@@ -79,6 +80,7 @@ class CommdashApp(App[None]):
         self._notes = [] if config is None else list(config.notes)
         self.views = BUILT_IN if config is None else config.views.on_keys()
         """The views on keys 1-9."""
+        self.rules = RuleRunner(() if config is None else config.rules.rules)
         self._theme_memory = None if config is None else config.theme_memory
         self._remembering = Lock()
         if self._theme_memory is not None:
@@ -165,8 +167,8 @@ class CommdashApp(App[None]):
     def get_default_screen(self) -> InboxScreen:
         link, demo = self.session.link, self.session.is_demo
         if link is None:
-            return InboxScreen(self.triager, demo, self.views)
-        return LiveInboxScreen(self.triager, demo, link, self.views)
+            return InboxScreen(self.triager, demo, self.views, self.rules)
+        return LiveInboxScreen(self.triager, demo, link, self.views, self.rules)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

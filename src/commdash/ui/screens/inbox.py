@@ -25,6 +25,7 @@ from commdash.errors import StateError
 from commdash.inbox import SORTS, VIEWS, Sort, SourceFigures, View
 from commdash.outbox import Reply
 from commdash.query import problem
+from commdash.rule_runner import RuleRunner
 from commdash.text import one_line
 from commdash.timeutil import short_age
 from commdash.ui.marks import Marks
@@ -64,8 +65,16 @@ class InboxScreen(Screen[None]):
     query_text: var[str] = var("", init=False, always_update=True)
     """The filter in effect; setting it lists afresh."""
 
-    def __init__(self, triager: Triager, demo: bool, views: Sequence[ViewSpec] = BUILT_IN) -> None:
+    def __init__(
+        self,
+        triager: Triager,
+        demo: bool,
+        views: Sequence[ViewSpec] = BUILT_IN,
+        rules: RuleRunner | None = None,
+    ) -> None:
         super().__init__()
+        self.rules = rules or RuleRunner(())
+        """The config's rules: they act on the conversations new to them (load, sync)."""
         self.views = tuple(views) or BUILT_IN
         """The views on keys 1-9."""
         self.slot = 0
@@ -111,6 +120,7 @@ class InboxScreen(Screen[None]):
     def on_mount(self) -> None:
         self.filter_bar.authors = self._listed_authors
         self.query_one("#filter-problem").display = False
+        self.run_rules()
         self.refresh_all()
         self._focus(self.conversation_list)
         self.set_interval(SYNC_SECONDS, self.sync_from_disk)
@@ -124,6 +134,12 @@ class InboxScreen(Screen[None]):
         unreadable = self.triager.store.unreadable_replies()
         if unreadable is not None:
             self.notify(unreadable, title="Outbox", severity="warning", timeout=15, markup=False)
+
+    def run_rules(self) -> None:
+        """Let the rules act on the conversations new to them, and say what they did."""
+        ran = attempt(self, lambda: self.rules.run(self.triager))[1]
+        if ran:
+            say(self, inbox_text.rules_acted(ran, key_name(self, "triage.undo")), timeout=8)
 
     # Reading the widgets ------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from commdash.timeutil import ago, short_age
 from commdash.ui.widgets.cells import terminal_text
 
 if TYPE_CHECKING:
+    from commdash.rule_runner import RuleRun
     from commdash.sources.live import Progress
 
 SEARCHING = "Conversations · searching…"
@@ -132,3 +133,15 @@ def skipped_by_pull(warnings: Sequence[str], total: int) -> str | None:
         return f"Sync: {first}"
     items = "1 item" if total == 1 else f"{total:,} items"
     return f"Sync: {first} · {items} skipped or repaired in all; L lists them"
+
+
+def rules_acted(runs: Sequence[RuleRun], undo_key: str) -> str:
+    """What the rules just did: ``Rule refunds: 12 conversations · u undoes each rule's``."""
+    done = ", ".join(
+        f"{one_line(run.rule.name, 30)}: {run.changed:,} conversation"
+        + ("" if run.changed == 1 else "s")
+        for run in runs
+    )
+    label = "Rule" if len(runs) == 1 else "Rules"
+    each = "it" if len(runs) == 1 else "the latest rule's"
+    return f"{label} {done} · {undo_key} undoes {each}"

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from commdash.actions import Triager
 from commdash.errors import StateError
 from commdash.outbox import RENEW_TOKEN
+from commdash.rule_runner import RuleRunner
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.inbox import InboxScreen
 from commdash.ui.widgets.live_sync import LiveSync
@@ -27,9 +28,14 @@ if TYPE_CHECKING:
 
 class LiveInboxScreen(InboxScreen):
     def __init__(
-        self, triager: Triager, demo: bool, link: Link, views: Sequence[ViewSpec] = BUILT_IN
+        self,
+        triager: Triager,
+        demo: bool,
+        link: Link,
+        views: Sequence[ViewSpec] = BUILT_IN,
+        rules: RuleRunner | None = None,
     ) -> None:
-        super().__init__(triager, demo, views)
+        super().__init__(triager, demo, views, rules)
         self.link = link
         self.progress: Progress | None = None
         """While the source is being pulled: how far it got."""
@@ -132,6 +138,7 @@ class LiveInboxScreen(InboxScreen):
             link.feed.forget_cursor()  # not shown: the next pull must bring it again
             return
         link.follow(snapshot)
+        self.run_rules()
         self.composer.reload_drafts()
         self._forget_vanished()
         self._refresh_in_place()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Protocol, TypeVar
 
 from rich.segment import Segment
 from textual import events
@@ -26,7 +26,7 @@ from commdash.model import Message
 from commdash.outbox import RENEW_TOKEN, Reply
 from commdash.text import clip, one_line
 from commdash.timeutil import ago, duration
-from commdash.triage import Note
+from commdash.triage import Note, RuleMark
 from commdash.ui.widgets.cells import terminal_text, wrap
 from commdash.ui.widgets.cursor_view import CursorView
 from commdash.ui.widgets.notices import key_namer
@@ -214,7 +214,11 @@ class ThreadView(CursorView):
         for reply in inbox.replies(cid):
             replies_by_parent.setdefault(reply.in_reply_to, []).append(reply)
         messages = inbox.conversations[cid].messages
-        notes_after = _notes_by_place(messages, inbox.state(cid).notes)
+        state = inbox.state(cid)
+        notes_after = _notes_by_place(messages, state.notes)
+        ruled_after = _notes_by_place(messages, state.rules)
+        for mark in ruled_after.get(-1, []):
+            self._add_rule_mark(mark, None, now)
         for note in notes_after.get(-1, []):
             self._add_note(note, None, now)
         for place, message in enumerate(messages):
@@ -252,6 +256,8 @@ class ThreadView(CursorView):
                     asides.append(hint.spelled(keys))
                 aside, text = " · ".join(asides), terminal_text(body)
                 self._add_block(header, text, "", aside, indent + INDENT, None, reply)
+            for mark in ruled_after.get(place, []):
+                self._add_rule_mark(mark, message.id, now)
             for note in notes_after.get(place, []):
                 self._add_note(note, message.id, now)
         self.virtual_size = Size(width, len(self._lines))
@@ -267,6 +273,12 @@ class ThreadView(CursorView):
         aside = f"… {cut:,} more characters not shown" if cut else ""
         style = "thread-view--note-text"
         self._add_block(header, terminal_text(body), style, aside, 0, None, note=note, after=after)
+
+    def _add_rule_mark(self, mark: RuleMark, after: str | None, now: float) -> None:
+        """A line saying what a rule of the config did, as an aside after ``after``."""
+        said = terminal_text(one_line(f"rule {mark.rule}: {mark.did}", 200))
+        header = ((said, "thread-view--meta"), (f" · {ago(now - mark.at)}", "thread-view--meta"))
+        self._add_block(header, "", "", "", 0, None, after=after)
 
     def _add_block(
         self,
@@ -374,15 +386,24 @@ class ThreadView(CursorView):
                 self._scroll_to_cursor()
 
 
-def _notes_by_place(messages: Sequence[Message], notes: Sequence[Note]) -> dict[int, list[Note]]:
-    """Where each note goes among the messages (in thread order, not always in time order):
-    after the latest message written by then (-1: before the first), in time order."""
+class _Timed(Protocol):
+    @property
+    def at(self) -> float: ...
+
+
+_T = TypeVar("_T", bound=_Timed)
+
+
+def _notes_by_place(messages: Sequence[Message], items: Sequence[_T]) -> dict[int, list[_T]]:
+    """Where each note (or rule's mark) goes among the messages (in thread order, not always
+    in time order): after the latest message written by then (-1: before the first), in
+    time order."""
     order = sorted(range(len(messages)), key=lambda i: (messages[i].created_at, i))
     times = [messages[i].created_at for i in order]
-    places: dict[int, list[Note]] = {}
-    for note in sorted(notes, key=lambda note: note.at):
-        written = bisect_right(times, note.at)
-        places.setdefault(order[written - 1] if written else -1, []).append(note)
+    places: dict[int, list[_T]] = {}
+    for item in sorted(items, key=lambda item: item.at):
+        written = bisect_right(times, item.at)
+        places.setdefault(order[written - 1] if written else -1, []).append(item)
     return places
 
 
