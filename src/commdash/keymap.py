@@ -269,7 +269,15 @@ SCOPES: Mapping[str, Scope] = {
         Scope(
             "picker",
             "the saved reply picker",
-            {"dialog.cancel": "escape", "picker.down": "down", "picker.up": "up"},
+            {
+                "dialog.cancel": "escape",
+                "picker.down": "down",
+                "picker.up": "up",
+                "picker.list-up": "k",
+                "picker.list-down": "j",
+                "picker.list-first": "g",
+                "picker.list-last": "G",
+            },
             textual_keys=_DIALOG_KEYS,
         ),
         Scope(

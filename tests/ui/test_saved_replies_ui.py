@@ -306,3 +306,22 @@ async def test_the_reply_box_and_save_prompt_hints_fit_or_leave_out_whole_items(
             words = " ".join(" ".join(shown(hint)).split())
             assert words == "A name to find it by (^t in the reply box). ⏎ saves, esc cancels."
             await pilot.press("escape")
+
+
+async def test_the_picker_types_letters_and_its_list_takes_j_k_g_g_once_focused(
+    started: Start, make_app: AppFactory
+) -> None:
+    app = with_library(make_app())
+    async with started(app) as (app, pilot):
+        await pilot.press("r", "ctrl+t", *"jkgG")
+        picker = app.screen
+        assert isinstance(picker, SavedReplyPicker)
+        assert picker.query_one(EntryInput).value == "jkgG"  # typed, never moved
+        await pilot.press(*["backspace"] * 4, "tab")
+        options = picker.query_one(OptionList)
+        assert app.focused is options
+        for key, where in [("j", 1), ("j", 2), ("k", 1), ("G", 2), ("g", 0)]:
+            await pilot.press(key)
+            assert options.highlighted == where, key
+        await pilot.press("j", "enter")
+        assert box(app).text.startswith("Sorry ")  # Order late, the second

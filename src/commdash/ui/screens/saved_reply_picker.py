@@ -66,6 +66,11 @@ class SavedReplyPicker(Dialog[SavedReply]):
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("down", "move(1)", "Next", show=False, priority=True, id="picker.down"),
         Binding("up", "move(-1)", "Previous", show=False, priority=True, id="picker.up"),
+        # A list's letters, for when the list has the focus (tab): the entry types them.
+        Binding("k", "move(-1)", "Previous", show=False, id="picker.list-up"),
+        Binding("j", "move(1)", "Next", show=False, id="picker.list-down"),
+        Binding("g", "move(-1_000_000)", "First", show=False, id="picker.list-first"),
+        Binding("G", "move(1_000_000)", "Last", show=False, id="picker.list-last"),
     ]
 
     DEFAULT_CSS = """
