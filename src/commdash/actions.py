@@ -59,7 +59,8 @@ class TooLongError(Refused):
 
 
 class GapError(Refused):
-    """A reply with a saved reply's gap left in it (``[first_name?]``): never sent so."""
+    """A reply with a variable that has no value for its member (``{first_name}`` typed,
+    or a saved reply's gap ``[first_name?]`` left in it): never sent so."""
 
 
 @dataclass(frozen=True, slots=True)
