@@ -9,7 +9,7 @@ import json
 import time
 from pathlib import Path
 
-from _screen import AppFactory, Start, burst, last_notice, shown, until
+from _screen import AppFactory, Start, burst, last_notice, shown, thread_to_reply, until
 from pytest import MonkeyPatch
 from textual.command import CommandList, CommandPalette
 from textual.content import Content
@@ -325,3 +325,19 @@ async def test_the_picker_types_letters_and_its_list_takes_j_k_g_g_once_focused(
             assert options.highlighted == where, key
         await pilot.press("j", "enter")
         assert box(app).text.startswith("Sorry ")  # Order late, the second
+
+
+async def test_an_edited_queued_reply_keeps_its_braces_and_fills_its_variables(
+    started: Start, make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(export(tmp_path))
+    async with started(app) as (app, pilot):
+        await pilot.press("r", *"Use {{first_name}} as is", "ctrl+s")
+        (queued,) = app.triager.store.replies()
+        assert queued.text == "Use {first_name} as is"
+        await thread_to_reply(pilot, app, queued.id)
+        await pilot.press("r")
+        assert box(app).text == "Use {{first_name}} as is"  # still braces when queued again
+        await pilot.press("end", *", {first_name}", "ctrl+s")
+        (edited,) = app.triager.store.replies()
+        assert edited.text == "Use {first_name} as is, Lee"
