@@ -21,7 +21,14 @@ from commdash.inbox import Inbox
 from commdash.model import Snapshot
 from commdash.outbox import Reply
 from commdash.replying import queued_text, reply_limit, too_long
-from commdash.saved_replies import SavedReply, fill, gaps, manager_name, template_values
+from commdash.saved_replies import (
+    SavedReply,
+    fill,
+    for_reply_box,
+    gaps,
+    manager_name,
+    template_values,
+)
 from commdash.store import DISCARD, Store
 from commdash.store.saved_replies import SavedReplyStore
 from commdash.store.triage import Transition, Undoing
@@ -52,7 +59,8 @@ class TooLongError(Refused):
 
 
 class GapError(Refused):
-    """A reply with a saved reply's gap left in it (``[first_name?]``): never sent so."""
+    """A reply with a variable that has no value for its member (``{first_name}`` typed,
+    or a saved reply's gap ``[first_name?]`` left in it): never sent so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +314,7 @@ class Triager:
         if why is not None:
             raise ReadOnlyError(why)
         now = self.clock.now()
-        reply = Reply.new(cid, in_reply_to, self._sendable(text), now)
+        reply = Reply.new(cid, in_reply_to, self._sendable(cid, in_reply_to, text), now)
         self.store.queue_reply(reply)
         self.inbox.add_reply(reply)
         return reply
@@ -334,12 +342,11 @@ class Triager:
             target = self.reply_target(cid)
             member = self.inbox.conversations[cid].message(target)
             who = "" if member is None else member.author.name
-            text = fill(saved.text, template_values(self.inbox, cid, target, manager))
-            why = self._why_not_sent(cid, target, text)
+            text, why = self._bulk_text(cid, target, saved, manager)
             if why is not None:
                 skipped.append(Skipped(cid, who, why))
                 continue
-            queued.append(Reply.new(cid, target, queued_text(text), now))
+            queued.append(Reply.new(cid, target, text, now))
         if queued:
             self.store.queue_replies(queued)
             self._note_own_write()
@@ -347,34 +354,57 @@ class Triager:
                 self.inbox.add_reply(reply)
         return BulkReply(tuple(queued), tuple(skipped))
 
-    def _why_not_sent(self, cid: str, target: str, text: str) -> str | None:
-        """Why a bulk send skips the conversation, in a few words; None when it can go."""
-        if self.cannot_reply(cid, target) is not None:
-            return "read-only"
-        try:
-            sendable = self._sendable(text)
-        except GapError:
-            return f"{', '.join(dict.fromkeys(gaps(queued_text(text))))} not filled"
-        except TooLongError:
-            return "too long"
-        waiting = (r for r in self.inbox.replies(cid) if r.kind == "reply" and r.pending)
-        if any(reply.text == sendable for reply in waiting):
-            return "already in the outbox"
+    def bulk_preview(self, cids: Iterable[str], saved: SavedReply) -> str | None:
+        """What :meth:`bulk_reply` would queue for the first conversation it goes to; None
+        when it would go to none."""
+        manager = manager_name()
+        for cid in cids:
+            if cid in self.inbox.conversations:
+                text, why = self._bulk_text(cid, self.reply_target(cid), saved, manager)
+                if why is None:
+                    return text
         return None
 
-    def fill_saved_reply(self, saved: SavedReply, cid: str, in_reply_to: str) -> str:
-        """The saved reply's text filled for the author of ``in_reply_to``."""
-        values = template_values(self.inbox, cid, in_reply_to, manager_name())
-        return fill(saved.text, values)
+    def _bulk_text(
+        self, cid: str, target: str, saved: SavedReply, manager: str | None
+    ) -> tuple[str, str | None]:
+        """``saved`` as a bulk send queues it to ``target`` (as ctrl+t then ctrl+s would),
+        and why it skips the conversation, in a few words (None when it can go)."""
+        if self.cannot_reply(cid, target) is not None:
+            return "", "read-only"
+        box = for_reply_box(saved.text, template_values(self.inbox, cid, target, manager))
+        try:
+            sendable = self._sendable(cid, target, box, manager)
+        except GapError:
+            return "", f"{', '.join(dict.fromkeys(gaps(queued_text(box))))} not filled"
+        except TooLongError:
+            return "", "too long"
+        waiting = (r for r in self.inbox.replies(cid) if r.kind == "reply" and r.pending)
+        if any(reply.text == sendable for reply in waiting):
+            return "", "already in the outbox"
+        return sendable, None
 
-    def _sendable(self, text: str) -> str:
-        """The reply's text as queued; :class:`TooLongError` when the platform would refuse
-        it for its length, :class:`GapError` while a saved reply's gap is left in it."""
-        queued = queued_text(text)
+    def fill_saved_reply(self, saved: SavedReply, cid: str, in_reply_to: str) -> str:
+        """The saved reply as inserted in the reply box for the author of ``in_reply_to``."""
+        values = template_values(self.inbox, cid, in_reply_to, manager_name())
+        return for_reply_box(saved.text, values)
+
+    def filled(self, cid: str, in_reply_to: str, text: str, manager: str | None = None) -> str:
+        """The reply box's ``text`` as it would be queued: its variables filled for the
+        author of ``in_reply_to`` (a missing value a gap), its doubled braces made one."""
+        values = template_values(self.inbox, cid, in_reply_to, manager or manager_name())
+        return queued_text(fill(text, values))
+
+    def _sendable(self, cid: str, in_reply_to: str, text: str, manager: str | None = None) -> str:
+        """The reply's text as queued, filled (:meth:`filled`): every reply, typed, edited
+        or sent to many, comes through here. :class:`GapError` while a variable has no
+        value; :class:`TooLongError` when the platform would refuse it for its length."""
+        queued = self.filled(cid, in_reply_to, text, manager)
         left = gaps(queued)
         if left:
             shown = ", ".join(dict.fromkeys(left))
-            raise GapError(f"Fill in {shown} first: the saved reply had no value for it.")
+            named = ", ".join(f"{{{found[1:-2]}}}" for found in dict.fromkeys(left))
+            raise GapError(f"Fill in {shown} first: there is no value for {named} here.")
         why = too_long(queued, reply_limit(self.inbox.snapshot.source))
         if why is not None:
             raise TooLongError(why)
@@ -501,7 +531,10 @@ class Triager:
     def edit_reply(self, reply_id: str, text: str) -> Reply | None:
         """Replace the text of a reply not sent yet and queue it again; None when it is on
         its way or sent."""
-        text = self._sendable(text)
+        reply = next((r for r in self.store.replies() if r.id == reply_id), None)
+        if reply is None:
+            return None
+        text = self._sendable(reply.conversation_id, reply.in_reply_to, text)
         return self._change_reply(reply_id, lambda r: r.requeued(text) if r.editable else None)
 
     def discard_reply(self, reply_id: str) -> Reply | None:

@@ -269,7 +269,15 @@ SCOPES: Mapping[str, Scope] = {
         Scope(
             "picker",
             "the saved reply picker",
-            {"dialog.cancel": "escape", "picker.down": "down", "picker.up": "up"},
+            {
+                "dialog.cancel": "escape",
+                "picker.down": "down",
+                "picker.up": "up",
+                "picker.list-up": "k",
+                "picker.list-down": "j",
+                "picker.list-first": "g",
+                "picker.list-last": "G",
+            },
             textual_keys=_DIALOG_KEYS,
         ),
         Scope(
@@ -280,6 +288,7 @@ SCOPES: Mapping[str, Scope] = {
                 "library.edit": "enter",
                 "library.delete": "d",
                 "library.undo": "u",
+                **_LIST,
             },
             textual_keys=_DIALOG_KEYS,
         ),

@@ -16,6 +16,14 @@ from typing import NamedTuple
 class Author:
     id: str
     name: str
+    """What the source calls them; their id when it gives no name (every screen needs a
+    label): :attr:`named` tells the two apart."""
+
+    @property
+    def named(self) -> bool:
+        """Whether the source gave a name (a reply may greet them by it), rather than only
+        the id that stands for one (a bare string author is taken as both: no name)."""
+        return self.name != self.id
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,20 @@
 """Saved replies: the library's record, its templates, and how they are filled.
 
 A saved reply's text is a template: ``{first_name}``, ``{name}``, ``{post}``, ``{page}`` and
-``{manager}`` are filled when it is inserted, ``{{`` and ``}}`` are literal braces. A
-variable with no value becomes a gap, ``[first_name?]``: the manager sees it in the reply box,
-and a reply with a gap left in it is refused (:func:`gaps`), so a template never goes out
-half-filled, nor a literal ``{…}``. An unknown variable (``{frist_name}``) or a lone brace is
-reported when a reply is saved or imported (:func:`template_problems`).
+``{manager}`` are filled in, ``{{`` and ``}}`` are literal braces. The reply box speaks the
+same language, so writing a template in the box and saving it is how one is made: ctrl+t
+inserts a saved reply as the box shows it (:func:`for_reply_box`: values in, literal braces
+still doubled), and every reply is filled once more when it is queued (:func:`fill`), so a
+variable typed in the box goes out filled too. A variable with no value becomes a gap,
+``[first_name?]``, and a reply with a gap left in it is refused (:func:`gaps`), so a reply
+never goes out half-filled, nor with a known variable in braces. In the box, anything else in
+braces (``{faq}``, ``:-}``) is the manager's own text and is sent as typed; in a saved reply
+an unknown variable (``{frist_name}``) or a lone brace is reported when it is saved or
+imported (:func:`template_problems`), and a hand-edited library's unknown variable is a gap.
 
 The values come from the source (a member's name, a post's text): hostile. Each is
-sanitised and made one line before it is put in; what is put in is never read as a template
-again. Domain code: no Textual.
+sanitised and made one line before it is put in, its braces doubled in the box, so what is
+put in is never read as a template again. Domain code: no Textual.
 """
 
 from __future__ import annotations
@@ -68,19 +73,46 @@ def gaps(text: str) -> list[str]:
     return [found.group() for found in _GAP.finditer(text)]
 
 
-def fill(template: str, values: Mapping[str, str]) -> str:
-    """The template with every variable replaced by its value, sanitised and one line, or by
-    a gap when it has none (an unknown variable too: nothing in braces goes out as it is)."""
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """A reply's text as it is queued: every known variable replaced by its value
+    (sanitised, one line), or by a gap when it has none; ``{{`` and ``}}`` are one brace;
+    any other brace, and an unknown name in braces, stay as written (the manager's own)."""
 
     def piece(found: re.Match[str]) -> str:
         whole, variable = found.group(), found.group(1)
         if variable is None:
             return whole[0]  # {{, }} or a lone brace: the brace itself
+        if variable.strip() not in VARIABLES:
+            return whole
+        return _value(variable.strip(), values) or gap(variable.strip())
+
+    return _PIECE.sub(piece, text)
+
+
+def for_reply_box(template: str, values: Mapping[str, str]) -> str:
+    """A saved reply as ctrl+t inserts it in the reply box: filled as :func:`fill` will
+    queue it, but with the braces of the template's literal ones and of the values still
+    doubled, so that filling it again when it is queued changes nothing but those. An
+    unknown variable (a hand-edited library) is a gap: nothing in braces goes out as it is."""
+
+    def piece(found: re.Match[str]) -> str:
+        whole, variable = found.group(), found.group(1)
+        if variable is None:
+            return whole
         variable = variable.strip()
-        value = one_line(values.get(variable, ""), MAX_VALUE_CELLS)
+        value = escape_braces(_value(variable, values))
         return value or gap(variable if _GAP.fullmatch(gap(variable)) else "")
 
     return _PIECE.sub(piece, template)
+
+
+def escape_braces(text: str) -> str:
+    """``text`` as the reply box writes it: each brace doubled, so none is filled in."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _value(variable: str, values: Mapping[str, str]) -> str:
+    return one_line(values.get(variable, ""), MAX_VALUE_CELLS)
 
 
 def template_problems(template: str) -> list[str]:
@@ -133,16 +165,19 @@ def checked(name: str, text: str, tags: str | list[str], language: str) -> Saved
 
 def template_values(inbox: Inbox, cid: str, message_id: str, manager: str | None) -> dict[str, str]:
     """The variables' values for a reply to ``message_id`` of the conversation (its author is
-    the member); a variable without one is left out (it becomes a gap)."""
-    conversation = inbox.conversations[cid]
-    member = (conversation.message(message_id) or conversation.root).author
-    post = inbox.posts.get(conversation.post_id)
-    values = {"name": member.name, "first_name": "".join(member.name.split()[:1])}
-    if post is not None:
-        values["post"] = next((line for line in post.text.splitlines() if line.strip()), "")
-    values["page"] = post.channel if post is not None and post.channel.strip() else ""
-    values["page"] = values["page"] or inbox.snapshot.source.account.name
-    values["manager"] = manager or ""
+    the member); a variable without one is left out (it becomes a gap). A member the source
+    gave no name is greeted by none: the model labels them by their id, never a name."""
+    values = {"manager": manager or ""}
+    conversation = inbox.conversations.get(cid)
+    if conversation is not None:
+        member = (conversation.message(message_id) or conversation.root).author
+        post = inbox.posts.get(conversation.post_id)
+        name = member.name if member.named else ""
+        values |= {"name": name, "first_name": "".join(name.split()[:1])}
+        if post is not None:
+            values["post"] = next((line for line in post.text.splitlines() if line.strip()), "")
+        values["page"] = post.channel if post is not None and post.channel.strip() else ""
+    values["page"] = values.get("page") or inbox.snapshot.source.account.name
     return {key: value for key, value in values.items() if one_line(value, MAX_VALUE_CELLS)}
 
 

@@ -169,3 +169,19 @@ async def test_the_palette_marks_and_sends(
         assert app.screen.marks.ids() == ["c1"]
         await palette(app, pilot, "send a saved reply to the marked")
         assert isinstance(app.screen, SavedReplyPicker)
+
+
+async def test_the_question_shows_the_reply_as_filled_for_the_first(
+    started: Start, make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = app_with_library(make_app, tmp_path)
+    app.triager.saved_replies.save(SavedReply("Long", "Hi {first_name}, " + "we open at 9. " * 9))
+    async with started(app) as (app, pilot):
+        await pilot.press("asterisk", "r", *"open", "enter")
+        assert question(app) == "Send 'Opening hours' to 4 conversations? y/n"
+        detail = app.screen.query_one(".detail", Label)
+        assert shown(detail) == ["Hi Dana, we open at 9 (see Winter ride)."]
+        await pilot.press("n", "r", *"long", "enter")
+        lines = shown(app.screen.query_one(".detail", Label))
+        assert len(lines) == 2 and lines[0].startswith("Hi Dana, we open at 9. we open")
+        assert lines[1].rstrip().endswith("open …")  # two lines at most, cut between words

@@ -4,20 +4,23 @@ and delete (undoably); a gap left unfilled keeps the reply from being queued."""
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from pathlib import Path
 
-from _screen import AppFactory, Start, burst, last_notice, shown, until
+from _screen import AppFactory, Start, burst, last_notice, shown, thread_to_reply, until
+from pytest import MonkeyPatch
 from textual.command import CommandList, CommandPalette
+from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import Label, OptionList, Static, TextArea
 
 from commdash.saved_replies import SavedReply
 from commdash.ui.app import CommdashApp
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.saved_replies import SavedRepliesScreen, SavedReplyEditor
-from commdash.ui.screens.saved_reply_picker import SavedReplyPicker, ranked
+from commdash.ui.screens.saved_reply_picker import SavedReplyPicker, ranked, reply_row
 from commdash.ui.widgets.reply_box import ReplyBox
 from commdash.ui.widgets.text_entry import EntryInput
 
@@ -236,3 +239,105 @@ async def test_the_help_lists_ctrl_t_and_the_saved_replies_keys(started: Start) 
         assert "^t Insert a saved reply at the cursor, filled in for this member" in text
         assert "Saved replies (from the palette)" in text
         assert " d Delete the highlighted one u Put back the one deleted last" in text
+
+
+# What a new user found ------------------------------------------------------------------------
+
+
+async def test_a_variable_typed_in_the_box_goes_out_filled_and_stays_after_save_as(
+    started: Start, make_app: AppFactory, tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMMDASH_MANAGER", "Ana")
+    app = make_app(export(tmp_path))
+    typed = "Hi {first_name}, thanks! {{code}} :-} - {manager}"
+    async with started(app, notifications=True) as (app, pilot):
+        await pilot.press("r", *typed, "ctrl+s")
+        assert [r.text for r in app.triager.store.replies()] == ["Hi Lee, thanks! {code} :-} - Ana"]
+        await pilot.press("r", *"Hi {first_name}, see you. - {manager}")
+        await palette(app, pilot, "save reply box")
+        await pilot.press(*"see you", "enter")
+        saved = {r.name: r.text for r in app.triager.saved_replies.replies()}
+        assert saved["see you"] == "Hi {first_name}, see you. - {manager}"
+        assert box(app).text == "Hi {first_name}, see you. - {manager}"  # still to send
+        await pilot.press("ctrl+s")
+        assert [r.text for r in app.triager.store.replies()][-1] == "Hi Lee, see you. - Ana"
+
+
+async def test_the_saved_replies_list_moves_with_j_k_g_and_G(
+    started: Start, make_app: AppFactory
+) -> None:
+    app = with_library(make_app())
+    async with started(app) as (app, pilot):
+        await palette(app, pilot, "saved replies edit")
+        assert isinstance(app.screen, SavedRepliesScreen)
+        options = app.screen.query_one(OptionList)
+        moves = [("j", 1), ("j", 2), ("k", 1), ("G", 2), ("g", 0), ("down", 1)]
+        for key, where in moves:
+            await pilot.press(key)
+            assert options.highlighted == where, key
+        await pilot.press("j", "enter")  # edits the one j went to, not the first
+        assert isinstance(app.screen, SavedReplyEditor)
+        assert app.screen.query_one("#name", EntryInput).value == "Thanks"
+
+
+def test_a_row_keeps_name_and_tags_apart_and_literal() -> None:
+    row = reply_row(SavedReply("[bold red]Thanks![/]", "Hi [i]x[/i]", ("x", "y"), "en"))
+    assert row.plain == "[bold red]Thanks![/] #x #y [en]\n  Hi [i]x[/i]"
+    tags = row.divide([len("[bold red]Thanks![/]")])[1]
+    assert tags.plain.startswith(" #x")
+
+
+async def test_the_reply_box_and_save_prompt_hints_fit_or_leave_out_whole_items(
+    started: Start, make_app: AppFactory
+) -> None:
+    for size in ((80, 24), (120, 40)):
+        async with started(make_app(), size=size) as (app, pilot):
+            await pilot.press("r", *"Hello")
+            await pilot.pause()
+            drawn = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+            subtitle = Content.from_text(box(app).border_subtitle).plain
+            assert f" {subtitle} " in drawn, size  # drawn whole, in the border
+            assert "/8,000 · ^s queue · esc keep draft" in subtitle, size
+            assert subtitle.endswith(("draft", "editor", "saved reply")), size
+            await palette(app, pilot, "save reply box")
+            hint = app.screen.query_one(".hint", Label)
+            room = hint.parent.content_region.width if hint.parent else 0
+            assert hint.size.width <= room, size
+            words = " ".join(" ".join(shown(hint)).split())
+            assert words == "A name to find it by (^t in the reply box). ⏎ saves, esc cancels."
+            await pilot.press("escape")
+
+
+async def test_the_picker_types_letters_and_its_list_takes_j_k_g_g_once_focused(
+    started: Start, make_app: AppFactory
+) -> None:
+    app = with_library(make_app())
+    async with started(app) as (app, pilot):
+        await pilot.press("r", "ctrl+t", *"jkgG")
+        picker = app.screen
+        assert isinstance(picker, SavedReplyPicker)
+        assert picker.query_one(EntryInput).value == "jkgG"  # typed, never moved
+        await pilot.press(*["backspace"] * 4, "tab")
+        options = picker.query_one(OptionList)
+        assert app.focused is options
+        for key, where in [("j", 1), ("j", 2), ("k", 1), ("G", 2), ("g", 0)]:
+            await pilot.press(key)
+            assert options.highlighted == where, key
+        await pilot.press("j", "enter")
+        assert box(app).text.startswith("Sorry ")  # Order late, the second
+
+
+async def test_an_edited_queued_reply_keeps_its_braces_and_fills_its_variables(
+    started: Start, make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(export(tmp_path))
+    async with started(app) as (app, pilot):
+        await pilot.press("r", *"Use {{first_name}} as is", "ctrl+s")
+        (queued,) = app.triager.store.replies()
+        assert queued.text == "Use {first_name} as is"
+        await thread_to_reply(pilot, app, queued.id)
+        await pilot.press("r")
+        assert box(app).text == "Use {{first_name}} as is"  # still braces when queued again
+        await pilot.press("end", *", {first_name}", "ctrl+s")
+        (edited,) = app.triager.store.replies()
+        assert edited.text == "Use {first_name} as is, Lee"

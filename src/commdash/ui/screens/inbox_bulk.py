@@ -3,7 +3,7 @@ goes to the next (as mutt's ``t``), ``*`` marks the whole view and filter, escap
 clears the marks; while there are marks, ``r e s t a h`` act on every marked conversation at
 once (:class:`~commdash.actions.Triager`'s bulk API: one write per shard, one undo), the marks
 clear, and a notice says what was done and that ``u`` undoes it. ``r`` sends a saved reply,
-chosen in the picker, to all marked after a yes.
+chosen in the picker, to all marked after a yes (the question shows it as filled for the first).
 """
 
 from __future__ import annotations
@@ -222,7 +222,9 @@ class BulkActions:
                     self._replied(result)
 
             name = one_line(terminal_text(saved.name), 40)
-            screen.app.push_screen(ConfirmScreen(f"Send '{name}' to {count}?", confirmed))
+            first = screen.triager.bulk_preview(cids, saved) or ""
+            question = f"Send '{name}' to {count}?"
+            screen.app.push_screen(ConfirmScreen(question, confirmed, first))
 
         title = f"Send to {count}: which saved reply?"
         screen.app.push_screen(SavedReplyPicker(library, chosen, title, enter_does="chooses"))

@@ -53,7 +53,7 @@ class PromptScreen(Dialog[str]):
         width: 64; max-width: 100%; height: auto; border: round $accent; background: $panel;
         padding: 0 1;
     }
-    PromptScreen .hint { color: $text-muted; }
+    PromptScreen .hint { color: $text-muted; width: 100%; }  /* wrapped, never cut */
     """
 
     def __init__(

@@ -37,6 +37,15 @@ class SavedRepliesScreen(ModalScreen[None]):
         ),
         Binding("d", "delete", "Delete", tooltip="Delete the highlighted one", id="library.delete"),
         Binding("u", "undo", "Undo", tooltip="Put back the one deleted last", id="library.undo"),
+        # The keys of every other list (VirtualList's ids, so a remap moves them all).
+        Binding("k,up", "cursor('up')", "Up", show=False, id="list.up"),
+        Binding("j,down", "cursor('down')", "Down", show=False, id="list.down"),
+        Binding("g,home", "cursor('first')", "First", show=False, id="list.first"),
+        Binding("G,end", "cursor('last')", "Last", show=False, id="list.last"),
+        Binding("pageup,ctrl+b", "cursor('page_up')", "Page up", show=False, id="list.page-up"),
+        Binding(
+            "pagedown,ctrl+f", "cursor('page_down')", "Page down", show=False, id="list.page-down"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -130,6 +139,14 @@ class SavedRepliesScreen(ModalScreen[None]):
             self.deleted.pop()
             say(self, f"Put back: {back.name!r}")
             self.reload(back.name)
+
+    def action_cursor(self, where: str) -> None:
+        """Move in the list: ``down``, ``up``, ``first``, ``last``, ``page_up``, ``page_down``."""
+        options = self.query_one(OptionList)
+        moves = {"down": options.action_cursor_down, "up": options.action_cursor_up}
+        moves |= {"first": options.action_first, "last": options.action_last}
+        moves |= {"page_up": options.action_page_up, "page_down": options.action_page_down}
+        moves[where]()
 
     def action_close(self) -> None:
         self.dismiss(None)

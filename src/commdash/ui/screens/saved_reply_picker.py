@@ -66,6 +66,11 @@ class SavedReplyPicker(Dialog[SavedReply]):
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("down", "move(1)", "Next", show=False, priority=True, id="picker.down"),
         Binding("up", "move(-1)", "Previous", show=False, priority=True, id="picker.up"),
+        # A list's letters, for when the list has the focus (tab): the entry types them.
+        Binding("k", "move(-1)", "Previous", show=False, id="picker.list-up"),
+        Binding("j", "move(1)", "Next", show=False, id="picker.list-down"),
+        Binding("g", "move(-1_000_000)", "First", show=False, id="picker.list-first"),
+        Binding("G", "move(1_000_000)", "Last", show=False, id="picker.list-last"),
     ]
 
     DEFAULT_CSS = """
@@ -152,11 +157,13 @@ class SavedReplyPicker(Dialog[SavedReply]):
 def reply_row(reply: SavedReply) -> Content:
     """A reply as the list shows it: its name, tags and language, then its text's start.
     Plain text with styles, never markup (a library is shared, and files are edited)."""
-    labels = "".join(f" #{tag}" for tag in reply.tags)
+    labels = " ".join(f"#{tag}" for tag in reply.tags)
     labels += f" [{reply.language}]" if reply.language else ""
+    # one_line strips the ends of what it is given: the space between stays outside it.
+    labels = one_line(labels, 30)
     return Content.assemble(
         (terminal_text(one_line(reply.name, 40)), "bold"),
-        (terminal_text(one_line(labels, 30)), "$text-muted"),
+        (f" {terminal_text(labels)}" if labels else "", "$text-muted"),
         "\n  ",
         terminal_text(one_line(reply.text, PREVIEW_CELLS)),
     )

@@ -13,6 +13,7 @@ The box's subtitle counts the reply as the platform counts it against its limit
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.content import Content
@@ -22,7 +23,13 @@ from textual.widget import Widget
 from commdash import editor
 from commdash.actions import Triager
 from commdash.replying import lands_under, queued_text, reply_limit
-from commdash.saved_replies import SavedReply, checked, from_reply_box, name_key
+from commdash.saved_replies import (
+    SavedReply,
+    checked,
+    escape_braces,
+    from_reply_box,
+    name_key,
+)
 from commdash.text import one_line
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.saved_reply_picker import SavedReplyPicker, saved_replies_or_say
@@ -33,6 +40,27 @@ DRAFT_SAVE_SECONDS = 1.0
 """A crash loses at most this much of what was typed."""
 NEAR_LIMIT = 0.9
 """From this share of the limit on, the counter says how much is left, in the warning colour."""
+BORDER_CELLS = 4
+"""What the box's border keeps of its width from its subtitle: the corners, a space each."""
+SEPARATOR = " · "
+
+
+def fitted(items: list[str], room: int) -> str:
+    """As many of ``items`` as fit in ``room`` cells, in order, joined by the separator: the
+    last are left out whole (the key bar's way), so none is ever cut mid-word."""
+    kept: list[str] = []
+    for item in items:
+        if cell_len(SEPARATOR.join([*kept, item])) > room:
+            break
+        kept.append(item)
+    return SEPARATOR.join(kept)
+
+
+def _between(parts: list[str | tuple[str, str]], separator: str) -> list[str | tuple[str, str]]:
+    joined: list[str | tuple[str, str]] = []
+    for part in parts:
+        joined += [separator, part] if joined else [part]
+    return joined
 
 
 class ReplyComposer(Widget):
@@ -94,8 +122,8 @@ class ReplyComposer(Widget):
         if under is not None:
             whose = "your" if under.ours else f"{one_line(under.author.name, 30)}'s"
             title += f" · goes under {whose} comment"
-            if picked and not text and not answered.ours:
-                text = prefill = f"{answered.author.name} "
+            if picked and not text and not answered.ours and answered.author.named:
+                text = prefill = f"{escape_braces(answered.author.name)} "
         self._open(cid, message_id, title, text, prefill)
 
     def edit(self, cid: str, reply_id: str) -> bool:
@@ -106,8 +134,9 @@ class ReplyComposer(Widget):
             say(self, f"That reply {why}: it cannot be edited now.", "warning")
             return False
         self.editing = reply_id
-        self._edited_from = reply.text
-        self._open(cid, reply.in_reply_to, "Edit your reply", reply.text)
+        # The box fills variables when it queues: the reply's own braces stay braces.
+        self._edited_from = escape_braces(reply.text)
+        self._open(cid, reply.in_reply_to, "Edit your reply", self._edited_from)
         return True
 
     def _open(self, cid: str, message_id: str, title: str, text: str, prefill: str = "") -> None:
@@ -119,26 +148,38 @@ class ReplyComposer(Widget):
         box.border_title = Content(title)
         box.text = text
         box.move_cursor(box.document.end)
-        self._show_count()
         box.display = True
+        self._show_count()
+        self.call_after_refresh(self._show_count)  # the box has its width once laid out
 
     def _show_count(self) -> None:
-        """The subtitle: the reply's length against the platform's limit, then the keys."""
+        """The subtitle: the reply's length against the platform's limit, then the keys, as
+        many as fit in the border (the last left out first, whole: never cut mid-word)."""
         name = key_namer(self)
         keep = "keep draft" if self.editing is None else "keep edit as draft"
-        keys = f"{name('reply.queue')} queue · {name('reply.close')} {keep}"
-        keys += f" · {name('reply.editor')} editor · {name('reply.saved')} saved reply"
+        keys = [f"{name('reply.queue')} queue", f"{name('reply.close')} {keep}"]
+        keys += [f"{name('reply.editor')} editor", f"{name('reply.saved')} saved reply"]
         limit = reply_limit(self.triager.inbox.snapshot.source)
-        if limit is None:
-            self.box.border_subtitle = Content(keys)
-            return
-        length = limit.count(queued_text(self.box.text))
-        count: str | tuple[str, str] = f"{length:,}/{limit.most:,}"
-        if length > limit.most:
-            count = (f"{count} · {length - limit.most:,} over", "bold $error")
-        elif length >= limit.most * NEAR_LIMIT:
-            count = (f"{count} · {limit.most - length:,} left", "bold $warning")
-        self.box.border_subtitle = Content.assemble(count, " · ", keys)
+        count: str | tuple[str, str] = ""
+        if limit is not None:
+            length = limit.count(self._as_queued())
+            count = f"{length:,}/{limit.most:,}"
+            if length > limit.most:
+                count = (f"{count} · {length - limit.most:,} over", "bold $error")
+            elif length >= limit.most * NEAR_LIMIT:
+                count = (f"{count} · {limit.most - length:,} left", "bold $warning")
+        shown = count if isinstance(count, str) else count[0]
+        width = self.box.size.width  # 0 until the box is laid out: then all, fitted after
+        room = width - BORDER_CELLS - cell_len(shown) - (len(SEPARATOR) if shown else 0)
+        kept = fitted(keys, room) if width else SEPARATOR.join(keys)
+        parts = [part for part in (count, kept) if part]
+        self.box.border_subtitle = Content.assemble(*_between(parts, SEPARATOR))
+
+    def _as_queued(self) -> str:
+        """The box's text as it would be queued (its variables filled), to be counted."""
+        if self.replying is None:
+            return queued_text(self.box.text)
+        return self.triager.filled(*self.replying, self.box.text)
 
     # Closing ------------------------------------------------------------------------------
 
@@ -239,6 +280,10 @@ class ReplyComposer(Widget):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self.keep_draft)
+
+    def on_resize(self) -> None:
+        if self.replying is not None:
+            self._show_count()
 
     def on_unmount(self) -> None:
         self.keep_draft()
