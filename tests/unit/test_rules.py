@@ -235,6 +235,37 @@ def test_a_damaged_record_is_a_state_error_naming_it(tmp_path: Path) -> None:
         record.considered("r")
 
 
+@pytest.mark.parametrize("damage", ["rules-is-a-file", "record-link-loops"])
+def test_a_record_that_cannot_be_looked_at_is_a_state_error_naming_it(
+    tmp_path: Path, damage: str
+) -> None:
+    from commdash.errors import StateError
+
+    record = RuleRecord(tmp_path)
+    path = record.path("r")
+    if damage == "rules-is-a-file":
+        path.parent.write_text("x")
+    else:
+        path.parent.mkdir()
+        path.symlink_to(path.name)
+    with pytest.raises(StateError, match=r"rules/.*\.json: cannot read: "):
+        record.considered("r")
+
+
+def test_a_record_moved_aside_makes_the_rule_consider_everything_again_at_once(
+    tmp_path: Path,
+) -> None:
+    runner = RuleRunner([REFUNDS])
+    triager = open_triager(tmp_path / "s", conversations())
+    assert [(run.considered, run.changed) for run in runner.run(triager)] == [(4, 2)]
+    assert triager.undo() is not None
+    record = RuleRecord(tmp_path / "s").path("refunds")
+    record.rename(tmp_path / "aside.json")  # as the error for a damaged record says to
+    again = RuleRunner([REFUNDS]).run(open_triager(tmp_path / "s", conversations()))
+    assert [(run.considered, run.changed) for run in again] == [(4, 2)]
+    assert record.is_file()
+
+
 def _open_and_run(directory: str, manager: str, start: Any) -> int:
     """In another process: open the source with a rule that adds a note, once ``start``
     lets every process go at once; how many conversations this one changed."""

@@ -62,6 +62,8 @@ class RuleRecord:
         except FileNotFoundError:
             self._cache.pop(rule, None)
             return set()
+        except OSError as exc:  # rules/ is a file, a link loops, no permission
+            raise StateError(f"{path}: cannot read: {exc.strerror or exc}") from None
         mark = (stat.st_mtime_ns, stat.st_ino, stat.st_size)
         cached = self._cache.get(rule)
         if cached is not None and cached[0] == mark:
@@ -77,7 +79,13 @@ class RuleRecord:
             seen = msgspec.json.decode((self.folder / SEEN).read_bytes(), type=_Seen)
         except (OSError, msgspec.DecodeError):
             return False  # none yet, or damaged: the long way, which writes it anew
-        return seen.digest == ids_digest and set(rules) <= set(seen.rules)
+        names = list(rules)
+        return (
+            seen.digest == ids_digest
+            and set(names) <= set(seen.rules)
+            # A record moved aside (as its error says to) is missed at once, not later.
+            and all(self.path(rule).is_file() for rule in names)
+        )
 
     def remember_all(self, rules: Iterable[str], ids_digest: str) -> None:
         """Every one of ``rules`` has considered every id of that list now."""
