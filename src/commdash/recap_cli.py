@@ -13,6 +13,7 @@ from commdash.errors import CommdashError
 from commdash.figures import Figures
 from commdash.recap import COUNTS, UNKNOWN, Recap, Tally, recap
 from commdash.session import Session
+from commdash.text import one_line
 from commdash.timeutil import duration, iso
 
 MIN_TS, MAX_TS = 0.0, 253402300799.0
@@ -85,7 +86,7 @@ def local_midnight(now: float) -> float:
 def recap_text(session: Session, done: Recap) -> str:
     source = session.inbox.snapshot.source
     lines = [
-        f"Recap · {source.name} ({source.platform})",
+        f"Recap · {one_line(source.name, 60)} ({one_line(source.platform, 20)})",
         f"{_when(done.since, -1.0)} → {_when(done.until, done.since)}",
     ]
     if done.journal_starts_at is not None:
@@ -97,7 +98,10 @@ def recap_text(session: Session, done: Recap) -> str:
     if not done.managers:
         lines.append("Nothing done in this period.")
     for manager, tally in done.managers.items():
-        lines += ["(not in the journal)" if manager == UNKNOWN else manager, *_tally_lines(tally)]
+        # One line each, whatever a name holds: a line break in one (from the environment,
+        # or a hand-edited journal) would add lines that look like another manager's work.
+        name = "(not in the journal)" if manager == UNKNOWN else one_line(manager, 60)
+        lines += [name, *_tally_lines(tally)]
     if len(done.managers) > 1:
         lines += ["Everyone", *_tally_lines(done.total)]
     return "\n".join(lines)

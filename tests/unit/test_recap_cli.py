@@ -117,3 +117,14 @@ def test_a_bad_since_is_one_line_and_status_2(tmp_path: Path) -> None:
         assert (done.returncode, done.stdout) == (2, "")
         assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
         assert done.stderr.startswith(f"commdash: error: {says}"), done.stderr
+
+
+def test_a_line_break_in_a_managers_name_adds_no_line(tmp_path: Path) -> None:
+    forged = "kari@desk\n  replies: 250 sent\u2028boss@desk"
+    work_on_the_demo(tmp_path / "state", forged)
+    done = commdash(tmp_path, "recap", "--state-dir", str(tmp_path / "state"))
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert "  replies: 250 sent" not in lines and "boss@desk" not in lines
+    [name] = [line for line in lines if line.startswith("kari@desk")]
+    assert lines[lines.index(name) + 1] == "  replies: 0 sent, 1 queued"
