@@ -105,6 +105,12 @@ class RuleSet:
     """One line for each rule left out (naming the file, the rule and the key)."""
 
 
+MAX_RULES = 50
+"""Rules run under the state directory's lock, each writing its record when conversations
+are new to it (at open, and on a sync that brings some): 50 keep a colleague's key waiting a
+few seconds at most."""
+
+
 def read_rules(path: Path, data: dict[str, Any]) -> RuleSet:
     table = data.get("rules", [])
     if not isinstance(table, list):
@@ -121,6 +127,12 @@ def read_rules(path: Path, data: dict[str, Any]) -> RuleSet:
         if any(kept.name == rule.name for kept in rules):
             problems.append(f"{path}: rule {rule.name!r}: a rule has that name already; left out")
             continue
+        if len(rules) == MAX_RULES:
+            problems.append(
+                f"{path}: rule {rule.name!r}: more than {MAX_RULES} rules; this and the rest "
+                "are left out"
+            )
+            break
         rules.append(rule)
     return RuleSet(tuple(rules), tuple(problems))
 

@@ -287,3 +287,15 @@ def test_two_processes_opening_at_once_apply_a_rule_once(tmp_path: Path) -> None
     states = Store(tmp_path / "s").states()
     assert len(states) == 20
     assert all(len(state.notes) == 1 for state in states.values())
+
+
+def test_rules_past_the_fiftieth_are_left_out_saying_so(tmp_path: Path) -> None:
+    many = "".join(
+        f'[[rules]]\nname = "r{n}"\nwhen = "refund"\nthen = {{ tag = "x" }}\n' for n in range(52)
+    )
+    rules, problems = rules_of(tmp_path, many)
+    assert [rule.name for rule in rules] == [f"r{n}" for n in range(50)]
+    assert problems == (
+        f"{tmp_path / 'config.toml'}: rule 'r50': more than 50 rules; this and the rest are "
+        "left out",
+    )
