@@ -16,6 +16,8 @@ A file read is checked whole before anything is imported: its first mistake is o
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +41,10 @@ class RepliesFileError(CommdashError):
 def read_replies(path: Path) -> list[SavedReply]:
     """The replies of a TOML or JSON file (by its suffix, else by its first character)."""
     try:
-        with path.open("rb") as handle:
+        # Opening does not wait: a FIFO would wait for a writer for ever.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise RepliesFileError(f"{path}: not a file; save the saved replies to a file")
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise RepliesFileError(f"{path}: cannot read: {exc.strerror or exc}") from None

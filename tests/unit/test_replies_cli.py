@@ -4,6 +4,7 @@ files, import and export reading back what they write, and a bad file told in on
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tomllib
 from pathlib import Path
@@ -126,3 +127,11 @@ def test_a_hostile_library_lists_and_exports_without_controls(tmp_path: Path) ->
         done = commdash(tmp_path, *args)
         assert done.returncode == 0
         assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
+
+
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "replies.toml"
+    os.mkfifo(fifo)
+    done = commdash(tmp_path, "import", str(fifo))  # no writer: opening it would wait
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"commdash: error: {fifo}: not a file; save the saved replies to a file\n"
