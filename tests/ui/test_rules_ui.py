@@ -63,7 +63,7 @@ async def test_a_rule_acts_on_open_shows_in_the_thread_and_u_undoes_it(
         assert app.triager.store.state(cid).tags == ()
         assert app.triager.store.states() == {}
         assert "rule first look" not in thread_text(app)
-        assert last_notice(app).startswith(f"Undone: rule:first look, {needing}")
+        assert last_notice(app).startswith(f"Undone: rule first look, {needing}")
 
 
 async def test_a_second_opening_leaves_what_was_undone(

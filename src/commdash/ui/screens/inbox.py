@@ -519,6 +519,7 @@ class InboxScreen(Screen[None]):
             return
         self.composer.reload_drafts()
         cid, what = undone.entry.conversation_id, undone.entry.action
+        what = what.replace("rule:", "rule ", 1)  # rule:refunds, as the thread says it
         if undone.entry.batch:  # a bulk action
             what += f", {conversations(undone.count)}"
             self.refresh_all()
