@@ -26,12 +26,12 @@ def liked(message: Message, likes: int) -> Message:
 
 def inbox() -> Inbox:
     """On p1: "old" waits 3 h (2 likes), "mid" answered 2 h ago (5 likes), "new" waits
-    10 min (2 likes), "zed" waits 10 min too (no likes)."""
+    10 min (2 likes), "zed" waits 10 min too (2 likes)."""
     conversations = [
         conv(liked(msg("old", NOW - 3 * HOUR), 2)),
         conv(liked(msg("mid", NOW - 4 * HOUR), 5), msg("mid1", NOW - 2 * HOUR, ours=True)),
         conv(liked(msg("new", NOW - 10 * MINUTE), 2)),
-        conv(msg("zed", NOW - 10 * MINUTE)),
+        conv(liked(msg("zed", NOW - 10 * MINUTE), 2)),
     ]
     return Inbox(snapshot([post("p1")], conversations), {}, [], Clock(NOW), SLA)
 
@@ -42,11 +42,11 @@ def test_all_on_a_post_is_newest_first_ties_by_id() -> None:
 
 def test_needs_reply_sorted_by_likes_is_most_liked_first_then_newest() -> None:
     ids = inbox().conversation_ids("needs-reply", sort="likes")
-    assert ids == ["new", "old", "zed"]
+    assert ids == ["new", "zed", "old"]
 
 
 def test_likes_ties_are_newest_first() -> None:
-    assert inbox().conversation_ids("all", sort="likes") == ["mid", "new", "old", "zed"]
+    assert inbox().conversation_ids("all", sort="likes") == ["mid", "new", "zed", "old"]
 
 
 def test_oldest_and_waiting_sorts() -> None:
