@@ -205,24 +205,33 @@ def _then(raw: object, where: str) -> RuleThen:
             f"{where}.{one_line(unknown[0], 40)}: unknown action "
             f"(a rule can {', '.join(ACTIONS)}); left out"
         )
+    problems: list[str] = []  # every mistake of the table, each on its line
     tags = raw.get("tag", [])
     if isinstance(tags, str):
         tags = [tags]
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        raise RuleProblem(f"{where}.tag: expected a tag or a list of tags; left out")
+        problems.append(f"{where}.tag: expected a tag or a list of tags; left out")
     assign = raw.get("assign")
     if assign is not None and (not isinstance(assign, str) or not assign.strip()):
-        raise RuleProblem(f"{where}.assign: expected a name; left out")
+        problems.append(f"{where}.assign: expected a name; left out")
     done = raw.get("done", False)
     if not isinstance(done, bool):
-        raise RuleProblem(f"{where}.done: expected true or false; left out")
+        problems.append(f"{where}.done: expected true or false; left out")
     snooze = raw.get("snooze")
-    seconds = None if snooze is None else _duration(snooze, f"{where}.snooze")
-    if done and seconds is not None:
-        raise RuleProblem(f"{where}: done and snooze: a rule does one or the other; left out")
+    seconds = None
+    try:
+        seconds = None if snooze is None else _duration(snooze, f"{where}.snooze")
+    except RuleProblem as problem:
+        problems.append(str(problem))
+    if done is True and seconds is not None:
+        problems.append(f"{where}: done and snooze: a rule does one or the other; left out")
     note = raw.get("note", "")
     if not isinstance(note, str):
-        raise RuleProblem(f"{where}.note: expected text; left out")
+        problems.append(f"{where}.note: expected text; left out")
+    if problems:
+        raise RuleProblem("\n".join(problems))
+    assert isinstance(tags, list) and isinstance(done, bool) and isinstance(note, str)
+    assert assign is None or isinstance(assign, str)
     return RuleThen(
         tags=triage.normalise_tags([sanitize(tag) for tag in tags]),
         assign=None if assign is None else " ".join(sanitize(assign).split())[:60],

@@ -299,3 +299,17 @@ def test_rules_past_the_fiftieth_are_left_out_saying_so(tmp_path: Path) -> None:
         f"{tmp_path / 'config.toml'}: rule 'r50': more than 50 rules; this and the rest are "
         "left out",
     )
+
+
+def test_every_mistake_of_a_then_table_is_a_line_of_its_own(tmp_path: Path) -> None:
+    text = '[[rules]]\nname = "r"\nwhen = "refund"\n'
+    text += 'then = { snooze = 3600, assign = 5, done = "yes" }\n'
+    rules, problems = rules_of(tmp_path, text)
+    where = f"{tmp_path / 'config.toml'}: rule 'r': then"
+    assert rules == ()
+    assert problems == (
+        f"{where}.assign: expected a name; left out",
+        f"{where}.done: expected true or false; left out",
+        f'{where}.snooze: expected a duration like "2h" (a whole number and s, m, h, d, w); '
+        "left out",
+    )
