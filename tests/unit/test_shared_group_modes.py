@@ -5,29 +5,15 @@ enter the directories, never write; what others may do there is not passed on.""
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 import pytest
+from _modes import another_group, mode_of
 
 from commdash.store import Store
 from commdash.triage import set_tags
 
 NOW = 1_764_061_200.0
-
-
-def another_group() -> int:
-    """A group other than the process's own that files may be given (root: any)."""
-    for group in os.getgroups():
-        if group != os.getegid():
-            return group
-    if os.geteuid() == 0:
-        return os.getegid() + 4242
-    pytest.skip("the test user is in no group but its own, and is not root")
-
-
-def mode_of(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 @pytest.mark.parametrize("team_mode", [0o2750, 0o2751])

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 import pytest
+from _modes import another_group, mode_of
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
@@ -304,25 +305,11 @@ def open_umask() -> Iterator[None]:
         os.umask(old)
 
 
-def another_group() -> int:
-    """A group other than the process's own that files may be given (root: any)."""
-    for group in os.getgroups():
-        if group != os.getegid():
-            return group
-    if os.geteuid() == 0:
-        return os.getegid() + 4242
-    pytest.skip("the test user is in no group but its own, and is not root")
-
-
 def use_every_file(store: Store) -> None:
     """Write every file of a source's directory: a shard, triage.json, outbox.json."""
     store.apply("c1", "tag", lambda s: dataclasses.replace(s, tags=(f"t{s.tags}",)), NOW)
     store.save_draft("c2", f"draft {os.urandom(4).hex()}")
     store.queue_moderation(Reply.moderation("c1", "m1", True, NOW))
-
-
-def mode_of(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def test_what_commdash_creates_is_private(tmp_path: Path, open_umask: None) -> None:
