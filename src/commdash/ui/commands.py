@@ -5,7 +5,7 @@ marked, which is ``r`` while there are marks."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -20,7 +20,34 @@ if TYPE_CHECKING:
 SEND_TO_MARKED = "Send a saved reply to the marked conversations, each filled for its member"
 
 
-class InboxCommands(Provider):
+Target = TypeVar("Target")
+
+
+class ListedCommands(Provider, Generic[Target]):
+    """A provider of a list of commands, each (title, help, what ``_run`` is given), found
+    by their titles: our own words, never a source's, so highlighting them is safe."""
+
+    def _commands(self) -> list[tuple[str, str, Target]]:
+        raise NotImplementedError
+
+    def _run(self, target: Target) -> None:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for title, help_text, target in self._commands():
+            yield DiscoveryHit(title, partial(self._run, target), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, target in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(title), partial(self._run, target), help=help_text
+                )
+
+
+class InboxCommands(ListedCommands[str]):
     def _commands(self) -> list[tuple[str, str, str]]:
         """(title, help, action) for each described binding of the inbox screen and of the
         conversation list (its actions run on the screen: ``screen.mark`` as ``mark``)."""
@@ -44,16 +71,3 @@ class InboxCommands(Provider):
         screen = self.screen
         if isinstance(screen, InboxScreen):
             self.app.call_later(screen.run_action, action)
-
-    async def discover(self) -> Hits:
-        for title, help_text, action in self._commands():
-            yield DiscoveryHit(title, partial(self._run, action), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, action in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(
-                    score, matcher.highlight(title), partial(self._run, action), help=help_text
-                )
