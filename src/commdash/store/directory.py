@@ -20,6 +20,7 @@ from pathlib import Path
 from commdash.host import hostname
 from commdash.outbox import Reply
 from commdash.statefiles import DirectoryLock, remove_stale_temporaries, stale_temporaries
+from commdash.store.backends import OutboxBackend, TriageBackend
 from commdash.store.outbox import OutboxStore
 from commdash.store.rules import RULES
 from commdash.store.triage import DISCARD, Transition, TriageStore, Undoing
@@ -46,8 +47,8 @@ class Store:
         under the lock: if nobody else wrote in between, a reader can skip reloading."""
         self._lock = DirectoryLock(directory)
         self._prepared = False
-        self.triage = TriageStore(directory, self.locked, self.session, self.manager)
-        self.outbox = OutboxStore(directory / "outbox.json", self.locked)
+        self.triage: TriageBackend = TriageStore(directory, self.locked, self.session, self.manager)
+        self.outbox: OutboxBackend = OutboxStore(directory / "outbox.json", self.locked)
 
     @contextmanager
     def locked(self) -> Iterator[None]:

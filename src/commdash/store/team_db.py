@@ -1,0 +1,237 @@
+"""The team database: connections to it, and the news of what the other managers change.
+
+One :class:`TeamDatabase` per process and database: a small pool of connections (psycopg 3),
+the tables migrated on first use (:mod:`commdash.store.team_schema`), and a listener thread
+(``LISTEN commdash``) that learns within a moment of every change another commdash commits,
+so nobody polls the database.
+
+Each write to a source's states or outbox takes a new *version* from the source's row
+(``commdash_sources``) in its transaction, which holds that row until it commits: versions
+follow the order of commits, and a reader that has every row up to version ``v`` misses
+none below it. The transaction announces its version (``NOTIFY``, sent when it commits).
+
+What comes back from the database is untrusted like a file on disk: every string passes
+:func:`commdash.text.sanitize_tree` on its way in.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, Literal
+
+import orjson
+import psycopg
+from psycopg import Connection, Cursor
+from psycopg.types.json import set_json_dumps, set_json_loads
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from commdash.errors import StateError
+from commdash.store.team_schema import migrate
+from commdash.text import json_is_clean, one_line, sanitize_tree
+
+CHANNEL = "commdash"
+Part = Literal["states", "outbox", "presence"]
+Listener = Callable[[str, Part, int], None]
+"""Told (source, part, version) of every change committed, others' and this process's."""
+
+HEARTBEAT = 10.0
+"""Seconds between two signs of life of this process's sessions (``commdash_sessions``)."""
+LISTEN_WAKE = 0.5
+"""Seconds the listener waits for news before it looks whether it should stop."""
+RECONNECT_WAIT = 1.0
+
+
+def _loads(data: bytes | bytearray | memoryview | str) -> Any:
+    raw = data.encode() if isinstance(data, str) else bytes(data)
+    parsed = orjson.loads(raw)
+    return parsed if json_is_clean(raw) else sanitize_tree(parsed)
+
+
+def _dumps(value: Any) -> bytes:
+    return orjson.dumps(value)
+
+
+def _configure(connection: Connection[Any]) -> None:
+    set_json_loads(_loads, connection)
+    set_json_dumps(_dumps, connection)
+
+
+class TeamDatabase:
+    """Connections to the team database, its tables brought up to date, and its news."""
+
+    def __init__(self, conninfo: str, password: str | None = None, shown: str = "") -> None:
+        self.shown = shown or "the team database"
+        """How the database is named in messages (never with a password)."""
+        self._kwargs: dict[str, Any] = {"autocommit": True, "application_name": "commdash"}
+        if password is not None:
+            self._kwargs["password"] = password
+        self._conninfo = conninfo
+        self._pool = ConnectionPool(
+            conninfo,
+            kwargs=self._kwargs,
+            min_size=1,
+            max_size=4,
+            open=False,
+            configure=_configure,
+            check=ConnectionPool.check_connection,
+            name="commdash",
+        )
+        self._listeners: list[Listener] = []
+        self._sessions: set[str] = set()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.reachable = True
+
+    def open(self, timeout: float = 10.0) -> TeamDatabase:
+        """Connect, and bring the tables up to date; a StateError naming the database when
+        it cannot be reached."""
+        try:
+            self._pool.open(wait=True, timeout=timeout)
+        except PoolTimeout:
+            self._pool.close()
+            raise StateError(f"{self.shown}: cannot connect ({self._why()})") from None
+        with self.connection() as connection:
+            migrate(connection)
+        return self
+
+    def _why(self) -> str:
+        """Why a connection fails, in one line (from one attempt of our own)."""
+        try:
+            psycopg.connect(self._conninfo, **self._kwargs).close()
+        except psycopg.Error as exc:
+            return one_line(str(exc), 200) or type(exc).__name__
+        return "it did not answer in time"
+
+    def close(self) -> None:
+        for session in list(self._sessions):
+            with suppress(StateError):
+                self.leave(session)
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._pool.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection[Any]]:
+        """A connection of the pool (autocommit: open a transaction for what must be one)."""
+        try:
+            with self._pool.connection() as connection:
+                yield connection
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            self.reachable = False
+            raise StateError(f"{self.shown}: {one_line(str(exc), 200) or 'unreachable'}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor[Any]]:
+        """A cursor in a transaction, committed when the block ends without an error."""
+        with self.connection() as connection, connection.transaction():
+            yield connection.cursor()
+
+    # Versions and news --------------------------------------------------------------------
+
+    def register(self, source: str) -> None:
+        """Make the source's row (its versions and anchor) if it has none yet."""
+        with self.connection() as connection:
+            connection.execute(
+                "INSERT INTO commdash_sources (source) VALUES (%s) ON CONFLICT DO NOTHING",
+                (source,),
+            )
+
+    def versions(self, source: str) -> tuple[int, int]:
+        """The source's (states, outbox) versions as committed now."""
+        with self.connection() as connection:
+            row = connection.execute(
+                "SELECT states_version, outbox_version FROM commdash_sources WHERE source = %s",
+                (source,),
+            ).fetchone()
+        return (int(row[0]), int(row[1])) if row is not None else (0, 0)
+
+    @staticmethod
+    def bump(cursor: Cursor[Any], source: str, part: Literal["states", "outbox"]) -> int:
+        """Take the source's next version of ``part`` in this transaction (which holds the
+        source's row until it commits) and announce it when it commits."""
+        column = "states_version" if part == "states" else "outbox_version"
+        row = cursor.execute(
+            f"UPDATE commdash_sources SET {column} = {column} + 1 "
+            "WHERE source = %s RETURNING " + column,
+            (source,),
+        ).fetchone()
+        if row is None:
+            raise StateError(f"the team database has no row for source {source!r}")
+        version = int(row[0])
+        TeamDatabase.announce(cursor, source, part, version)
+        return version
+
+    @staticmethod
+    def announce(cursor: Cursor[Any], source: str, part: Part, version: int = 0) -> None:
+        payload = orjson.dumps({"source": source, "part": part, "version": version}).decode()
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+
+    def join(self, session: str, source: str, manager: str, name: str) -> None:
+        """Say that ``session`` is at work (undo leaves its actions to it while it is), and
+        keep saying it while this process runs."""
+        with self.connection() as connection:
+            connection.execute(
+                "INSERT INTO commdash_sessions (session, source, manager, name, seen_at) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (session) DO UPDATE SET "
+                "seen_at = excluded.seen_at",
+                (session, source, manager, name, time.time()),
+            )
+        self._sessions.add(session)
+
+    def leave(self, session: str) -> None:
+        """The session has ended: its actions are its manager's to undo from any session."""
+        self._sessions.discard(session)
+        with self.connection() as connection:
+            connection.execute("DELETE FROM commdash_sessions WHERE session = %s", (session,))
+
+    def _heartbeat(self, connection: Connection[Any]) -> None:
+        if self._sessions:
+            connection.execute(
+                "UPDATE commdash_sessions SET seen_at = %s WHERE session = ANY(%s)",
+                (time.time(), list(self._sessions)),
+            )
+
+    def listen(self, listener: Listener) -> None:
+        """Tell ``listener`` of every change committed from now on (from a thread of its
+        own; it must be quick and thread-safe)."""
+        self._listeners.append(listener)
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._listen, name="commdash-listen", daemon=True
+            )
+            self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._conninfo, **self._kwargs) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.reachable = True
+                    self._tell_all("", "states", 0)  # caught up: whatever was missed
+                    beat = 0.0
+                    while not self._stop.is_set():
+                        if time.monotonic() - beat >= HEARTBEAT:
+                            self._heartbeat(connection)
+                            beat = time.monotonic()
+                        for notice in connection.notifies(timeout=LISTEN_WAKE):
+                            self._heard(notice.payload)
+            except psycopg.Error:
+                self.reachable = False
+                self._stop.wait(RECONNECT_WAIT)
+
+    def _heard(self, payload: str) -> None:
+        try:
+            news = orjson.loads(payload)
+            source, part, version = str(news["source"]), news["part"], int(news["version"])
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            return
+        if part in ("states", "outbox", "presence"):
+            self._tell_all(source, part, version)
+
+    def _tell_all(self, source: str, part: Part, version: int) -> None:
+        for listener in list(self._listeners):
+            listener(source, part, version)
