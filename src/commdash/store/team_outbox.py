@@ -18,11 +18,14 @@ from typing import Any
 from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
-from commdash.outbox import Reply, owner_alive
+from commdash.host import hostname
+from commdash.outbox import CLAIM_LEASE, Reply, owner_alive
 from commdash.store.outbox import SENT_KEPT
 from commdash.store.team_db import TeamDatabase
 
 _DISCARDABLE = ["queued", "failed"]
+CANDIDATES = 16
+"""Items a claim locks at most: another courier claims among the next ones meanwhile."""
 
 
 class TeamOutboxStore:
@@ -142,22 +145,32 @@ class TeamOutboxStore:
 
     def claim_due(self, now: float, owner: str) -> Reply | None:
         """The next item to send, marked ``sending`` by ``owner`` before any request goes
-        out; items another commdash is claiming at this moment are skipped, not waited for."""
+        out: the oldest queued item that is due (a hide or unhide only after the earlier
+        ones of its message), or one left ``sending`` by a process that died. Only a few
+        candidates are locked, and those another commdash is claiming at this moment are
+        skipped, not waited for."""
         with self._transaction() as cursor:
-            earliest = _earliest_moderations(cursor, self.source)
             rows = cursor.execute(
-                "SELECT item FROM commdash_outbox WHERE source = %s AND ("
-                "(status = 'queued' AND next_attempt_at <= %s) OR status = 'sending') "
-                "ORDER BY queued_at FOR UPDATE SKIP LOCKED",
-                (self.source, now),
+                "SELECT item FROM commdash_outbox o WHERE source = %(source)s AND ("
+                "(status = 'queued' AND next_attempt_at <= %(now)s) OR (status = 'sending' "
+                "AND (coalesce((item->>'claimed_at')::float8, 0) < %(stale)s "
+                "OR starts_with(coalesce(item->>'sending_by', ''), %(here)s)))) "
+                "AND (kind = 'reply' OR NOT EXISTS (SELECT 1 FROM commdash_outbox e "
+                "WHERE e.source = o.source AND e.in_reply_to = o.in_reply_to "
+                "AND e.kind <> 'reply' AND e.status IN ('queued', 'sending') "
+                "AND e.queued_at < o.queued_at)) "
+                "ORDER BY queued_at LIMIT %(few)s FOR UPDATE SKIP LOCKED",
+                {
+                    "source": self.source,
+                    "now": now,
+                    "stale": now - CLAIM_LEASE,
+                    "here": f"{hostname()}:",
+                    "few": CANDIDATES,
+                },
             )
             for item in _read(document for (document,) in rows):
                 if item.status == "sending" and owner_alive(item.sending_by, item.claimed_at, now):
-                    continue
-                if item.kind != "reply" and item.queued_at > earliest.get(
-                    item.in_reply_to, item.queued_at
-                ):
-                    continue
+                    continue  # a commdash of this machine still at it
                 claimed = item.claimed(owner, now)
                 self._changed(cursor)
                 self._write(cursor, [claimed])
@@ -206,13 +219,3 @@ class TeamOutboxStore:
 
 def _read(documents: Iterable[object]) -> list[Reply]:
     return [item for document in documents if (item := Reply.from_dict(document)) is not None]
-
-
-def _earliest_moderations(cursor: Cursor[Any], source: str) -> dict[str, float]:
-    """When the earliest hide or unhide not sent yet of each message was queued."""
-    rows = cursor.execute(
-        "SELECT in_reply_to, min(queued_at) FROM commdash_outbox WHERE source = %s "
-        "AND kind <> 'reply' AND status IN ('queued', 'sending') GROUP BY in_reply_to",
-        (source,),
-    )
-    return {str(message): float(at) for message, at in rows}
