@@ -4,15 +4,15 @@ pulls that replace the inbox's data, and the courier that delivers the outbox.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from commdash.config import ConfigError, SourceConfig
 from commdash.delivery import Courier
 from commdash.model import Author, Snapshot, SourceInfo
-from commdash.paths import source_key, state_root
+from commdash.paths import source_key
 from commdash.sources.http import check_url, where
 from commdash.sources.live import LiveSource
 from commdash.store import Store
+from commdash.store.opener import StoreOpener
 from commdash.sync import LiveFeed, cache_path
 from commdash.timeutil import Clock
 
@@ -90,8 +90,8 @@ class Link:
 
     config: SourceConfig
     feed: LiveFeed
-    root: Path
-    """The state root: a source's state directory follows its account, known after a pull."""
+    stores: StoreOpener
+    """Opens a source's state, which follows its account, known after a pull."""
     courier: Courier | None = None
     """Delivers the outbox; it has a store of its own (it works in another thread)."""
 
@@ -100,7 +100,7 @@ class Link:
         return self.config.poll_seconds
 
     def store_for(self, snapshot: Snapshot) -> Store:
-        return Store(self.root / source_key(snapshot.source))
+        return self.stores.open(source_key(snapshot.source))
 
     def renew_token(self) -> None:
         """Read the token again (its command run anew, its variable read anew: the manager
@@ -114,21 +114,20 @@ class Link:
         """The courier delivers to the state directory of the account now shown."""
         courier = self.courier
         if courier is not None:
-            directory = self.root / source_key(snapshot.source)
-            if courier.store.directory != directory:
-                courier.store = Store(directory)
+            key = source_key(snapshot.source)
+            if courier.store.directory != self.stores.root / key:
+                courier.store = self.stores.open(key)
 
 
 def open_link(
-    chosen: SourceConfig, state_dir: str | None, offline: bool = False
+    chosen: SourceConfig, stores: StoreOpener, offline: bool = False
 ) -> tuple[Link, Snapshot, Store]:
     """The link, the snapshot to show first (the offline copy, or a placeholder) and the
     state directory for it. Nothing is fetched here."""
-    root = state_root(state_dir)
     source = make_source(chosen, offline)
-    feed = LiveFeed(source, cache_path(root, identity(chosen)), chosen.name)
+    feed = LiveFeed(source, cache_path(stores.root, identity(chosen)), chosen.name)
     snapshot = feed.open_cached() or placeholder(chosen)
-    link = Link(chosen, feed, root)
+    link = Link(chosen, feed, stores)
     store = link.store_for(snapshot)
     # Deliveries are scheduled by the wall clock, even when the figures' clock is pinned.
     link.courier = Courier(source, link.store_for(snapshot), Clock(), lambda: feed.document)

@@ -18,6 +18,7 @@ from commdash.sources import DEMO_PATH, open_file, parse_cache
 from commdash.sources.demo import shift_times
 from commdash.sources.files import open_export
 from commdash.store import Store
+from commdash.store.opener import StoreOpener
 from commdash.timeutil import Clock
 
 if TYPE_CHECKING:
@@ -54,12 +55,17 @@ def open_session(
     if chosen is not None:
         from commdash.link import open_link  # the HTTP stack only for a live source
 
-        link, snapshot, store = open_link(chosen, state_dir, offline)
+        link, snapshot, store = open_link(chosen, store_opener(state_dir, config), offline)
         sla_seconds = sla_minutes * 60.0
         inbox = Inbox(snapshot, store.states(), store.replies(), clock, sla_seconds)
         return Session(inbox, store, is_demo=False, link=link)
     with _collector_paused():
-        return _open_session(source, state_dir, clock, sla_minutes)
+        return _open_session(source, store_opener(state_dir, config), clock, sla_minutes)
+
+
+def store_opener(state_dir: str | None, config: Config) -> StoreOpener:
+    """Where the state of the sources is kept: the files under the state root."""
+    return StoreOpener(state_root(state_dir))
 
 
 def _could_be_a_name(spec: str) -> bool:
@@ -89,12 +95,12 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _open_session(
-    source: str | None, state_dir: str | None, clock: Clock, sla_minutes: float
+    source: str | None, stores: StoreOpener, clock: Clock, sla_minutes: float
 ) -> Session:
     sla_seconds = sla_minutes * 60.0
     if source is None:
         snapshot = open_file(str(DEMO_PATH))
-        store = Store(state_root(state_dir) / source_key(snapshot.source))
+        store = stores.open(source_key(snapshot.source))
         # The demo is moved to the moment it was first triaged, so it always looks fresh
         # yet keeps agreeing with the state saved for it.
         snapshot = shift_times(snapshot, store.anchor(clock.now()))
@@ -102,7 +108,7 @@ def _open_session(
         return Session(inbox, store, is_demo=True)
     opened = open_export(source)
     snapshot = opened.snapshot
-    store = Store(state_root(state_dir) / source_key(snapshot.source))
+    store = stores.open(source_key(snapshot.source))
     states, replies = store.states(), store.replies()
     if opened.derived is not None:
         inbox = Inbox.restore(opened.derived, snapshot, states, replies, clock, sla_seconds)

@@ -51,8 +51,10 @@ from commdash.ui.widgets.thread_view import ThreadView
 from commdash.ui.widgets.view_bar import ViewBar
 from commdash.views import BUILT_IN, SORT_NAMES, ViewSpec, combined
 
-SYNC_SECONDS = 2.0
-"""How often another commdash's changes to the same state are looked for."""
+SYNC_SECONDS = 0.5
+"""How often another commdash's changes to the same state are looked for: a cheap look
+(two files' stat, or the versions the team database's news brought), so that a colleague's
+action shows within a second."""
 TICK_SECONDS = 30.0
 """How often ages, SLA breaches and ending snoozes are redrawn while nothing happens."""
 
