@@ -171,6 +171,45 @@ def revert(current: TriageState, before: TriageState, after: TriageState) -> Tri
     return reverted
 
 
+CLAIMS = (("done", ("done_at", "done_through", "snoozed_until")), ("assignee", ("assignee",)))
+"""The fields an action claims together, by the name a clash is told by: done, reopened
+and snoozed are one decision, whoever made it last."""
+
+
+def rebase(
+    current: TriageState, before: TriageState, after: TriageState, ours_later: bool
+) -> tuple[TriageState, tuple[str, ...]]:
+    """Apply one action (``before`` → ``after``, made on the state as it was known then,
+    e.g. offline) to the state as it is now, field by field. Tags, notes and rule marks it
+    added or removed are added or removed; a status or an assignee it changed is set,
+    unless a colleague changed it meanwhile: then the later of the two wins
+    (``ours_later``: the action is), and the clash is named in what is returned."""
+    merged = current
+    clashes: list[str] = []
+    for claim, names in CLAIMS:
+        was, became, now = ([getattr(s, n) for n in names] for s in (before, after, current))
+        if was == became or now == became:
+            continue
+        if now != was:
+            clashes.append(claim)
+            if not ours_later:
+                continue
+        merged = replace(merged, **dict(zip(names, became, strict=True)))
+    added = [tag for tag in after.tags if tag not in before.tags]
+    removed = [tag for tag in before.tags if tag not in after.tags]
+    merged = edit_tags(merged, added=added, removed=removed)
+    merged = _revert_notes(merged, after.notes, before.notes)
+    for mark in after.rules:
+        if mark not in before.rules:
+            merged = add_rule_mark(merged, mark)
+    for message_id, hidden in after.hidden:
+        was_hidden = before.hidden_override(message_id)
+        now_hidden = current.hidden_override(message_id)
+        if was_hidden != hidden and (now_hidden == was_hidden or ours_later):
+            merged = _restore_hidden(merged, message_id, hidden)
+    return merged, tuple(clashes)
+
+
 def _revert_notes(
     current: TriageState, before: tuple[Note, ...], after: tuple[Note, ...]
 ) -> TriageState:

@@ -6,14 +6,24 @@ in the local state directory."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
+from psycopg import Cursor
+
+from commdash.errors import StateError
+from commdash.outbox import Reply
 from commdash.store.directory import Store
 from commdash.store.team_db import Part, TeamDatabase
 from commdash.store.team_outbox import TeamOutboxStore
+from commdash.store.team_pending import PendingQueue
 from commdash.store.team_triage import TeamTriageStore
+from commdash.store.triage import Transition, Undoing
+from commdash.triage import JournalEntry, TriageState
 
 
 class TeamStore(Store):
@@ -37,6 +47,16 @@ class TeamStore(Store):
         self.team_outbox = TeamOutboxStore(database, source)
         self.triage = self.team_triage
         self.outbox = self.team_outbox
+        self.pending = PendingQueue(directory, self.locked)
+        self._catching_up = threading.Lock()
+        self._offline_items: list[Reply] = [
+            item
+            for doc in self.pending.all()
+            if doc.get("kind") == "item" and (item := Reply.from_dict(doc.get("item"))) is not None
+        ]
+        self._drafts: dict[str, str] = {}
+        self.clashes: list[str] = []
+        """What the database kept of a colleague's over an action done offline, to tell."""
         self.team_triage.on_write = lambda before, after: self._wrote("states", before, after)
         self.team_outbox.on_write = lambda before, after: self._wrote("outbox", before, after)
         database.join(self.session, source, self.manager, self.manager.partition("@")[0])
@@ -69,6 +89,8 @@ class TeamStore(Store):
         """News from the listener: a change committed (``source`` empty: the listener has
         just connected, and whatever happened while it was away is read)."""
         if not source:
+            with suppress(StateError):
+                self.catch_up()
             states, outbox = self.database.versions(self.source)
         elif source != self.source:
             return
@@ -78,3 +100,226 @@ class TeamStore(Store):
         with self._versions_lock:
             self.team_triage.version = max(self.team_triage.version, states)
             self.team_outbox.version = max(self.team_outbox.version, outbox)
+
+    # Working offline --------------------------------------------------------------------
+
+    @property
+    def offline(self) -> bool:
+        """Whether the team database could not be reached at the latest try."""
+        return not self.database.reachable
+
+    def waiting(self) -> int:
+        """How many actions, replies and drafts wait for the database."""
+        return len(self.pending)
+
+    def _online(self) -> bool:
+        """Whether to try the database: not while it is known to be away, and only once
+        what waits for it has reached it (the order of a manager's actions holds)."""
+        if self.offline:
+            return False
+        if self.waiting():
+            with suppress(StateError):
+                self.catch_up()
+        return not self.offline
+
+    def apply(
+        self, conversation_id: str, action: str, transition: Transition, at: float
+    ) -> JournalEntry | None:
+        entries = self.apply_each({conversation_id: transition}, action, at)
+        return entries[0] if entries else None
+
+    def apply_many(
+        self, conversation_ids: Iterable[str], action: str, transition: Transition, at: float
+    ) -> list[JournalEntry]:
+        return self.apply_each(dict.fromkeys(conversation_ids, transition), action, at)
+
+    def apply_each(
+        self, transitions: Mapping[str, Transition], action: str, at: float
+    ) -> list[JournalEntry]:
+        """In the database; while it is away, on the states as this process knows them,
+        kept in the local queue until it is back."""
+        if self._online():
+            try:
+                return super().apply_each(transitions, action, at)
+            except StateError:
+                if not self.offline:
+                    raise
+        known = self.team_triage.known(transitions)
+        batch = uuid.uuid4().hex if len(transitions) > 1 else ""
+        entries = [
+            self.team_triage._entry(action, cid, before, after, at, batch=batch)
+            for cid, before in known.items()
+            if (after := transitions[cid](before)) != before
+        ]
+        if entries:
+            self.pending.add([PendingQueue.action(entry) for entry in entries])
+            self.team_triage.remember({e.conversation_id: e.after for e in entries})
+        return entries
+
+    def states(self) -> dict[str, TriageState]:
+        if self._online():
+            try:
+                return super().states()
+            except StateError:
+                if not self.offline:
+                    raise
+        return self.team_triage.known_all()
+
+    def replies(self) -> list[Reply]:
+        if self._online():
+            try:
+                return super().replies()
+            except StateError:
+                if not self.offline:
+                    raise
+        return [*self.team_outbox.known(), *self._offline_items]
+
+    def drafts(self) -> dict[str, str]:
+        if self._online():
+            try:
+                self._drafts = super().drafts()
+                return dict(self._drafts)
+            except StateError:
+                if not self.offline:
+                    raise
+        return dict(self._drafts)
+
+    def save_draft(self, conversation_id: str, text: str) -> None:
+        if self._online():
+            try:
+                super().save_draft(conversation_id, text)
+                return
+            except StateError:
+                if not self.offline:
+                    raise
+        self.pending.add([PendingQueue.draft(conversation_id, text)])
+        if text.strip():
+            self._drafts[conversation_id] = text
+        else:
+            self._drafts.pop(conversation_id, None)
+
+    def queue_reply(self, reply: Reply) -> JournalEntry:
+        if self._online():
+            try:
+                return super().queue_reply(reply)
+            except StateError:
+                if not self.offline:
+                    raise
+        state = self.team_triage.known([reply.conversation_id])[reply.conversation_id]
+        entry = self.team_triage._entry(
+            "reply", reply.conversation_id, state, state, reply.queued_at, reply.id
+        )
+        self._queue_offline([reply], entry)
+        self._drafts.pop(reply.conversation_id, None)
+        return entry
+
+    def queue_replies(self, replies: list[Reply]) -> list[JournalEntry]:
+        if self._online():
+            try:
+                return super().queue_replies(replies)
+            except StateError:
+                if not self.offline:
+                    raise
+        return [self.queue_reply(reply) for reply in replies]
+
+    def queue_moderations(self, items: list[Reply]) -> None:
+        if self._online():
+            try:
+                super().queue_moderations(items)
+                return
+            except StateError:
+                if not self.offline:
+                    raise
+        self._queue_offline(items, None)
+
+    def queue_moderation(self, item: Reply) -> None:
+        self.queue_moderations([item])
+
+    def _queue_offline(self, items: list[Reply], entry: JournalEntry | None) -> None:
+        self.pending.add([PendingQueue.item(item, entry) for item in items])
+        self._offline_items += items
+
+    def undo_latest(self) -> Undoing | None:
+        """Online, as the file store's; offline, this session's latest action still in the
+        local queue is taken back from it (an action that reached the database waits for
+        it to be back)."""
+        if self._online():
+            return super().undo_latest()
+        for doc in reversed(self.pending.all()):
+            entry = JournalEntry.from_dict(doc.get("entry"))
+            if doc.get("kind") == "draft" or entry.session != self.session:
+                continue
+            taken = [doc["_id"]]
+            if entry.batch:
+                taken = [
+                    other["_id"]
+                    for other in self.pending.all()
+                    if JournalEntry.from_dict(other.get("entry")).batch == entry.batch
+                ]
+            self._take_back_offline(taken)
+            return Undoing(entry, (entry,))
+        raise StateError(
+            f"{self.database.shown} cannot be reached: undo of an action it already has "
+            "waits until it is back"
+        )
+
+    def _take_back_offline(self, ids: list[int]) -> None:
+        docs = [doc for doc in self.pending.all() if doc["_id"] in ids]
+        self.pending.remove(ids)
+        back: dict[str, TriageState] = {}
+        for doc in docs:
+            entry = JournalEntry.from_dict(doc.get("entry"))
+            if doc.get("kind") == "action":
+                back[entry.conversation_id] = entry.before
+            elif (item := Reply.from_dict(doc.get("item"))) is not None:
+                self._offline_items = [i for i in self._offline_items if i.id != item.id]
+                if item.kind == "reply":
+                    draft = self._drafts.get(item.conversation_id, "").rstrip()
+                    text = f"{item.text}\n\n{draft}".strip()
+                    self.save_draft(item.conversation_id, text)
+        self.team_triage.remember(back)
+
+    def catch_up(self) -> None:
+        """Apply, in order, what waits in the local queue: each in a transaction of its
+        own that also records its key, so a crash between the database and the queue
+        never applies anything twice."""
+        with self._catching_up, self.locked():
+            waiting = self.pending.all()
+            if not waiting:
+                return
+            for doc in waiting:
+                key = f"{self.session}:{self.source}:{doc['_id']}:{doc.get('kind')}"
+                with self.database.transaction() as cursor:
+                    fresh = cursor.execute(
+                        "INSERT INTO commdash_applied (key, at) VALUES (%s, %s) "
+                        "ON CONFLICT DO NOTHING RETURNING key",
+                        (key, time.time()),
+                    ).fetchone()
+                    if fresh is not None:
+                        self._replay(cursor, doc)
+                self.pending.remove([doc["_id"]])
+            self._offline_items = []
+            self.team_triage.refresh(
+                {
+                    JournalEntry.from_dict(doc.get("entry")).conversation_id
+                    for doc in waiting
+                    if doc.get("kind") == "action"
+                }
+            )
+
+    def _replay(self, cursor: Cursor[Any], doc: dict[str, Any]) -> None:
+        kind = doc.get("kind")
+        entry = JournalEntry.from_dict(doc.get("entry"))
+        if kind == "action":
+            self.clashes += [
+                f"{clash} of {entry.conversation_id}: a colleague's later change stays"
+                for clash in self.team_triage.replay(cursor, entry)
+            ]
+        elif kind == "item" and (item := Reply.from_dict(doc.get("item"))) is not None:
+            self.team_outbox.insert(cursor, item)
+            if doc.get("entry"):
+                self.team_triage.journal_in(cursor, entry)
+        elif kind == "draft":
+            self.team_triage.draft_in(
+                cursor, str(doc.get("conversation_id", "")), str(doc.get("text", ""))
+            )

@@ -16,6 +16,7 @@ What comes back from the database is untrusted like a file on disk: every string
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,12 +26,17 @@ from typing import Any, Literal
 import orjson
 import psycopg
 from psycopg import Connection, Cursor
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from commdash.errors import StateError
 from commdash.store.team_schema import migrate
 from commdash.text import json_is_clean, one_line, sanitize_tree
+
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+"""What psycopg's pool logs (a connection lost, a retry) must never reach the terminal the
+TUI draws on: commdash says what matters in its own words."""
 
 CHANNEL = "commdash"
 Part = Literal["states", "outbox", "presence"]
@@ -42,6 +48,25 @@ HEARTBEAT = 10.0
 LISTEN_WAKE = 0.5
 """Seconds the listener waits for news before it looks whether it should stop."""
 RECONNECT_WAIT = 1.0
+
+
+POOL_WAIT = 5.0
+"""Seconds an operation waits for a connection before the database counts as away."""
+TIMEOUTS = {
+    "connect_timeout": "5",
+    "keepalives": "1",
+    "keepalives_idle": "5",
+    "keepalives_interval": "2",
+    "keepalives_count": "2",
+    "tcp_user_timeout": "5000",
+}
+"""How soon a connection to a database that went away (a network cut, a host down) fails
+rather than waits: unless the URL says otherwise."""
+
+
+def _with_timeouts(conninfo: str) -> str:
+    given = conninfo_to_dict(conninfo)
+    return make_conninfo(conninfo, **{k: v for k, v in TIMEOUTS.items() if k not in given})
 
 
 def _loads(data: bytes | bytearray | memoryview | str) -> Any:
@@ -68,9 +93,10 @@ class TeamDatabase:
         self._kwargs: dict[str, Any] = {"autocommit": True, "application_name": "commdash"}
         if password is not None:
             self._kwargs["password"] = password
-        self._conninfo = conninfo
+        self._conninfo = conninfo = _with_timeouts(conninfo)
         self._pool = ConnectionPool(
             conninfo,
+            timeout=POOL_WAIT,
             kwargs=self._kwargs,
             min_size=1,
             max_size=4,
@@ -234,4 +260,7 @@ class TeamDatabase:
 
     def _tell_all(self, source: str, part: Part, version: int) -> None:
         for listener in list(self._listeners):
-            listener(source, part, version)
+            try:
+                listener(source, part, version)
+            except StateError:
+                continue  # the database went away again: the next connection tells anew

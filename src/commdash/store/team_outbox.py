@@ -61,6 +61,16 @@ class TeamOutboxStore:
         self.version = max(self.version, version)
         return list(self._cache[1])
 
+    def known(self) -> list[Reply]:
+        """The items as this process last read them."""
+        return list(self._cache[1])
+
+    def insert(self, cursor: Cursor[Any], item: Reply) -> None:
+        """Put in an item queued offline, in the caller's transaction (once: its id is the
+        key)."""
+        self.database.bump(cursor, self.source, "outbox")
+        self.put_back_in(cursor, item)
+
     def unreadable(self) -> list[str]:
         """None: only readable items are ever written to the database."""
         return []
@@ -127,21 +137,25 @@ class TeamOutboxStore:
     def put_back(self, item: Reply) -> None:
         with self._transaction() as cursor:
             self._changed(cursor)
-            cursor.execute(
-                "INSERT INTO commdash_outbox (source, id, item, status, kind, in_reply_to, "
-                "queued_at, next_attempt_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (source, id) DO NOTHING",
-                (
-                    self.source,
-                    item.id,
-                    Jsonb(item.to_dict()),
-                    item.status,
-                    item.kind,
-                    item.in_reply_to,
-                    item.queued_at,
-                    item.next_attempt_at,
-                ),
-            )
+            self.put_back_in(cursor, item)
+
+    def put_back_in(self, cursor: Cursor[Any], item: Reply) -> None:
+        """Put the item in, unless it is there already."""
+        cursor.execute(
+            "INSERT INTO commdash_outbox (source, id, item, status, kind, in_reply_to, "
+            "queued_at, next_attempt_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (source, id) DO NOTHING",
+            (
+                self.source,
+                item.id,
+                Jsonb(item.to_dict()),
+                item.status,
+                item.kind,
+                item.in_reply_to,
+                item.queued_at,
+                item.next_attempt_at,
+            ),
+        )
 
     def claim_due(self, now: float, owner: str) -> Reply | None:
         """The next item to send, marked ``sending`` by ``owner`` before any request goes

@@ -87,6 +87,18 @@ MIGRATIONS: tuple[str, ...] = (
         typing_in text,
         typing_at double precision
     );
+    CREATE TABLE commdash_applied (
+        key text PRIMARY KEY,
+        at double precision NOT NULL
+    );
+    CREATE TABLE commdash_notices (
+        id bigserial PRIMARY KEY,
+        source text NOT NULL,
+        manager text NOT NULL,
+        text text NOT NULL,
+        at double precision NOT NULL
+    );
+    CREATE INDEX commdash_notices_for ON commdash_notices (source, manager, id);
     """,
 )
 """Migration ``n`` (from 1) brings the schema from version ``n - 1`` to ``n``."""

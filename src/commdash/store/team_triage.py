@@ -27,7 +27,7 @@ from commdash.outbox import Reply
 from commdash.store import triage as file_store
 from commdash.store.team_db import TeamDatabase
 from commdash.store.triage import BATCHES, DISCARD, Transition, Undoing
-from commdash.triage import BLANK, JournalEntry, TriageState, revert
+from commdash.triage import BLANK, JournalEntry, TriageState, rebase, revert
 
 SESSION_ALIVE = 30.0
 """Seconds since a session was last seen after which it counts as ended (undo may then
@@ -140,8 +140,14 @@ class TeamTriageStore:
         return {cid: TriageState.from_dict(document) for cid, document in rows}
 
     def _write_states(
-        self, cursor: Cursor[Any], version: int, states: Mapping[str, TriageState]
+        self,
+        cursor: Cursor[Any],
+        version: int,
+        states: Mapping[str, TriageState],
+        at: float | None = None,
     ) -> None:
+        """Write these states as of ``version``, changed now by this manager (``at``: when
+        the action was made, if not now)."""
         cursor.execute(
             "INSERT INTO commdash_states "
             "(source, conversation_id, state, version, changed_by, changed_at) "
@@ -154,7 +160,7 @@ class TeamTriageStore:
                 self.source,
                 version,
                 self.manager,
-                time.time(),
+                time.time() if at is None else at,
                 list(states),
                 [Jsonb({} if state.is_blank else state.to_dict()) for state in states.values()],
             ),
@@ -351,6 +357,81 @@ class TeamTriageStore:
         self._write_states(cursor, version, reverted)
         return [version]
 
+    # Working offline ------------------------------------------------------------------
+
+    def known(self, conversation_ids: Iterable[str]) -> dict[str, TriageState]:
+        """The states of these conversations as this process last read or wrote them."""
+        with self._cache_lock:
+            return {cid: self._cache.get(cid, BLANK) for cid in conversation_ids}
+
+    def known_all(self) -> dict[str, TriageState]:
+        """Every state as this process last read or wrote them."""
+        with self._cache_lock:
+            return dict(self._cache)
+
+    def journal_in(self, cursor: Cursor[Any], entry: JournalEntry) -> None:
+        """Journal an entry made offline (a reply queued), in the caller's transaction."""
+        self._journal(cursor, [entry])
+
+    def draft_in(self, cursor: Cursor[Any], conversation_id: str, text: str) -> None:
+        """Save or delete a draft written offline, in the caller's transaction."""
+        self._save_draft(cursor, conversation_id, text)
+
+    def remember(self, states: Mapping[str, TriageState]) -> None:
+        """Keep states changed while the database was away (shown until it is back)."""
+        with self._cache_lock:
+            for cid, state in states.items():
+                if state.is_blank:
+                    self._cache.pop(cid, None)
+                else:
+                    self._cache[cid] = state
+
+    def refresh(self, conversation_ids: Iterable[str]) -> None:
+        """Read these conversations' states afresh (after catching up: what the database
+        made of an action done offline may differ from what was shown)."""
+        with self.database.connection() as connection:
+            rows = connection.execute(
+                "SELECT conversation_id, state FROM commdash_states "
+                "WHERE source = %s AND conversation_id = ANY(%s)",
+                (self.source, list(conversation_ids)),
+            ).fetchall()
+        found = dict.fromkeys(conversation_ids, BLANK)
+        found.update((cid, TriageState.from_dict(document)) for cid, document in rows)
+        self.remember(found)
+
+    def replay(self, cursor: Cursor[Any], entry: JournalEntry) -> tuple[str, ...]:
+        """Apply an action done offline to the state as the database has it now (field by
+        field, the later of two clashing changes winning: :func:`commdash.triage.rebase`),
+        journal it, and tell the manager whose change it overruled. Returns the clashes in
+        which the colleague's change stayed."""
+        version = self.database.bump(cursor, self.source, "states")
+        row = cursor.execute(
+            "SELECT state, changed_at, changed_by FROM commdash_states "
+            "WHERE source = %s AND conversation_id = %s FOR UPDATE",
+            (self.source, entry.conversation_id),
+        ).fetchone()
+        current = TriageState.from_dict(row[0]) if row else BLANK
+        changed_at, changed_by = (float(row[1]), str(row[2])) if row else (0.0, "")
+        ours_later = entry.at >= changed_at
+        merged, clashes = rebase(current, entry.before, entry.after, ours_later)
+        if merged != current:
+            self._write_states(cursor, version, {entry.conversation_id: merged}, at=entry.at)
+            self._journal(cursor, [replace(entry, before=current, after=merged, batch="")])
+        if clashes and ours_later and changed_by and changed_by != self.manager:
+            told = ", ".join(clashes)
+            cursor.execute(
+                "INSERT INTO commdash_notices (source, manager, text, at) VALUES (%s, %s, %s, %s)",
+                (
+                    self.source,
+                    changed_by,
+                    f"{self.manager} changed {told} of {entry.conversation_id} later "
+                    "(offline): theirs replaced yours",
+                    time.time(),
+                ),
+            )
+        self._wrote(version)
+        return () if ours_later else clashes
+
     # Drafts -------------------------------------------------------------------------------
 
     def drafts(self) -> dict[str, str]:
@@ -366,19 +447,22 @@ class TeamTriageStore:
     def save_draft(self, conversation_id: str, text: str) -> None:
         """Keep the draft; an empty one is deleted."""
         with self.database.transaction() as cursor:
-            if text.strip():
-                cursor.execute(
-                    "INSERT INTO commdash_drafts (source, conversation_id, manager, text) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT (source, conversation_id, manager) "
-                    "DO UPDATE SET text = excluded.text",
-                    (self.source, conversation_id, self.manager, text),
-                )
-            else:
-                cursor.execute(
-                    "DELETE FROM commdash_drafts WHERE source = %s AND conversation_id = %s "
-                    "AND manager = %s",
-                    (self.source, conversation_id, self.manager),
-                )
+            self._save_draft(cursor, conversation_id, text)
+
+    def _save_draft(self, cursor: Cursor[Any], conversation_id: str, text: str) -> None:
+        if text.strip():
+            cursor.execute(
+                "INSERT INTO commdash_drafts (source, conversation_id, manager, text) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (source, conversation_id, manager) "
+                "DO UPDATE SET text = excluded.text",
+                (self.source, conversation_id, self.manager, text),
+            )
+        else:
+            cursor.execute(
+                "DELETE FROM commdash_drafts WHERE source = %s AND conversation_id = %s "
+                "AND manager = %s",
+                (self.source, conversation_id, self.manager),
+            )
 
     def put_before_draft(self, conversation_id: str, text: str) -> None:
         draft = self.drafts().get(conversation_id, "").rstrip()
