@@ -173,6 +173,18 @@ class Store:
     def discard_reply(self, reply_id: str) -> Reply | None:
         return self.outbox.discard(reply_id)
 
+    # A team's news ------------------------------------------------------------------------
+
+    def standing(self) -> str:
+        """How the store stands, when the manager must know (a team database away): empty
+        for the files, which are always there."""
+        return ""
+
+    def take_notices(self) -> list[str]:
+        """What the manager must be told once (a colleague's change that replaced theirs):
+        none for the files."""
+        return []
+
     # Both ---------------------------------------------------------------------------------
 
     def queue_reply(self, reply: Reply) -> JournalEntry:

@@ -55,6 +55,7 @@ class TeamStore(Store):
             if doc.get("kind") == "item" and (item := Reply.from_dict(doc.get("item"))) is not None
         ]
         self._drafts: dict[str, str] = {}
+        self._notices_due = True
         self.clashes: list[str] = []
         """What the database kept of a colleague's over an action done offline, to tell."""
         self.team_triage.on_write = lambda before, after: self._wrote("states", before, after)
@@ -94,12 +95,42 @@ class TeamStore(Store):
             states, outbox = self.database.versions(self.source)
         elif source != self.source:
             return
+        elif part == "notice":
+            self._notices_due = True
+            return
         else:
             states = version if part == "states" else 0
             outbox = version if part == "outbox" else 0
         with self._versions_lock:
             self.team_triage.version = max(self.team_triage.version, states)
             self.team_outbox.version = max(self.team_outbox.version, outbox)
+
+    def standing(self) -> str:
+        """Said in the header while the team database is away, or what was done meanwhile
+        has not all reached it yet."""
+        waiting = self.waiting()
+        if self.offline:
+            return f"team database away: working offline ({waiting:,} waiting)"
+        return f"team database back: catching up ({waiting:,} waiting)" if waiting else ""
+
+    def take_notices(self) -> list[str]:
+        """The clashes the database settled against this manager's offline actions, and
+        what colleagues' offline actions replaced of theirs (read once the news came)."""
+        told, self.clashes = self.clashes, []
+        if self._notices_due and not self.offline:
+            self._notices_due = False
+            try:
+                with self.database.connection() as connection:
+                    rows = connection.execute(
+                        "DELETE FROM commdash_notices WHERE source = %s AND manager = %s "
+                        "RETURNING id, text",
+                        (self.source, self.manager),
+                    ).fetchall()
+            except StateError:
+                self._notices_due = True
+                return told
+            told += [str(text) for _, text in sorted(rows)]
+        return told
 
     # Working offline --------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ logging.getLogger("psycopg").addHandler(logging.NullHandler())
 TUI draws on: commdash says what matters in its own words."""
 
 CHANNEL = "commdash"
-Part = Literal["states", "outbox", "presence"]
+Part = Literal["states", "outbox", "presence", "notice"]
 Listener = Callable[[str, Part, int], None]
 """Told (source, part, version) of every change committed, others' and this process's."""
 
@@ -255,7 +255,7 @@ class TeamDatabase:
             source, part, version = str(news["source"]), news["part"], int(news["version"])
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             return
-        if part in ("states", "outbox", "presence"):
+        if part in ("states", "outbox", "presence", "notice"):
             self._tell_all(source, part, version)
 
     def _tell_all(self, source: str, part: Part, version: int) -> None:

@@ -429,6 +429,7 @@ class TeamTriageStore:
                     time.time(),
                 ),
             )
+            self.database.announce(cursor, self.source, "notice")
         self._wrote(version)
         return () if ours_later else clashes
 

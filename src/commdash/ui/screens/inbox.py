@@ -75,6 +75,8 @@ class InboxScreen(Screen[None]):
         rules: RuleRunner | None = None,
     ) -> None:
         super().__init__()
+        self._team_standing = ""
+        """What the header says of the team database (empty: nothing to say)."""
         self.rules = rules or RuleRunner(())
         """The config's rules: they act on the conversations new to them (load, sync)."""
         self.views = tuple(views) or BUILT_IN
@@ -238,6 +240,7 @@ class InboxScreen(Screen[None]):
             self._sync_state(),
             self._delivery_trouble(),
             self._renew_hint(),
+            self._team_standing,
         )
 
     @property
@@ -299,6 +302,12 @@ class InboxScreen(Screen[None]):
         except StateError as exc:
             say(self, str(exc), "error", 8)
             return
+        store = self.triager.store
+        for notice in store.take_notices():
+            say(self, notice, "warning", 10)
+        if store.standing() != self._team_standing:
+            self._team_standing = store.standing()
+            self._show_status()
         if changed:
             self.composer.reload_drafts()
             self._refresh_in_place()

@@ -46,6 +46,7 @@ MAKING_ROOM = (
     ("delivery", 1),
     ("delivery", 2),
     ("sync", 1),
+    ("team", 1),
     ("age", 1),
     ("delivery", 3),
     ("sync", 2),
@@ -131,12 +132,14 @@ class StatusBar(Widget):
         sync: tuple[str, str, bool] | None = None,
         delivery: tuple[int, int] = (0, 0),
         renew: str = "",
+        team: str = "",
     ) -> None:
         """``figures``: None while a live source has not brought any data yet (no count is
         better than a false 0). ``sync``: for a live source, how its sync stands (words,
         the data's age, whether that is bad news; see ``inbox_text.sync_state``), shown in
         place of the data's age. ``delivery``: the outbox's items paused and not sent;
-        ``renew``: what to do about a refused token."""
+        ``renew``: what to do about a refused token. ``team``: how the team database
+        stands, when it is away or being caught up with."""
         muted = "$text-muted"
         pieces = [
             Piece("brand", ("commdash", ""), "bold"),
@@ -152,6 +155,7 @@ class StatusBar(Widget):
                 Piece("late", (f"{late:,} over SLA",), self._urgent if late else ""),
             ]
         pieces.append(Piece("delivery", delivery_forms(*delivery, renew), self._urgent))
+        pieces.append(Piece("team", (team, team.partition(":")[0]), self._urgent))
         if sync is None:
             pieces.append(Piece("age", (data_age(now - source.exported_at), "")))
         else:
