@@ -26,6 +26,7 @@ from commdash.errors import ConfigError as ConfigError
 from commdash.keymap import check_keymap
 from commdash.rules import RuleSet, read_rules
 from commdash.secret_command import command_line, run_secret_command
+from commdash.team_config import TeamConfig, read_team
 from commdash.text import one_line
 from commdash.theme import ThemeMemory, theme_problem
 from commdash.views import OwnViews, read_views
@@ -90,6 +91,8 @@ class Config:
     """``[[views]]`` and ``views_replace`` (:mod:`commdash.views`)."""
     rules: RuleSet = field(default_factory=RuleSet)
     """``[[rules]]`` (:mod:`commdash.rules`); a wrong rule is left out, in ``notes`` too."""
+    team: TeamConfig | None = None
+    """``[team]`` (:mod:`commdash.team_config`): the database a team shares; None without."""
 
     @property
     def theme_memory(self) -> ThemeMemory:
@@ -137,7 +140,16 @@ def _parsed(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-_SETTINGS = {"poll_seconds", "sources", "keys", "theme", "views", "views_replace", "rules"}
+_SETTINGS = {
+    "poll_seconds",
+    "sources",
+    "keys",
+    "theme",
+    "views",
+    "views_replace",
+    "rules",
+    "team",
+}
 
 
 def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
@@ -161,6 +173,8 @@ def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
             sources[name] = check.source(name, raw, poll)
         except ConfigError as exc:  # each source's first mistake
             mistakes.append(str(exc))
+    team, team_mistakes = read_team(path, data)
+    mistakes += team_mistakes
     theme, theme_notes = _theme(data)
     keymap, key_notes = _keymap(data)
     views, view_notes = read_views(path, data)
@@ -170,7 +184,7 @@ def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
         *view_notes,
         *rules.problems,
     )
-    return Config(path, sources, poll, keymap, theme, notes, views, rules), mistakes
+    return Config(path, sources, poll, keymap, theme, notes, views, rules, team), mistakes
 
 
 def _theme(data: dict[str, Any]) -> tuple[str | None, list[str]]:
