@@ -13,8 +13,6 @@ key binding. ``commdash config --check`` lists them all.
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +21,12 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from commdash.errors import CommdashError
+# Re-exported: callers have always found ConfigError here.
+from commdash.errors import ConfigError as ConfigError
 from commdash.keymap import check_keymap
 from commdash.rules import RuleSet, read_rules
+from commdash.secret_command import command_line, run_secret_command
+from commdash.team_config import TeamConfig, read_team
 from commdash.text import one_line
 from commdash.theme import ThemeMemory, theme_problem
 from commdash.views import OwnViews, read_views
@@ -34,13 +35,8 @@ APP_NAME = "commdash"
 KINDS = ("facebook", "mastodon", "commdash")
 DEFAULT_POLL_SECONDS = 120.0
 MIN_POLL_SECONDS = 10.0
-TOKEN_COMMAND_TIMEOUT = 60.0
 TOKEN_VARIABLE = "COMMDASH_TOKEN"
 """The token for a URL given on the command line that the config does not name."""
-
-
-class ConfigError(CommdashError):
-    """The config file is wrong; the message names the file and the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +70,9 @@ class SourceConfig:
                 )
             return _checked_token(self.name, value, f"${self.token_env}")
         if self.token_command is not None:
-            token = _run_token_command(self.name, self.token_command, may_prompt)
-            return _checked_token(self.name, token, "the token_command's output")
+            shown = f"source {self.name!r}: token_command"
+            token = run_secret_command(self.token_command, may_prompt, shown, "token")
+            return _checked_token(self.name, token.strip(), "the token_command's output")
         return None
 
 
@@ -94,6 +91,8 @@ class Config:
     """``[[views]]`` and ``views_replace`` (:mod:`commdash.views`)."""
     rules: RuleSet = field(default_factory=RuleSet)
     """``[[rules]]`` (:mod:`commdash.rules`); a wrong rule is left out, in ``notes`` too."""
+    team: TeamConfig | None = None
+    """``[team]`` (:mod:`commdash.team_config`): the database a team shares; None without."""
 
     @property
     def theme_memory(self) -> ThemeMemory:
@@ -141,7 +140,16 @@ def _parsed(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-_SETTINGS = {"poll_seconds", "sources", "keys", "theme", "views", "views_replace", "rules"}
+_SETTINGS = {
+    "poll_seconds",
+    "sources",
+    "keys",
+    "theme",
+    "views",
+    "views_replace",
+    "rules",
+    "team",
+}
 
 
 def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
@@ -165,6 +173,8 @@ def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
             sources[name] = check.source(name, raw, poll)
         except ConfigError as exc:  # each source's first mistake
             mistakes.append(str(exc))
+    team, team_mistakes = read_team(path, data)
+    mistakes += team_mistakes
     theme, theme_notes = _theme(data)
     keymap, key_notes = _keymap(data)
     views, view_notes = read_views(path, data)
@@ -174,7 +184,7 @@ def _read(path: Path, data: dict[str, Any]) -> tuple[Config, list[str]]:
         *view_notes,
         *rules.problems,
     )
-    return Config(path, sources, poll, keymap, theme, notes, views, rules), mistakes
+    return Config(path, sources, poll, keymap, theme, notes, views, rules, team), mistakes
 
 
 def _theme(data: dict[str, Any]) -> tuple[str | None, list[str]]:
@@ -283,14 +293,10 @@ class _Checker:
         value = raw.get("token_command")
         if value is None:
             return None
-        if isinstance(value, str):
-            try:
-                value = shlex.split(value)
-            except ValueError as exc:
-                self.fail(f"{where}.token_command", f"cannot split: {exc}")
-        if not (isinstance(value, list) and value and all(isinstance(part, str) for part in value)):
-            self.fail(f"{where}.token_command", "expected a command line or a list of strings")
-        return tuple(value)
+        try:
+            return command_line(value)
+        except ValueError as exc:
+            raise ConfigError(f"{self.path}: {where}.token_command: {exc}") from None
 
     def seconds(self, raw: dict[str, Any], key: str, default: float, where: str) -> float:
         value = raw.get(key, default)
@@ -311,43 +317,6 @@ def _checked_token(name: str, token: str, origin: str) -> str:
             f"source {name!r}: {origin} is not a token (it must be printable ASCII with no "
             "spaces; check what it holds)"
         )
-    return token
-
-
-def _stdin_is_a_terminal() -> bool:
-    try:
-        return os.isatty(0)
-    except OSError:
-        return False
-
-
-def _run_token_command(name: str, command: tuple[str, ...], may_prompt: bool) -> str:
-    shown = f"source {name!r}: token_command {one_line(command[0], 60)!r}"
-    try:
-        done = subprocess.run(
-            command,
-            # It may ask at the terminal (a passphrase) only when there is one: under
-            # `commdash serve` stdin is the browser's channel, not to be read by it.
-            stdin=None if may_prompt and _stdin_is_a_terminal() else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            timeout=TOKEN_COMMAND_TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: no such command") from None
-    except PermissionError:
-        raise ConfigError(f"{shown}: permission denied") from None
-    except subprocess.TimeoutExpired:
-        raise ConfigError(f"{shown}: gave no token within {TOKEN_COMMAND_TIMEOUT:g} s") from None
-    except OSError as exc:
-        raise ConfigError(f"{shown}: cannot run: {exc.strerror or exc}") from None
-    if done.returncode != 0:
-        raise ConfigError(f"{shown}: failed with exit status {done.returncode}")
-    lines = done.stdout.decode("utf-8", "replace").strip().splitlines()
-    token = lines[0].strip() if lines else ""
-    if not token:
-        raise ConfigError(f"{shown}: printed no token")
     return token
 
 

@@ -22,3 +22,8 @@ class SourceError(CommdashError):
 
 class StateError(CommdashError):
     """The state directory could not be read or written."""
+
+
+class ConfigError(CommdashError):
+    """The config file is wrong, or what it names fails; the message names the file and the
+    key."""

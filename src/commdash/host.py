@@ -1,4 +1,5 @@
-"""This machine: its name, and whether one of its processes is still running.
+"""This machine: its name, whether a host name means it, and whether one of its processes
+is still running.
 
 The one place commdash asks whether a process is alive: for undo (is the session that acted
 still running?), for the outbox (is the process that claimed an item still sending it?) and
@@ -7,6 +8,7 @@ for the state directory (is the writer of a temporary file still writing it?).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 
@@ -14,6 +16,17 @@ import socket
 def hostname() -> str:
     """This host's name, as other records (journal, outbox claims, temporary files) carry it."""
     return socket.gethostname()
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name, or an address, IPv6 with or without brackets) is this
+    machine's loopback: where plain http, or a database without TLS, stays on the machine."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def process_alive(pid: object) -> bool:

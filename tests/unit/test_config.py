@@ -117,6 +117,28 @@ def test_token_from_a_command_never_shows_its_output(tmp_path: Path) -> None:
         config.sources["missing"].token()
 
 
+def test_a_failing_token_command_says_the_first_line_of_its_stderr(tmp_path: Path) -> None:
+    # What a password manager says on failure ("no such entry") tells what to fix; its
+    # output, which may be a secret, is never shown.
+    failing = tmp_path / "fail.py"
+    failing.write_text(
+        "import sys\nprint('leaked-secret')\n"
+        "sys.stderr.write('\\nError: kestrel/token is not in the password store.\\nmore\\n')\n"
+        "sys.exit(1)\n"
+    )
+    path = write(
+        tmp_path,
+        '[sources.a]\nkind = "commdash"\nurl = "https://x"\n'
+        f"token_command = [{sys.executable!r}, {str(failing)!r}]\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path).sources["a"].token(may_prompt=False)
+    assert str(caught.value) == (
+        f"source 'a': token_command {sys.executable!r}: failed with exit status 1: "
+        "Error: kestrel/token is not in the password store."
+    )
+
+
 @pytest.mark.parametrize("value", ["s\u00ebkrit", "two words", "tab\there"])
 def test_a_token_that_cannot_be_sent_is_refused_without_showing_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str

@@ -11,7 +11,6 @@ it gives the client a ``describe_error`` that reads them, and this module knows 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import itertools
 import random
 import ssl
@@ -29,6 +28,7 @@ import orjson
 
 from commdash import __version__
 from commdash.errors import SourceError
+from commdash.host import is_loopback
 from commdash.text import one_line
 from commdash.timeutil import parse_timestamp
 
@@ -77,15 +77,6 @@ def where(url: str) -> str:
         return one_line(origin + parts.path, 200)
     # Never cut in the middle: a cut token would no longer be recognised and removed.
     return one_line(f"{origin}/…", 200) if len(origin) < 200 else "(a long URL)"
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_url(url: str, allow_http: bool = False) -> str:
