@@ -30,7 +30,6 @@ from commdash.saved_replies import (
     template_values,
 )
 from commdash.store import DISCARD, Store
-from commdash.store.saved_replies import SavedReplyStore
 from commdash.store.triage import Transition, Undoing
 from commdash.text import sanitize
 from commdash.timeutil import Clock
@@ -115,7 +114,7 @@ class Triager:
         self.seen = store.fingerprint()
         self.moderates = False
         """Whether hides go to the platform too (a live source that can hide)."""
-        self.saved_replies = SavedReplyStore(store.directory.parent)
+        self.saved_replies = store.library()
         """The library of the state directory (every source's folder is in it)."""
 
     def _change(

@@ -57,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from commdash import rules_cli  # it builds on this module's helpers
 
             return rules_cli.run(args[1:])
+        if args[:1] == ["team"]:
+            from commdash import team_cli  # psycopg only for a team
+
+            return team_cli.run(args[1:])
         if args[:1] == ["recap"]:
             from commdash import recap_cli  # it builds on this module's helpers
 
@@ -75,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-COMMANDS = ("stats", "outbox", "serve", "recap", "rules", "config", "replies")
+COMMANDS = ("stats", "outbox", "serve", "recap", "rules", "config", "replies", "team")
 """The subcommands: each is the first argument, its options after it."""
 
 
@@ -136,6 +140,7 @@ def _main_parser() -> argparse.ArgumentParser:
         "'commdash config --check' checks the config file, '--path' shows which one is read. "
         "'commdash replies [list | import FILE | export]' shares the saved replies. "
         "'commdash rules [SOURCE] --dry-run' shows what the config's rules would do. "
+        "'commdash team [check | push SOURCE]' works with the team database of [team]. "
         "With no SOURCE, commdash opens its bundled demo.",
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help=SOURCE_HELP)

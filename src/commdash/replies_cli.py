@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 from commdash import cli
+from commdash.config import load_config
 from commdash.paths import state_root
 from commdash.replies_file import read_replies, written
+from commdash.store.backends import SavedRepliesBackend
 from commdash.store.saved_replies import SavedReplyStore
 from commdash.text import escape_json_controls, one_line
 
@@ -18,7 +20,8 @@ PREVIEW_CELLS = 60
 def parser() -> argparse.ArgumentParser:
     found = cli._Parser(
         prog=f"{cli.PROG} replies",
-        description="The saved replies of the state directory (shared by everyone using it).",
+        description="The saved replies of the state directory (shared by everyone using it), "
+        "or of the team database when the config has a [team] section.",
         epilog="Without a subcommand, lists them. A file holds [[replies]] tables (TOML) or "
         '{"replies": [...]} (JSON), each with name, text, and optional tags and language.',
     )
@@ -47,7 +50,20 @@ def parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str]) -> int:
     args = parser().parse_args(argv)
-    store = SavedReplyStore(state_root(args.state_dir))
+    config = load_config()
+    if config.team is None:
+        return _run(args, SavedReplyStore(state_root(args.state_dir)))
+    from commdash.store.team_saved_replies import TeamSavedReplyStore
+    from commdash.team_cli import open_team_database  # psycopg only for a team
+
+    database = open_team_database(config)
+    try:
+        return _run(args, TeamSavedReplyStore(database))
+    finally:
+        database.close()
+
+
+def _run(args: argparse.Namespace, store: SavedRepliesBackend) -> int:
     if args.command == "import":
         incoming = read_replies(args.file)
         added, updated = store.merge(incoming)
@@ -63,7 +79,7 @@ def run(argv: list[str]) -> int:
     return 0
 
 
-def _list(store: SavedReplyStore) -> None:
+def _list(store: SavedRepliesBackend) -> None:
     replies = store.replies()
     if not replies:
         cli._say(f"No saved replies yet ({store.path}).")

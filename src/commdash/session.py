@@ -64,8 +64,15 @@ def open_session(
 
 
 def store_opener(state_dir: str | None, config: Config) -> StoreOpener:
-    """Where the state of the sources is kept: the files under the state root."""
-    return StoreOpener(state_root(state_dir))
+    """Where the state of the sources is kept: the files under the state root, or the team
+    database of the config's ``[team]`` (its password read now, kept in memory only)."""
+    root = state_root(state_dir)
+    if config.team is None:
+        return StoreOpener(root)
+    connection = config.team.connection(may_prompt=True)
+    return StoreOpener(
+        root, connection.conninfo, connection.password, connection.redacted, config.team.name
+    )
 
 
 def _could_be_a_name(spec: str) -> bool:

@@ -20,9 +20,10 @@ from pathlib import Path
 from commdash.host import hostname
 from commdash.outbox import Reply
 from commdash.statefiles import DirectoryLock, remove_stale_temporaries, stale_temporaries
-from commdash.store.backends import OutboxBackend, TriageBackend
+from commdash.store.backends import OutboxBackend, SavedRepliesBackend, TriageBackend
 from commdash.store.outbox import OutboxStore
 from commdash.store.rules import RULES
+from commdash.store.saved_replies import SavedReplyStore
 from commdash.store.triage import DISCARD, Transition, TriageStore, Undoing
 from commdash.triage import JournalEntry, TriageState
 
@@ -172,6 +173,10 @@ class Store:
 
     def discard_reply(self, reply_id: str) -> Reply | None:
         return self.outbox.discard(reply_id)
+
+    def library(self) -> SavedRepliesBackend:
+        """The saved replies: the state directory's (every source's folder is in it)."""
+        return SavedReplyStore(self.directory.parent)
 
     # A team's news ------------------------------------------------------------------------
 

@@ -17,10 +17,12 @@ from psycopg import Cursor
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
+from commdash.store.backends import SavedRepliesBackend
 from commdash.store.directory import Store
 from commdash.store.team_db import Part, TeamDatabase
 from commdash.store.team_outbox import TeamOutboxStore
 from commdash.store.team_pending import PendingQueue
+from commdash.store.team_saved_replies import TeamSavedReplyStore
 from commdash.store.team_triage import TeamTriageStore
 from commdash.store.triage import Transition, Undoing
 from commdash.triage import JournalEntry, TriageState
@@ -37,8 +39,11 @@ class TeamStore(Store):
         source: str,
         session: str | None = None,
         manager: str | None = None,
+        name: str | None = None,
     ) -> None:
         super().__init__(directory, session, manager)
+        self.name = name or self.manager.partition("@")[0]
+        """How the other managers see this one (``[team] name``)."""
         self.database = database
         self.source = source
         database.register(source)
@@ -60,7 +65,7 @@ class TeamStore(Store):
         """What the database kept of a colleague's over an action done offline, to tell."""
         self.team_triage.on_write = lambda before, after: self._wrote("states", before, after)
         self.team_outbox.on_write = lambda before, after: self._wrote("outbox", before, after)
-        database.join(self.session, source, self.manager, self.manager.partition("@")[0])
+        database.join(self.session, source, self.manager, self.name)
         database.listen(self._heard)
 
     @contextmanager
@@ -104,6 +109,10 @@ class TeamStore(Store):
         with self._versions_lock:
             self.team_triage.version = max(self.team_triage.version, states)
             self.team_outbox.version = max(self.team_outbox.version, outbox)
+
+    def library(self) -> SavedRepliesBackend:
+        """The saved replies: the team's, one library for the whole database."""
+        return TeamSavedReplyStore(self.database)
 
     def standing(self) -> str:
         """Said in the header while the team database is away, or what was done meanwhile

@@ -99,6 +99,10 @@ MIGRATIONS: tuple[str, ...] = (
         at double precision NOT NULL
     );
     CREATE INDEX commdash_notices_for ON commdash_notices (source, manager, id);
+    CREATE TABLE commdash_saved_replies (
+        key text PRIMARY KEY,
+        reply jsonb NOT NULL
+    );
     """,
 )
 """Migration ``n`` (from 1) brings the schema from version ``n - 1`` to ``n``."""

@@ -14,7 +14,7 @@ from textual.widgets import Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from commdash.saved_replies import VARIABLES, SavedReply, checked, name_key
-from commdash.store.saved_replies import SavedReplyStore
+from commdash.store.backends import SavedRepliesBackend
 from commdash.text import one_line
 from commdash.ui.screens.dialog import Dialog
 from commdash.ui.screens.saved_reply_picker import reply_row
@@ -58,7 +58,7 @@ class SavedRepliesScreen(ModalScreen[None]):
     SavedRepliesScreen .hint { color: $text-muted; }
     """
 
-    def __init__(self, store: SavedReplyStore) -> None:
+    def __init__(self, store: SavedRepliesBackend) -> None:
         super().__init__()
         self.store = store
         self.library: list[SavedReply] = []

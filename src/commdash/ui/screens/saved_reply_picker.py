@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from commdash.saved_replies import SavedReply
-from commdash.store.saved_replies import SavedReplyStore
+from commdash.store.backends import SavedRepliesBackend
 from commdash.text import one_line
 from commdash.ui.screens.dialog import Dialog
 from commdash.ui.widgets.cells import terminal_text
@@ -170,7 +170,7 @@ def reply_row(reply: SavedReply) -> Content:
 
 
 def saved_replies_or_say(
-    node: Widget, library: SavedReplyStore, write_where: str
+    node: Widget, library: SavedRepliesBackend, write_where: str
 ) -> list[SavedReply] | None:
     """The saved replies to choose from; None when they cannot be read (said why) or there
     are none yet (said how to make one: write one ``write_where``, then keep it)."""

@@ -1,0 +1,122 @@
+"""``commdash team push``: a source's local state (the files) copied into the team database,
+so a manager who triaged alone brings their work to the team. Idempotent: what the
+database has already stays as it is (a conversation a colleague triaged keeps the team's
+state), and pushing twice copies nothing the second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+import orjson
+from psycopg.types.json import Jsonb
+
+from commdash.store.directory import Store
+from commdash.store.team_db import TeamDatabase
+from commdash.store.team_saved_replies import TeamSavedReplyStore
+from commdash.triage import TriageState
+
+
+@dataclass(frozen=True, slots=True)
+class Pushed:
+    """What a push copied, and what it found the team had already."""
+
+    states: int
+    states_kept: int
+    """Conversations the team database has another state for (left as they are)."""
+    journal: int
+    replies: int
+    drafts: int
+    saved_replies: int
+
+    def summary(self) -> str:
+        kept = f" ({self.states_kept:,} kept the team's)" if self.states_kept else ""
+        return (
+            f"{self.states:,} conversation states{kept}, {self.journal:,} journal entries, "
+            f"{self.replies:,} outbox items, {self.drafts:,} drafts, "
+            f"{self.saved_replies:,} saved replies copied"
+        )
+
+
+def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
+    """Copy ``local``'s state into the database under ``source``, in one transaction."""
+    states = local.states()
+    journal = local.journal()
+    replies = local.replies()
+    drafts = local.drafts()
+    database.register(source)
+    with database.transaction() as cursor:
+        version = database.bump(cursor, source, "states")
+        copied = cursor.execute(
+            "INSERT INTO commdash_states (source, conversation_id, state, version, changed_by, "
+            "changed_at) SELECT %s, cid, state, %s, %s, 0 FROM unnest(%s::text[], "
+            "%s::jsonb[]) AS t(cid, state) ON CONFLICT DO NOTHING RETURNING conversation_id",
+            (
+                source,
+                version,
+                local.manager,
+                list(states),
+                [Jsonb(state.to_dict()) for state in states.values()],
+            ),
+        ).fetchall()
+        taken = {cid for (cid,) in copied}
+        rows = cursor.execute(
+            "SELECT conversation_id, state FROM commdash_states WHERE source = %s "
+            "AND conversation_id = ANY(%s)",
+            (source, [cid for cid in states if cid not in taken]),
+        ).fetchall()
+        kept = sum(TriageState.from_dict(document) != states[cid] for cid, document in rows)
+        entries = 0
+        for entry in journal:
+            document = entry.to_dict()
+            key = "push:" + hashlib.sha256(orjson.dumps([source, document])).hexdigest()
+            fresh = cursor.execute(
+                "INSERT INTO commdash_applied (key, at) VALUES (%s, extract(epoch from now())) "
+                "ON CONFLICT DO NOTHING RETURNING key",
+                (key,),
+            ).fetchone()
+            if fresh is not None:
+                cursor.execute(
+                    "INSERT INTO commdash_journal (source, head, session, manager, batch, "
+                    "reply_id, entry) VALUES (%s, true, %s, %s, '', %s, %s)",
+                    (source, entry.session, entry.manager, entry.reply_id, Jsonb(document)),
+                )
+                entries += 1
+        database.bump(cursor, source, "outbox")
+        items = cursor.execute(
+            "INSERT INTO commdash_outbox (source, id, item, status, kind, in_reply_to, "
+            "queued_at, next_attempt_at) SELECT %s, * FROM unnest(%s::text[], %s::jsonb[], "
+            "%s::text[], %s::text[], %s::text[], %s::float8[], %s::float8[]) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            (
+                source,
+                [item.id for item in replies],
+                [Jsonb(item.to_dict()) for item in replies],
+                [item.status for item in replies],
+                [item.kind for item in replies],
+                [item.in_reply_to for item in replies],
+                [item.queued_at for item in replies],
+                [item.next_attempt_at for item in replies],
+            ),
+        ).fetchall()
+        drafted = cursor.execute(
+            "INSERT INTO commdash_drafts (source, conversation_id, manager, text) "
+            "SELECT %s, cid, %s, text FROM unnest(%s::text[], %s::text[]) AS t(cid, text) "
+            "ON CONFLICT DO NOTHING RETURNING conversation_id",
+            (source, local.manager, list(drafts), list(drafts.values())),
+        ).fetchall()
+        cursor.execute(
+            "UPDATE commdash_sources SET anchor = %s WHERE source = %s AND anchor IS NULL",
+            (local.anchor(time.time()), source),
+        )
+    added, _ = TeamSavedReplyStore(database).merge(local.library().replies(), replace=False)
+    return Pushed(
+        states=len(copied),
+        states_kept=kept,
+        journal=entries,
+        replies=len(items),
+        drafts=len(drafted),
+        saved_replies=added,
+    )
