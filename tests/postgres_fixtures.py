@@ -1,8 +1,11 @@
-"""PostgreSQL for the tests: one throwaway cluster per session (so one per xdist worker), and
-a fresh empty database per test.
+"""PostgreSQL for the tests: one throwaway cluster per session (so one per xdist worker), a
+fresh empty database per test, and a relay to cut the network to the server.
 
 Without a PostgreSQL server installed, the tests using them are skipped and say why; with
 ``COMMDASH_REQUIRE_POSTGRES=1`` (set by .ci/run) they fail instead, so CI never skips them.
+
+A test that reaches its database through the relay rewrites the port of its conninfo:
+``psycopg.conninfo.make_conninfo(team_database, port=postgres_relay.port)``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from servers.postgres import PostgresCluster, find_server_bindir
+from servers.tcp_relay import TcpRelay
 
 REQUIRE_POSTGRES = "COMMDASH_REQUIRE_POSTGRES"
 MISSING = (
@@ -47,6 +51,13 @@ def team_database(postgres_cluster: PostgresCluster) -> Iterator[str]:
     yield postgres_cluster.conninfo(name)
     _started(postgres_cluster)
     postgres_cluster.drop_database(name)
+
+
+@pytest.fixture
+def postgres_relay(postgres_cluster: PostgresCluster) -> Iterator[TcpRelay]:
+    """A relay in front of the cluster (not cut), closed after the test."""
+    with TcpRelay(postgres_cluster.port) as relay:
+        yield relay
 
 
 def _started(cluster: PostgresCluster) -> None:

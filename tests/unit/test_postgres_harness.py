@@ -1,6 +1,6 @@
 """The harness the PostgreSQL store is tested against works on a real server: databases,
-restarts and crashes of the cluster, cleanup whatever happens, and a cluster that never runs
-as root."""
+restarts and crashes of the cluster, a relay whose network can be cut and mended, cleanup
+whatever happens, and a cluster that never runs as root."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from postgres_fixtures import REQUIRE_POSTGRES, server_or_skip
+from psycopg.conninfo import make_conninfo
 from servers import postgres
 from servers.postgres import (
     PostgresCluster,
@@ -24,6 +26,7 @@ from servers.postgres import (
     find_server_bindir,
     process_running,
 )
+from servers.tcp_relay import TcpRelay
 
 TESTS = Path(__file__).resolve().parents[1]
 CLEANUP_WAIT = 30.0
@@ -97,6 +100,85 @@ def test_as_root_the_cluster_runs_unprivileged(postgres_cluster: PostgresCluster
     uids = next(line for line in status if line.startswith("Uid:")).split()[1:]
     assert uids == [str(nobody)] * 4  # real, effective, saved, filesystem
     assert postgres_cluster.data.stat().st_uid == nobody
+
+
+def test_the_relay_carries_large_messages_both_ways(
+    team_database: str, postgres_relay: TcpRelay
+) -> None:
+    payload = os.urandom(3 << 20)  # several times what a socket buffers: flow control
+    with psycopg.connect(make_conninfo(team_database, port=postgres_relay.port)) as connection:
+        assert postgres_relay.connection_count == 1
+        echoed = connection.execute("SELECT %s::bytea", (payload,)).fetchone()
+        assert echoed == (payload,)
+
+
+def test_a_cut_breaks_live_connections_new_ones_hang_until_mended(
+    team_database: str, postgres_relay: TcpRelay
+) -> None:
+    through_relay = make_conninfo(team_database, port=postgres_relay.port)
+    with psycopg.connect(through_relay) as live:
+        live.execute("SELECT 1")
+        postgres_relay.cut()
+        with pytest.raises(psycopg.OperationalError):
+            live.execute("SELECT 1")
+    started = time.monotonic()
+    with pytest.raises(psycopg.OperationalError, match="timeout"):
+        psycopg.connect(through_relay, connect_timeout=2)
+    assert 1.5 < time.monotonic() - started < 10
+    postgres_relay.mend()
+    with psycopg.connect(through_relay, connect_timeout=5) as again:
+        assert again.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_a_connection_left_hanging_by_a_cut_goes_through_once_mended(
+    team_database: str, postgres_relay: TcpRelay
+) -> None:
+    postgres_relay.cut()
+    outcome: list[object] = []
+
+    def connect() -> None:
+        try:
+            with psycopg.connect(make_conninfo(team_database, port=postgres_relay.port)) as c:
+                outcome.append(c.execute("SELECT 1").fetchone())
+        except psycopg.Error as error:
+            outcome.append(error)
+
+    waiting = threading.Thread(target=connect)
+    waiting.start()
+    time.sleep(0.5)
+    assert not outcome, "the connection got through a cut network"
+    postgres_relay.mend()
+    waiting.join(10)
+    assert outcome == [(1,)]
+
+
+def test_a_refusing_cut_resets_new_connections_at_once(
+    team_database: str, postgres_relay: TcpRelay
+) -> None:
+    postgres_relay.cut()
+    postgres_relay.cut(refuse=True)  # from hanging to refusing
+    started = time.monotonic()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(make_conninfo(team_database, port=postgres_relay.port), connect_timeout=10)
+    assert time.monotonic() - started < 1.5
+    postgres_relay.mend()
+    with psycopg.connect(make_conninfo(team_database, port=postgres_relay.port)) as connection:
+        assert connection.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_closing_the_relay_ends_its_thread_and_its_connections(
+    postgres_cluster: PostgresCluster, team_database: str
+) -> None:
+    before = set(threading.enumerate())
+    relay = TcpRelay(postgres_cluster.port)
+    with psycopg.connect(make_conninfo(team_database, port=relay.port)) as connection:
+        connection.execute("SELECT 1")
+        relay.close()
+        assert not set(threading.enumerate()) - before
+        with pytest.raises(psycopg.OperationalError):
+            connection.execute("SELECT 1")
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", relay.port), timeout=5).close()
 
 
 def test_a_start_that_fails_raises_at_once_with_the_log(bindir: Path) -> None:
