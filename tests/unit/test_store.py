@@ -20,7 +20,7 @@ from commdash.errors import StateError
 from commdash.outbox import Reply
 from commdash.store import Store
 from commdash.store import triage as triage_store
-from commdash.triage import BLANK, JournalEntry, TriageState, assign, mark_done, set_tags
+from commdash.triage import BLANK, JournalEntry, TriageState, mark_done, set_tags
 
 NOW = 1_764_061_200.0
 FILES = {"triage.json", "outbox.json", ".lock", "states"}
@@ -71,15 +71,6 @@ def test_fresh_directory_is_empty_and_not_created_by_reading(tmp_path: Path) -> 
     assert store.undo() is None
 
 
-def test_record_is_seen_by_a_new_store(tmp_path: Path) -> None:
-    first = Store(tmp_path)
-    done = mark_done(BLANK, NOW)
-    tagged = set_tags(assign(BLANK, "ana"), ["vip"])
-    record(first, "c1", done)
-    record(first, "c2", tagged)
-    assert Store(tmp_path).states() == {"c1": done, "c2": tagged}
-
-
 def test_record_of_a_blank_state_removes_the_conversation(tmp_path: Path) -> None:
     store = Store(tmp_path)
     done = mark_done(BLANK, NOW)
@@ -114,25 +105,6 @@ def test_undo_restores_before_and_removes_the_entry(tmp_path: Path) -> None:
     assert store.undo() is None
 
 
-def test_undo_never_takes_back_another_running_sessions_action(tmp_path: Path) -> None:
-    mine = Store(tmp_path, session="mine")
-    theirs = Store(tmp_path, session="theirs")  # alive: this very process
-    record(mine, "c1", mark_done(BLANK, NOW))
-    record(theirs, "c2", mark_done(BLANK, NOW))  # the newest action overall
-
-    first = mine.undo()
-    assert first is not None
-    assert (first.conversation_id, first.session) == ("c1", "mine")
-    assert mine.undo() is None  # c2 belongs to a commdash that is still running
-    assert set(Store(tmp_path).states()) == {"c2"}
-
-
-def test_undo_never_takes_back_another_managers_action(tmp_path: Path) -> None:
-    record(Store(tmp_path, manager="kari@desk"), "c1", mark_done(BLANK, NOW))
-    assert Store(tmp_path, manager="ola@laptop").undo() is None
-    assert set(Store(tmp_path).states()) == {"c1"}
-
-
 def test_undo_after_a_restart_takes_back_the_ended_sessions_actions(tmp_path: Path) -> None:
     script = (
         "import sys\n"
@@ -147,51 +119,6 @@ def test_undo_after_a_restart_takes_back_the_ended_sessions_actions(tmp_path: Pa
     undone = restarted.undo()
     assert undone is not None and undone.conversation_id == "c1"
     assert Store(tmp_path).states() == {}
-
-
-def test_apply_builds_on_another_processs_change_instead_of_overwriting(tmp_path: Path) -> None:
-    first = Store(tmp_path)
-    second = Store(tmp_path)
-    first.apply("c1", "tag", lambda s: set_tags(s, ["urgent"]), NOW)
-    entry = second.apply("c1", "assign", lambda s: assign(s, "ola"), NOW)
-    assert entry is not None and entry.before == TriageState(tags=("urgent",))
-    assert Store(tmp_path).states()["c1"] == TriageState(tags=("urgent",), assignee="ola")
-
-
-def test_apply_that_changes_nothing_is_not_journalled(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    assert record(store, "c1", BLANK) is None
-    assert store.undo() is None
-
-
-def test_undo_of_a_queued_reply_keeps_its_text_as_the_draft(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    queue(store, "c1", "Sorry for the wait!")
-    store.undo()
-    assert store.replies() == []
-    assert store.drafts() == {"c1": "Sorry for the wait!"}
-
-
-def test_undo_takes_this_sessions_latest_not_its_first(tmp_path: Path) -> None:
-    mine = Store(tmp_path, session="mine")
-    theirs = Store(tmp_path, session="theirs")
-    record(mine, "c1", mark_done(BLANK, NOW))
-    record(theirs, "c2", mark_done(BLANK, NOW))
-    record(mine, "c3", mark_done(BLANK, NOW))
-    undone = mine.undo()
-    assert undone is not None and undone.conversation_id == "c3"
-    undone = mine.undo()
-    assert undone is not None and undone.conversation_id == "c1"
-
-
-def test_undo_after_undo_and_new_action_stays_in_order(tmp_path: Path) -> None:
-    # Document ids are reused after the newest entry is removed; order must still hold.
-    store = Store(tmp_path)
-    record(store, "c1", mark_done(BLANK, NOW))
-    record(store, "c2", mark_done(BLANK, NOW))
-    store.undo()
-    record(store, "c3", mark_done(BLANK, NOW))
-    assert [e.conversation_id for e in iter(store.undo, None)] == ["c3", "c1"]
 
 
 def test_journal_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -216,45 +143,7 @@ def test_queued_replies_respect_the_journal_cap(
     assert len(store.replies()) == 6
 
 
-def test_a_morning_of_actions_can_all_be_undone(tmp_path: Path) -> None:
-    store = Store(tmp_path)  # the real journal limit, not a patched one
-    for i in range(120):
-        record(store, f"c{i}", mark_done(BLANK, NOW))
-    undone = [entry.conversation_id for _ in range(120) if (entry := store.undo()) is not None]
-    assert undone == [f"c{i}" for i in reversed(range(120))]
-    assert Store(tmp_path).states() == {}
-
-
 # Replies -----------------------------------------------------------------------------------
-
-
-def test_queue_reply_is_saved_and_drops_the_draft(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    store.save_draft("c1", "Thanks, we")
-    store.save_draft("c2", "Other draft")
-    reply = queue(store, "c1", "Thanks, we are on it")
-    again = Store(tmp_path)
-    assert again.replies() == [reply]
-    assert again.drafts() == {"c2": "Other draft"}
-
-
-def test_undo_of_a_reply_discards_the_queued_reply(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    done = mark_done(BLANK, NOW)
-    record(store, "c1", done)
-    kept = queue(store, "c2")
-    reply = queue(store, "c1")
-    undone = store.undo()
-    assert undone is not None and undone.reply_id == reply.id
-    assert Store(tmp_path).replies() == [kept]
-    assert Store(tmp_path).states() == {"c1": done}  # the state is left alone
-    # Next undo goes on to the earlier reply, then to the done mark.
-    undone = store.undo()
-    assert undone is not None and undone.reply_id == kept.id
-    assert Store(tmp_path).replies() == []
-    undone = store.undo()
-    assert undone is not None and undone.reply_id is None
-    assert Store(tmp_path).states() == {}
 
 
 def test_undo_of_a_sent_reply_does_not_discard_it(tmp_path: Path) -> None:
@@ -267,15 +156,6 @@ def test_undo_of_a_sent_reply_does_not_discard_it(tmp_path: Path) -> None:
     remaining = Store(tmp_path).replies()
     assert [(r.id, r.status) for r in remaining] == [(reply.id, "sent")]
     assert store.undo() is None
-
-
-def test_discard_reply(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    reply = queue(store, "c1")
-    assert store.discard_reply(reply.id)
-    assert not store.discard_reply(reply.id)
-    assert not store.discard_reply("never-queued")
-    assert store.replies() == []
 
 
 def test_undo_of_a_discard_puts_the_reply_back_as_it_was(tmp_path: Path) -> None:
@@ -380,35 +260,7 @@ def test_drafts_save_overwrite_and_delete(tmp_path: Path) -> None:
     assert Store(tmp_path).drafts() == {"c2": "Hi"}
 
 
-def test_drafts_keep_text_exactly(tmp_path: Path) -> None:
-    text = '  Line one\nLine two — "quoted" \\ émoji 🙂  '
-    Store(tmp_path).save_draft("c1", text)
-    assert Store(tmp_path).drafts() == {"c1": text}
-
-
 # Anchor ------------------------------------------------------------------------------------
-
-
-def test_anchor_is_kept_only_while_there_is_state(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    assert store.anchor(100.0) == 100.0
-    assert store.anchor(200.0) == 200.0  # no state yet: follows the clock
-    record(store, "c1", mark_done(BLANK, NOW))
-    assert store.anchor(300.0) == 200.0  # state exists: the first anchor is kept
-    assert Store(tmp_path).anchor(400.0) == 200.0  # also for a later run
-    store.undo()  # state and journal are empty again
-    assert store.anchor(500.0) == 500.0
-    assert store.anchor(600.0) == 600.0
-
-
-def test_anchor_is_kept_while_only_the_journal_has_entries(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    store.anchor(100.0)
-    done = mark_done(BLANK, NOW)
-    record(store, "c1", done)
-    record(store, "c1", BLANK, action="reopen")
-    assert store.states() == {}
-    assert store.anchor(900.0) == 100.0
 
 
 # Files -------------------------------------------------------------------------------------
@@ -739,42 +591,6 @@ def test_kill_9_loses_no_acknowledged_action(tmp_path: Path) -> None:
         # Only the kill may leave a temporary behind; it never hides the real file.
         assert set(os.listdir(tmp_path)) - {p.name for p in temporaries(tmp_path)} <= FILES
     assert len(acknowledged) >= 5
-
-
-def test_drafts_belong_to_their_manager(tmp_path: Path) -> None:
-    kari = Store(tmp_path, manager="kari@desk")
-    ola = Store(tmp_path, manager="ola@laptop")
-    kari.save_draft("c1", "Kari's half-written thought")
-    assert ola.drafts() == {}
-    ola.save_draft("c1", "Ola's own")
-    assert kari.drafts() == {"c1": "Kari's half-written thought"}
-    assert ola.drafts() == {"c1": "Ola's own"}
-
-
-def test_undo_of_a_reply_keeps_an_existing_draft_too(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    queue(store, "c1", "FIRST queued reply")
-    store.save_draft("c1", "second draft")
-    store.undo()
-    assert store.drafts() == {"c1": "FIRST queued reply\n\nsecond draft"}
-
-
-def test_undo_takes_back_only_what_its_action_changed(tmp_path: Path) -> None:
-    kari = Store(tmp_path, manager="kari@desk")
-    ola = Store(tmp_path, manager="ola@laptop")
-    kari.apply("c1", "tag", lambda s: set_tags(s, ["urgent", "billing"]), NOW)
-    ola.apply("c1", "assign", lambda s: assign(s, "dana"), NOW)
-    ola.undo()
-    assert Store(tmp_path).state("c1") == TriageState(tags=("urgent", "billing"))
-    kari.undo()
-    assert Store(tmp_path).state("c1") == BLANK
-
-
-def test_a_write_records_the_fingerprints_around_it(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    before = store.fingerprint()
-    record(store, "c1", mark_done(BLANK, NOW))
-    assert store.last_write == (before, store.fingerprint())
 
 
 def test_a_0_1_state_directory_is_moved_to_shards_with_a_backup(tmp_path: Path) -> None:
