@@ -424,8 +424,8 @@ class TeamTriageStore:
                 (
                     self.source,
                     changed_by,
-                    f"{self.manager} changed {told} of {entry.conversation_id} later "
-                    "(offline): theirs replaced yours",
+                    f"{self.manager} changed the {told} of {entry.conversation_id} later, "
+                    "offline: theirs replaced yours",
                     time.time(),
                 ),
             )

@@ -1,0 +1,190 @@
+"""The team store when its database goes away: the network cut (a relay on loopback) or the
+server restarted mid-session. commdash keeps working on a local queue, then catches up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _stores import SOURCE, eventually, team_db
+from psycopg.conninfo import make_conninfo
+from servers.postgres import PostgresCluster
+from servers.tcp_relay import TcpRelay
+
+from commdash.outbox import Reply
+from commdash.store.team import TeamStore
+from commdash.store.team_db import TeamDatabase
+from commdash.store.team_pending import PENDING
+from commdash.triage import assign, edit_tags, mark_done
+
+__all__ = ["team_db"]  # a fixture
+
+NOW = 1_764_061_200.0
+
+
+def through(relay: TcpRelay, conninfo: str) -> TeamDatabase:
+    """The database reached through the relay, failing fast once it is cut."""
+    return TeamDatabase(make_conninfo(conninfo, port=relay.port, connect_timeout=2)).open()
+
+
+def test_a_cut_network_leaves_commdash_working_then_it_catches_up(
+    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+) -> None:
+    remote = through(postgres_relay, team_database)
+    try:
+        ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
+        ana.apply("c1", "assign", lambda s: assign(s, "ana"), NOW)
+        ana.states()
+        postgres_relay.cut()
+
+        started = time.monotonic()
+        entry = ana.apply("c1", "tag", lambda s: edit_tags(s, ["vip"], []), NOW + 1)
+        assert time.monotonic() - started < 10  # the cut is noticed, never waited out
+        assert entry is not None and entry.after.tags == ("vip",)
+        assert ana.offline and "working offline" in ana.standing()
+        ana.apply("c2", "done", lambda s: mark_done(s, NOW + 2), NOW + 2)
+        reply = Reply.new("c2", "m2", "Sorted, thanks!", NOW + 3)
+        ana.queue_reply(reply)
+        ana.save_draft("c3", "half a thought")
+        assert ana.states()["c1"].tags == ("vip",)  # shown at once
+        assert [item.id for item in ana.replies()] == [reply.id]
+        assert ana.drafts() == {"c3": "half a thought"}
+        assert ana.waiting() == 4
+        assert (tmp_path / "ana" / PENDING).exists()  # on disk: a crash loses none of it
+
+        postgres_relay.mend()
+        assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=15)
+        bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
+        states = bo.states()
+        assert states["c1"].tags == ("vip",) and states["c1"].assignee == "ana"
+        assert states["c2"].done_at == NOW + 2
+        assert [item.id for item in bo.replies()] == [reply.id]
+        assert ana.drafts() == {"c3": "half a thought"}
+        assert ana.standing() == ""
+    finally:
+        remote.close()
+
+
+def test_an_assignee_changed_by_both_while_apart_goes_to_the_later(
+    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+) -> None:
+    remote = through(postgres_relay, team_database)
+    try:
+        ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
+        bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
+        ana.apply("c1", "assign", lambda s: assign(s, "cy"), NOW)
+        ana.states()
+        postgres_relay.cut()
+        ana.apply("c1", "assign", lambda s: assign(s, "ana"), time.time() + 60)  # later
+        bo.apply("c1", "assign", lambda s: assign(s, "bo"), time.time())
+        postgres_relay.mend()
+        assert eventually(lambda: ana.waiting() == 0, within=15)
+        assert bo.states()["c1"].assignee == "ana"
+        told: list[str] = []
+
+        def heard() -> bool:
+            told.extend(bo.take_notices())
+            return bool(told)
+
+        assert eventually(heard, within=3)
+        assert told == [
+            "ana@laptop changed the assignee of c1 later, offline: theirs replaced yours"
+        ]
+    finally:
+        remote.close()
+
+
+def test_an_earlier_offline_assignment_leaves_the_colleagues_and_says_so(
+    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+) -> None:
+    remote = through(postgres_relay, team_database)
+    try:
+        ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
+        bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
+        ana.states()
+        postgres_relay.cut()
+        ana.apply("c1", "assign", lambda s: assign(s, "ana"), time.time() - 60)  # earlier
+        bo.apply("c1", "assign", lambda s: assign(s, "bo"), time.time())
+        postgres_relay.mend()
+        assert eventually(lambda: ana.waiting() == 0, within=15)
+        assert bo.states()["c1"].assignee == "bo"
+        assert eventually(lambda: ana.states()["c1"].assignee == "bo")
+        told = ana.take_notices()
+        assert told == ["assignee of c1: a colleague's later change stays"]
+    finally:
+        remote.close()
+
+
+def test_offline_undo_takes_back_the_queued_action(
+    team_database: str, postgres_relay: TcpRelay, team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    remote = through(postgres_relay, team_database)
+    try:
+        ana = TeamStore(tmp_path, remote, SOURCE)
+        ana.states()
+        postgres_relay.cut()
+        ana.apply("c1", "done", lambda s: mark_done(s, NOW), NOW)
+        reply = Reply.new("c2", "m2", "Typed offline", NOW)
+        ana.queue_reply(reply)
+        undone = ana.undo()
+        assert undone is not None and undone.reply_id == reply.id
+        assert ana.replies() == [] and ana.drafts() == {"c2": "Typed offline"}
+        undone = ana.undo()
+        assert undone is not None and undone.conversation_id == "c1"
+        assert ana.states() == {}
+        postgres_relay.mend()
+        assert eventually(lambda: ana.waiting() == 0 and not ana.offline, within=15)
+        assert TeamStore(tmp_path / "x", team_db, SOURCE).states() == {}
+        assert TeamStore(tmp_path / "x", team_db, SOURCE).replies() == []
+    finally:
+        remote.close()
+
+
+def test_the_database_restarted_mid_session(
+    postgres_cluster: PostgresCluster, team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    ana = TeamStore(tmp_path, team_db, SOURCE)
+    ana.apply("c1", "tag", lambda s: edit_tags(s, ["before"], []), NOW)
+    postgres_cluster.stop("immediate")
+    ana.apply("c1", "tag", lambda s: edit_tags(s, ["during"], []), NOW + 1)
+    assert ana.offline
+    postgres_cluster.start()
+    assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=15)
+    ana.apply("c1", "tag", lambda s: edit_tags(s, ["after"], []), NOW + 2)
+    fresh = TeamStore(tmp_path / "fresh", team_db, SOURCE)
+    assert set(fresh.states()["c1"].tags) == {"before", "during", "after"}
+
+
+CATCHER = """
+import sys
+from pathlib import Path
+from commdash.store.team import TeamStore
+from commdash.store.team_db import TeamDatabase
+database = TeamDatabase(sys.argv[1]).open()
+store = TeamStore(Path(sys.argv[2]), database, "facebook-1234")
+store.catch_up()
+database.close()
+"""
+
+
+def test_a_queue_left_by_a_killed_commdash_is_applied_once(
+    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+) -> None:
+    remote = through(postgres_relay, team_database)
+    ana = TeamStore(tmp_path, remote, SOURCE)
+    ana.states()
+    postgres_relay.cut()
+    for i in range(5):
+        ana.apply(f"c{i}", "tag", lambda s: edit_tags(s, ["offline"], []), NOW)
+    remote.close()  # as if killed: the queue stays on disk
+    postgres_relay.mend()
+    for _ in range(2):  # the second run finds nothing left to do
+        subprocess.run(
+            [sys.executable, "-c", CATCHER, team_database, str(tmp_path)], check=True, timeout=60
+        )
+    states = TeamStore(tmp_path / "reader", team_db, SOURCE).states()
+    assert sorted(states) == [f"c{i}" for i in range(5)]
+    journal = TeamStore(tmp_path / "reader", team_db, SOURCE).journal()
+    assert len(journal) == 5
