@@ -9,11 +9,13 @@ import signal
 import subprocess
 import sys
 import threading
+import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 from _stores import SOURCE, eventually, team_db
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
@@ -216,3 +218,46 @@ def test_an_unreachable_database_is_one_line_naming_it() -> None:
     message = str(caught.value)
     assert message.startswith("team db on 127.0.0.1: cannot connect (")
     assert "\n" not in message
+
+
+def test_a_manager_role_with_only_dml_on_the_tables_is_enough(
+    team_database: str, tmp_path: Path
+) -> None:
+    """README's least-privilege set-up: the owner makes the tables (commdash team check);
+    each manager's role may only read and write their rows."""
+    tag = uuid.uuid4().hex[:8]
+    owner, managers, ana = f"owner_{tag}", f"managers_{tag}", f"ana_{tag}"
+    dbname = conninfo_to_dict(team_database)["dbname"]
+    with psycopg.connect(team_database, autocommit=True) as admin:
+        for statement in (
+            f"CREATE ROLE {owner} LOGIN",
+            f"CREATE ROLE {managers} NOLOGIN",
+            f"CREATE ROLE {ana} LOGIN IN ROLE {managers}",
+            f"ALTER DATABASE {dbname} OWNER TO {owner}",
+            f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public "
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {managers}",
+            f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public "
+            f"GRANT USAGE, SELECT ON SEQUENCES TO {managers}",
+        ):
+            admin.execute(statement)  # type: ignore[arg-type]
+
+    too_early = TeamDatabase(make_conninfo(team_database, user=ana))
+    with pytest.raises(StateError, match=r"made or brought up to date by the database's owner"):
+        too_early.open()
+
+    TeamDatabase(make_conninfo(team_database, user=owner)).open().close()
+    database = TeamDatabase(make_conninfo(team_database, user=ana)).open()
+    try:
+        store = TeamStore(tmp_path, database, SOURCE, manager="ana@laptop")
+        store.apply("c1", "tag", lambda s: set_tags(s, ["vip"]), NOW)
+        store.save_draft("c1", "draft")
+        reply = Reply.new("c1", "m1", "Thanks", NOW)
+        store.queue_reply(reply)
+        claimed = store.claim_due(NOW + 1, "host:1:x")
+        assert claimed is not None and claimed.id == reply.id
+        store.update_reply(reply.id, lambda r: r.sent("remote", NOW + 1))
+        assert store.undo() is not None
+        assert store.library().replies() == []
+        assert store.states() == {"c1": set_tags(BLANK, ["vip"])}
+    finally:
+        database.close()

@@ -119,8 +119,16 @@ class TeamDatabase:
         except PoolTimeout:
             self._pool.close()
             raise StateError(f"{self.shown}: cannot connect ({self._why()})") from None
-        with self.connection() as connection:
-            migrate(connection)
+        try:
+            with self.connection() as connection:
+                migrate(connection)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            self.close()
+            raise StateError(
+                f"{self.shown}: {one_line(exc.diag.message_primary or str(exc), 120)}: the tables must be made or brought "
+                "up to date by the database's owner (commdash team check), and this role "
+                "granted SELECT, INSERT, UPDATE, DELETE on them (README: Working as a team)"
+            ) from None
         return self
 
     def _why(self) -> str:

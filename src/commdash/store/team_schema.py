@@ -113,15 +113,26 @@ def migrate(connection: Connection[Any]) -> int:
     when the database is newer than this commdash."""
     with connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
-        connection.execute("CREATE TABLE IF NOT EXISTS commdash_schema (version integer NOT NULL)")
-        row = connection.execute("SELECT max(version) FROM commdash_schema").fetchone()
-        version = int(row[0]) if row is not None and row[0] is not None else 0
+        version = _version(connection)
+        if version == len(MIGRATIONS):
+            return version  # nothing to create: a role with no more than DML is enough
         if version > len(MIGRATIONS):
             raise StateError(
                 f"the team database is at schema version {version}, newer than this "
                 f"commdash knows ({len(MIGRATIONS)}): upgrade commdash"
             )
+        if version == 0:
+            connection.execute("CREATE TABLE commdash_schema (version integer NOT NULL)")
         for number in range(version + 1, len(MIGRATIONS) + 1):
             connection.execute(MIGRATIONS[number - 1])
             connection.execute("INSERT INTO commdash_schema (version) VALUES (%s)", (number,))
     return len(MIGRATIONS)
+
+
+def _version(connection: Connection[Any]) -> int:
+    """The schema version the database is at (0: commdash has no tables there yet)."""
+    found = connection.execute("SELECT to_regclass('commdash_schema')").fetchone()
+    if found is None or found[0] is None:
+        return 0
+    row = connection.execute("SELECT max(version) FROM commdash_schema").fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else 0
