@@ -42,6 +42,7 @@ import bulk
 import outbox_claim
 import query_filter
 import rules_load
+import team
 from pty_timing import Timing, time_to_marker
 
 HERE = Path(__file__).resolve().parent
@@ -717,6 +718,7 @@ def plan(bench: Bench, sizes: list[str], seed_for: Callable[[str], int]) -> list
     rows += bulk.rows(bench)  # its own export, of 100,000 conversations
     rows += outbox_claim.rows(bench)  # its own outbox, of 10,000 queued hides
     rows += rules_load.rows(bench)  # bulk's export, 3 rules
+    rows += team.rows(bench)  # a PostgreSQL cluster of its own, bulk's export
     return rows
 
 

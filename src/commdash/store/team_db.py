@@ -124,9 +124,10 @@ class TeamDatabase:
                 migrate(connection)
         except psycopg.errors.InsufficientPrivilege as exc:
             self.close()
+            refused = one_line(exc.diag.message_primary or str(exc), 120)
             raise StateError(
-                f"{self.shown}: {one_line(exc.diag.message_primary or str(exc), 120)}: the tables must be made or brought "
-                "up to date by the database's owner (commdash team check), and this role "
+                f"{self.shown}: {refused}: the tables must be made or brought up to date"
+                " by the database's owner (commdash team check), and this role "
                 "granted SELECT, INSERT, UPDATE, DELETE on them (README: Working as a team)"
             ) from None
         return self
