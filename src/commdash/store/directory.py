@@ -21,6 +21,8 @@ from commdash.host import hostname
 from commdash.outbox import Reply
 from commdash.statefiles import DirectoryLock, remove_stale_temporaries, stale_temporaries
 from commdash.store.outbox import OutboxStore
+from commdash.store.presence import FOLDER as PRESENCE
+from commdash.store.presence import FilePresence
 from commdash.store.rules import RULES
 from commdash.store.triage import DISCARD, Transition, TriageStore, Undoing
 from commdash.triage import JournalEntry, TriageState
@@ -36,8 +38,14 @@ class Store:
     journal) and discarding a reply so that undo can put it back (the copy first)."""
 
     def __init__(
-        self, directory: Path, session: str | None = None, manager: str | None = None
+        self,
+        directory: Path,
+        session: str | None = None,
+        manager: str | None = None,
+        name: str | None = None,
     ) -> None:
+        """``name``: how the other managers see this one typing (``✎ ana``); by default
+        the part of ``manager`` before the ``@``."""
         self.directory = directory
         self.session = session or uuid.uuid4().hex
         self.manager = manager or default_manager()
@@ -48,6 +56,8 @@ class Store:
         self._prepared = False
         self.triage = TriageStore(directory, self.locked, self.session, self.manager)
         self.outbox = OutboxStore(directory / "outbox.json", self.locked)
+        self.presence = FilePresence(directory, self.session, self.manager, name)
+        """Who else writes a reply, and where; this session's own announcements."""
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -60,10 +70,10 @@ class Store:
             self.last_write = (before, self.fingerprint())
 
     @property
-    def _folders(self) -> tuple[Path, Path, Path, Path]:
+    def _folders(self) -> tuple[Path, ...]:
         """Where the state files are written."""
         folders = self.triage.shard_folder, self.triage.batch_folder, self.directory / RULES
-        return self.directory, *folders
+        return self.directory, *folders, self.directory / PRESENCE
 
     def _prepare(self) -> None:
         """What the first use of a directory does, under the lock: move a 0.1 directory's
