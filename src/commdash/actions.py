@@ -314,7 +314,8 @@ class Triager:
         if why is not None:
             raise ReadOnlyError(why)
         now = self.clock.now()
-        reply = Reply.new(cid, in_reply_to, self._sendable(cid, in_reply_to, text), now)
+        text = self._sendable(cid, in_reply_to, text)
+        reply = self.store.as_queued(Reply.new(cid, in_reply_to, text, now))
         self.store.queue_reply(reply)
         self.inbox.add_reply(reply)
         return reply
@@ -346,7 +347,7 @@ class Triager:
             if why is not None:
                 skipped.append(Skipped(cid, who, why))
                 continue
-            queued.append(Reply.new(cid, target, text, now))
+            queued.append(self.store.as_queued(Reply.new(cid, target, text, now)))
         if queued:
             self.store.queue_replies(queued)
             self._note_own_write()

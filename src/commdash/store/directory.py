@@ -15,6 +15,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from commdash.host import hostname
@@ -184,15 +185,21 @@ class Store:
 
     # Both ---------------------------------------------------------------------------------
 
+    def as_queued(self, reply: Reply) -> Reply:
+        """``reply`` as this store queues it: by this manager (the one place that says so)."""
+        return replace(reply, queued_by=self.manager)
+
     def queue_reply(self, reply: Reply) -> JournalEntry:
-        """Put the reply in the outbox (first, so it is never lost), then journal it and drop
-        the conversation's draft."""
+        """Put the reply in the outbox (first, so it is never lost), by this manager, then
+        journal it and drop the conversation's draft."""
+        reply = self.as_queued(reply)
         pruned = self.outbox.add(reply, prune_sent=True)
         return self.triage.journal_reply(reply, forgotten=pruned)
 
     def queue_replies(self, replies: list[Reply]) -> list[JournalEntry]:
         """Put replies to many conversations in the outbox in one write (first, so none is
-        ever lost), then journal them as one action."""
+        ever lost), by this manager, then journal them as one action."""
+        replies = [self.as_queued(reply) for reply in replies]
         pruned = self.outbox.add_many(replies, prune_sent=True)
         return self.triage.journal_replies(replies, forgotten=pruned)
 
