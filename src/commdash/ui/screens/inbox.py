@@ -45,6 +45,7 @@ from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
 from commdash.ui.widgets.notices import WARNING_SECONDS, attempt, key_name, say
 from commdash.ui.widgets.post_queue import PostQueue
+from commdash.ui.widgets.presence_watch import PresenceWatch
 from commdash.ui.widgets.reply_composer import ReplyComposer
 from commdash.ui.widgets.status_bar import StatusBar
 from commdash.ui.widgets.thread_view import ThreadView
@@ -118,6 +119,7 @@ class InboxScreen(Screen[None]):
                 yield ReplyComposer(self.triager, id="composer")
                 yield Gauges(id="gauges")  # docked right; below 110 columns, the thread's place
         yield KeyBar()
+        yield PresenceWatch(lambda: self.triager.store.presence)
 
     def on_mount(self) -> None:
         self.filter_bar.authors = self._listed_authors
@@ -285,10 +287,22 @@ class InboxScreen(Screen[None]):
         return ids
 
     def _show_thread(self) -> None:
+        self.thread.show(self.current)
+        self._show_thread_title()
+
+    def _show_thread_title(self) -> None:
         cid = self.current
-        self.thread.show(cid)
-        title = inbox_text.thread_title(self.inbox, cid, cid in self.composer.drafts)
+        typing = self.query_one(PresenceWatch).typing.get(cid or "", ())
+        title = inbox_text.thread_title(self.inbox, cid, cid in self.composer.drafts, typing)
         self.query_one("#thread-title", Static).update(Content(title))
+
+    @on(PresenceWatch.Changed)
+    def _typing_changed(self, event: PresenceWatch.Changed) -> None:
+        """Colleagues started or stopped writing replies: only their rows are redrawn (the
+        list may hold 100,000), and the thread's title if it is one of theirs."""
+        self.conversation_list.show_typing(event.typing, event.conversations)
+        if self.current in event.conversations:
+            self._show_thread_title()
 
     def sync_from_disk(self) -> None:
         """Another commdash may have changed this source's state: take its changes."""

@@ -9,6 +9,8 @@ it is open.
 
 The box's subtitle counts the reply as the platform counts it against its limit
 (:mod:`commdash.replying`), and names its keys as they are in effect.
+
+While the box is open, the other managers see this one writing there (:class:`Announcer`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from commdash.text import one_line
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.saved_reply_picker import SavedReplyPicker, saved_replies_or_say
 from commdash.ui.widgets.notices import Severity, attempt, key_name, key_namer, say
+from commdash.ui.widgets.presence_watch import Announcer
 from commdash.ui.widgets.reply_box import ReplyBox
 
 DRAFT_SAVE_SECONDS = 1.0
@@ -86,9 +89,11 @@ class ReplyComposer(Widget):
         """What the box opened with that the manager did not type (the name of the person
         answered, where the platform puts the reply elsewhere): alone, it is no reply."""
         self._draft_timer: Timer | None = None
+        self.announcer = Announcer(lambda: self.triager.store.presence)
 
     def compose(self) -> ComposeResult:
         yield self.box
+        yield self.announcer
 
     def on_mount(self) -> None:
         self.box.display = False
@@ -143,6 +148,7 @@ class ReplyComposer(Widget):
         """Open the box on ``text``: the one moment its text comes from anywhere but the
         manager (and the editor they called), so nothing typed is ever overwritten."""
         self.replying = (cid, message_id)
+        self.announcer.start(cid)
         self._prefill = prefill
         box = self.box
         box.border_title = Content(title)
@@ -212,9 +218,8 @@ class ReplyComposer(Widget):
             self.drafts.pop(cid, None)
         else:
             return None
-        self.replying = self.editing = None
+        self._hide_box()
         self.box.text = ""
-        self.box.display = False
         say(self, notice, severity)
         return cid
 
@@ -235,9 +240,14 @@ class ReplyComposer(Widget):
             kept = True
             if not quiet:
                 say(self, "Your edit is kept as a draft; the reply in the outbox is unchanged.")
+        self._hide_box()
+        return kept
+
+    def _hide_box(self) -> None:
+        """The box is no longer open: hidden, and the others no longer see it."""
         self.replying = self.editing = None
         self.box.display = False
-        return kept
+        self.announcer.stop()
 
     def _author_of(self, cid: str, message_id: str) -> str:
         """Who wrote that message of the conversation."""
