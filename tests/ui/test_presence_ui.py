@@ -1,5 +1,6 @@
 """Two managers on one state directory: each sees within a second where the other writes a
-reply (``✎ ana`` in the row and the thread's title), until that box closes."""
+reply (``✎ ana`` in the row and the thread's title), and queueing a reply that a colleague
+answered meanwhile asks first (y sends, n keeps the box and its text)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ import time
 from collections.abc import Callable
 
 import pytest
-from _screen import AppFactory, Start, listing, notices, shown, until
+from _screen import AppFactory, Start, last_notice, listing, notices, shown, until
+from textual.containers import Vertical
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
+from commdash.outbox import Reply
+from commdash.saved_replies import SavedReply
 from commdash.store import Store
 from commdash.ui.app import CommdashApp
+from commdash.ui.screens.confirm import ConfirmScreen
+from commdash.ui.widgets.reply_box import ReplyBox
 
 SECOND = 1.0
 """What the issue promises: a colleague's typing shows, and goes, within a second."""
@@ -29,6 +35,18 @@ def row(app: CommdashApp, index: int) -> str:
 def colleague(app: CommdashApp, name: str | None = None) -> Store:
     """Another manager's commdash on the same state directory."""
     return Store(app.triager.store.directory, manager="kari@desk", name=name)
+
+
+def box(app: CommdashApp) -> ReplyBox:
+    return app.screen.query_one(ReplyBox)
+
+
+def question(app: CommdashApp) -> str:
+    """The dialog's question as shown, its lines joined (all of it must be in sight)."""
+    assert isinstance(app.screen, ConfirmScreen)
+    label = app.screen.query_one(Label)
+    assert label.region.right <= app.screen.query_one(Vertical).content_region.right
+    return " ".join(" ".join(shown(label)).split())
 
 
 def outbox(app: CommdashApp) -> list[tuple[str, str, str | None]]:
@@ -118,6 +136,64 @@ async def test_two_commdashes_see_each_other_write_until_the_box_closes(
     assert not ana.is_running
     directory = ana.triager.store.directory
     assert list((directory / "presence").iterdir()) == []
+
+
+async def test_a_colleagues_reply_since_the_box_opened_asks_first_n_keeps_the_text(
+    started: Start,
+) -> None:
+    async with started() as (app, pilot):
+        cid = listing(app).ids[0]
+        await pilot.press("r", *"Hello")
+        now = app.triager.clock.now()
+        colleague(app).queue_reply(Reply.new(cid, cid, "Thanks for asking!\nWe open at 9.", now))
+        await pilot.press("ctrl+s")
+        assert question(app) == (
+            'kari queued a reply just now: "Thanks for asking! We open at 9." — send anyway? y/n'
+        )
+        await pilot.press("n")
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert box(app).display and box(app).text == "Hello"
+        assert app.focused is box(app)
+        assert len(outbox(app)) == 1  # only kari's
+
+        await pilot.press(*" again", "ctrl+s")  # seen now: no second question
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert not box(app).display
+        assert [text for _, text, _ in outbox(app)] == [
+            "Thanks for asking!\nWe open at 9.",
+            "Hello again",
+        ]
+
+
+async def test_yes_sends_it_anyway_and_focus_goes_back(started: Start) -> None:
+    async with started() as (app, pilot):
+        cid = listing(app).ids[0]
+        await pilot.press("r", *"Hello")
+        earlier = app.triager.clock.now() - 120
+        colleague(app).queue_reply(Reply.new(cid, cid, "We open at 9.", earlier))
+        await pilot.press("ctrl+s")
+        assert question(app).startswith('kari queued a reply 2m ago: "We open at 9."')
+        await pilot.press("y")
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert not box(app).display
+        assert app.focused is listing(app)
+        assert [text for _, text, _ in outbox(app)] == ["We open at 9.", "Hello"]
+
+
+async def test_a_bulk_send_skips_and_names_those_answered_meanwhile(started: Start) -> None:
+    async with started(notifications=True) as (app, pilot):
+        app.triager.saved_replies.save(SavedReply("Thanks", "Thanks for writing!"))
+        first, second = listing(app).ids[:2]
+        answered = app.triager.inbox.conversations[first].message(app.triager.reply_target(first))
+        assert answered is not None
+        member = answered.author.name
+        await pilot.press("space", "space", "r")
+        colleague(app).queue_reply(Reply.new(first, first, "Answered", app.triager.clock.now()))
+        await pilot.press(*"thanks", "enter", "y")
+        assert last_notice(app).startswith(
+            f"Queued 1 · 1 skipped: answered meanwhile ({member[:20]}"
+        )
+        assert sorted(cid for cid, _, _ in outbox(app)) == sorted([first, second])
 
 
 async def test_a_presence_folder_that_cannot_be_written_is_said_once(started: Start) -> None:

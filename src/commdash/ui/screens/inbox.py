@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from commdash import double_reply
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
 from commdash.inbox import SORTS, VIEWS, Sort, SourceFigures, View
@@ -31,6 +32,7 @@ from commdash.timeutil import short_age
 from commdash.ui.marks import Marks
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.confirm import ConfirmScreen
 from commdash.ui.screens.inbox_bulk import BulkActions, conversations
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
 from commdash.ui.screens.note import NoteScreen
@@ -864,8 +866,29 @@ class InboxScreen(Screen[None]):
 
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
-        with the new text), then go back where the manager was, before the next key."""
-        had_focus = self.focused is self.composer.box
+        with the new text), then go back where the manager was, before the next key. When a
+        colleague answered the conversation since the box opened, ask first: n keeps the
+        box and its text."""
+        composer = self.composer
+        had_focus = self.focused is composer.box
+        answers = composer.answered_since()
+        if answers is None:
+            return
+        if not answers:
+            self._queue_reply(had_focus)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._queue_reply(had_focus)
+            else:
+                composer.saw(answers)
+                self._focus(composer.box)
+
+        question = double_reply.question(answers, self.inbox.clock.now())
+        self.app.push_screen(ConfirmScreen(terminal_text(question), answered))
+
+    def _queue_reply(self, had_focus: bool) -> None:
         cid = self.composer.queue()
         if cid is None:
             return
