@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from commdash import triage
+from commdash import double_reply, triage
+from commdash.double_reply import Answer, Seen
 from commdash.errors import CommdashError
 from commdash.hints import Hint, Press
 from commdash.inbox import Inbox
@@ -313,7 +314,8 @@ class Triager:
         if why is not None:
             raise ReadOnlyError(why)
         now = self.clock.now()
-        reply = Reply.new(cid, in_reply_to, self._sendable(cid, in_reply_to, text), now)
+        text = self._sendable(cid, in_reply_to, text)
+        reply = self.store.as_queued(Reply.new(cid, in_reply_to, text, now))
         self.store.queue_reply(reply)
         self.inbox.add_reply(reply)
         return reply
@@ -325,13 +327,17 @@ class Triager:
         members = [m for m in conversation.messages if not m.ours]
         return max(members, key=lambda m: m.created_at, default=conversation.root).id
 
-    def bulk_reply(self, cids: Iterable[str], saved: SavedReply) -> BulkReply:
+    def bulk_reply(
+        self, cids: Iterable[str], saved: SavedReply, seen: Mapping[str, Seen] | None = None
+    ) -> BulkReply:
         """Send ``saved`` to every conversation of ``cids`` (once each, however often it is
         named), each reply to its :meth:`reply_target` and filled for that member, as one
         action: one outbox write, one journal entry, one undo. A conversation it cannot go
         to is skipped, with why: read-only, a gap left after filling, too long, gone from
-        the source, or this very reply already waiting there."""
+        the source, this very reply already waiting there, or (given what the manager had
+        ``seen`` of each) answered since."""
         now, manager = self.clock.now(), manager_name()
+        outbox = self.store.replies() if seen else []
         queued: list[Reply] = []
         skipped: list[Skipped] = []
         for cid in dict.fromkeys(cids):
@@ -342,16 +348,32 @@ class Triager:
             member = self.inbox.conversations[cid].message(target)
             who = "" if member is None else member.author.name
             text, why = self._bulk_text(cid, target, saved, manager)
+            since = (seen or {}).get(cid)
+            conversation = self.inbox.conversations[cid]
+            if why is None and since and double_reply.answered_since(since, conversation, outbox):
+                why = "answered meanwhile"
             if why is not None:
                 skipped.append(Skipped(cid, who, why))
                 continue
-            queued.append(Reply.new(cid, target, text, now))
+            queued.append(self.store.as_queued(Reply.new(cid, target, text, now)))
         if queued:
             self.store.queue_replies(queued)
             self._note_own_write()
             for reply in queued:
                 self.inbox.add_reply(reply)
         return BulkReply(tuple(queued), tuple(skipped))
+
+    def answers_seen(self, cid: str) -> Seen:
+        """What the manager sees now of the conversation's answers: what a reply started
+        now is checked against (:meth:`answered_since`)."""
+        return double_reply.seen(cid, self.inbox.conversations.get(cid), self.inbox.replies(cid))
+
+    def answered_since(self, seen: Seen, editing: str = "") -> list[Answer]:
+        """The answers to the conversation that came since the manager had ``seen`` it (a
+        colleague's reply, the page's own on the platform), oldest first; the outbox is
+        read afresh. ``editing``: the outbox's reply being edited, which does not count."""
+        conversation = self.inbox.conversations.get(seen.conversation_id)
+        return double_reply.answered_since(seen, conversation, self.store.replies(), editing)
 
     def bulk_preview(self, cids: Iterable[str], saved: SavedReply) -> str | None:
         """What :meth:`bulk_reply` would queue for the first conversation it goes to; None

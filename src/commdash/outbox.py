@@ -59,6 +59,8 @@ class Reply:
     taken for (ours, with its text, where it goes). After an attempt that may have reached
     the platform, only a match not among them is the reply: ids are compared, never
     clocks. None until then, so None also means no request was sent yet."""
+    queued_by: str | None = None
+    """The manager (``user@host``) who queued it; None in an outbox an older commdash wrote."""
 
     @classmethod
     def new(cls, conversation_id: str, in_reply_to: str, text: str, now: float) -> Reply:

@@ -181,10 +181,11 @@ def _quoted(name: str) -> str:
     return f'"{one_line(name, 40)}"'
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
+def write_atomically(path: Path, payload: bytes, durable: bool = True) -> None:
     """Replace ``path`` by ``payload`` (temporary file, fsync, rename, fsync of the directory).
     A file replaced keeps its mode and group; a new one is private, or shared like its
-    directory."""
+    directory. ``durable`` False: no fsync, for a file that means nothing after a crash (a
+    reader still only ever sees a whole file)."""
     temporary = path.with_name(temporary_name(path.name))
     try:
         make_directories(path.parent)
@@ -199,9 +200,11 @@ def write_atomically(path: Path, payload: bytes) -> None:
             os.fchmod(descriptor, mode)  # after the chown, which may clear some bits
             handle.write(payload)
             handle.flush()
-            os.fsync(descriptor)
+            if durable:
+                os.fsync(descriptor)
         os.replace(temporary, path)
-        _fsync_directory(path.parent)
+        if durable:
+            _fsync_directory(path.parent)
     except OSError as exc:
         with suppress(OSError):  # never made (no such folder, a name too long): nothing to undo
             temporary.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ def test_it_is_a_plain_tinydb_storage_that_makes_its_directories(tmp_path: Path)
 def test_a_store_sees_what_another_wrote_since_it_last_read(tmp_path: Path) -> None:
     mine, theirs = Store(tmp_path), Store(tmp_path)
     assert mine.replies() == []
-    reply = Reply.new("c1", "c1", "Thanks!", NOW)
+    reply = theirs.as_queued(Reply.new("c1", "c1", "Thanks!", NOW))
     theirs.queue_reply(reply)
     assert mine.replies() == [reply]
 

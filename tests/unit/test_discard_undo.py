@@ -27,7 +27,7 @@ def test_a_bulk_action_journals_each_change_with_its_action_and_time(tmp_path: P
 
 def test_a_discard_is_journalled_at_its_time(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    reply = Reply.new("c1", "m1", "Thanks!", NOW)
+    reply = store.as_queued(Reply.new("c1", "m1", "Thanks!", NOW))
     store.queue_reply(reply)
     assert store.discard_reply_undoably(reply.id, NOW + 5) == reply
     undone = store.undo()
@@ -38,8 +38,8 @@ def test_a_discard_is_journalled_at_its_time(tmp_path: Path) -> None:
 
 def test_undo_puts_back_the_reply_discarded_not_another(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    first = Reply.new("c1", "m1", "First", NOW)
-    second = Reply.new("c2", "m2", "Second", NOW + 1)
+    first = store.as_queued(Reply.new("c1", "m1", "First", NOW))
+    second = store.as_queued(Reply.new("c2", "m2", "Second", NOW + 1))
     store.queue_reply(first)
     store.queue_reply(second)
     discarded = store.discard_reply_undoably(second.id, NOW + 5)
@@ -51,7 +51,7 @@ def test_undo_puts_back_the_reply_discarded_not_another(tmp_path: Path) -> None:
 
 def test_a_sent_reply_is_neither_discarded_nor_journalled(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    reply = Reply.new("c1", "m1", "Thanks!", NOW)
+    reply = store.as_queued(Reply.new("c1", "m1", "Thanks!", NOW))
     store.queue_reply(reply)
     sent = store.update_reply(reply.id, lambda r: r.sent("m-9", NOW + 1))
     assert store.discard_reply_undoably(reply.id, NOW + 5) is None
@@ -66,7 +66,7 @@ def test_my_undo_of_a_reply_a_colleague_discarded_leaves_them_their_undo(
 ) -> None:
     mine = Store(tmp_path, session="s-ann", manager="ann@desk")
     theirs = Store(tmp_path, session="s-bo", manager="bo@desk")
-    reply = Reply.new("c1", "m1", "Thanks!", NOW)
+    reply = mine.as_queued(Reply.new("c1", "m1", "Thanks!", NOW))
     mine.queue_reply(reply)
     assert theirs.discard_reply_undoably(reply.id, NOW + 5) == reply
 

@@ -34,7 +34,7 @@ def record(
 
 
 def queue(store: Store, cid: str, text: str = "Thanks!") -> Reply:
-    reply = Reply.new(cid, cid, text, NOW)
+    reply = store.as_queued(Reply.new(cid, cid, text, NOW))
     store.queue_reply(reply)
     return reply
 
@@ -381,13 +381,13 @@ def test_records_are_written_as_earlier_releases_wrote_them() -> None:
     release, and its files by this one."""
     reply = Reply(
         "r1", "c1", "m1", "Hi", NOW, "sent", None, "reply", 1, 0.0, "p9", None, NOW + 1,
-        NOW, False, ("p1",),
+        NOW, False, ("p1",), "ana@desk",
     )  # fmt: skip
     written = {
         "id": "r1", "conversation_id": "c1", "in_reply_to": "m1", "text": "Hi",
         "queued_at": NOW, "status": "sent", "error": None, "kind": "reply", "attempts": 1,
         "next_attempt_at": 0.0, "remote_id": "p9", "sending_by": None, "sent_at": NOW + 1,
-        "claimed_at": NOW, "paused": False, "preexisting": ["p1"],
+        "claimed_at": NOW, "paused": False, "preexisting": ["p1"], "queued_by": "ana@desk",
     }  # fmt: skip
     assert list(reply.to_dict().items()) == list(written.items())
     assert Reply.from_dict(written) == reply

@@ -22,7 +22,7 @@ def record(
 
 
 def queue(store: Store, cid: str, text: str = "Thanks!") -> Reply:
-    reply = Reply.new(cid, cid, text, NOW)
+    reply = store.as_queued(Reply.new(cid, cid, text, NOW))
     store.queue_reply(reply)
     return reply
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
+from commdash.presence import PRESENCE_TTL
 from commdash.store.team import TeamStore
 from commdash.store.team_db import TeamDatabase
 from commdash.store.team_schema import MIGRATIONS
@@ -261,3 +263,34 @@ def test_a_manager_role_with_only_dml_on_the_tables_is_enough(
         assert store.states() == {"c1": set_tags(BLANK, ["vip"])}
     finally:
         database.close()
+
+
+def test_a_manager_writing_a_reply_shows_to_another_machine_within_a_second(
+    team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    other = TeamDatabase(team_db._conninfo).open()
+    try:
+        ana = TeamStore(tmp_path / "a", team_db, SOURCE, manager="ana@laptop", name="Ana")
+        bo = TeamStore(tmp_path / "b", other, SOURCE, manager="bo@desk")
+        assert bo.presence.others(time.time()) == {}
+        ana.presence.announce("c1", time.time())
+        assert eventually(lambda: bo.presence.others(time.time()) == {"c1": ("Ana",)}, 1.0)
+        assert ana.presence.others(time.time()) == {}  # one's own typing is not shown
+        ana.presence.announce(None, time.time())
+        assert eventually(lambda: bo.presence.others(time.time()) == {}, 1.0)
+        ana.presence.announce("c2", time.time())  # then its commdash is killed: no more news
+        assert eventually(lambda: bo.presence.others(time.time()) == {"c2": ("Ana",)}, 1.0)
+        assert bo.presence.others(time.time() + PRESENCE_TTL + 1) == {}  # expires on its own
+    finally:
+        other.close()
+
+
+def test_presence_names_from_the_database_are_plain_text(
+    team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    ana = TeamStore(tmp_path / "a", team_db, SOURCE, name="[bold]x\x1b]52;c;cHduZWQ=\x07")
+    bo = TeamStore(tmp_path / "b", team_db, SOURCE)
+    ana.presence.announce("c1\x1b[2J", time.time())
+    assert eventually(lambda: bool(bo.presence.others(time.time())), 1.0)
+    ((cid, names),) = bo.presence.others(time.time()).items()
+    assert "\x1b" not in cid + "".join(names) and "\x07" not in "".join(names)

@@ -15,13 +15,17 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from commdash.host import hostname
 from commdash.outbox import Reply
+from commdash.presence import Presence
 from commdash.statefiles import DirectoryLock, remove_stale_temporaries, stale_temporaries
 from commdash.store.backends import OutboxBackend, SavedRepliesBackend, TriageBackend
 from commdash.store.outbox import OutboxStore
+from commdash.store.presence import FOLDER as PRESENCE
+from commdash.store.presence import FilePresence
 from commdash.store.rules import RULES
 from commdash.store.saved_replies import SavedReplyStore
 from commdash.store.triage import DISCARD, Transition, TriageStore, Undoing
@@ -38,8 +42,14 @@ class Store:
     journal) and discarding a reply so that undo can put it back (the copy first)."""
 
     def __init__(
-        self, directory: Path, session: str | None = None, manager: str | None = None
+        self,
+        directory: Path,
+        session: str | None = None,
+        manager: str | None = None,
+        name: str | None = None,
     ) -> None:
+        """``name``: how the other managers see this one typing (``✎ ana``); by default
+        the part of ``manager`` before the ``@``."""
         self.directory = directory
         self.session = session or uuid.uuid4().hex
         self.manager = manager or default_manager()
@@ -50,6 +60,8 @@ class Store:
         self._prepared = False
         self.triage: TriageBackend = TriageStore(directory, self.locked, self.session, self.manager)
         self.outbox: OutboxBackend = OutboxStore(directory / "outbox.json", self.locked)
+        self.presence: Presence = FilePresence(directory, self.session, self.manager, name)
+        """Who else writes a reply, and where; this session's own announcements."""
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -62,10 +74,10 @@ class Store:
             self.last_write = (before, self.fingerprint())
 
     @property
-    def _folders(self) -> tuple[Path, Path, Path, Path]:
+    def _folders(self) -> tuple[Path, ...]:
         """Where the state files are written."""
         folders = self.triage.shard_folder, self.triage.batch_folder, self.directory / RULES
-        return self.directory, *folders
+        return self.directory, *folders, self.directory / PRESENCE
 
     def _prepare(self) -> None:
         """What the first use of a directory does, under the lock: move a 0.1 directory's
@@ -192,15 +204,21 @@ class Store:
 
     # Both ---------------------------------------------------------------------------------
 
+    def as_queued(self, reply: Reply) -> Reply:
+        """``reply`` as this store queues it: by this manager (the one place that says so)."""
+        return replace(reply, queued_by=self.manager)
+
     def queue_reply(self, reply: Reply) -> JournalEntry:
-        """Put the reply in the outbox (first, so it is never lost), then journal it and drop
-        the conversation's draft."""
+        """Put the reply in the outbox (first, so it is never lost), by this manager, then
+        journal it and drop the conversation's draft."""
+        reply = self.as_queued(reply)
         pruned = self.outbox.add(reply, prune_sent=True)
         return self.triage.journal_reply(reply, forgotten=pruned)
 
     def queue_replies(self, replies: list[Reply]) -> list[JournalEntry]:
         """Put replies to many conversations in the outbox in one write (first, so none is
-        ever lost), then journal them as one action."""
+        ever lost), by this manager, then journal them as one action."""
+        replies = [self.as_queued(reply) for reply in replies]
         pruned = self.outbox.add_many(replies, prune_sent=True)
         return self.triage.journal_replies(replies, forgotten=pruned)
 

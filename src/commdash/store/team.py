@@ -17,11 +17,13 @@ from psycopg import Cursor
 
 from commdash.errors import StateError
 from commdash.outbox import Reply
+from commdash.presence import display_name
 from commdash.store.backends import SavedRepliesBackend
 from commdash.store.directory import Store
 from commdash.store.team_db import Part, TeamDatabase
 from commdash.store.team_outbox import TeamOutboxStore
 from commdash.store.team_pending import PendingQueue
+from commdash.store.team_presence import TeamPresence
 from commdash.store.team_saved_replies import TeamSavedReplyStore
 from commdash.store.team_triage import TeamTriageStore
 from commdash.store.triage import Transition, Undoing
@@ -41,8 +43,8 @@ class TeamStore(Store):
         manager: str | None = None,
         name: str | None = None,
     ) -> None:
-        super().__init__(directory, session, manager)
-        self.name = name or self.manager.partition("@")[0]
+        super().__init__(directory, session, manager, name)
+        self.name = display_name(self.manager, name)
         """How the other managers see this one (``[team] name``)."""
         self.database = database
         self.source = source
@@ -50,6 +52,8 @@ class TeamStore(Store):
         self._versions_lock = threading.Lock()
         self.team_triage = TeamTriageStore(database, source, directory, self.session, self.manager)
         self.team_outbox = TeamOutboxStore(database, source)
+        self.team_presence = TeamPresence(database, source, self.session)
+        self.presence = self.team_presence
         self.triage = self.team_triage
         self.outbox = self.team_outbox
         self.pending = PendingQueue(directory, self.locked)
@@ -95,6 +99,7 @@ class TeamStore(Store):
         """News from the listener: a change committed (``source`` empty: the listener has
         just connected, and whatever happened while it was away is read)."""
         if not source:
+            self.team_presence.due = True
             with suppress(StateError):
                 self.catch_up()
             states, outbox = self.database.versions(self.source)
@@ -102,6 +107,9 @@ class TeamStore(Store):
             return
         elif part == "notice":
             self._notices_due = True
+            return
+        elif part == "presence":
+            self.team_presence.due = True
             return
         else:
             states = version if part == "states" else 0
@@ -245,6 +253,7 @@ class TeamStore(Store):
             except StateError:
                 if not self.offline:
                     raise
+        reply = self.as_queued(reply)
         state = self.team_triage.known([reply.conversation_id])[reply.conversation_id]
         entry = self.team_triage._entry(
             "reply", reply.conversation_id, state, state, reply.queued_at, reply.id

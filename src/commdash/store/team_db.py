@@ -111,6 +111,11 @@ class TeamDatabase:
         self._thread: threading.Thread | None = None
         self.reachable = True
 
+    @property
+    def offline(self) -> bool:
+        """Whether the database could not be reached at the latest try."""
+        return not self.reachable
+
     def open(self, timeout: float = 10.0) -> TeamDatabase:
         """Connect, and bring the tables up to date; a StateError naming the database when
         it cannot be reached."""

@@ -37,6 +37,7 @@ class ConfirmScreen(Dialog[bool]):
         width: 56; max-width: 100%; height: auto; border: round $warning; background: $panel;
         padding: 0 1;
     }
+    ConfirmScreen .question { width: 100%; }  /* a long one wraps, its keys in sight */
     ConfirmScreen .detail { color: $text-muted; }
     """
 
@@ -52,7 +53,7 @@ class ConfirmScreen(Dialog[bool]):
     def compose(self) -> ComposeResult:
         keys = f"{key_name(self, 'confirm.yes')}/{key_name(self, 'confirm.no')}"
         with Vertical():
-            yield Label(f"{self.question} {keys}", markup=False)
+            yield Label(f"{self.question} {keys}", markup=False, classes="question")
             if self.detail:
                 yield Label(preview(self.detail), markup=False, classes="detail")
 

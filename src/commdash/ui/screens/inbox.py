@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from commdash import double_reply
 from commdash.actions import Triager, snooze_choices
 from commdash.errors import StateError
 from commdash.inbox import SORTS, VIEWS, Sort, SourceFigures, View
@@ -31,6 +32,7 @@ from commdash.timeutil import short_age
 from commdash.ui.marks import Marks
 from commdash.ui.screens import inbox_text
 from commdash.ui.screens.choose import ChooseScreen
+from commdash.ui.screens.confirm import ConfirmScreen
 from commdash.ui.screens.inbox_bulk import BulkActions, conversations
 from commdash.ui.screens.inbox_keys import INBOX_BINDINGS
 from commdash.ui.screens.note import NoteScreen
@@ -45,6 +47,7 @@ from commdash.ui.widgets.gauges import Gauges
 from commdash.ui.widgets.key_bar import KeyBar
 from commdash.ui.widgets.notices import WARNING_SECONDS, attempt, key_name, say
 from commdash.ui.widgets.post_queue import PostQueue
+from commdash.ui.widgets.presence_watch import PresenceWatch
 from commdash.ui.widgets.reply_composer import ReplyComposer
 from commdash.ui.widgets.status_bar import StatusBar
 from commdash.ui.widgets.thread_view import ThreadView
@@ -122,6 +125,7 @@ class InboxScreen(Screen[None]):
                 yield ReplyComposer(self.triager, id="composer")
                 yield Gauges(id="gauges")  # docked right; below 110 columns, the thread's place
         yield KeyBar()
+        yield PresenceWatch(lambda: self.triager.store.presence)
 
     def on_mount(self) -> None:
         self.filter_bar.authors = self._listed_authors
@@ -290,10 +294,22 @@ class InboxScreen(Screen[None]):
         return ids
 
     def _show_thread(self) -> None:
+        self.thread.show(self.current)
+        self._show_thread_title()
+
+    def _show_thread_title(self) -> None:
         cid = self.current
-        self.thread.show(cid)
-        title = inbox_text.thread_title(self.inbox, cid, cid in self.composer.drafts)
+        typing = self.query_one(PresenceWatch).typing.get(cid or "", ())
+        title = inbox_text.thread_title(self.inbox, cid, cid in self.composer.drafts, typing)
         self.query_one("#thread-title", Static).update(Content(title))
+
+    @on(PresenceWatch.Changed)
+    def _typing_changed(self, event: PresenceWatch.Changed) -> None:
+        """Colleagues started or stopped writing replies: only their rows are redrawn (the
+        list may hold 100,000), and the thread's title if it is one of theirs."""
+        self.conversation_list.show_typing(event.typing, event.conversations)
+        if self.current in event.conversations:
+            self._show_thread_title()
 
     def sync_from_disk(self) -> None:
         """Another commdash may have changed this source's state: take its changes."""
@@ -861,8 +877,29 @@ class InboxScreen(Screen[None]):
 
     def action_queue_reply(self) -> None:
         """ctrl+s in the reply box: queue the reply (or a reply of the outbox being edited,
-        with the new text), then go back where the manager was, before the next key."""
-        had_focus = self.focused is self.composer.box
+        with the new text), then go back where the manager was, before the next key. When a
+        colleague answered the conversation since the box opened, ask first: n keeps the
+        box and its text."""
+        composer = self.composer
+        had_focus = self.focused is composer.box
+        answers = composer.answered_since()
+        if answers is None:
+            return
+        if not answers:
+            self._queue_reply(had_focus)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._queue_reply(had_focus)
+            else:
+                composer.saw(answers)
+                self._focus(composer.box)
+
+        question = double_reply.question(answers, self.inbox.clock.now())
+        self.app.push_screen(ConfirmScreen(terminal_text(question), answered))
+
+    def _queue_reply(self, had_focus: bool) -> None:
         cid = self.composer.queue()
         if cid is None:
             return

@@ -3,7 +3,8 @@ goes to the next (as mutt's ``t``), ``*`` marks the whole view and filter, escap
 clears the marks; while there are marks, ``r e s t a h`` act on every marked conversation at
 once (:class:`~commdash.actions.Triager`'s bulk API: one write per shard, one undo), the marks
 clear, and a notice says what was done and that ``u`` undoes it. ``r`` sends a saved reply,
-chosen in the picker, to all marked after a yes (the question shows it as filled for the first).
+chosen in the picker, to all marked after a yes (the question shows it as filled for the first),
+skipping those a colleague answered since ``r`` was pressed.
 """
 
 from __future__ import annotations
@@ -208,6 +209,9 @@ class BulkActions:
             return
         cids = self._as_listed(self.marks.ids())
         count = conversations(len(cids))
+        # What the manager sees now of each: one answered by a colleague before the yes is
+        # skipped, not answered twice.
+        seen = {cid: screen.triager.answers_seen(cid) for cid in cids}
 
         def chosen(saved: SavedReply | None) -> None:
             if saved is None:
@@ -217,7 +221,7 @@ class BulkActions:
                 if not yes:
                     return
                 triager = screen.triager
-                ok, result = attempt(screen, lambda: triager.bulk_reply(cids, saved))
+                ok, result = attempt(screen, lambda: triager.bulk_reply(cids, saved, seen))
                 if ok and result is not None:
                     self._replied(result)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from commdash.inbox import VIEWS, Inbox, View
+from commdash.presence import marker
 from commdash.text import one_line
 from commdash.timeutil import ago, short_age
 from commdash.ui.widgets.cells import terminal_text
@@ -51,9 +52,9 @@ def list_title(
     return title
 
 
-def thread_title(inbox: Inbox, cid: str | None, draft: bool) -> str:
-    """The thread's title: where the conversation stands, who has it, its tags, and whether
-    a draft waits for it."""
+def thread_title(inbox: Inbox, cid: str | None, draft: bool, typing: tuple[str, ...] = ()) -> str:
+    """The thread's title: where the conversation stands, who else is writing a reply to
+    it (``typing``), who has it, its tags, and whether a draft waits for it."""
     title = "Thread"
     if cid is None:
         return title
@@ -65,6 +66,8 @@ def thread_title(inbox: Inbox, cid: str | None, draft: bool) -> str:
         title += f" · snoozed, back {short_age(state.snoozed_until - inbox.clock.now())}"
     else:
         title += f" · {status}"
+    if typing:  # early: a narrow title is cut at its end
+        title += f" · {marker(typing)}"
     if state.assignee:
         title += f" · @{state.assignee}"
     if state.tags:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import ClassVar
 
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
 
 from commdash.inbox import Inbox
-from commdash.text import cell_width
+from commdash.presence import marker
+from commdash.text import cell_width, one_line
 from commdash.timeutil import short_age
 from commdash.ui.marks import Marks
-from commdash.ui.widgets.cells import fit, right
+from commdash.ui.widgets.cells import fit, right, terminal_text
 from commdash.ui.widgets.virtual_list import VirtualList
 
 AGE_WIDTH = 6
@@ -22,7 +24,8 @@ colour, and in a cell every row has, so no row is narrower at 80 columns."""
 
 
 class ConversationList(VirtualList):
-    """Rows: state marker, mark, how long it has waited, who started it, what they said.
+    """Rows: state marker, mark, how long it has waited, who started it, what they said,
+    and who else is writing a reply to it (``✎ ana``).
 
     Its keys mark conversations for a bulk action; the screen keeps the marks and acts."""
 
@@ -61,6 +64,7 @@ class ConversationList(VirtualList):
         "conversation-list--author",
         "conversation-list--label",
         "conversation-list--mark",
+        "conversation-list--typing",
     }
 
     DEFAULT_CSS = """
@@ -71,6 +75,7 @@ class ConversationList(VirtualList):
         & > .conversation-list--author { text-style: bold; }
         & > .conversation-list--label { color: $accent; }
         & > .conversation-list--mark { color: $accent; text-style: bold; }
+        & > .conversation-list--typing { color: $accent; text-style: bold; }
     }
     """
 
@@ -79,6 +84,8 @@ class ConversationList(VirtualList):
         self.inbox = inbox
         self.marks = marks
         self.ids: list[str] = []
+        self.typing: Mapping[str, tuple[str, ...]] = {}
+        """Conversation id → the other managers writing a reply there."""
 
     def show(self, ids: list[str], keep: str | None) -> None:
         """Show ``ids``; the cursor stays on ``keep`` if it is still listed, else on its row."""
@@ -93,6 +100,15 @@ class ConversationList(VirtualList):
     def current(self) -> str | None:
         return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
+    def show_typing(self, typing: Mapping[str, tuple[str, ...]], changed: Collection[str]) -> None:
+        """Who writes where now; only the rows on screen of the ``changed`` conversations
+        are redrawn (the cost of the window's height, however long the list)."""
+        self.typing = typing
+        top = int(self.scroll_offset.y)
+        for index in range(top, min(top + self.size.height, len(self.ids))):
+            if self.ids[index] in changed:
+                self.refresh_line(index)
+
     def _snippet(self, cid: str, width: int) -> list[Segment]:
         """What the conversation's starter said; marked when a moderator hid it."""
         root = self.inbox.conversations[cid].root
@@ -101,6 +117,13 @@ class ConversationList(VirtualList):
         label = "(hidden) "[:width]
         quiet = self.component_style("conversation-list--quiet")
         return [Segment(label, quiet), Segment(fit(root.text, width - len(label)), quiet)]
+
+    def _writers(self, cid: str, room: int) -> str:
+        """`` ✎ ana`` when others write a reply to ``cid``, in at most ``room`` cells."""
+        typing = self.typing.get(cid)
+        if not typing or room < 2:
+            return ""
+        return " " + one_line(terminal_text(marker(typing)), room - 1)
 
     def render_row(self, index: int, width: int) -> list[Segment]:
         inbox = self.inbox
@@ -130,9 +153,11 @@ class ConversationList(VirtualList):
         failed = any(reply.status == "failed" for reply in replies)
         outbox = (" ↩failed" if failed else " ↩queued") if replies else ""
         snippet_width = width - 2 - AGE_WIDTH - 1 - AUTHOR_WIDTH - 1
+        writers = self._writers(cid, snippet_width // 2)
         label_width = min(cell_width(labels) + 1, max(0, snippet_width // 3))
         label_text = fit(labels, label_width) if labels else ""
-        snippet_width -= cell_width(count + outbox) + (label_width + 1 if label_text else 0)
+        snippet_width -= cell_width(count + outbox + writers)
+        snippet_width -= label_width + 1 if label_text else 0
         mark = Segment(MARK, self.component_style("conversation-list--mark"))
         segments = [
             Segment(marker, marker_style),
@@ -145,6 +170,7 @@ class ConversationList(VirtualList):
             *self._snippet(cid, max(0, snippet_width)),
             Segment(count, quiet),
             Segment(outbox, self.component_style("conversation-list--late") if failed else quiet),
+            Segment(writers, self.component_style("conversation-list--typing")),
         ]
         if label_text:
             segments.append(

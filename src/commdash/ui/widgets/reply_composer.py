@@ -9,6 +9,10 @@ it is open.
 
 The box's subtitle counts the reply as the platform counts it against its limit
 (:mod:`commdash.replying`), and names its keys as they are in effect.
+
+While the box is open, the other managers see this one writing there (:class:`Announcer`);
+what the manager had seen of the conversation's answers when it opened is kept, so that
+queueing can first tell of a colleague's answer that came since (:meth:`answered_since`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from textual.widget import Widget
 
 from commdash import editor
 from commdash.actions import Triager
+from commdash.double_reply import Answer, Seen
 from commdash.replying import lands_under, queued_text, reply_limit
 from commdash.saved_replies import (
     SavedReply,
@@ -34,6 +39,7 @@ from commdash.text import one_line
 from commdash.ui.screens.prompt import PromptScreen
 from commdash.ui.screens.saved_reply_picker import SavedReplyPicker, saved_replies_or_say
 from commdash.ui.widgets.notices import Severity, attempt, key_name, key_namer, say
+from commdash.ui.widgets.presence_watch import Announcer
 from commdash.ui.widgets.reply_box import ReplyBox
 
 DRAFT_SAVE_SECONDS = 1.0
@@ -86,9 +92,13 @@ class ReplyComposer(Widget):
         """What the box opened with that the manager did not type (the name of the person
         answered, where the platform puts the reply elsewhere): alone, it is no reply."""
         self._draft_timer: Timer | None = None
+        self.seen: Seen | None = None
+        """While the box is open: what the manager had seen of the conversation's answers."""
+        self.announcer = Announcer(lambda: self.triager.store.presence)
 
     def compose(self) -> ComposeResult:
         yield self.box
+        yield self.announcer
 
     def on_mount(self) -> None:
         self.box.display = False
@@ -143,6 +153,8 @@ class ReplyComposer(Widget):
         """Open the box on ``text``: the one moment its text comes from anywhere but the
         manager (and the editor they called), so nothing typed is ever overwritten."""
         self.replying = (cid, message_id)
+        self.seen = self.triager.answers_seen(cid)
+        self.announcer.start(cid)
         self._prefill = prefill
         box = self.box
         box.border_title = Content(title)
@@ -183,6 +195,20 @@ class ReplyComposer(Widget):
 
     # Closing ------------------------------------------------------------------------------
 
+    def answered_since(self) -> list[Answer] | None:
+        """The answers to the conversation that came since the box opened (a colleague's
+        reply, the page's own), oldest first; None after saying why the outbox cannot be
+        read."""
+        if self.replying is None or self.seen is None:
+            return []
+        seen, editing = self.seen, self.editing or ""
+        return attempt(self, lambda: self.triager.answered_since(seen, editing))[1]
+
+    def saw(self, answers: list[Answer]) -> None:
+        """The manager was shown ``answers`` and kept writing: they are no news any more."""
+        if self.seen is not None:
+            self.seen = self.seen.including(answers)
+
     def queue(self) -> str | None:
         """Queue the reply (or the reply of the outbox being edited, with the new text) and
         close the box; the conversation's id, or None when nothing was queued (after saying
@@ -212,9 +238,8 @@ class ReplyComposer(Widget):
             self.drafts.pop(cid, None)
         else:
             return None
-        self.replying = self.editing = None
+        self._hide_box()
         self.box.text = ""
-        self.box.display = False
         say(self, notice, severity)
         return cid
 
@@ -235,9 +260,14 @@ class ReplyComposer(Widget):
             kept = True
             if not quiet:
                 say(self, "Your edit is kept as a draft; the reply in the outbox is unchanged.")
-        self.replying = self.editing = None
-        self.box.display = False
+        self._hide_box()
         return kept
+
+    def _hide_box(self) -> None:
+        """The box is no longer open: hidden, and the others no longer see it."""
+        self.replying = self.editing = self.seen = None
+        self.box.display = False
+        self.announcer.stop()
 
     def _author_of(self, cid: str, message_id: str) -> str:
         """Who wrote that message of the conversation."""
