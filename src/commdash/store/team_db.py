@@ -165,10 +165,18 @@ class TeamDatabase:
             raise StateError(f"{self.shown}: {one_line(str(exc), 200) or 'unreachable'}") from None
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor[Any]]:
-        """A cursor in a transaction, committed when the block ends without an error."""
-        with self.connection() as connection, connection.transaction():
-            yield connection.cursor()
+    def transaction(self, pipelined: bool = False) -> Iterator[Cursor[Any]]:
+        """A cursor in a transaction, committed when the block ends without an error.
+        ``pipelined``: statements go out without waiting for each other's results until one
+        is fetched (two round trips for an action instead of eight: over a slow link, or on
+        busy cores, each round trip counts)."""
+        with self.connection() as connection:
+            if not pipelined:
+                with connection.transaction():
+                    yield connection.cursor()
+                return
+            with connection.pipeline(), connection.transaction():
+                yield connection.cursor()
 
     # Versions and news --------------------------------------------------------------------
 
@@ -193,17 +201,29 @@ class TeamDatabase:
     def bump(cursor: Cursor[Any], source: str, part: Literal["states", "outbox"]) -> int:
         """Take the source's next version of ``part`` in this transaction (which holds the
         source's row until it commits) and announce it when it commits."""
+        version = TeamDatabase.version_of(TeamDatabase.ask_bump(cursor, source, part), source)
+        TeamDatabase.announce(cursor, source, part, version)
+        return version
+
+    @staticmethod
+    def ask_bump(
+        cursor: Cursor[Any], source: str, part: Literal["states", "outbox"]
+    ) -> Cursor[Any]:
+        """:meth:`bump`, its answer not waited for: fetch it with :meth:`version_of` (then
+        :meth:`announce` it)."""
         column = "states_version" if part == "states" else "outbox_version"
-        row = cursor.execute(
+        return cursor.execute(
             f"UPDATE commdash_sources SET {column} = {column} + 1 "
             "WHERE source = %s RETURNING " + column,
             (source,),
-        ).fetchone()
+        )
+
+    @staticmethod
+    def version_of(asked: Cursor[Any], source: str) -> int:
+        row = asked.fetchone()
         if row is None:
             raise StateError(f"the team database has no row for source {source!r}")
-        version = int(row[0])
-        TeamDatabase.announce(cursor, source, part, version)
-        return version
+        return int(row[0])
 
     @staticmethod
     def announce(cursor: Cursor[Any], source: str, part: Part, version: int = 0) -> None:

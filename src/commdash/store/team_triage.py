@@ -110,9 +110,11 @@ class TeamTriageStore:
         journal it, in one transaction: changes of more than one conversation are one
         action, which undo takes back whole."""
         batch = uuid.uuid4().hex if len(transitions) > 1 else ""
-        with self.database.transaction() as cursor:
-            version = self.database.bump(cursor, self.source, "states")
+        with self.database.transaction(pipelined=True) as cursor:
+            bumped = self.database.ask_bump(cursor.connection.cursor(), self.source, "states")
             current = self._locked_states(cursor, list(transitions))
+            version = self.database.version_of(bumped, self.source)
+            self.database.announce(cursor, self.source, "states", version)
             entries = []
             for cid, transition in transitions.items():
                 before = current.get(cid, BLANK)
