@@ -319,7 +319,10 @@ def _tui(args: argparse.Namespace) -> int:
     from commdash.ui.app import CommdashApp  # Textual only when the TUI is wanted
 
     app = CommdashApp(session, clock, config)
-    app.run()
+    try:
+        app.run()
+    finally:
+        session.store.close()
     return app.return_code or 0
 
 

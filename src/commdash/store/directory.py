@@ -186,6 +186,9 @@ class Store:
     def discard_reply(self, reply_id: str) -> Reply | None:
         return self.outbox.discard(reply_id)
 
+    def close(self) -> None:
+        """Let go of what the store holds open: nothing, for files."""
+
     def library(self) -> SavedRepliesBackend:
         """The saved replies: the state directory's (every source's folder is in it)."""
         return SavedReplyStore(self.directory.parent)

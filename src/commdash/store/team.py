@@ -118,6 +118,11 @@ class TeamStore(Store):
             self.team_triage.version = max(self.team_triage.version, states)
             self.team_outbox.version = max(self.team_outbox.version, outbox)
 
+    def close(self) -> None:
+        """This session ends: its row goes (its actions are its manager's to undo from any
+        session at once), and the connections with it."""
+        self.database.close()
+
     def library(self) -> SavedRepliesBackend:
         """The saved replies: the team's, one library for the whole database."""
         return TeamSavedReplyStore(self.database)

@@ -45,6 +45,8 @@ Listener = Callable[[str, Part, int], None]
 
 HEARTBEAT = 10.0
 """Seconds between two signs of life of this process's sessions (``commdash_sessions``)."""
+SESSIONS_KEPT = 86400.0
+"""Seconds after its last sign of life a session's row is removed by the next to start."""
 LISTEN_WAKE = 0.5
 """Seconds the listener waits for news before it looks whether it should stop."""
 RECONNECT_WAIT = 1.0
@@ -234,6 +236,9 @@ class TeamDatabase:
         """Say that ``session`` is at work (undo leaves its actions to it while it is), and
         keep saying it while this process runs."""
         with self.connection() as connection:
+            connection.execute(  # sessions long gone (killed, or ended without a word)
+                "DELETE FROM commdash_sessions WHERE seen_at < %s", (time.time() - SESSIONS_KEPT,)
+            )
             connection.execute(
                 "INSERT INTO commdash_sessions (session, source, manager, name, seen_at) "
                 "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (session) DO UPDATE SET "
