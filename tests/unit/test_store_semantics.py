@@ -161,7 +161,9 @@ def test_anchor_is_kept_only_while_there_is_state(open_store: OpenStore) -> None
     assert store.anchor(200.0) == 200.0  # no state yet: follows the clock
     record(store, "c1", mark_done(BLANK, NOW))
     assert store.anchor(300.0) == 200.0  # state exists: the first anchor is kept
-    assert open_store().anchor(400.0) == 200.0  # also for a later run
+    later = open_store()
+    assert later.anchor(400.0) == 200.0  # also for a later run
+    later.close()  # which ended
     store.undo()  # state and journal are empty again
     assert store.anchor(500.0) == 500.0
     assert store.anchor(600.0) == 600.0

@@ -294,3 +294,15 @@ def test_presence_names_from_the_database_are_plain_text(
     assert eventually(lambda: bool(bo.presence.others(time.time())), 1.0)
     ((cid, names),) = bo.presence.others(time.time()).items()
     assert "\x1b" not in cid + "".join(names) and "\x07" not in "".join(names)
+
+
+def test_two_managers_opening_the_demo_together_see_the_same_times(
+    team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    ana = TeamStore(tmp_path / "a", team_db, SOURCE)
+    assert ana.anchor(1000.0) == 1000.0
+    bo = TeamStore(tmp_path / "b", team_db, SOURCE)  # while ana has it open, nothing triaged
+    assert bo.anchor(1060.0) == 1000.0
+    team_db.leave(ana.session)
+    team_db.leave(bo.session)
+    assert TeamStore(tmp_path / "c", team_db, SOURCE).anchor(2000.0) == 2000.0  # alone again

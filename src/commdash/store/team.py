@@ -120,8 +120,9 @@ class TeamStore(Store):
 
     def close(self) -> None:
         """This session ends: its row goes (its actions are its manager's to undo from any
-        session at once), and the connections with it."""
-        self.database.close()
+        session at once). The database's connections stay: other stores share them."""
+        with suppress(StateError):
+            self.database.leave(self.session)
 
     def library(self) -> SavedRepliesBackend:
         """The saved replies: the team's, one library for the whole database."""

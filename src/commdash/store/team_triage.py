@@ -474,7 +474,9 @@ class TeamTriageStore:
     # Meta ---------------------------------------------------------------------------------
 
     def anchor(self, now: float) -> float:
-        """The moment the bundled demo is shifted to: kept while there is state to match."""
+        """The moment the bundled demo is shifted to: kept while there is state to match, or
+        another manager has it open (both must see the same times, or a conversation one
+        marks done would look answered later than that to the other)."""
         with self.database.transaction() as cursor:
             row = cursor.execute(
                 "SELECT anchor FROM commdash_sources WHERE source = %s FOR UPDATE", (self.source,)
@@ -482,8 +484,15 @@ class TeamTriageStore:
             has_state = cursor.execute(
                 "SELECT EXISTS (SELECT 1 FROM commdash_journal WHERE source = %s) "
                 "OR EXISTS (SELECT 1 FROM commdash_states WHERE source = %s "
-                "AND state <> '{}'::jsonb)",
-                (self.source, self.source),
+                "AND state <> '{}'::jsonb) OR EXISTS (SELECT 1 FROM commdash_sessions "
+                "WHERE source = %s AND session <> %s AND seen_at > %s)",
+                (
+                    self.source,
+                    self.source,
+                    self.source,
+                    self.session,
+                    time.time() - SESSION_ALIVE,
+                ),
             ).fetchone()
             if row is not None and row[0] is not None and has_state and has_state[0]:
                 return float(row[0])
