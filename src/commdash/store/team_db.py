@@ -16,6 +16,7 @@ What comes back from the database is untrusted like a file on disk: every string
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -245,7 +246,17 @@ class TeamDatabase:
                 "seen_at = excluded.seen_at",
                 (session, source, manager, name, time.time()),
             )
+        if not self._sessions:
+            atexit.register(self._leave_all)
         self._sessions.add(session)
+
+    def _leave_all(self) -> None:
+        """At exit (a CLI command, the TUI): this process's sessions end, unless the
+        database is away (their rows then stop counting once no heartbeat renews them)."""
+        if self.reachable:
+            for session in list(self._sessions):
+                with suppress(StateError):
+                    self.leave(session)
 
     def leave(self, session: str) -> None:
         """The session has ended: its actions are its manager's to undo from any session."""

@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
+from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
 from commdash.store.directory import Store
 from commdash.store.team_db import TeamDatabase
 from commdash.store.team_saved_replies import TeamSavedReplyStore
-from commdash.triage import TriageState
+from commdash.triage import JournalEntry, TriageState
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +70,7 @@ def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
             (source, [cid for cid in states if cid not in taken]),
         ).fetchall()
         kept = sum(TriageState.from_dict(document) != states[cid] for cid, document in rows)
-        entries = 0
-        for entry in journal:
-            document = entry.to_dict()
-            key = "push:" + hashlib.sha256(orjson.dumps([source, document])).hexdigest()
-            fresh = cursor.execute(
-                "INSERT INTO commdash_applied (key, at) VALUES (%s, extract(epoch from now())) "
-                "ON CONFLICT DO NOTHING RETURNING key",
-                (key,),
-            ).fetchone()
-            if fresh is not None:
-                cursor.execute(
-                    "INSERT INTO commdash_journal (source, head, session, manager, batch, "
-                    "reply_id, entry) VALUES (%s, true, %s, %s, '', %s, %s)",
-                    (source, entry.session, entry.manager, entry.reply_id, Jsonb(document)),
-                )
-                entries += 1
+        entries = _push_journal(cursor, source, journal)
         database.bump(cursor, source, "outbox")
         items = cursor.execute(
             "INSERT INTO commdash_outbox (source, id, item, status, kind, in_reply_to, "
@@ -120,3 +107,48 @@ def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
         drafts=len(drafted),
         saved_replies=added,
     )
+
+
+def _push_journal(cursor: Cursor[Any], source: str, journal: list[JournalEntry]) -> int:
+    """Copy the journal's actions (a bulk action's entries stay one action), each once:
+    an action's key, a hash of its entries, is recorded with it. Returns the entries
+    copied."""
+    actions: list[list[JournalEntry]] = []
+    for entry in journal:
+        if actions and entry.batch and actions[-1][0].batch == entry.batch:
+            actions[-1].append(entry)
+        else:
+            actions.append([entry])
+    keys = [
+        "push:" + hashlib.sha256(orjson.dumps([source, [e.to_dict() for e in action]])).hexdigest()
+        for action in actions
+    ]
+    fresh = {
+        key
+        for (key,) in cursor.execute(
+            "INSERT INTO commdash_applied (key, at) SELECT key, extract(epoch from now()) "
+            "FROM unnest(%s::text[]) AS t(key) ON CONFLICT DO NOTHING RETURNING key",
+            (keys,),
+        )
+    }
+    copied = [
+        (index == 0, entry)
+        for action, key in zip(actions, keys, strict=True)
+        if key in fresh
+        for index, entry in enumerate(action)
+    ]
+    cursor.execute(
+        "INSERT INTO commdash_journal (source, head, session, manager, batch, reply_id, entry) "
+        "SELECT %s, * FROM unnest(%s::boolean[], %s::text[], %s::text[], %s::text[], "
+        "%s::text[], %s::jsonb[])",
+        (
+            source,
+            [head for head, _ in copied],
+            [entry.session for _, entry in copied],
+            [entry.manager for _, entry in copied],
+            [entry.batch for _, entry in copied],
+            [entry.reply_id for _, entry in copied],
+            [Jsonb(entry.to_dict()) for _, entry in copied],
+        ),
+    )
+    return len(copied)

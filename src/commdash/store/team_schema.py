@@ -49,6 +49,7 @@ MIGRATIONS: tuple[str, ...] = (
         entry jsonb NOT NULL
     );
     CREATE INDEX commdash_journal_heads ON commdash_journal (source, head, id);
+    CREATE INDEX commdash_journal_order ON commdash_journal (source, id);
     CREATE INDEX commdash_journal_batches ON commdash_journal (batch) WHERE batch <> '';
     CREATE INDEX commdash_journal_replies ON commdash_journal (source, reply_id)
         WHERE reply_id IS NOT NULL;

@@ -29,6 +29,8 @@ from commdash.store.team_db import TeamDatabase
 from commdash.store.triage import BATCHES, DISCARD, Transition, Undoing
 from commdash.triage import BLANK, JournalEntry, TriageState, rebase, revert
 
+TRIM_EVERY = 32
+"""Journal writes between two drops of the actions beyond the journal's limit."""
 SESSION_ALIVE = 30.0
 """Seconds since a session was last seen after which it counts as ended (undo may then
 take back its actions, for the same manager)."""
@@ -52,6 +54,7 @@ class TeamTriageStore:
         self._cache_lock = threading.Lock()
         self.version = 0
         """The states' version this process knows of (its reads, writes and news)."""
+        self._journalled = 0
         self.on_write: Callable[[int, int], None] = lambda before, after: None
         """Told the version before and after each write of this process, once committed."""
 
@@ -197,7 +200,9 @@ class TeamTriageStore:
         self, cursor: Cursor[Any], entries: list[JournalEntry], forgotten: Iterable[str] = ()
     ) -> None:
         """Journal one action (its entries, the first the head), forget the entries of the
-        replies ``forgotten``, and drop the actions beyond the file store's ``JOURNAL_LIMIT``."""
+        replies ``forgotten``, and drop the actions beyond the file store's ``JOURNAL_LIMIT``
+        (at the first action of a process and every :data:`TRIM_EVERY` after: each drop
+        leaves dead rows for the vacuum, and undo may reach a little further back)."""
         if gone := list(forgotten):
             cursor.execute(
                 "DELETE FROM commdash_journal WHERE source = %s AND reply_id = ANY(%s)",
@@ -217,12 +222,14 @@ class TeamTriageStore:
                 [Jsonb(entry.to_dict()) for entry in entries],
             ),
         )
-        cursor.execute(
-            "DELETE FROM commdash_journal WHERE source = %s AND id < ("
-            "SELECT id FROM commdash_journal WHERE source = %s AND head "
-            "ORDER BY id DESC OFFSET %s LIMIT 1)",
-            (self.source, self.source, file_store.JOURNAL_LIMIT - 1),
-        )
+        self._journalled += 1
+        if self._journalled % TRIM_EVERY == 1:
+            cursor.execute(
+                "DELETE FROM commdash_journal WHERE source = %s AND id < ("
+                "SELECT id FROM commdash_journal WHERE source = %s AND head "
+                "ORDER BY id DESC OFFSET %s LIMIT 1)",
+                (self.source, self.source, file_store.JOURNAL_LIMIT - 1),
+            )
 
     def journal(self) -> list[JournalEntry]:
         """Every entry of the journal (the latest ``JOURNAL_LIMIT`` actions), oldest
