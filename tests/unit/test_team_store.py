@@ -22,6 +22,7 @@ from commdash.errors import StateError
 from commdash.outbox import Reply
 from commdash.presence import PRESENCE_TTL
 from commdash.store.team import TeamStore
+from commdash.store.team_copy import COPY
 from commdash.store.team_db import TeamDatabase
 from commdash.store.team_schema import MIGRATIONS
 from commdash.triage import BLANK, mark_done, set_tags
@@ -306,3 +307,40 @@ def test_two_managers_opening_the_demo_together_see_the_same_times(
     team_db.leave(ana.session)
     team_db.leave(bo.session)
     assert TeamStore(tmp_path / "c", team_db, SOURCE).anchor(2000.0) == 2000.0  # alone again
+
+
+def test_the_local_copy_of_the_states_is_used_only_while_it_can_be_trusted(
+    team_database: str, team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    cids = [f"c{n}" for n in range(1200)]
+    writer = TeamStore(tmp_path / "writer", team_db, SOURCE)
+    writer.apply_many(cids, "done", lambda s: mark_done(s, NOW), NOW)
+    first = TeamStore(tmp_path / "ana", team_db, SOURCE)
+    assert len(first.states()) == 1200  # read in full, and kept
+    assert (tmp_path / "ana" / COPY).exists()
+    writer.apply("c7", "tag", lambda s: set_tags(s, ["later"]), NOW)
+    writer.apply("c8", "reopen", lambda s: BLANK, NOW)
+    with team_db.connection() as connection:  # behind commdash's back: not a new version
+        connection.execute(
+            'UPDATE commdash_states SET state = \'{"tags": ["unseen"]}\' '
+            "WHERE conversation_id = 'c9'"
+        )
+    again = TeamStore(tmp_path / "ana", team_db, SOURCE).states()
+    assert again["c7"].tags == ("later",) and "c8" not in again  # the rows since the copy
+    assert again["c9"] == mark_done(BLANK, NOW)  # the rest came from the copy
+
+    (tmp_path / "ana" / COPY).write_bytes(b'{"epoch": "x\\u001b]52;c;x\\u0007"}')
+    assert TeamStore(tmp_path / "ana", team_db, SOURCE).states()["c9"].tags == ("unseen",)
+
+
+def test_a_copy_of_another_database_is_not_used(
+    team_database: str, team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    store = TeamStore(tmp_path / "ana", team_db, SOURCE)
+    store.apply_many([f"c{n}" for n in range(1100)], "done", lambda s: mark_done(s, NOW), NOW)
+    store.states()
+    assert (tmp_path / "ana" / COPY).exists()
+    with team_db.connection() as connection:  # a new database under the same name
+        connection.execute("TRUNCATE commdash_states, commdash_journal")
+        connection.execute("UPDATE commdash_sources SET epoch = 'another', states_version = 0")
+    assert TeamStore(tmp_path / "ana", team_db, SOURCE).states() == {}

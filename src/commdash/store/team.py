@@ -120,7 +120,10 @@ class TeamStore(Store):
 
     def close(self) -> None:
         """This session ends: its row goes (its actions are its manager's to undo from any
-        session at once). The database's connections stay: other stores share them."""
+        session at once), and the local copy of the states is brought up to date. The
+        database's connections stay: other stores share them."""
+        if not self.offline and not self.waiting():  # else what it shows is not the team's
+            self.team_triage.keep_copy()
         with suppress(StateError):
             self.database.leave(self.session)
 

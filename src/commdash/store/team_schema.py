@@ -26,7 +26,8 @@ MIGRATIONS: tuple[str, ...] = (
         source text PRIMARY KEY,
         states_version bigint NOT NULL DEFAULT 0,
         outbox_version bigint NOT NULL DEFAULT 0,
-        anchor double precision
+        anchor double precision,
+        epoch text NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text)
     );
     CREATE TABLE commdash_states (
         source text NOT NULL,

@@ -25,6 +25,7 @@ from psycopg.types.json import Jsonb
 
 from commdash.outbox import Reply
 from commdash.store import triage as file_store
+from commdash.store.team_copy import COPY_EVERY, read_copy, write_copy
 from commdash.store.team_db import TeamDatabase
 from commdash.store.triage import BATCHES, DISCARD, Transition, Undoing
 from commdash.triage import BLANK, JournalEntry, TriageState, rebase, revert
@@ -47,10 +48,15 @@ class TeamTriageStore:
         self.source = source
         self.session = session
         self.manager = manager
+        self.directory = directory
         self.shard_folder = directory / "states"
         self.batch_folder = directory / BATCHES
         self._cache: dict[str, TriageState] = {}
         self._cached_version = 0
+        self._epoch: str | None = None
+        """The database's, once read (None: the local copy not looked at yet)."""
+        self._not_copied = 0
+        """Rows read since the local copy was written."""
         self._cache_lock = threading.Lock()
         self.version = 0
         """The states' version this process knows of (its reads, writes and news)."""
@@ -78,6 +84,8 @@ class TeamTriageStore:
         last call are read, the others come from memory. The rows come as one JSON object
         (the server builds it), parsed at once: 100,000 rows one by one cost twice as much."""
         with self._cache_lock:
+            if self._epoch is None:
+                self._start_from_copy()
             with self.database.connection() as connection:
                 found = connection.execute(
                     "SELECT coalesce(json_object_agg(conversation_id, state), '{}'::json), "
@@ -85,6 +93,7 @@ class TeamTriageStore:
                     (self.source, self._cached_version),
                 ).fetchone()
             documents, version = found if found is not None else ({}, None)
+            self._not_copied += len(documents)
             for cid, document in documents.items():
                 state = TriageState.from_dict(document)
                 if state.is_blank:
@@ -94,7 +103,33 @@ class TeamTriageStore:
             if version is not None:
                 self._cached_version = max(self._cached_version, int(version))
             self.version = max(self.version, self._cached_version)
+            if self._not_copied >= COPY_EVERY:
+                self._write_copy()
             return dict(self._cache)
+
+    def _start_from_copy(self) -> None:
+        """Begin with the local copy of the states, if it is of this database and not ahead
+        of it (a database restored to an earlier moment): only newer rows are read then."""
+        with self.database.connection() as connection:
+            row = connection.execute(
+                "SELECT epoch, states_version FROM commdash_sources WHERE source = %s",
+                (self.source,),
+            ).fetchone()
+        self._epoch, latest = (str(row[0]), int(row[1])) if row else ("", 0)
+        copy = read_copy(self.directory, self._epoch)
+        if copy is not None and copy[0] <= latest:
+            self._cached_version, self._cache = copy
+
+    def _write_copy(self) -> None:
+        if self._epoch:
+            write_copy(self.directory, self._epoch, self._cached_version, self._cache)
+            self._not_copied = 0
+
+    def keep_copy(self) -> None:
+        """Write the local copy if rows were read since it was (the session ends)."""
+        with self._cache_lock:
+            if self._not_copied:
+                self._write_copy()
 
     def state(self, conversation_id: str) -> TriageState:
         with self.database.connection() as connection:
