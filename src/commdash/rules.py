@@ -75,12 +75,16 @@ class Rule:
         self, now: float, latest_member_at: float | None, note_id: str
     ) -> Callable[[TriageState], TriageState]:
         """What the rule does to one conversation's state, as a transition (applied to the
-        state on disk), its mark included."""
+        state on disk), its mark included; nothing where the state has the rule's mark
+        already (each manager's commdash considers the conversations new to it: the first
+        to act is the only one)."""
         then = self.then
         note = triage.new_note(note_id, f"rule {self.name}", now, then.note) if then.note else None
         mark = RuleMark(self.name, now, then.summary())
 
         def act(state: TriageState) -> TriageState:
+            if any(done.rule == self.name for done in state.rules):
+                return state  # another commdash of the team acted on it already
             if then.tags:
                 state = triage.edit_tags(state, list(then.tags), [])
             if then.assign is not None:

@@ -313,3 +313,17 @@ def test_every_mistake_of_a_then_table_is_a_line_of_its_own(tmp_path: Path) -> N
         f'{where}.snooze: expected a duration like "2h" (a whole number and s, m, h, d, w); '
         "left out",
     )
+
+
+def test_a_rule_never_acts_twice_on_a_conversation_from_two_machines(tmp_path: Path) -> None:
+    """Each machine keeps its own record of what a rule considered (a team database shares
+    the states, not the records): the second to come finds the rule's mark and does
+    nothing, even where a manager changed what the rule did in between."""
+    rule = Rule("welcome", "refund", RuleThen(tags=("refund",), assign="ana", note="Be kind"))
+    chats = conversations(2)
+    kari = open_triager(tmp_path / "kari", chats)
+    RuleRunner([rule]).run(kari)
+    kari.assign("c0", "bo")  # a manager takes it over
+    shared = kari.store.state("c0")
+    assert rule.transition(NOW + 60, None, "another-note")(shared) == shared
+    assert shared.assignee == "bo" and len(shared.notes) == 1
