@@ -10,11 +10,14 @@ from typing import Protocol
 
 import pytest
 
+from commdash.outbox import Reply
 from commdash.store import Store
 from commdash.store.team import TeamStore
 from commdash.store.team_db import TeamDatabase
+from commdash.triage import JournalEntry, TriageState
 
 SOURCE = "facebook-1234"
+NOW = 1_764_061_200.0
 
 
 class OpenStore(Protocol):
@@ -49,3 +52,17 @@ def eventually(check: Callable[[], bool], within: float = 2.0) -> bool:
             return False
         time.sleep(0.02)
     return True
+
+
+def record(
+    store: Store, cid: str, after: TriageState, *, action: str = "done"
+) -> JournalEntry | None:
+    """Set the conversation's state to ``after``, as an action would."""
+    return store.apply(cid, action, lambda _: after, NOW)
+
+
+def queue(store: Store, cid: str, text: str = "Thanks!") -> Reply:
+    """Queue a reply to ``cid`` as this store's manager."""
+    reply = store.as_queued(Reply.new(cid, cid, text, NOW))
+    store.queue_reply(reply)
+    return reply

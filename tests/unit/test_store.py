@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from _stores import NOW, queue, record
 from tinydb import TinyDB
 
 from commdash.errors import StateError
@@ -22,21 +23,7 @@ from commdash.store import Store
 from commdash.store import triage as triage_store
 from commdash.triage import BLANK, JournalEntry, TriageState, mark_done, set_tags
 
-NOW = 1_764_061_200.0
 FILES = {"triage.json", "outbox.json", ".lock", "states"}
-
-
-def record(
-    store: Store, cid: str, after: TriageState, *, action: str = "done"
-) -> JournalEntry | None:
-    """Set the conversation's state to ``after``, as an action would."""
-    return store.apply(cid, action, lambda _: after, NOW)
-
-
-def queue(store: Store, cid: str, text: str = "Thanks!") -> Reply:
-    reply = store.as_queued(Reply.new(cid, cid, text, NOW))
-    store.queue_reply(reply)
-    return reply
 
 
 def raw_tables(path: Path) -> dict[str, list[dict[str, object]]]:

@@ -3,28 +3,11 @@ on PostgreSQL (``open_store`` runs each test against both)."""
 
 from __future__ import annotations
 
-from _stores import OpenStore, open_store, team_db
+from _stores import NOW, OpenStore, open_store, queue, record, team_db
 
-from commdash.outbox import Reply
-from commdash.store import Store
-from commdash.triage import BLANK, JournalEntry, TriageState, assign, mark_done, set_tags
+from commdash.triage import BLANK, TriageState, assign, mark_done, set_tags
 
 __all__ = ["open_store", "team_db"]  # fixtures
-
-NOW = 1_764_061_200.0
-
-
-def record(
-    store: Store, cid: str, after: TriageState, *, action: str = "done"
-) -> JournalEntry | None:
-    """Set the conversation's state to ``after``, as an action would."""
-    return store.apply(cid, action, lambda _: after, NOW)
-
-
-def queue(store: Store, cid: str, text: str = "Thanks!") -> Reply:
-    reply = store.as_queued(Reply.new(cid, cid, text, NOW))
-    store.queue_reply(reply)
-    return reply
 
 
 def test_record_is_seen_by_a_new_store(open_store: OpenStore) -> None:

@@ -120,8 +120,8 @@ class Store:
         at: float,
     ) -> JournalEntry | None:
         """Apply ``transition`` to the conversation's state *as it is on disk now* and journal
-        it (:meth:`TriageStore.apply_many`). None when the state did not change."""
-        entries = self.triage.apply_many([conversation_id], action, transition, at)
+        it (:meth:`apply_each`). None when the state did not change."""
+        entries = self.apply_each({conversation_id: transition}, action, at)
         return entries[0] if entries else None
 
     def apply_many(
@@ -131,7 +131,7 @@ class Store:
         transition: Callable[[TriageState], TriageState],
         at: float,
     ) -> list[JournalEntry]:
-        return self.triage.apply_many(conversation_ids, action, transition, at)
+        return self.apply_each(dict.fromkeys(conversation_ids, transition), action, at)
 
     def apply_each(
         self, transitions: Mapping[str, Transition], action: str, at: float

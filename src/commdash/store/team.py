@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -178,17 +178,6 @@ class TeamStore(Store):
             with suppress(StateError):
                 self.catch_up()
         return not self.offline
-
-    def apply(
-        self, conversation_id: str, action: str, transition: Transition, at: float
-    ) -> JournalEntry | None:
-        entries = self.apply_each({conversation_id: transition}, action, at)
-        return entries[0] if entries else None
-
-    def apply_many(
-        self, conversation_ids: Iterable[str], action: str, transition: Transition, at: float
-    ) -> list[JournalEntry]:
-        return self.apply_each(dict.fromkeys(conversation_ids, transition), action, at)
 
     def apply_each(
         self, transitions: Mapping[str, Transition], action: str, at: float

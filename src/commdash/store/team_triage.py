@@ -11,7 +11,6 @@ only the rows written since the last read come back.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -27,7 +26,7 @@ from commdash.outbox import Reply
 from commdash.store import triage as file_store
 from commdash.store.team_copy import COPY_EVERY, read_copy, write_copy
 from commdash.store.team_db import TeamDatabase
-from commdash.store.triage import BATCHES, DISCARD, Transition, Undoing
+from commdash.store.triage import BATCHES, DISCARD, Transition, Undoing, journal_entry
 from commdash.triage import BLANK, JournalEntry, TriageState, rebase, revert
 
 TRIM_EVERY = 32
@@ -219,18 +218,7 @@ class TeamTriageStore:
         reply_id: str | None = None,
         batch: str = "",
     ) -> JournalEntry:
-        return JournalEntry(
-            action,
-            conversation_id,
-            before,
-            after,
-            at,
-            self.session,
-            reply_id,
-            manager=self.manager,
-            pid=os.getpid(),
-            batch=batch,
-        )
+        return journal_entry(self, action, conversation_id, before, after, at, reply_id, batch)
 
     # The journal --------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tinydb.table import Table
 
@@ -264,18 +264,7 @@ class TriageStore:
         reply_id: str | None = None,
         batch: str = "",
     ) -> JournalEntry:
-        return JournalEntry(
-            action,
-            conversation_id,
-            before,
-            after,
-            at,
-            self.session,
-            reply_id,
-            manager=self.manager,
-            pid=os.getpid(),
-            batch=batch,
-        )
+        return journal_entry(self, action, conversation_id, before, after, at, reply_id, batch)
 
     # The journal --------------------------------------------------------------------------
 
@@ -489,6 +478,38 @@ class TriageStore:
                 return float(found["at"])
             upsert(meta, "anchor", {"id": "anchor", "at": float(now)})
             return now
+
+
+class Journalling(Protocol):
+    """Who journals an action: a session of a manager."""
+
+    session: str
+    manager: str
+
+
+def journal_entry(
+    by: Journalling,
+    action: str,
+    conversation_id: str,
+    before: TriageState,
+    after: TriageState,
+    at: float,
+    reply_id: str | None = None,
+    batch: str = "",
+) -> JournalEntry:
+    """The journal's entry of an action of ``by`` (its session and manager, this process)."""
+    return JournalEntry(
+        action,
+        conversation_id,
+        before,
+        after,
+        at,
+        by.session,
+        reply_id,
+        manager=by.manager,
+        pid=os.getpid(),
+        batch=batch,
+    )
 
 
 def _shard_number(conversation_id: str) -> int:
