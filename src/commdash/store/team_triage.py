@@ -103,7 +103,7 @@ class TeamTriageStore:
                 self._cached_version = max(self._cached_version, int(version))
             self.version = max(self.version, self._cached_version)
             if self._not_copied >= COPY_EVERY:
-                self._write_copy()
+                self._write_copy(aside=True)
             return dict(self._cache)
 
     def _start_from_copy(self) -> None:
@@ -119,10 +119,17 @@ class TeamTriageStore:
         if copy is not None and copy[0] <= latest:
             self._cached_version, self._cache = copy
 
-    def _write_copy(self) -> None:
-        if self._epoch:
-            write_copy(self.directory, self._epoch, self._cached_version, self._cache)
-            self._not_copied = 0
+    def _write_copy(self, aside: bool = False) -> None:
+        """Write the local copy of the states as they are now; ``aside``: in a thread of its
+        own, so that the open or the sync that read them goes on meanwhile."""
+        if not self._epoch:
+            return
+        what = (self.directory, self._epoch, self._cached_version, dict(self._cache))
+        self._not_copied = 0
+        if aside:
+            threading.Thread(target=write_copy, args=what, name="commdash-copy").start()
+        else:
+            write_copy(*what)
 
     def keep_copy(self) -> None:
         """Write the local copy if rows were read since it was (the session ends)."""
