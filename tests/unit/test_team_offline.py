@@ -188,3 +188,26 @@ def test_a_queue_left_by_a_killed_commdash_is_applied_once(
     assert sorted(states) == [f"c{i}" for i in range(5)]
     journal = TeamStore(tmp_path / "reader", team_db, SOURCE).journal()
     assert len(journal) == 5
+
+
+def test_every_outage_of_a_session_is_caught_up_with(
+    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+) -> None:
+    """The queue's ids start again at 1 once it is empty: what the database records of each
+    item must not be mistaken for an earlier outage's."""
+    remote = through(postgres_relay, team_database)
+    try:
+        ana = TeamStore(tmp_path / "ana", remote, SOURCE)
+        ana.states()
+        for outage in range(3):
+            postgres_relay.cut()
+            ana.apply(f"c{outage}", "done", lambda s: mark_done(s, NOW), NOW)
+            ana.queue_reply(Reply.new(f"c{outage}", "m", f"reply {outage}", NOW))
+            assert ana.offline
+            postgres_relay.mend()
+            assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=15)
+        bo = TeamStore(tmp_path / "bo", team_db, SOURCE)
+        assert sorted(bo.states()) == ["c0", "c1", "c2"]
+        assert sorted(reply.text for reply in bo.replies()) == ["reply 0", "reply 1", "reply 2"]
+    finally:
+        remote.close()

@@ -217,7 +217,7 @@ def test_an_unreachable_database_is_one_line_naming_it() -> None:
         "postgresql://nobody@127.0.0.1:1/team?connect_timeout=1", shown="team db on 127.0.0.1"
     )
     with pytest.raises(StateError) as caught:
-        database.open(timeout=2)
+        database.open()
     message = str(caught.value)
     assert message.startswith("team db on 127.0.0.1: cannot connect (")
     assert "\n" not in message
@@ -344,3 +344,55 @@ def test_a_copy_of_another_database_is_not_used(
         connection.execute("TRUNCATE commdash_states, commdash_journal")
         connection.execute("UPDATE commdash_sources SET epoch = 'another', states_version = 0")
     assert TeamStore(tmp_path / "ana", team_db, SOURCE).states() == {}
+
+
+def test_damaged_tables_are_one_line_not_a_traceback(team_database: str) -> None:
+    TeamDatabase(team_database).open().close()
+    with psycopg.connect(team_database, autocommit=True) as admin:
+        admin.execute("DELETE FROM commdash_schema")
+    with pytest.raises(StateError, match=r"not as commdash made them \(relation"):
+        TeamDatabase(team_database).open()
+    with psycopg.connect(team_database, autocommit=True) as admin:
+        admin.execute("DROP TABLE commdash_schema")
+        admin.execute("CREATE TABLE commdash_schema (version text)")
+        admin.execute("INSERT INTO commdash_schema VALUES ('abc')")
+    with pytest.raises(StateError, match="not as commdash made them"):
+        TeamDatabase(team_database).open()
+
+
+def test_a_privilege_taken_back_mid_session_is_an_error_to_show(
+    team_database: str, tmp_path: Path
+) -> None:
+    role = f"bo_{uuid.uuid4().hex[:8]}"
+    TeamDatabase(team_database).open().close()
+    with psycopg.connect(team_database, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")  # type: ignore[arg-type]
+        admin.execute(  # type: ignore[arg-type]
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+        admin.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}")  # type: ignore[arg-type]
+    database = TeamDatabase(make_conninfo(team_database, user=role)).open()
+    try:
+        store = TeamStore(tmp_path, database, SOURCE)
+        store.apply("c1", "done", lambda s: mark_done(s, NOW), NOW)
+        with psycopg.connect(team_database, autocommit=True) as admin:
+            admin.execute(f"REVOKE UPDATE ON commdash_sources FROM {role}")  # type: ignore[arg-type]
+        with pytest.raises(StateError) as refused:
+            store.apply("c2", "done", lambda s: mark_done(s, NOW), NOW)
+        assert "permission denied for table commdash_sources" in str(refused.value)
+        assert "needs SELECT, INSERT, UPDATE, DELETE" in str(refused.value)
+        assert not store.offline  # refused is not away: nothing queued behind its back
+    finally:
+        database.close()
+
+
+def test_a_refused_connection_is_told_at_once_with_what_to_do(team_database: str) -> None:
+    """The test server has no TLS: libpq refuses a connection that requires it."""
+    database = TeamDatabase(make_conninfo(team_database, sslmode="require"), shown="team db")
+    started = time.monotonic()
+    with pytest.raises(StateError) as refused:
+        database.open()
+    assert time.monotonic() - started < 2  # one attempt, not the pool's retries
+    message = str(refused.value)
+    assert message.startswith("team db: cannot connect (") and "does not support SSL" in message
+    assert 'sslmode = "disable" for one on this machine' in message and "\n" not in message

@@ -335,7 +335,7 @@ class TeamStore(Store):
             if not waiting:
                 return
             for doc in waiting:
-                key = f"{self.session}:{self.source}:{doc['_id']}:{doc.get('kind')}"
+                key = f"pending:{doc.get('key') or uuid.uuid4().hex}"
                 with self.database.transaction() as cursor:
                     fresh = cursor.execute(
                         "INSERT INTO commdash_applied (key, at) VALUES (%s, %s) "

@@ -53,7 +53,7 @@ LISTEN_WAKE = 0.5
 RECONNECT_WAIT = 1.0
 
 
-POOL_WAIT = 5.0
+POOL_WAIT = 2.0
 """Seconds an operation waits for a connection before the database counts as away."""
 TIMEOUTS = {
     "connect_timeout": "5",
@@ -70,6 +70,31 @@ rather than waits: unless the URL says otherwise."""
 def _with_timeouts(conninfo: str) -> str:
     given = conninfo_to_dict(conninfo)
     return make_conninfo(conninfo, **{k: v for k, v in TIMEOUTS.items() if k not in given})
+
+
+HINTS = (
+    ("password authentication failed", "check password_env or password_command in [team]"),
+    ("no password supplied", "give the password: password_env or password_command in [team]"),
+    ("does not support SSL", 'give the server TLS, or sslmode = "disable" for one on this machine'),
+    ("root certificate file", 'set sslrootcert in [team] (or sslrootcert = "system")'),
+    ("certificate verify failed", "set sslrootcert in [team] to the CA that signed the server's"),
+    ("permission denied", "the role needs SELECT, INSERT, UPDATE, DELETE on commdash's tables"),
+)
+"""What to do, for the refusals a manager meets when setting a team up."""
+
+
+def _primary(exc: BaseException) -> str:
+    """The first line of what the server or libpq said, made one safe line."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag is not None else None
+    return one_line(primary or str(exc).strip().split("\n")[0], 160)
+
+
+def _hinted(exc: BaseException) -> str:
+    """:func:`_primary`, with what to do when commdash knows."""
+    said = _primary(exc) or type(exc).__name__
+    hint = next((do for found, do in HINTS if found in str(exc)), None)
+    return f"{said}: {hint}" if hint else said
 
 
 def _loads(data: bytes | bytearray | memoryview | str) -> Any:
@@ -119,34 +144,40 @@ class TeamDatabase:
         """Whether the database could not be reached at the latest try."""
         return not self.reachable
 
-    def open(self, timeout: float = 10.0) -> TeamDatabase:
-        """Connect, and bring the tables up to date; a StateError naming the database when
-        it cannot be reached."""
-        try:
-            self._pool.open(wait=True, timeout=timeout)
-        except PoolTimeout:
-            self._pool.close()
-            raise StateError(f"{self.shown}: cannot connect ({self._why()})") from None
-        try:
-            with self.connection() as connection:
-                migrate(connection)
-        except psycopg.errors.InsufficientPrivilege as exc:
-            self.close()
-            refused = one_line(exc.diag.message_primary or str(exc), 120)
-            raise StateError(
-                f"{self.shown}: {refused}: the tables must be made or brought up to date"
-                " by the database's owner (commdash team check), and this role "
-                "granted SELECT, INSERT, UPDATE, DELETE on them (README: Working as a team)"
-            ) from None
-        return self
-
-    def _why(self) -> str:
-        """Why a connection fails, in one line (from one attempt of our own)."""
+    def open(self) -> TeamDatabase:
+        """Connect, and bring the tables up to date; a StateError in one line naming the
+        database and what to do when it cannot be reached or its tables cannot be used. One
+        attempt first, so that a refused password is tried once, not by every retry of the
+        pool, and a refusal is told at once."""
         try:
             psycopg.connect(self._conninfo, **self._kwargs).close()
         except psycopg.Error as exc:
-            return one_line(str(exc), 200) or type(exc).__name__
-        return "it did not answer in time"
+            raise StateError(f"{self.shown}: cannot connect ({_hinted(exc)})") from None
+        try:
+            self._pool.open(wait=True, timeout=POOL_WAIT)
+        except PoolTimeout:
+            self._pool.close()
+            raise StateError(f"{self.shown}: cannot connect (no answer in time)") from None
+        try:
+            with self._pool.connection() as connection:
+                migrate(connection)
+        except StateError:
+            self.close()
+            raise
+        except psycopg.errors.InsufficientPrivilege as exc:
+            self.close()
+            raise StateError(
+                f"{self.shown}: {_primary(exc)}: the tables must be made or brought up to date"
+                " by the database's owner (commdash team check), and this role "
+                "granted SELECT, INSERT, UPDATE, DELETE on them (README: Working as a team)"
+            ) from None
+        except (psycopg.Error, PoolTimeout, ValueError) as exc:
+            self.close()
+            raise StateError(
+                f"{self.shown}: its commdash tables are not as commdash made them "
+                f"({_primary(exc)}); restore them, or give commdash an empty database"
+            ) from None
+        return self
 
     def close(self) -> None:
         for session in list(self._sessions):
@@ -165,7 +196,9 @@ class TeamDatabase:
                 yield connection
         except (psycopg.OperationalError, PoolTimeout) as exc:
             self.reachable = False
-            raise StateError(f"{self.shown}: {one_line(str(exc), 200) or 'unreachable'}") from None
+            raise StateError(f"{self.shown}: {_primary(exc) or 'unreachable'}") from None
+        except psycopg.Error as exc:  # refused (a privilege taken back), a damaged table
+            raise StateError(f"{self.shown}: {_hinted(exc)}") from None
 
     @contextmanager
     def transaction(self, pipelined: bool = False) -> Iterator[Cursor[Any]]:
@@ -295,6 +328,9 @@ class TeamDatabase:
                             beat = time.monotonic()
                         for notice in connection.notifies(timeout=LISTEN_WAKE):
                             self._heard(notice.payload)
+                        if not self.reachable:  # an operation failed, yet this connection
+                            self.reachable = True  # works: try again (catch up) now
+                            self._tell_all("", "states", 0)
             except psycopg.Error:
                 self.reachable = False
                 self._stop.wait(RECONNECT_WAIT)

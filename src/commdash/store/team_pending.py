@@ -8,6 +8,7 @@ the database answers again.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,8 +39,11 @@ class PendingQueue:
         return len(table(self._storage, "pending"))
 
     def add(self, documents: list[dict[str, Any]]) -> None:
+        """Queue these, each with a key of its own (the database records it with what it
+        applies: never twice, and never mistaken for another, whatever the queue's ids)."""
+        keyed = [{**document, "key": uuid.uuid4().hex} for document in documents]
         with self._locked(), self._storage.batch():
-            table(self._storage, "pending").insert_multiple(documents)
+            table(self._storage, "pending").insert_multiple(keyed)
 
     def all(self) -> list[dict[str, Any]]:
         if not self._storage.path.exists():

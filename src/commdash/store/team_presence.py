@@ -28,7 +28,9 @@ class TeamPresence:
 
     def announce(self, conversation_id: str | None, now: float) -> None:
         """This session writes in ``conversation_id`` (None: it stopped). Never fails: with
-        the database away, the announcement is simply not made."""
+        the database away, the announcement is simply not made (and not waited for)."""
+        if self.database.offline:
+            return
         try:
             with self.database.transaction() as cursor:
                 cursor.execute(
