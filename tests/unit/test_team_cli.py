@@ -9,6 +9,7 @@ import psycopg
 from _cli import run_commdash
 from psycopg.conninfo import conninfo_to_dict
 
+from commdash.outbox import Reply
 from commdash.store import Store
 from commdash.triage import edit_tags
 
@@ -94,3 +95,30 @@ def test_saved_replies_of_a_team_live_in_its_database(tmp_path: Path, team_datab
     (tmp_path / "elsewhere").mkdir()
     other = team_config(tmp_path / "elsewhere", team_database)  # another machine's state
     assert "Thanks, {first_name}!" in run_commdash("replies", "list", env=other).stdout
+
+
+def test_push_brings_the_demos_times_and_nothing_the_team_took_back(
+    tmp_path: Path, team_database: str
+) -> None:
+    env = team_config(tmp_path, team_database)
+    state = tmp_path / "state"
+    alone = {"COMMDASH_STATE_DIR": str(state), "COMMDASH_CONFIG": str(tmp_path / "none.toml")}
+    assert run_commdash("stats", "--now", "2026-11-20T09:00:00Z", env=alone).returncode == 0
+    (directory,) = [path for path in state.iterdir() if path.is_dir()]
+    local = Store(directory)
+    local.apply("c-demo", "tag", lambda s: edit_tags(s, ["vip"], []), 1.0)
+    local_anchor = local.anchor(0.0)
+    reply = local.as_queued(Reply.new("c-demo", "m1", "Queued alone", 1.0))
+    local.queue_reply(reply)
+    assert run_commdash("stats", env=env).returncode == 0  # the team opened it already
+
+    assert run_commdash("team", "push", env=env).returncode == 0
+    with psycopg.connect(team_database) as connection:
+        row = connection.execute("SELECT anchor FROM commdash_sources").fetchone()
+        assert row == (local_anchor,)  # the done marks meet the times they were made at
+        connection.execute("DELETE FROM commdash_outbox")  # the team discarded it
+        connection.commit()
+    again = run_commdash("team", "push", env=env)
+    assert "0 outbox items" in again.stdout, again.stderr
+    with psycopg.connect(team_database) as connection:
+        assert connection.execute("SELECT count(*) FROM commdash_outbox").fetchone() == (0,)

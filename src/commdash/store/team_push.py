@@ -50,6 +50,18 @@ def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
     drafts = local.drafts()
     database.register(source)
     with database.transaction() as cursor:
+        untouched = cursor.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM commdash_states WHERE source = %s) "
+            "AND NOT EXISTS (SELECT 1 FROM commdash_journal WHERE source = %s)",
+            (source, source),
+        ).fetchone()
+        if untouched is not None and untouched[0]:
+            # The demo's times follow the anchor: the states brought must meet the times
+            # they were made against, or every conversation done would look answered since.
+            cursor.execute(
+                "UPDATE commdash_sources SET anchor = %s WHERE source = %s",
+                (local.anchor(time.time()), source),
+            )
         version = database.bump(cursor, source, "states")
         copied = cursor.execute(
             "INSERT INTO commdash_states (source, conversation_id, state, version, changed_by, "
@@ -72,6 +84,7 @@ def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
         kept = sum(TriageState.from_dict(document) != states[cid] for cid, document in rows)
         entries = _push_journal(cursor, source, journal)
         database.bump(cursor, source, "outbox")
+        replies = [item for item in replies if _first_time(cursor, f"push:item:{source}:{item.id}")]
         items = cursor.execute(
             "INSERT INTO commdash_outbox (source, id, item, status, kind, in_reply_to, "
             "queued_at, next_attempt_at) SELECT %s, * FROM unnest(%s::text[], %s::jsonb[], "
@@ -88,16 +101,17 @@ def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
                 [item.next_attempt_at for item in replies],
             ),
         ).fetchall()
+        drafts = {
+            cid: text
+            for cid, text in drafts.items()
+            if _first_time(cursor, f"push:draft:{source}:{local.manager}:{_digest([cid, text])}")
+        }
         drafted = cursor.execute(
             "INSERT INTO commdash_drafts (source, conversation_id, manager, text) "
             "SELECT %s, cid, %s, text FROM unnest(%s::text[], %s::text[]) AS t(cid, text) "
             "ON CONFLICT DO NOTHING RETURNING conversation_id",
             (source, local.manager, list(drafts), list(drafts.values())),
         ).fetchall()
-        cursor.execute(
-            "UPDATE commdash_sources SET anchor = %s WHERE source = %s AND anchor IS NULL",
-            (local.anchor(time.time()), source),
-        )
     added, _ = TeamSavedReplyStore(database).merge(local.library().replies(), replace=False)
     return Pushed(
         states=len(copied),
@@ -106,6 +120,23 @@ def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
         replies=len(items),
         drafts=len(drafted),
         saved_replies=added,
+    )
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(orjson.dumps(value)).hexdigest()
+
+
+def _first_time(cursor: Cursor[Any], key: str) -> bool:
+    """Record ``key`` as pushed; whether it was not already (what a push brought once and
+    the team then discarded or took back is not brought again)."""
+    return (
+        cursor.execute(
+            "INSERT INTO commdash_applied (key, at) VALUES (%s, extract(epoch from now())) "
+            "ON CONFLICT DO NOTHING RETURNING key",
+            (key,),
+        ).fetchone()
+        is not None
     )
 
 
@@ -119,10 +150,7 @@ def _push_journal(cursor: Cursor[Any], source: str, journal: list[JournalEntry])
             actions[-1].append(entry)
         else:
             actions.append([entry])
-    keys = [
-        "push:" + hashlib.sha256(orjson.dumps([source, [e.to_dict() for e in action]])).hexdigest()
-        for action in actions
-    ]
+    keys = ["push:" + _digest([source, [e.to_dict() for e in action]]) for action in actions]
     fresh = {
         key
         for (key,) in cursor.execute(
