@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace, store: SavedRepliesBackend) -> int:
     if args.command == "import":
         incoming = read_replies(args.file)
         added, updated = store.merge(incoming)
-        cli._say(f"{added} added, {updated} updated ({store.path})")
+        cli._say(f"{added} added, {updated} updated ({store.where})")
     elif args.command == "export":
         text = written(store.replies(), args.format)
         if args.format == "json":
@@ -82,7 +82,7 @@ def _run(args: argparse.Namespace, store: SavedRepliesBackend) -> int:
 def _list(store: SavedRepliesBackend) -> None:
     replies = store.replies()
     if not replies:
-        cli._say(f"No saved replies yet ({store.path}).")
+        cli._say(f"No saved replies yet ({store.where}).")
         return
     width = min(max(len(reply.name) for reply in replies), 30)
     for reply in replies:

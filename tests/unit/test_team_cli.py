@@ -89,7 +89,9 @@ def test_saved_replies_of_a_team_live_in_its_database(tmp_path: Path, team_datab
     env = team_config(tmp_path, team_database)
     library = tmp_path / "replies.toml"
     library.write_text('[[replies]]\nname = "Thanks"\ntext = "Thanks, {first_name}!"\n')
-    assert run_commdash("replies", "import", str(library), env=env).returncode == 0
+    imported = run_commdash("replies", "import", str(library), env=env)
+    assert imported.returncode == 0
+    assert "1 added, 0 updated (postgresql://" in imported.stdout  # the database, named whole
     listed = run_commdash("replies", "list", env=env)
     assert "Thanks, {first_name}!" in listed.stdout
     (tmp_path / "elsewhere").mkdir()

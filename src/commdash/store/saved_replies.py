@@ -34,6 +34,10 @@ class SavedReplyStore:
     def path(self) -> Path:
         return self._storage.path
 
+    @property
+    def where(self) -> str:
+        return str(self._storage.path)
+
     def replies(self) -> list[SavedReply]:
         """The library, by name (case aside)."""
         return _sorted(_read(table(self._storage, "replies"), self.path))

@@ -5,7 +5,6 @@ keeps one per state directory), table ``commdash_saved_replies``, with the seman
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -23,8 +22,8 @@ class TeamSavedReplyStore:
         self.database = database
 
     @property
-    def path(self) -> Path:
-        return Path(self.database.shown)
+    def where(self) -> str:
+        return self.database.shown
 
     def replies(self) -> list[SavedReply]:
         """The library, by name (case aside)."""
