@@ -6,8 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from _stores import SOURCE, eventually, team_db
 from psycopg.conninfo import make_conninfo
 from servers.postgres import PostgresCluster
@@ -29,117 +31,107 @@ def through(relay: TcpRelay, conninfo: str) -> TeamDatabase:
     return TeamDatabase(make_conninfo(conninfo, port=relay.port, connect_timeout=2)).open()
 
 
+@pytest.fixture
+def remote(team_database: str, postgres_relay: TcpRelay) -> Iterator[TeamDatabase]:
+    """The test's database as another machine reaches it: through the relay."""
+    database = through(postgres_relay, team_database)
+    yield database
+    database.close()
+
+
 def test_a_cut_network_leaves_commdash_working_then_it_catches_up(
-    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+    remote: TeamDatabase, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
 ) -> None:
-    remote = through(postgres_relay, team_database)
-    try:
-        ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
-        ana.apply("c1", "assign", lambda s: assign(s, "ana"), NOW)
-        ana.states()
-        postgres_relay.cut()
+    ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
+    ana.apply("c1", "assign", lambda s: assign(s, "ana"), NOW)
+    ana.states()
+    postgres_relay.cut()
 
-        started = time.monotonic()
-        entry = ana.apply("c1", "tag", lambda s: edit_tags(s, ["vip"], []), NOW + 1)
-        assert time.monotonic() - started < 10  # the cut is noticed, never waited out
-        assert entry is not None and entry.after.tags == ("vip",)
-        assert ana.offline and "working offline" in ana.standing()
-        ana.apply("c2", "done", lambda s: mark_done(s, NOW + 2), NOW + 2)
-        reply = Reply.new("c2", "m2", "Sorted, thanks!", NOW + 3)
-        ana.queue_reply(reply)
-        ana.save_draft("c3", "half a thought")
-        assert ana.states()["c1"].tags == ("vip",)  # shown at once
-        assert [item.id for item in ana.replies()] == [reply.id]
-        assert ana.drafts() == {"c3": "half a thought"}
-        assert ana.waiting() == 4
-        assert (tmp_path / "ana" / PENDING).exists()  # on disk: a crash loses none of it
+    started = time.monotonic()
+    entry = ana.apply("c1", "tag", lambda s: edit_tags(s, ["vip"], []), NOW + 1)
+    assert time.monotonic() - started < 10  # the cut is noticed, never waited out
+    assert entry is not None and entry.after.tags == ("vip",)
+    assert ana.offline and "working offline" in ana.standing()
+    ana.apply("c2", "done", lambda s: mark_done(s, NOW + 2), NOW + 2)
+    reply = Reply.new("c2", "m2", "Sorted, thanks!", NOW + 3)
+    ana.queue_reply(reply)
+    ana.save_draft("c3", "half a thought")
+    assert ana.states()["c1"].tags == ("vip",)  # shown at once
+    assert [item.id for item in ana.replies()] == [reply.id]
+    assert ana.drafts() == {"c3": "half a thought"}
+    assert ana.waiting() == 4
+    assert (tmp_path / "ana" / PENDING).exists()  # on disk: a crash loses none of it
 
-        postgres_relay.mend()
-        assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=15)
-        bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
-        states = bo.states()
-        assert states["c1"].tags == ("vip",) and states["c1"].assignee == "ana"
-        assert states["c2"].done_at == NOW + 2
-        assert [item.id for item in bo.replies()] == [reply.id]
-        assert ana.drafts() == {"c3": "half a thought"}
-        assert ana.standing() == ""
-    finally:
-        remote.close()
+    postgres_relay.mend()
+    assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=15)
+    bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
+    states = bo.states()
+    assert states["c1"].tags == ("vip",) and states["c1"].assignee == "ana"
+    assert states["c2"].done_at == NOW + 2
+    assert [item.id for item in bo.replies()] == [reply.id]
+    assert ana.drafts() == {"c3": "half a thought"}
+    assert ana.standing() == ""
 
 
 def test_an_assignee_changed_by_both_while_apart_goes_to_the_later(
-    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+    remote: TeamDatabase, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
 ) -> None:
-    remote = through(postgres_relay, team_database)
-    try:
-        ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
-        bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
-        ana.apply("c1", "assign", lambda s: assign(s, "cy"), NOW)
-        ana.states()
-        postgres_relay.cut()
-        ana.apply("c1", "assign", lambda s: assign(s, "ana"), time.time() + 60)  # later
-        bo.apply("c1", "assign", lambda s: assign(s, "bo"), time.time())
-        postgres_relay.mend()
-        assert eventually(lambda: ana.waiting() == 0, within=15)
-        assert bo.states()["c1"].assignee == "ana"
-        told: list[str] = []
+    ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
+    bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
+    ana.apply("c1", "assign", lambda s: assign(s, "cy"), NOW)
+    ana.states()
+    postgres_relay.cut()
+    ana.apply("c1", "assign", lambda s: assign(s, "ana"), time.time() + 60)  # later
+    bo.apply("c1", "assign", lambda s: assign(s, "bo"), time.time())
+    postgres_relay.mend()
+    assert eventually(lambda: ana.waiting() == 0, within=15)
+    assert bo.states()["c1"].assignee == "ana"
+    told: list[str] = []
 
-        def heard() -> bool:
-            told.extend(bo.take_notices())
-            return bool(told)
+    def heard() -> bool:
+        told.extend(bo.take_notices())
+        return bool(told)
 
-        assert eventually(heard, within=3)
-        assert told == [
-            "ana@laptop changed the assignee of c1 later, offline: theirs replaced yours"
-        ]
-    finally:
-        remote.close()
+    assert eventually(heard, within=3)
+    assert told == ["ana@laptop changed the assignee of c1 later, offline: theirs replaced yours"]
 
 
 def test_an_earlier_offline_assignment_leaves_the_colleagues_and_says_so(
-    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+    remote: TeamDatabase, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
 ) -> None:
-    remote = through(postgres_relay, team_database)
-    try:
-        ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
-        bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
-        ana.states()
-        postgres_relay.cut()
-        ana.apply("c1", "assign", lambda s: assign(s, "ana"), time.time() - 60)  # earlier
-        bo.apply("c1", "assign", lambda s: assign(s, "bo"), time.time())
-        postgres_relay.mend()
-        assert eventually(lambda: ana.waiting() == 0, within=15)
-        assert bo.states()["c1"].assignee == "bo"
-        assert eventually(lambda: ana.states()["c1"].assignee == "bo")
-        told = ana.take_notices()
-        assert told == ["assignee of c1: a colleague's later change stays"]
-    finally:
-        remote.close()
+    ana = TeamStore(tmp_path / "ana", remote, SOURCE, manager="ana@laptop")
+    bo = TeamStore(tmp_path / "bo", team_db, SOURCE, manager="bo@desk")
+    ana.states()
+    postgres_relay.cut()
+    ana.apply("c1", "assign", lambda s: assign(s, "ana"), time.time() - 60)  # earlier
+    bo.apply("c1", "assign", lambda s: assign(s, "bo"), time.time())
+    postgres_relay.mend()
+    assert eventually(lambda: ana.waiting() == 0, within=15)
+    assert bo.states()["c1"].assignee == "bo"
+    assert eventually(lambda: ana.states()["c1"].assignee == "bo")
+    told = ana.take_notices()
+    assert told == ["assignee of c1: a colleague's later change stays"]
 
 
 def test_offline_undo_takes_back_the_queued_action(
-    team_database: str, postgres_relay: TcpRelay, team_db: TeamDatabase, tmp_path: Path
+    remote: TeamDatabase, postgres_relay: TcpRelay, team_db: TeamDatabase, tmp_path: Path
 ) -> None:
-    remote = through(postgres_relay, team_database)
-    try:
-        ana = TeamStore(tmp_path, remote, SOURCE)
-        ana.states()
-        postgres_relay.cut()
-        ana.apply("c1", "done", lambda s: mark_done(s, NOW), NOW)
-        reply = Reply.new("c2", "m2", "Typed offline", NOW)
-        ana.queue_reply(reply)
-        undone = ana.undo()
-        assert undone is not None and undone.reply_id == reply.id
-        assert ana.replies() == [] and ana.drafts() == {"c2": "Typed offline"}
-        undone = ana.undo()
-        assert undone is not None and undone.conversation_id == "c1"
-        assert ana.states() == {}
-        postgres_relay.mend()
-        assert eventually(lambda: ana.waiting() == 0 and not ana.offline, within=15)
-        assert TeamStore(tmp_path / "x", team_db, SOURCE).states() == {}
-        assert TeamStore(tmp_path / "x", team_db, SOURCE).replies() == []
-    finally:
-        remote.close()
+    ana = TeamStore(tmp_path, remote, SOURCE)
+    ana.states()
+    postgres_relay.cut()
+    ana.apply("c1", "done", lambda s: mark_done(s, NOW), NOW)
+    reply = Reply.new("c2", "m2", "Typed offline", NOW)
+    ana.queue_reply(reply)
+    undone = ana.undo()
+    assert undone is not None and undone.reply_id == reply.id
+    assert ana.replies() == [] and ana.drafts() == {"c2": "Typed offline"}
+    undone = ana.undo()
+    assert undone is not None and undone.conversation_id == "c1"
+    assert ana.states() == {}
+    postgres_relay.mend()
+    assert eventually(lambda: ana.waiting() == 0 and not ana.offline, within=15)
+    assert TeamStore(tmp_path / "x", team_db, SOURCE).states() == {}
+    assert TeamStore(tmp_path / "x", team_db, SOURCE).replies() == []
 
 
 def test_the_database_restarted_mid_session(
@@ -191,23 +183,19 @@ def test_a_queue_left_by_a_killed_commdash_is_applied_once(
 
 
 def test_every_outage_of_a_session_is_caught_up_with(
-    team_database: str, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+    remote: TeamDatabase, team_db: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
 ) -> None:
     """The queue's ids start again at 1 once it is empty: what the database records of each
     item must not be mistaken for an earlier outage's."""
-    remote = through(postgres_relay, team_database)
-    try:
-        ana = TeamStore(tmp_path / "ana", remote, SOURCE)
-        ana.states()
-        for outage in range(3):
-            postgres_relay.cut()
-            ana.apply(f"c{outage}", "done", lambda s: mark_done(s, NOW), NOW)
-            ana.queue_reply(Reply.new(f"c{outage}", "m", f"reply {outage}", NOW))
-            assert ana.offline
-            postgres_relay.mend()
-            assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=15)
-        bo = TeamStore(tmp_path / "bo", team_db, SOURCE)
-        assert sorted(bo.states()) == ["c0", "c1", "c2"]
-        assert sorted(reply.text for reply in bo.replies()) == ["reply 0", "reply 1", "reply 2"]
-    finally:
-        remote.close()
+    ana = TeamStore(tmp_path / "ana", remote, SOURCE)
+    ana.states()
+    for outage in range(3):
+        postgres_relay.cut()
+        ana.apply(f"c{outage}", "done", lambda s: mark_done(s, NOW), NOW)
+        ana.queue_reply(Reply.new(f"c{outage}", "m", f"reply {outage}", NOW))
+        assert ana.offline
+        postgres_relay.mend()
+        assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=15)
+    bo = TeamStore(tmp_path / "bo", team_db, SOURCE)
+    assert sorted(bo.states()) == ["c0", "c1", "c2"]
+    assert sorted(reply.text for reply in bo.replies()) == ["reply 0", "reply 1", "reply 2"]
