@@ -194,7 +194,7 @@ def rebase(
             clashes.append(claim)
             if not ours_later:
                 continue
-        merged = replace(merged, **dict(zip(names, became, strict=True)))
+        merged = replace(merged, **{name: getattr(after, name) for name in names})
     added = [tag for tag in after.tags if tag not in before.tags]
     removed = [tag for tag in before.tags if tag not in after.tags]
     merged = edit_tags(merged, added=added, removed=removed)

@@ -81,3 +81,28 @@ def test_replaying_an_action_twice_changes_nothing_more() -> None:
     once, _ = rebase(before, before, after, ours_later=True)
     twice, clashes = rebase(once, before, after, ours_later=True)
     assert twice == once and clashes == ()
+
+
+def test_a_lost_clash_leaves_the_actions_other_fields_applied() -> None:
+    before = BLANK
+    ours = assign(mark_done(before, 10.0, 9.0), "bo")
+    theirs = snooze(before, 99.0)
+    merged, clashes = rebase(theirs, before, ours, ours_later=False)
+    assert (merged.snoozed_until, merged.done_at, merged.assignee) == (99.0, None, "bo")
+    assert clashes == ("done",)
+
+
+def test_an_unhide_made_offline_goes_on_where_nobody_changed_it_since() -> None:
+    before = set_hidden(BLANK, "m1", True)
+    ours = set_hidden(before, "m1", False)  # unhidden offline
+    merged, clashes = rebase(before, before, ours, ours_later=False)
+    assert merged.hidden_override("m1") is False and clashes == ()
+
+
+def test_an_override_the_action_left_alone_stays_as_the_colleague_set_it() -> None:
+    before = set_hidden(BLANK, "m1", True)
+    ours = edit_tags(before, ["vip"], [])  # the action only tagged
+    current = set_hidden(BLANK, "m1", False)  # a colleague unhid it meanwhile
+    merged, _ = rebase(current, before, ours, ours_later=True)
+    assert merged.hidden_override("m1") is False
+    assert merged.tags == ("vip",)
