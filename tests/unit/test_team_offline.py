@@ -3,12 +3,15 @@ server restarted mid-session. commdash keeps working on a local queue, then catc
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from _stores import SOURCE, eventually, team_db
 from psycopg.conninfo import make_conninfo
@@ -199,3 +202,34 @@ def test_every_outage_of_a_session_is_caught_up_with(
     bo = TeamStore(tmp_path / "bo", team_db, SOURCE)
     assert sorted(bo.states()) == ["c0", "c1", "c2"]
     assert sorted(reply.text for reply in bo.replies()) == ["reply 0", "reply 1", "reply 2"]
+
+
+def test_a_database_that_never_answers_holds_an_action_no_longer_than_the_deadline(
+    team_database: str, team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    """The server's processes stopped (SIGSTOP): the connection stays open and nothing ever
+    answers, which no TCP timeout notices."""
+    database = TeamDatabase(team_database).open()
+    database.deadline = 1.0
+    stopped: list[int] = []
+    try:
+        ana = TeamStore(tmp_path, database, SOURCE)
+        ana.states()
+        with psycopg.connect(team_database, autocommit=True) as admin:
+            rows = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            ).fetchall()
+        for (pid,) in rows:
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+        started = time.monotonic()
+        ana.apply("c1", "done", lambda s: mark_done(s, NOW), NOW)
+        assert time.monotonic() - started < 5
+        assert ana.states()["c1"].done_at == NOW  # shown, and kept for when it answers
+    finally:
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
+    assert eventually(lambda: ana.waiting() == 0, within=15)
+    assert TeamStore(tmp_path / "bo", team_db, SOURCE).states()["c1"].done_at == NOW
+    database.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -53,6 +54,10 @@ LISTEN_WAKE = 0.5
 RECONNECT_WAIT = 1.0
 
 
+DEADLINE = 20.0
+"""Seconds an operation may take before its connection is given up (the database counts as
+away, and what was being done waits in the local queue). Far beyond an action's few
+milliseconds; a bulk action on many conversations gets more."""
 POOL_WAIT = 2.0
 """Seconds an operation waits for a connection before the database counts as away."""
 TIMEOUTS = {
@@ -65,6 +70,33 @@ TIMEOUTS = {
 }
 """How soon a connection to a database that went away (a network cut, a host down) fails
 rather than waits: unless the URL says otherwise."""
+
+
+@contextmanager
+def watched(connection: Connection[Any], seconds: float | None) -> Iterator[None]:
+    """Give the connection up if what is done on it takes longer than ``seconds``: its
+    socket is shut, so the wait ends at once with the connection lost (libpq's own
+    timeouts cover a network that drops packets, not a peer that takes them and never
+    answers)."""
+    if seconds is None:
+        yield
+        return
+    timer = threading.Timer(seconds, _give_up, (connection,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _give_up(connection: Connection[Any]) -> None:
+    with suppress(OSError, psycopg.Error, ValueError):
+        held = socket.socket(fileno=connection.fileno())
+        try:
+            held.shutdown(socket.SHUT_RDWR)
+        finally:
+            held.detach()  # the descriptor stays libpq's
 
 
 def _with_timeouts(conninfo: str) -> str:
@@ -130,9 +162,9 @@ class TeamDatabase:
             max_size=4,
             open=False,
             configure=_configure,
-            check=ConnectionPool.check_connection,
             name="commdash",
         )
+        self.deadline = DEADLINE
         self._listeners: list[Listener] = []
         self._sessions: set[str] = set()
         self._stop = threading.Event()
@@ -189,10 +221,14 @@ class TeamDatabase:
         self._pool.close()
 
     @contextmanager
-    def connection(self) -> Iterator[Connection[Any]]:
-        """A connection of the pool (autocommit: open a transaction for what must be one)."""
+    def connection(self, longer: float | None = 0.0) -> Iterator[Connection[Any]]:
+        """A connection of the pool (autocommit: open a transaction for what must be one),
+        given up after :attr:`deadline` seconds, ``longer`` more (None: never, for a push):
+        a server or a middlebox that holds the connection and never answers must not hold
+        commdash."""
+        deadline = None if longer is None else self.deadline + longer
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection() as connection, watched(connection, deadline):
                 yield connection
         except (psycopg.OperationalError, PoolTimeout) as exc:
             self.reachable = False
@@ -201,12 +237,14 @@ class TeamDatabase:
             raise StateError(f"{self.shown}: {_hinted(exc)}") from None
 
     @contextmanager
-    def transaction(self, pipelined: bool = False) -> Iterator[Cursor[Any]]:
+    def transaction(
+        self, pipelined: bool = False, longer: float | None = 0.0
+    ) -> Iterator[Cursor[Any]]:
         """A cursor in a transaction, committed when the block ends without an error.
         ``pipelined``: statements go out without waiting for each other's results until one
         is fetched (two round trips for an action instead of eight: over a slow link, or on
         busy cores, each round trip counts)."""
-        with self.connection() as connection:
+        with self.connection(longer) as connection:
             if not pipelined:
                 with connection.transaction():
                     yield connection.cursor()
@@ -324,7 +362,8 @@ class TeamDatabase:
                     beat = 0.0
                     while not self._stop.is_set():
                         if time.monotonic() - beat >= HEARTBEAT:
-                            self._heartbeat(connection)
+                            with watched(connection, self.deadline):
+                                self._heartbeat(connection)
                             beat = time.monotonic()
                         for notice in connection.notifies(timeout=LISTEN_WAKE):
                             self._heard(notice.payload)

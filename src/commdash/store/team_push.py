@@ -49,7 +49,7 @@ def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
     replies = local.replies()
     drafts = local.drafts()
     database.register(source)
-    with database.transaction() as cursor:
+    with database.transaction(longer=None) as cursor:
         untouched = cursor.execute(
             "SELECT NOT EXISTS (SELECT 1 FROM commdash_states WHERE source = %s) "
             "AND NOT EXISTS (SELECT 1 FROM commdash_journal WHERE source = %s)",

@@ -157,7 +157,8 @@ class TeamTriageStore:
         journal it, in one transaction: changes of more than one conversation are one
         action, which undo takes back whole."""
         batch = uuid.uuid4().hex if len(transitions) > 1 else ""
-        with self.database.transaction(pipelined=True) as cursor:
+        longer = len(transitions) / 1000  # 100,000 take about 10 s
+        with self.database.transaction(pipelined=True, longer=longer) as cursor:
             bumped = self.database.ask_bump(cursor.connection.cursor(), self.source, "states")
             current = self._locked_states(cursor, list(transitions))
             version = self.database.version_of(bumped, self.source)
