@@ -233,3 +233,17 @@ def test_a_database_that_never_answers_holds_an_action_no_longer_than_the_deadli
     assert eventually(lambda: ana.waiting() == 0, within=15)
     assert TeamStore(tmp_path / "bo", team_db, SOURCE).states()["c1"].done_at == NOW
     database.close()
+
+
+def test_a_failed_catch_up_is_tried_again_while_the_database_answers(
+    team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    """An operation failed (the pool still reconnecting after a restart, say) while the
+    listener's own connection works: commdash must not stay 'away' for ever."""
+    ana = TeamStore(tmp_path, team_db, SOURCE)
+    ana.states()
+    team_db.reachable = False  # as a failed operation leaves it
+    ana.apply("c1", "done", lambda s: mark_done(s, NOW), NOW)
+    assert ana.waiting() == 1
+    assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=3)
+    assert TeamStore(tmp_path / "bo", team_db, SOURCE).states()["c1"].done_at == NOW
