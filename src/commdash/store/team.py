@@ -26,7 +26,7 @@ from commdash.store.team_pending import PendingQueue
 from commdash.store.team_presence import TeamPresence
 from commdash.store.team_saved_replies import TeamSavedReplyStore
 from commdash.store.team_triage import TeamTriageStore
-from commdash.store.triage import Transition, Undoing
+from commdash.store.triage import Transition, Undoing, journal_entry
 from commdash.triage import JournalEntry, TriageState
 
 
@@ -193,7 +193,7 @@ class TeamStore(Store):
         known = self.team_triage.known(transitions)
         batch = uuid.uuid4().hex if len(transitions) > 1 else ""
         entries = [
-            self.team_triage._entry(action, cid, before, after, at, batch=batch)
+            journal_entry(self.team_triage, action, cid, before, after, at, batch=batch)
             for cid, before in known.items()
             if (after := transitions[cid](before)) != before
         ]
@@ -253,8 +253,14 @@ class TeamStore(Store):
                     raise
         reply = self.as_queued(reply)
         state = self.team_triage.known([reply.conversation_id])[reply.conversation_id]
-        entry = self.team_triage._entry(
-            "reply", reply.conversation_id, state, state, reply.queued_at, reply.id
+        entry = journal_entry(
+            self.team_triage,
+            "reply",
+            reply.conversation_id,
+            state,
+            state,
+            reply.queued_at,
+            reply.id,
         )
         self._queue_offline([reply], entry)
         self._drafts.pop(reply.conversation_id, None)

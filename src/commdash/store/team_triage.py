@@ -168,7 +168,7 @@ class TeamTriageStore:
                 before = current.get(cid, BLANK)
                 after = transition(before)
                 if after != before:
-                    entries.append(self._entry(action, cid, before, after, at, batch=batch))
+                    entries.append(journal_entry(self, action, cid, before, after, at, batch=batch))
             if len(entries) == 1 and batch:
                 entries = [replace(entries[0], batch="")]
             if entries:
@@ -215,18 +215,6 @@ class TeamTriageStore:
                 [Jsonb({} if state.is_blank else state.to_dict()) for state in states.values()],
             ),
         )
-
-    def _entry(
-        self,
-        action: str,
-        conversation_id: str,
-        before: TriageState,
-        after: TriageState,
-        at: float,
-        reply_id: str | None = None,
-        batch: str = "",
-    ) -> JournalEntry:
-        return journal_entry(self, action, conversation_id, before, after, at, reply_id, batch)
 
     # The journal --------------------------------------------------------------------------
 
@@ -278,7 +266,9 @@ class TeamTriageStore:
     def journal_reply(self, reply: Reply, forgotten: Iterable[str]) -> JournalEntry:
         """Journal a reply just queued and drop this manager's draft of it."""
         state = self.state(reply.conversation_id)
-        entry = self._entry("reply", reply.conversation_id, state, state, reply.queued_at, reply.id)
+        entry = journal_entry(
+            self, "reply", reply.conversation_id, state, state, reply.queued_at, reply.id
+        )
         with self.database.transaction() as cursor:
             self._journal(cursor, [entry], forgotten)
             cursor.execute(
@@ -294,7 +284,8 @@ class TeamTriageStore:
         batch = uuid.uuid4().hex
         states = self.states()
         entries = [
-            self._entry(
+            journal_entry(
+                self,
                 "reply",
                 reply.conversation_id,
                 state := states.get(reply.conversation_id, BLANK),
@@ -313,7 +304,7 @@ class TeamTriageStore:
     def journal_discard(self, reply: Reply, at: float) -> None:
         """Journal a reply discarded with x, with a copy of it for undo."""
         state = self.state(reply.conversation_id)
-        entry = self._entry(DISCARD, reply.conversation_id, state, state, at, reply.id)
+        entry = journal_entry(self, DISCARD, reply.conversation_id, state, state, at, reply.id)
         with self.database.transaction() as cursor:
             self._journal(cursor, [entry])
             cursor.execute(

@@ -210,7 +210,9 @@ class TriageStore:
                     )
                     after = transitions[cid](before)
                     if after != before:
-                        found.append(self._entry(action, cid, before, after, at, batch=batch))
+                        found.append(
+                            journal_entry(self, action, cid, before, after, at, batch=batch)
+                        )
                 if found:
                     changed.append((number, found))
                     entries += found
@@ -254,18 +256,6 @@ class TriageStore:
                 journal.remove(Doc.reply_id.one_of(gone))
             self._journal(journal, head)
 
-    def _entry(
-        self,
-        action: str,
-        conversation_id: str,
-        before: TriageState,
-        after: TriageState,
-        at: float,
-        reply_id: str | None = None,
-        batch: str = "",
-    ) -> JournalEntry:
-        return journal_entry(self, action, conversation_id, before, after, at, reply_id, batch)
-
     # The journal --------------------------------------------------------------------------
 
     def journal(self) -> list[JournalEntry]:
@@ -282,7 +272,9 @@ class TriageStore:
         """Journal a reply just queued (undo takes it back) and drop this manager's draft of
         it; forget the entries of the replies ``forgotten`` (they left the outbox)."""
         state = self.state(reply.conversation_id)
-        entry = self._entry("reply", reply.conversation_id, state, state, reply.queued_at, reply.id)
+        entry = journal_entry(
+            self, "reply", reply.conversation_id, state, state, reply.queued_at, reply.id
+        )
         with self._locked(), self._storage.batch():
             journal = table(self._storage, "journal")
             if gone := list(forgotten):
@@ -305,7 +297,8 @@ class TriageStore:
             for reply in replies:
                 state = states.get(reply.conversation_id, BLANK)  # a reply changes none
                 entries.append(
-                    self._entry(
+                    journal_entry(
+                        self,
                         "reply",
                         reply.conversation_id,
                         state,
@@ -333,7 +326,8 @@ class TriageStore:
         with self._locked(), self._storage.batch():
             journal = table(self._storage, "journal")
             self._journal(
-                journal, self._entry(DISCARD, reply.conversation_id, state, state, at, reply.id)
+                journal,
+                journal_entry(self, DISCARD, reply.conversation_id, state, state, at, reply.id),
             )
             copies = table(self._storage, "discarded")
             copies.insert(reply.to_dict())
