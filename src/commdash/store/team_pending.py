@@ -52,8 +52,15 @@ class PendingQueue:
         return [dict(doc) | {"_id": doc.doc_id} for doc in sorted(found, key=lambda d: d.doc_id)]
 
     def remove(self, ids: list[int]) -> None:
-        with self._locked(), self._storage.batch():
-            table(self._storage, "pending").remove(doc_ids=ids)
+        """Take these out; the file goes with the last of them, so that asking whether
+        anything waits (every sync, every action) costs a look at the folder, not a read."""
+        with self._locked():
+            with self._storage.batch():
+                pending = table(self._storage, "pending")
+                pending.remove(doc_ids=ids)
+                emptied = not pending
+            if emptied:
+                self._storage.path.unlink(missing_ok=True)
 
     # What each kind holds ---------------------------------------------------------------
 
