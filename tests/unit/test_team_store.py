@@ -289,12 +289,19 @@ def test_a_manager_writing_a_reply_shows_to_another_machine_within_a_second(
 def test_presence_names_from_the_database_are_plain_text(
     team_db: TeamDatabase, tmp_path: Path
 ) -> None:
-    ana = TeamStore(tmp_path / "a", team_db, SOURCE, name="[bold]x\x1b]52;c;cHduZWQ=\x07")
+    ana = TeamStore(tmp_path / "a", team_db, SOURCE)
     bo = TeamStore(tmp_path / "b", team_db, SOURCE)
-    ana.presence.announce("c1\x1b[2J", time.time())
+    with team_db.connection() as connection:  # written by a hostile or broken client
+        connection.execute(
+            "UPDATE commdash_sessions SET name = %s, typing_in = %s, "
+            "typing_at = extract(epoch from clock_timestamp()) WHERE session = %s",
+            ("[bold]x\x1b]52;c;cHduZWQ=\x07", "c1\x1b[2J", ana.session),
+        )
+    bo.presence.announce(None, time.time())  # news: the rows are read again
     assert eventually(lambda: bool(bo.presence.others(time.time())), 1.0)
     ((cid, names),) = bo.presence.others(time.time()).items()
     assert "\x1b" not in cid + "".join(names) and "\x07" not in "".join(names)
+    assert names == ("[bold]x",)
 
 
 def test_two_managers_opening_the_demo_together_see_the_same_times(
@@ -396,3 +403,24 @@ def test_a_refused_connection_is_told_at_once_with_what_to_do(team_database: str
     message = str(refused.value)
     assert message.startswith("team db: cannot connect (") and "does not support SSL" in message
     assert 'sslmode = "disable" for one on this machine' in message and "\n" not in message
+
+
+def test_text_columns_from_the_database_are_sanitised_too(
+    team_db: TeamDatabase, tmp_path: Path
+) -> None:
+    store = TeamStore(tmp_path, team_db, SOURCE, manager="ana@laptop")
+    with team_db.connection() as connection:  # written by a hostile or broken client
+        connection.execute(
+            "INSERT INTO commdash_drafts (source, conversation_id, manager, text) "
+            "VALUES (%s, 'c1', 'ana@laptop', %s)",
+            (SOURCE, "Hi\x1b]52;c;cHduZWQ=\x07 there"),
+        )
+        connection.execute(
+            "INSERT INTO commdash_notices (source, manager, text, at) "
+            "VALUES (%s, 'ana@laptop', %s, 0)",
+            (SOURCE, "[bold]bo\x1b[2J changed it"),
+        )
+    (draft,) = store.drafts().values()
+    (notice,) = store.take_notices()
+    assert "\x1b" not in draft + notice and "\x07" not in draft
+    assert "there" in draft and "[bold]bo" in notice

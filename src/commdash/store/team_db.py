@@ -28,13 +28,15 @@ from typing import Any, Literal
 import orjson
 import psycopg
 from psycopg import Connection, Cursor
+from psycopg.abc import Buffer
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import set_json_dumps, set_json_loads
+from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from commdash.errors import StateError
 from commdash.store.team_schema import migrate
-from commdash.text import json_is_clean, one_line, sanitize_tree
+from commdash.text import json_is_clean, one_line, sanitize, sanitize_tree
 
 logging.getLogger("psycopg").addHandler(logging.NullHandler())
 """What psycopg's pool logs (a connection lost, a retry) must never reach the terminal the
@@ -139,9 +141,19 @@ def _dumps(value: Any) -> bytes:
     return orjson.dumps(value)
 
 
+class _SanitizedText(TextLoader):
+    """Every text column read (a draft, a notice, a name) passes the sanitiser, as the JSON
+    columns do: any client of the database may have written it."""
+
+    def load(self, data: Buffer) -> str:
+        return sanitize(str(super().load(data)))
+
+
 def _configure(connection: Connection[Any]) -> None:
     set_json_loads(_loads, connection)
     set_json_dumps(_dumps, connection)
+    for name in ("text", "varchar", "name"):
+        connection.adapters.register_loader(name, _SanitizedText)
 
 
 class TeamDatabase:
