@@ -99,8 +99,16 @@ class Link:
     def poll_seconds(self) -> float:
         return self.config.poll_seconds
 
-    def store_for(self, snapshot: Snapshot) -> Store:
-        return self.stores.open(source_key(snapshot.source))
+    def store_for(self, snapshot: Snapshot, current: Store | None = None) -> Store:
+        """The store of the account ``snapshot`` is of: ``current`` when it is that one
+        already (opening a team store joins the database anew), else a new one, ``current``
+        closed."""
+        key = source_key(snapshot.source)
+        if current is not None and current.directory == self.stores.root / key:
+            return current
+        if current is not None:
+            current.close()
+        return self.stores.open(key)
 
     def renew_token(self) -> None:
         """Read the token again (its command run anew, its variable read anew: the manager

@@ -133,7 +133,10 @@ class LiveInboxScreen(InboxScreen):
             return
         snapshot = synced.snapshot
         if not attempt(
-            self, lambda: self.triager.replace_snapshot(snapshot, link.store_for(snapshot))
+            self,
+            lambda: self.triager.replace_snapshot(
+                snapshot, link.store_for(snapshot, self.triager.store)
+            ),
         )[0]:
             link.feed.forget_cursor()  # not shown: the next pull must bring it again
             return
