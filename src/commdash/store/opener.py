@@ -34,10 +34,6 @@ class StoreOpener:
         self._database: TeamDatabase | None = None
         self._opening = threading.Lock()
 
-    @property
-    def is_team(self) -> bool:
-        return self._conninfo is not None
-
     def open(self, key: str) -> Store:
         """The store of the source ``key`` (a StateError when the team database cannot be
         reached)."""
@@ -57,7 +53,3 @@ class StoreOpener:
             if self._database is None:
                 self._database = TeamDatabase(self._conninfo, self._password, self._shown).open()
             return self._database
-
-    def close(self) -> None:
-        if self._database is not None:
-            self._database.close()

@@ -43,9 +43,6 @@ class TeamOutboxStore:
     def path(self) -> Path:
         return Path(self.database.shown)
 
-    def mark(self) -> tuple[int, ...]:
-        return (self.version,)
-
     def replies(self) -> list[Reply]:
         with self.database.connection() as connection:
             row = connection.execute(

@@ -73,9 +73,6 @@ class TeamTriageStore:
     def migrate(self) -> bool:
         return True
 
-    def mark(self) -> tuple[int, ...]:
-        return (self.version,)
-
     # Conversation states ----------------------------------------------------------------
 
     def states(self) -> dict[str, TriageState]:
@@ -318,10 +315,6 @@ class TeamTriageStore:
                 "AND j.reply_id = d.reply_id)",
                 (self.source,),
             )
-
-    def undo(self, put_back: Callable[[Reply], None]) -> JournalEntry | None:
-        undoing = self.undo_latest(put_back)
-        return None if undoing is None else undoing.entry
 
     def undo_latest(self, put_back: Callable[[Reply], None]) -> Undoing | None:
         """Take this manager's latest action out of the journal (of this session if it has

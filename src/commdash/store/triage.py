@@ -334,11 +334,6 @@ class TriageStore:
             undoable = [doc.get("reply_id") for doc in journal.all() if doc.get("reply_id")]
             copies.remove(~Doc.id.one_of(undoable))
 
-    def undo(self, put_back: Callable[[Reply], None]) -> JournalEntry | None:
-        """:meth:`undo_latest`, saying only which entry was taken."""
-        undoing = self.undo_latest(put_back)
-        return None if undoing is None else undoing.entry
-
     def undo_latest(self, put_back: Callable[[Reply], None]) -> Undoing | None:
         """Take this manager's latest action out of the journal: of this session if it has
         any, else of an earlier session that has ended (never one of a commdash still

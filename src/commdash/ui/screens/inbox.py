@@ -321,8 +321,9 @@ class InboxScreen(Screen[None]):
         store = self.triager.store
         for notice in store.take_notices():
             say(self, notice, "warning", 10)
-        if store.standing() != self._team_standing:
-            self._team_standing = store.standing()
+        standing = store.standing()
+        if standing != self._team_standing:
+            self._team_standing = standing
             self._show_status()
         if changed:
             self.composer.reload_drafts()
