@@ -513,17 +513,10 @@ def _is_needs_reply(context: Context) -> Predicate:
 
 def _is_over_sla(context: Context) -> Predicate:
     inbox = context.inbox
-    cutoff = inbox.clock.now() - inbox.sla_seconds
-
-    def over(cid: str) -> bool:
-        facts = inbox.facts(cid)
-        return (
-            figures.needs_reply(facts, inbox.counted_status(cid))
-            and facts.latest_at is not None
-            and facts.latest_at < cutoff
-        )
-
-    return over
+    now = inbox.clock.now()
+    return lambda cid: figures.over_sla(
+        inbox.facts(cid), inbox.counted_status(cid), now, inbox.sla_seconds
+    )
 
 
 def _status_is(status: str) -> Callable[[Context], Predicate]:

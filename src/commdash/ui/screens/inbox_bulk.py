@@ -197,16 +197,6 @@ class BulkActions:
         library = saved_replies_or_say(screen, screen.triager.saved_replies, "in a reply box")
         if library is None:
             return
-        if not library:
-            palette = key_name(screen, "app.palette")
-            say(
-                screen,
-                f'No saved replies yet: write one in a reply box, then {palette} "Save reply '
-                'box as saved reply" (or commdash replies import FILE).',
-                "warning",
-                8,
-            )
-            return
         cids = self._as_listed(self.marks.ids())
         count = conversations(len(cids))
         # What the manager sees now of each: one answered by a colleague before the yes is

@@ -328,16 +328,6 @@ class ReplyComposer(Widget):
         library = saved_replies_or_say(self, self.triager.saved_replies, "here")
         if library is None:
             return
-        if not library:
-            palette = key_name(self, "app.palette")
-            say(
-                self,
-                f'No saved replies yet: write one here, then {palette} "Save reply box as '
-                'saved reply" (or commdash replies import FILE).',
-                "warning",
-                8,
-            )
-            return
         cid, message_id = self.replying
 
         def chosen(saved: SavedReply | None) -> None:
