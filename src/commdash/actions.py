@@ -413,8 +413,12 @@ class Triager:
     def filled(self, cid: str, in_reply_to: str, text: str, manager: str | None = None) -> str:
         """The reply box's ``text`` as it would be queued: its variables filled for the
         author of ``in_reply_to`` (a missing value a gap), its doubled braces made one."""
-        values = template_values(self.inbox, cid, in_reply_to, manager or manager_name())
-        return queued_text(fill(text, values))
+        return filled_with(text, self.values_for(cid, in_reply_to, manager))
+
+    def values_for(self, cid: str, in_reply_to: str, manager: str | None = None) -> dict[str, str]:
+        """The values of the variables of a reply to ``in_reply_to``: worked out once per
+        reply box, not at every key typed in it (the manager's name is a system lookup)."""
+        return template_values(self.inbox, cid, in_reply_to, manager or manager_name())
 
     def _sendable(self, cid: str, in_reply_to: str, text: str, manager: str | None = None) -> str:
         """The reply's text as queued, filled (:meth:`filled`): every reply, typed, edited
@@ -585,6 +589,11 @@ class Triager:
         self.inbox.reload(self.store.states(), self.store.replies())
         self.seen = mark
         return True
+
+
+def filled_with(text: str, values: dict[str, str]) -> str:
+    """``text`` as queued with these variables' values (:meth:`Triager.filled`)."""
+    return queued_text(fill(text, values))
 
 
 def _put_back(entry: JournalEntry, state: TriageState) -> bool:

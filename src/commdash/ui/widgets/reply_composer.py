@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from commdash import editor
-from commdash.actions import Triager
+from commdash.actions import Triager, filled_with
 from commdash.double_reply import Answer, Seen
 from commdash.replying import lands_under, queued_text, reply_limit
 from commdash.saved_replies import (
@@ -83,6 +83,8 @@ class ReplyComposer(Widget):
         self.drafts = triager.store.drafts()
         """Every conversation's draft, as on disk."""
         self.replying: tuple[str, str] | None = None
+        self._values: tuple[tuple[str, str], dict[str, str]] | None = None
+        """The variables' values of the reply being written, by what it answers."""
         """While the box is open: the conversation and the message the reply answers."""
         self.editing: str | None = None
         """While the box edits a reply of the outbox: its id."""
@@ -188,10 +190,13 @@ class ReplyComposer(Widget):
         self.box.border_subtitle = Content.assemble(*_between(parts, SEPARATOR))
 
     def _as_queued(self) -> str:
-        """The box's text as it would be queued (its variables filled), to be counted."""
+        """The box's text as it would be queued (its variables filled), to be counted at
+        every key: the variables' values are worked out once for the reply."""
         if self.replying is None:
             return queued_text(self.box.text)
-        return self.triager.filled(*self.replying, self.box.text)
+        if self._values is None or self._values[0] != self.replying:
+            self._values = (self.replying, self.triager.values_for(*self.replying))
+        return filled_with(self.box.text, self._values[1])
 
     # Closing ------------------------------------------------------------------------------
 
