@@ -361,7 +361,7 @@ def _stats(args: argparse.Namespace) -> int:
     if view is None:
         figures = session.inbox.figures()
     else:
-        figures = session.inbox.selection_figures(views.ids_of(session.inbox, view))
+        figures = session.inbox.selection_figures(views.members_of(session.inbox, view))
     if args.json:
         document = stats_document(session, figures, clock.now())
         _say_json(document if view is None else {"view": view.name, **document})

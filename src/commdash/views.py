@@ -165,9 +165,10 @@ def find(views: Sequence[ViewSpec], name: str) -> ViewSpec | None:
     return None
 
 
-def ids_of(inbox: Inbox, view: ViewSpec, stop: Callable[[], bool] | None = None) -> list[str]:
-    """The conversations of ``view``, in its order."""
-    return inbox.conversation_ids(view.base, None, view.query, stop, sort=view.sort)
+def members_of(inbox: Inbox, view: ViewSpec, stop: Callable[[], bool] | None = None) -> list[str]:
+    """The conversations of ``view`` in the view's natural order, not its sort: for a count
+    or figures, which the order does not change (a sort by likes reads every message)."""
+    return inbox.conversation_ids(view.base, None, view.query, stop)
 
 
 def built_in_count(inbox: Inbox, view: ViewSpec) -> int | None:

@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from commdash.inbox import Inbox, SearchStopped
 from commdash.query import QueryError
 from commdash.ui.widgets.cells import terminal_text
-from commdash.views import ViewSpec, built_in_count, ids_of
+from commdash.views import ViewSpec, built_in_count, members_of
 
 COUNT_AFTER_SECONDS = 0.3
 """The views of one's own are counted again once the inbox has not changed for this long."""
@@ -143,7 +143,7 @@ class ViewBar(Static):
             if view.built_in:
                 continue
             try:
-                count = len(ids_of(self.inbox, view, stop=lambda: worker.is_cancelled))
+                count = len(members_of(self.inbox, view, stop=lambda: worker.is_cancelled))
             except (RuntimeError, KeyError, AttributeError, SearchStopped, QueryError):
                 return  # the inbox changed under it (counted again after), or no longer wanted
             if worker.is_cancelled:
