@@ -78,6 +78,8 @@ class InboxScreen(Screen[None]):
         rules: RuleRunner | None = None,
     ) -> None:
         super().__init__()
+        self._authors: tuple[list[str], list[str]] | None = None
+        """The listing ``from:`` last completed from, and its authors."""
         self._team_standing = ""
         """What the header says of the team database (empty: nothing to say)."""
         self.rules = rules or RuleRunner(())
@@ -629,12 +631,14 @@ class InboxScreen(Screen[None]):
         return combined(self.views[self.slot].query, text)
 
     def _listed_authors(self) -> list[str]:
-        """Who wrote the conversations listed first: what from: completes."""
-        names = {
-            self.inbox.conversations[cid].root.author.name
-            for cid in self.conversation_list.ids[:300]
-        }
-        return sorted(name for name in names if name)
+        """Who wrote the conversations listed first: what from: completes. Asked at every key
+        typed after ``from:``: worked out once for each listing (a big source reads each
+        conversation from its file)."""
+        listed = self.conversation_list.ids
+        if self._authors is None or self._authors[0] is not listed:
+            names = {self.inbox.conversations[cid].root.author.name for cid in listed[:300]}
+            self._authors = (listed, sorted(name for name in names if name))
+        return self._authors[1]
 
     def action_open_thread(self) -> None:
         if self.focused is self.query_one(PostQueue):
