@@ -66,19 +66,26 @@ class TeamOutboxStore:
         """Put in an item queued offline, in the caller's transaction (once: its id is the
         key)."""
         self.database.bump(cursor, self.source, "outbox")
-        self.put_back_in(cursor, item)
+        self.write(cursor, [item], keep=True)
 
     def unreadable(self) -> list[str]:
         """None: only readable items are ever written to the database."""
         return []
 
-    def _write(self, cursor: Cursor[Any], items: list[Reply]) -> None:
-        cursor.execute(
+    def write(self, cursor: Cursor[Any], items: list[Reply], keep: bool = False) -> list[str]:
+        """Write these items in the caller's transaction, each replacing the one of its id
+        (``keep``: leaving it, the item not written); the ids written."""
+        on_conflict = (
+            "DO NOTHING"
+            if keep
+            else "DO UPDATE SET item = excluded.item, status = excluded.status, "
+            "next_attempt_at = excluded.next_attempt_at"
+        )
+        rows = cursor.execute(
             "INSERT INTO commdash_outbox (source, id, item, status, kind, in_reply_to, "
             "queued_at, next_attempt_at) SELECT %s, * FROM unnest(%s::text[], %s::jsonb[], "
             "%s::text[], %s::text[], %s::text[], %s::float8[], %s::float8[]) "
-            "ON CONFLICT (source, id) DO UPDATE SET item = excluded.item, "
-            "status = excluded.status, next_attempt_at = excluded.next_attempt_at",
+            f"ON CONFLICT (source, id) {on_conflict} RETURNING id",
             (
                 self.source,
                 [item.id for item in items],
@@ -89,7 +96,8 @@ class TeamOutboxStore:
                 [item.queued_at for item in items],
                 [item.next_attempt_at for item in items],
             ),
-        )
+        ).fetchall()
+        return [str(found) for (found,) in rows]
 
     @contextmanager
     def _transaction(self) -> Iterator[Cursor[Any]]:
@@ -114,7 +122,7 @@ class TeamOutboxStore:
             self._changed(cursor)
             pruned = self._prune_sent(cursor, items[0].queued_at) if prune_sent and items else []
             if items:
-                self._write(cursor, items)
+                self.write(cursor, items)
         return pruned
 
     def _prune_sent(self, cursor: Cursor[Any], now: float) -> list[str]:
@@ -134,25 +142,7 @@ class TeamOutboxStore:
     def put_back(self, item: Reply) -> None:
         with self._transaction() as cursor:
             self._changed(cursor)
-            self.put_back_in(cursor, item)
-
-    def put_back_in(self, cursor: Cursor[Any], item: Reply) -> None:
-        """Put the item in, unless it is there already."""
-        cursor.execute(
-            "INSERT INTO commdash_outbox (source, id, item, status, kind, in_reply_to, "
-            "queued_at, next_attempt_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (source, id) DO NOTHING",
-            (
-                self.source,
-                item.id,
-                Jsonb(item.to_dict()),
-                item.status,
-                item.kind,
-                item.in_reply_to,
-                item.queued_at,
-                item.next_attempt_at,
-            ),
-        )
+            self.write(cursor, [item], keep=True)
 
     def claim_due(self, now: float, owner: str) -> Reply | None:
         """The next item to send, marked ``sending`` by ``owner`` before any request goes
@@ -184,7 +174,7 @@ class TeamOutboxStore:
                     continue  # a commdash of this machine still at it
                 claimed = item.claimed(owner, now)
                 self._changed(cursor)
-                self._write(cursor, [claimed])
+                self.write(cursor, [claimed])
                 return claimed
         return None
 
@@ -200,7 +190,7 @@ class TeamOutboxStore:
             changed = None if current is None else change(current)
             if changed is not None:
                 self._changed(cursor)
-                self._write(cursor, [changed])
+                self.write(cursor, [changed])
             return changed
 
     def discardable(self, reply_id: str) -> Reply | None:

@@ -17,6 +17,7 @@ from psycopg.types.json import Jsonb
 
 from commdash.store.directory import Store
 from commdash.store.team_db import TeamDatabase
+from commdash.store.team_outbox import TeamOutboxStore
 from commdash.store.team_saved_replies import TeamSavedReplyStore
 from commdash.triage import JournalEntry, TriageState
 
@@ -85,22 +86,7 @@ def push(local: Store, database: TeamDatabase, source: str) -> Pushed:
         entries = _push_journal(cursor, source, journal)
         database.bump(cursor, source, "outbox")
         replies = [item for item in replies if _first_time(cursor, f"push:item:{source}:{item.id}")]
-        items = cursor.execute(
-            "INSERT INTO commdash_outbox (source, id, item, status, kind, in_reply_to, "
-            "queued_at, next_attempt_at) SELECT %s, * FROM unnest(%s::text[], %s::jsonb[], "
-            "%s::text[], %s::text[], %s::text[], %s::float8[], %s::float8[]) "
-            "ON CONFLICT DO NOTHING RETURNING id",
-            (
-                source,
-                [item.id for item in replies],
-                [Jsonb(item.to_dict()) for item in replies],
-                [item.status for item in replies],
-                [item.kind for item in replies],
-                [item.in_reply_to for item in replies],
-                [item.queued_at for item in replies],
-                [item.next_attempt_at for item in replies],
-            ),
-        ).fetchall()
+        items = TeamOutboxStore(database, source).write(cursor, replies, keep=True)
         drafts = {
             cid: text
             for cid, text in drafts.items()

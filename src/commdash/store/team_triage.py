@@ -279,7 +279,7 @@ class TeamTriageStore:
         """Journal replies queued to many conversations as one action (a batch even for
         one: undo of a bulk send discards, whatever its count)."""
         batch = uuid.uuid4().hex
-        states = self.states()
+        states = self.known(reply.conversation_id for reply in replies)
         entries = [
             journal_entry(
                 self,
