@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 from commdash import figures
 from commdash.model import total_likes
+from commdash.text import one_line
 
 if TYPE_CHECKING:
     from commdash.inbox import Inbox
@@ -81,6 +82,12 @@ class QueryError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} (at {self.start + 1})"
+
+    def described(self, query: str) -> str:
+        """The mistake, where it is in ``query`` and what stands there, in one line: how a
+        config file's query is told to fix (``unknown unit at 7 ('x')``)."""
+        shown = one_line(query[self.start : self.end], 30)
+        return f"{self.message} at {self.start + 1} ({shown!r})"
 
 
 # The tree -----------------------------------------------------------------------------------

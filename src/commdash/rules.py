@@ -176,10 +176,7 @@ def _check_when(when: object, where: str) -> None:
     try:
         node = parse(when)
     except QueryError as error:
-        raise RuleProblem(
-            f"{where}: when: {error.message} at {error.start + 1} "
-            f"({one_line(when[error.start : error.end], 30)!r}); left out"
-        ) from None
+        raise RuleProblem(f"{where}: when: {error.described(when)}; left out") from None
     if node is not None and _mentions_marked(node):
         written = _IS_MARKED.search(when)
         at = 1 if written is None else written.start() + 1

@@ -137,12 +137,7 @@ def _view(raw: object, where: str) -> ViewSpec:
     try:
         parse(query)
     except QueryError as error:
-        raise _LeftOut(
-            where,
-            f"query: {error.message} at {error.start + 1} "
-            f"({one_line(query[error.start : error.end], 30)!r})",
-            shown,
-        ) from None
+        raise _LeftOut(where, f"query: {error.described(query)}", shown) from None
     sort = raw.get("sort", "waiting")
     if sort not in SORTS:
         raise _LeftOut(
