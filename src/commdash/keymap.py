@@ -84,6 +84,15 @@ _LIST = {
     "list.page-up": "pageup,ctrl+b",
     "list.page-down": "pagedown,ctrl+f",
 }
+_TEXT_AREA_KEYS = (
+    "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,ctrl+left,"
+    "ctrl+right,ctrl+a,ctrl+shift+left,ctrl+shift+right,shift+home,shift+end,shift+up,"
+    "shift+down,shift+left,shift+right,f6,f7,backspace,ctrl+w,ctrl+backspace,alt+backspace,"
+    "delete,ctrl+d,alt+delete,ctrl+x,super+x,ctrl+c,super+c,ctrl+v,ctrl+u,super+backspace,"
+    "ctrl+k,ctrl+shift+k,ctrl+z,super+z,ctrl+y,super+y"
+)
+"""What Textual's text area does with keys (the reply box's ctrl+e is its own: the note box
+adds it back, for the end of the line)."""
 _ENTRY_KEYS = (
     "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
     "shift+left,ctrl+left,ctrl+shift+left,shift+right,ctrl+right,ctrl+shift+right,"
@@ -188,28 +197,14 @@ SCOPES: Mapping[str, Scope] = {
                 "reply.close": "escape",
                 "reply.saved": "ctrl+t",
             },
-            textual_keys=(
-                "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
-                "ctrl+left,ctrl+right,ctrl+a,ctrl+shift+left,ctrl+shift+right,shift+home,"
-                "shift+end,shift+up,shift+down,shift+left,shift+right,f6,f7,backspace,ctrl+w,"
-                "ctrl+backspace,alt+backspace,delete,ctrl+d,alt+delete,ctrl+x,super+x,ctrl+c,"
-                "super+c,ctrl+v,ctrl+u,super+backspace,ctrl+k,ctrl+shift+k,ctrl+z,super+z,"
-                "ctrl+y,super+y"
-            ),
+            textual_keys=_TEXT_AREA_KEYS,
             typing=True,
         ),
         Scope(
             "note",
             "the note box",
             {"note.save": "ctrl+s", "note.cancel": "escape"},
-            textual_keys=(
-                "up,down,left,right,home,end,pageup,pagedown,ctrl+pageup,ctrl+pagedown,"
-                "ctrl+left,ctrl+right,ctrl+a,ctrl+e,ctrl+shift+left,ctrl+shift+right,shift+home,"
-                "shift+end,shift+up,shift+down,shift+left,shift+right,f6,f7,backspace,ctrl+w,"
-                "ctrl+backspace,alt+backspace,delete,ctrl+d,alt+delete,ctrl+x,super+x,ctrl+c,"
-                "super+c,ctrl+v,ctrl+u,super+backspace,ctrl+k,ctrl+shift+k,ctrl+z,super+z,"
-                "ctrl+y,super+y"
-            ),
+            textual_keys=_TEXT_AREA_KEYS.replace("ctrl+a,", "ctrl+a,ctrl+e,", 1),
             typing=True,
         ),
         Scope(
