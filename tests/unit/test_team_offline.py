@@ -247,3 +247,26 @@ def test_a_failed_catch_up_is_tried_again_while_the_database_answers(
     assert ana.waiting() == 1
     assert eventually(lambda: not ana.offline and ana.waiting() == 0, within=3)
     assert TeamStore(tmp_path / "bo", team_db, SOURCE).states()["c1"].done_at == NOW
+
+
+def test_offline_undo_takes_back_a_bulk_action_or_send_whole(
+    remote: TeamDatabase, postgres_relay: TcpRelay, tmp_path: Path
+) -> None:
+    ana = TeamStore(tmp_path, remote, SOURCE)
+    ana.states()
+    postgres_relay.cut()
+    ana.save_draft("c1", "my own words")
+    ana.apply_many(["c1", "c2", "c3"], "done", lambda s: mark_done(s, NOW), NOW)
+    sent = [Reply.new(f"c{n}", f"m{n}", "Opening hours: 9-17", NOW) for n in (1, 2)]
+    entries = ana.queue_replies(sent)
+    assert len({entry.batch for entry in entries}) == 1 and entries[0].batch
+
+    undoing = ana.undo_latest()
+    assert undoing is not None and len(undoing.entries) == 2  # the whole send
+    assert ana.replies() == []
+    assert ana.drafts() == {"c1": "my own words"}  # a bulk send's text is no draft
+    undoing = ana.undo_latest()
+    assert undoing is not None and undoing.entry.batch
+    assert sorted(entry.conversation_id for entry in undoing.entries) == ["c1", "c2", "c3"]
+    assert ana.states() == {}
+    postgres_relay.mend()

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from commdash.store.team_presence import TeamPresence
 from commdash.store.team_saved_replies import TeamSavedReplyStore
 from commdash.store.team_triage import TeamTriageStore
 from commdash.store.triage import Transition, Undoing, journal_entry
-from commdash.triage import JournalEntry, TriageState
+from commdash.triage import BLANK, JournalEntry, TriageState
 
 
 class TeamStore(Store):
@@ -273,7 +274,25 @@ class TeamStore(Store):
             except StateError:
                 if not self.offline:
                     raise
-        return [self.queue_reply(reply) for reply in replies]
+        batch = uuid.uuid4().hex  # one action, as online: undo takes the whole send back
+        queued = [self.as_queued(reply) for reply in replies]
+        known = self.team_triage.known(reply.conversation_id for reply in queued)
+        entries = [
+            journal_entry(
+                self.team_triage,
+                "reply",
+                reply.conversation_id,
+                known[reply.conversation_id],
+                known[reply.conversation_id],
+                reply.queued_at,
+                reply.id,
+                batch,
+            )
+            for reply in queued
+        ]
+        self.pending.add([PendingQueue.item(r, e) for r, e in zip(queued, entries, strict=True)])
+        self._offline_items += queued
+        return entries
 
     def queue_moderations(self, items: list[Reply]) -> None:
         if self._online():
@@ -298,39 +317,50 @@ class TeamStore(Store):
         it to be back)."""
         if self._online():
             return super().undo_latest()
-        for doc in reversed(self.pending.all()):
+        waiting = self.pending.all()
+        for doc in reversed(waiting):
             entry = JournalEntry.from_dict(doc.get("entry"))
             if doc.get("kind") == "draft" or entry.session != self.session:
                 continue
-            taken = [doc["_id"]]
+            taken = [doc]
             if entry.batch:
                 taken = [
-                    other["_id"]
-                    for other in self.pending.all()
+                    other
+                    for other in waiting
                     if JournalEntry.from_dict(other.get("entry")).batch == entry.batch
                 ]
-            self._take_back_offline(taken)
-            return Undoing(entry, (entry,))
+            undone = self._take_back_offline(taken, drafts=not entry.batch)
+            if not entry.batch:
+                return Undoing(entry, undone)
+            head = replace(entry, conversation_id="", before=BLANK, after=BLANK, reply_id=None)
+            return Undoing(head, undone)
         raise StateError(
             f"{self.database.shown} cannot be reached: undo of an action it already has "
             "waits until it is back"
         )
 
-    def _take_back_offline(self, ids: list[int]) -> None:
-        docs = [doc for doc in self.pending.all() if doc["_id"] in ids]
-        self.pending.remove(ids)
+    def _take_back_offline(
+        self, docs: list[dict[str, Any]], drafts: bool
+    ) -> tuple[JournalEntry, ...]:
+        """Take these out of the local queue: their states back as they were before, their
+        replies and hides out of the outbox shown (a reply's text back before its draft,
+        ``drafts``: as online, a bulk send's are not). Their entries."""
+        self.pending.remove([doc["_id"] for doc in docs])
         back: dict[str, TriageState] = {}
+        entries = []
         for doc in docs:
             entry = JournalEntry.from_dict(doc.get("entry"))
+            entries.append(entry)
             if doc.get("kind") == "action":
                 back[entry.conversation_id] = entry.before
             elif (item := Reply.from_dict(doc.get("item"))) is not None:
                 self._offline_items = [i for i in self._offline_items if i.id != item.id]
-                if item.kind == "reply":
+                if item.kind == "reply" and drafts:
                     draft = self._drafts.get(item.conversation_id, "").rstrip()
                     text = f"{item.text}\n\n{draft}".strip()
                     self.save_draft(item.conversation_id, text)
         self.team_triage.remember(back)
+        return tuple(entries)
 
     def catch_up(self) -> None:
         """Apply, in order, what waits in the local queue: each in a transaction of its
